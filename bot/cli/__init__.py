@@ -1,0 +1,1 @@
+"""The command line: ``compact-bot`` and ``python -m bot``."""

@@ -1,0 +1,57 @@
+"""The ``compact-bot`` command. The only place that exits the process."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import sys
+
+import typer
+from rich.console import Console
+
+from bot.cli.ask import ask
+from bot.cli.chat import run_chat
+from bot.cli.db import db_app
+from bot.cli.kb import kb_app
+from bot.cli.options import DbOption, KbOption, settings_from
+from bot.errors import CompactError
+from bot.runtime import build_runtime
+
+app = typer.Typer(
+    name="compact-bot",
+    help="The Compact Assistant: plain-English answers about the Compact, in chat.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("ask")(ask)
+app.add_typer(kb_app, name="kb")
+app.add_typer(db_app, name="db")
+
+
+@app.command("chat")
+def chat(kb: KbOption = None, db: DbOption = None) -> None:
+    """Chat with the assistant in this terminal."""
+    runtime = build_runtime(settings_from(kb, db))
+    console = Console()
+    try:
+        run_chat(runtime.assistant, console, console.input, user=getpass.getuser())
+    finally:
+        runtime.close()
+
+
+@app.command("start")
+def start(kb: KbOption = None, db: DbOption = None) -> None:
+    """Start the assistant. With no chat credentials set, this opens the console chat."""
+    chat(kb=kb, db=db)
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        app()
+    except CompactError as exc:
+        Console(stderr=True).print(f"[red]Error:[/red] {exc}", highlight=False, markup=True)
+        sys.exit(1)

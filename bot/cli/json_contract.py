@@ -1,0 +1,41 @@
+"""The stable JSON shape of a reply, one object per question (``compact-bot ask --json``).
+
+Fields: question, outcome, entry_id, answer, confidence, candidates, message, interaction_id.
+Documented in docs/ask-json.md; add fields freely, never rename or remove one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.cli.console_render import NO_MATCH_TEXT
+from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
+
+
+def reply_to_json(reply: Reply) -> dict[str, Any]:
+    return {
+        "question": reply.question.text,
+        "outcome": str(reply.outcome),
+        "entry_id": reply.entry.id if isinstance(reply, Answer) else None,
+        "answer": reply.entry.answer if isinstance(reply, Answer) else None,
+        "confidence": round(float(reply.confidence), 4),
+        "candidates": [
+            {"entry_id": c.entry.id, "question": c.entry.question, "score": round(c.score, 4)}
+            for c in reply.candidates[:5]
+        ],
+        "options": [c.entry.id for c in reply.options] if isinstance(reply, Clarify) else [],
+        "message": _message(reply),
+        "interaction_id": reply.interaction_id,
+    }
+
+
+def _message(reply: Reply) -> str:
+    match reply:
+        case Answer():
+            return reply.entry.answer
+        case Clarify():
+            return "Did you mean: " + "; ".join(o.entry.question for o in reply.options) + "?"
+        case NoMatch():
+            return NO_MATCH_TEXT
+        case SmallTalk():
+            return reply.text

@@ -1,0 +1,31 @@
+"""Options every command shares, and the settings they produce."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.settings import Settings, load_settings
+
+KbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--kb",
+        help="Knowledge folder or YAML file. Default: the bundled knowledge/ (or COMPACT_KB).",
+        show_default=False,
+    ),
+]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL. Default: an SQLite file in your user data folder (or DATABASE_URL).",
+        show_default=False,
+    ),
+]
+
+
+def settings_from(kb: Path | None, db: str | None) -> Settings:
+    return load_settings(kb=kb, database_url=db)

@@ -1,0 +1,1 @@
+"""The channel-neutral core. It imports no chat SDK."""

@@ -1,0 +1,171 @@
+"""The channel-neutral assistant: a question in, a reply out, everything logged."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.core.knowledge_store import KnowledgeStore, LoadedKnowledge
+from bot.core.question import Question
+from bot.core.recording import FeedbackKind, InteractionRecorder
+from bot.core.replies import (
+    Answer,
+    Candidate,
+    Clarify,
+    NoMatch,
+    Reply,
+    SmallTalk,
+    SmallTalkKind,
+)
+from bot.core.smalltalk import recognise, strip_greeting
+from bot.errors import CompactError
+from bot.knowledge.model import Entry
+from bot.matching.index import Hit
+from bot.matching.policy import Decision, Thresholds, decide
+
+log = logging.getLogger(__name__)
+
+CANDIDATE_LIMIT = 5
+
+HELP_TEXT = (
+    "I answer questions about the Compact: the agreement on how public bodies and the "
+    "voluntary and community sector work together. Ask in your own words, for example:\n"
+    "- How much notice must we give before ending a grant?\n"
+    "- How long should a consultation run?\n"
+    "- Can a charity we fund campaign against us?\n"
+    "Type *topics* to see everything I cover. If I can't answer, I log the question so the "
+    "Compact review group can add an answer."
+)
+GREETING_TEXT = "Hello! Ask me anything about the Compact, or type *help* to see what I can do."
+THANKS_TEXT = "You're welcome. Ask another question whenever you like."
+EMPTY_TEXT = (
+    "I didn't catch a question there. Try something like "
+    '"how much notice before ending a grant?", or type *help*.'
+)
+
+
+class Assistant:
+    """Answers questions from any channel. Adapters give it a service object role; they never
+    subclass it."""
+
+    def __init__(
+        self,
+        *,
+        store: KnowledgeStore,
+        thresholds: Thresholds | None = None,
+        log: InteractionRecorder | None = None,
+        timer: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.store = store
+        self.thresholds = thresholds or Thresholds()
+        self.log = log
+        self._timer = timer
+
+    @property
+    def knowledge(self) -> LoadedKnowledge:
+        return self.store.current
+
+    def ask(self, question: Question) -> Reply:
+        started = self._timer()
+        reply = self._reply(question, self.store.current)
+        elapsed_ms = (self._timer() - started) * 1000
+        return self._logged(reply, elapsed_ms)
+
+    def choose(
+        self, question: Question, entry_id: str | None, *, interaction_id: int | None
+    ) -> Answer | NoMatch:
+        """The person picked an option after a clarify, or "none of these" (``entry_id=None``)."""
+        loaded = self.store.current
+        entry = loaded.kb.get(entry_id) if entry_id else None
+        if entry is None:
+            self.record_feedback(interaction_id, FeedbackKind.NONE_OF_THESE, question=question)
+            return NoMatch(question, interaction_id=interaction_id)
+        self.record_feedback(
+            interaction_id, FeedbackKind.CHOSE, question=question, entry_id=entry.id
+        )
+        return self._answer(question, loaded, entry, 1.0, (), interaction_id)
+
+    def feedback(self, question: Question, interaction_id: int | None, *, helpful: bool) -> bool:
+        kind = FeedbackKind.HELPFUL if helpful else FeedbackKind.NOT_HELPFUL
+        return self.record_feedback(interaction_id, kind, question=question)
+
+    def record_feedback(
+        self,
+        interaction_id: int | None,
+        kind: FeedbackKind,
+        *,
+        question: Question,
+        entry_id: str | None = None,
+    ) -> bool:
+        """Record feedback; a log that is down loses the click but never the conversation."""
+        if self.log is None or interaction_id is None:
+            return False
+        try:
+            self.log.record_feedback(
+                interaction_id, kind, entry_id=entry_id, context=question.context
+            )
+        except CompactError:
+            log.exception("could not record %s feedback for interaction %s", kind, interaction_id)
+            return False
+        return True
+
+    def _reply(self, question: Question, loaded: LoadedKnowledge) -> Reply:
+        kind = recognise(question.text)
+        if kind is not None:
+            return self._smalltalk(question, loaded, kind)
+        hits = loaded.index.search(strip_greeting(question.text), limit=CANDIDATE_LIMIT)
+        candidates = _candidates(loaded, hits)
+        decision, chosen = decide(hits, self.thresholds)
+        if decision is Decision.ANSWER:
+            return self._answer(
+                question, loaded, loaded.kb[chosen[0].entry_id], chosen[0].score, candidates, None
+            )
+        if decision is Decision.CLARIFY:
+            return Clarify(question, options=_candidates(loaded, chosen), candidates=candidates)
+        return NoMatch(question, candidates=candidates)
+
+    @staticmethod
+    def _answer(
+        question: Question,
+        loaded: LoadedKnowledge,
+        entry: Entry,
+        confidence: float,
+        candidates: tuple[Candidate, ...],
+        interaction_id: int | None,
+    ) -> Answer:
+        return Answer(
+            question,
+            entry,
+            confidence,
+            related=loaded.kb.related_to(entry),
+            candidates=candidates,
+            interaction_id=interaction_id,
+        )
+
+    @staticmethod
+    def _smalltalk(question: Question, loaded: LoadedKnowledge, kind: SmallTalkKind) -> SmallTalk:
+        texts = {
+            SmallTalkKind.GREETING: GREETING_TEXT,
+            SmallTalkKind.THANKS: THANKS_TEXT,
+            SmallTalkKind.HELP: HELP_TEXT,
+            SmallTalkKind.TOPICS: "These are the topics I cover. Ask about any of them:",
+            SmallTalkKind.EMPTY: EMPTY_TEXT,
+        }
+        topics = loaded.kb.topics() if kind in {SmallTalkKind.HELP, SmallTalkKind.TOPICS} else ()
+        return SmallTalk(question, kind, texts[kind], topics=topics)
+
+    def _logged(self, reply: Reply, elapsed_ms: float) -> Reply:
+        if self.log is None:
+            return reply
+        try:
+            interaction_id = self.log.record(reply, latency_ms=elapsed_ms)
+        except CompactError:
+            log.exception("could not log the question; answering anyway")
+            return reply
+        return replace(reply, interaction_id=interaction_id)
+
+
+def _candidates(loaded: LoadedKnowledge, hits: list[Hit]) -> tuple[Candidate, ...]:
+    return tuple(Candidate(loaded.kb[h.entry_id], h.score) for h in hits)

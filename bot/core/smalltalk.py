@@ -1,0 +1,54 @@
+"""Recognise greetings, thanks and requests for help, so they never reach the matcher."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.replies import SmallTalkKind
+from bot.matching.text import clean
+
+_PHRASES: dict[SmallTalkKind, tuple[str, ...]] = {
+    SmallTalkKind.GREETING: (
+        "hi", "hello", "hey", "hiya", "howdy", "yo", "morning", "good morning", "afternoon",
+        "good afternoon", "good evening", "hi there", "hello there", "hey there", "greetings",
+        "how are you", "hi bot", "hello bot",
+    ),
+    SmallTalkKind.THANKS: (
+        "thanks", "thank you", "thankyou", "thx", "ty", "cheers", "ta", "many thanks",
+        "thanks a lot", "thank you very much", "great thanks", "brilliant thanks", "perfect",
+        "great", "brilliant", "lovely", "ok thanks", "okay thanks", "that helps", "bye",
+        "goodbye",
+    ),
+    SmallTalkKind.HELP: (
+        "help", "?", "what can you do", "what can i ask", "what can i ask you",
+        "what do you know", "how do i use this", "how does this work", "commands", "menu",
+        "start", "what are you",
+    ),
+    SmallTalkKind.TOPICS: (
+        "topics", "topic", "list topics", "show topics", "what topics", "all topics",
+        "what topics do you cover", "list", "index", "contents",
+    ),
+}  # fmt: skip
+_LOOKUP = {phrase: kind for kind, phrases in _PHRASES.items() for phrase in phrases}
+_GREETING_PREFIX = re.compile(
+    r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|morning)(?: there)?\b[\s,!.:;-]*"
+)
+_PUNCTUATION = re.compile(r"[^\w\s?]")
+
+
+def _simplify(text: str) -> str:
+    text = _PUNCTUATION.sub(" ", clean(text).casefold())
+    return " ".join(text.split()).strip()
+
+
+def recognise(text: str) -> SmallTalkKind | None:
+    """The small-talk kind when the whole message is small talk; otherwise None."""
+    simple = _simplify(text)
+    if not any(ch.isalnum() for ch in simple):
+        return SmallTalkKind.HELP if simple == "?" else SmallTalkKind.EMPTY
+    return _LOOKUP.get(simple.rstrip("?").strip() or simple)
+
+
+def strip_greeting(text: str) -> str:
+    """The words to match once a leading greeting is removed: "Hi, how much notice..." """
+    return _GREETING_PREFIX.sub("", clean(text).casefold(), count=1)

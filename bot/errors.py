@@ -1,0 +1,53 @@
+"""The one exception tree. Each message says what failed and how to fix it.
+
+A question the assistant cannot answer is a normal result (``NoMatch``), never an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class CompactError(Exception):
+    """Base class for every error the assistant raises on purpose."""
+
+
+class ConfigError(CompactError):
+    """A setting is missing or has a value the assistant cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a knowledge file, located precisely enough to fix."""
+
+    file: str
+    line: int | None
+    message: str
+    entry_id: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        who = f" entry '{self.entry_id}'" if self.entry_id else ""
+        return f"{where}{who}: {self.message}"
+
+
+class KnowledgeBaseError(CompactError):
+    """The knowledge base failed validation. Carries every problem found, not just the first."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(
+            f"The knowledge base has {count} {noun}; fix them and load it again:\n{lines}"
+        )
+
+
+class DatabaseError(CompactError):
+    """The interaction log's database could not be reached or used."""
+
+
+class UnknownInteractionError(CompactError):
+    """Feedback named an interaction that is not in the log."""

@@ -1,0 +1,457 @@
+"""Load and validate the knowledge base. Every problem is reported at once; nothing is half-used."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.errors import KnowledgeBaseError, Problem
+from bot.knowledge.model import Entry, GlossaryTerm, KnowledgeBase, Scope, Source
+from bot.knowledge.yaml_source import LocatedDict, LocatedList, read_yaml
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+GLOSSARY_TOPIC = "Glossary"
+DRAFTS_FOLDER = "drafts"
+
+DEFAULT_SCOPES: tuple[Scope, ...] = (
+    Scope("national-compact-1998", "National Compact (1998) and its codes"),
+    Scope("national-compact-2009", "Refreshed national Compact (2009)"),
+    Scope("national-compact-2010", "Renewed national Compact (2010)"),
+    Scope("civil-society-covenant-2025", "Civil Society Covenant (2025)"),
+    Scope("local-compact", "Local Compacts (check your own local text)"),
+)
+
+FILE_KEYS = {"topic", "defaults", "entries", "glossary", "synonyms", "scopes"}
+DEFAULTABLE = {"topic", "owner", "reviewed", "review_every", "applies_to"}
+ENTRY_KEYS = {
+    "id", "topic", "question", "alternates", "answer", "sources", "applies_to",
+    "owner", "reviewed", "review_every", "related",
+}  # fmt: skip
+GLOSSARY_KEYS = (ENTRY_KEYS - {"question", "answer", "topic"}) | {
+    "term", "meaning", "acronyms", "synonyms",
+}  # fmt: skip
+SOURCE_KEYS = {"title", "section", "url"}
+
+
+def load_knowledge(path: Path | str) -> KnowledgeBase:
+    """Load a knowledge folder (every ``*.yml`` except ``drafts/``) or a single YAML file."""
+    root = Path(path)
+    if not root.exists():
+        raise KnowledgeBaseError(
+            [Problem(_shown(root), None, "does not exist; pass --kb a knowledge folder or file")]
+        )
+    files = [root] if root.is_file() else list(_yaml_files(root))
+    if not files:
+        raise KnowledgeBaseError([Problem(_shown(root), None, "has no .yml files")])
+    builder = _Builder()
+    for file in files:
+        builder.read_file(file)
+    return builder.finish(root)
+
+
+def _yaml_files(folder: Path) -> Iterator[Path]:
+    for file in sorted(folder.rglob("*")):
+        relative = file.relative_to(folder)
+        if DRAFTS_FOLDER in relative.parts[:-1] or relative.name.startswith((".", "_")):
+            continue
+        if file.suffix in {".yml", ".yaml"} and file.is_file():
+            yield file
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+@dataclass
+class _Pending:
+    entry: Entry
+    key_lines: dict[str, int]
+
+
+@dataclass
+class _Builder:
+    problems: list[Problem] = field(default_factory=list)
+    pending: list[_Pending] = field(default_factory=list)
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    synonym_groups: list[tuple[str, ...]] = field(default_factory=list)
+    scopes: dict[str, Scope] = field(default_factory=lambda: {s.id: s for s in DEFAULT_SCOPES})
+    declared_ids: set[str] = field(default_factory=set)
+
+    def read_file(self, path: Path) -> None:
+        shown = _shown(path)
+        data, problems = read_yaml(path, shown)
+        self.problems.extend(problems)
+        if data is None:
+            if not problems:
+                self.problems.append(Problem(shown, None, "is empty"))
+            return
+        if not isinstance(data, LocatedDict):
+            self.problems.append(
+                Problem(shown, 1, "must be a mapping with 'entries:' or 'glossary:' at the top")
+            )
+            return
+        file = _FileReader(shown, data, self)
+        file.read()
+
+    def finish(self, root: Path) -> KnowledgeBase:
+        self._check_ids()
+        if not self.pending and not self.problems:
+            self.problems.append(Problem(_shown(root), None, "contains no entries"))
+        if self.problems:
+            raise KnowledgeBaseError(self.problems)
+        return KnowledgeBase(
+            entries=tuple(p.entry for p in self.pending),
+            glossary=tuple(self.glossary),
+            synonym_groups=tuple(self.synonym_groups),
+            scopes=dict(self.scopes),
+            root=root,
+        )
+
+    def _check_ids(self) -> None:
+        first_seen: dict[str, Entry] = {}
+        for item in self.pending:
+            entry = item.entry
+            earlier = first_seen.setdefault(entry.id, entry)
+            if earlier is not entry:
+                self.problems.append(
+                    Problem(
+                        entry.file,
+                        entry.line,
+                        f"duplicate id; it is already used at {earlier.file}:{earlier.line}",
+                        entry.id,
+                    )
+                )
+        for item in self.pending:
+            entry = item.entry
+            line = item.key_lines.get("related", entry.line)
+            for related in entry.related:
+                if related == entry.id:
+                    self.problems.append(
+                        Problem(entry.file, line, "'related' lists the entry itself", entry.id)
+                    )
+                elif related not in self.declared_ids:
+                    self.problems.append(
+                        Problem(
+                            entry.file, line, f"'related' names unknown id '{related}'", entry.id
+                        )
+                    )
+            line = item.key_lines.get("applies_to", entry.line)
+            for scope in entry.applies_to:
+                if scope not in self.scopes:
+                    known = ", ".join(sorted(self.scopes))
+                    self.problems.append(
+                        Problem(
+                            entry.file,
+                            line,
+                            f"'applies_to' has unknown value '{scope}'; use one of: {known}, "
+                            "or declare it under 'scopes:'",
+                            entry.id,
+                        )
+                    )
+
+
+@dataclass
+class _FileReader:
+    shown: str
+    data: LocatedDict
+    builder: _Builder
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    def problem(self, line: int | None, message: str, entry_id: str | None = None) -> None:
+        self.builder.problems.append(Problem(self.shown, line, message, entry_id))
+
+    def read(self) -> None:
+        data = self.data
+        for key in data:
+            if key not in FILE_KEYS:
+                self.problem(
+                    data.key_lines[key],
+                    f"unknown top-level key '{key}'; expected one of {', '.join(sorted(FILE_KEYS))}",
+                )
+        self._read_defaults()
+        if "topic" in data:
+            self.defaults["topic"] = data["topic"]
+        for item, line in self._items("scopes"):
+            self._read_scope(item, line)
+        for item, line in self._items("synonyms"):
+            self._read_synonym_group(item, line)
+        for item, line in self._items("entries"):
+            self._read_entry(item, line)
+        for item, line in self._items("glossary"):
+            self._read_glossary_term(item, line)
+
+    def _read_defaults(self) -> None:
+        defaults = self.data.get("defaults")
+        if defaults is None:
+            return
+        if not isinstance(defaults, LocatedDict):
+            self.problem(self.data.key_lines["defaults"], "'defaults' must be a mapping")
+            return
+        for key in defaults:
+            if key not in DEFAULTABLE:
+                allowed = ", ".join(sorted(DEFAULTABLE))
+                self.problem(
+                    defaults.key_lines[key], f"'defaults' cannot set '{key}'; it can set {allowed}"
+                )
+        self.defaults.update({k: v for k, v in defaults.items() if k in DEFAULTABLE})
+
+    def _items(self, key: str) -> Iterator[tuple[Any, int]]:
+        value = self.data.get(key)
+        if value is None:
+            return
+        if not isinstance(value, LocatedList):
+            self.problem(self.data.key_lines[key], f"'{key}' must be a list")
+            return
+        yield from zip(value, value.item_lines, strict=True)
+
+    def _read_scope(self, item: Any, line: int) -> None:
+        if not isinstance(item, LocatedDict) or not _is_text(item.get("id")):
+            self.problem(line, "each scope needs 'id' and 'label'")
+            return
+        scope_id = item["id"].strip()
+        label = item.get("label")
+        if not SLUG.match(scope_id):
+            self.problem(line, f"scope id '{scope_id}' must be lower-case words joined by hyphens")
+        elif not isinstance(label, str) or not label.strip():
+            self.problem(line, f"scope '{scope_id}' needs a 'label'")
+        else:
+            self.builder.scopes[scope_id] = Scope(scope_id, label.strip())
+
+    def _read_synonym_group(self, item: Any, line: int) -> None:
+        if not isinstance(item, list) or len(item) < 2 or not all(_is_text(w) for w in item):
+            self.problem(line, "each synonym group must be a list of two or more words or phrases")
+            return
+        self.builder.synonym_groups.append(tuple(w.strip() for w in item))
+
+    def _read_entry(self, item: Any, line: int) -> None:
+        if not isinstance(item, LocatedDict):
+            self.problem(line, "each entry must be a mapping with id, question and answer")
+            return
+        fields = _Fields(self, item, ENTRY_KEYS)
+        entry_id = fields.entry_id()
+        question = fields.text("question")
+        answer = fields.text("answer")
+        topic = fields.text("topic")
+        if entry_id is None or question is None or answer is None or topic is None:
+            return
+        entry = fields.build(entry_id, topic=topic, question=question, answer=answer)
+        if entry is not None:
+            self.builder.pending.append(_Pending(entry, dict(item.key_lines)))
+
+    def _read_glossary_term(self, item: Any, line: int) -> None:
+        if not isinstance(item, LocatedDict):
+            self.problem(line, "each glossary item must be a mapping with 'term' and 'meaning'")
+            return
+        fields = _Fields(self, item, GLOSSARY_KEYS)
+        term = fields.text("term")
+        meaning = fields.text("meaning")
+        if term is None or meaning is None:
+            return
+        if "id" not in item:
+            item["id"] = f"glossary-{slugify(term)}"
+        entry_id = fields.entry_id()
+        acronyms = fields.text_list("acronyms")
+        synonyms = fields.text_list("synonyms")
+        if entry_id is None:
+            return
+        glossary_term = GlossaryTerm(term, meaning, acronyms, synonyms, entry_id)
+        alternates = _glossary_alternates(glossary_term)
+        entry = fields.build(
+            entry_id,
+            topic=GLOSSARY_TOPIC,
+            question=f"What does {term} mean?",
+            answer=meaning,
+            extra_alternates=alternates,
+        )
+        if entry is not None:
+            self.builder.glossary.append(glossary_term)
+            self.builder.pending.append(_Pending(entry, dict(item.key_lines)))
+
+
+def _glossary_alternates(term: GlossaryTerm) -> tuple[str, ...]:
+    wordings: list[str] = []
+    for name in (term.term, *term.acronyms):
+        wordings += [f"what is {name}", f"{name} meaning", f"define {name}"]
+    wordings += [f"what does {acronym} stand for" for acronym in term.acronyms]
+    return tuple(wordings)
+
+
+@dataclass
+class _Fields:
+    """Typed access to one entry's keys, recording a located problem for each bad value."""
+
+    file: _FileReader
+    item: LocatedDict
+    allowed: set[str]
+    entry_label: str | None = None
+
+    def __post_init__(self) -> None:
+        raw_id = self.item.get("id")
+        self.entry_label = raw_id if isinstance(raw_id, str) else None
+        for key in self.item:
+            if key not in self.allowed:
+                self.problem(
+                    key, f"unknown key '{key}'; allowed keys: {', '.join(sorted(self.allowed))}"
+                )
+
+    def line(self, key: str) -> int:
+        return self.item.key_lines.get(key, self.item.line)
+
+    def problem(self, key: str, message: str) -> None:
+        self.file.problem(self.line(key) if key else self.item.line, message, self.entry_label)
+
+    def value(self, key: str) -> Any:
+        return self.item[key] if key in self.item else self.file.defaults.get(key)
+
+    def entry_id(self) -> str | None:
+        entry_id = self.text("id")
+        if entry_id is not None and not SLUG.match(entry_id):
+            self.problem("id", f"id '{entry_id}' must be lower-case words joined by hyphens")
+            return None
+        if entry_id is not None:
+            self.file.builder.declared_ids.add(entry_id)
+        return entry_id
+
+    def text(self, key: str) -> str | None:
+        value = self.value(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.problem(key if key in self.item else "", f"'{key}' is missing")
+            return None
+        if not isinstance(value, str):
+            self.problem(key, f"'{key}' must be text, not {_describe(value)}; put it in quotes")
+            return None
+        return value.strip()
+
+    def optional_text(self, key: str) -> str:
+        value = self.value(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.problem(key, f"'{key}' must be text, not {_describe(value)}")
+            return ""
+        return value.strip()
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.value(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.problem(key, f"'{key}' must be a list of text")
+            return ()
+        bad = [v for v in value if not _is_text(v)]
+        if bad:
+            self.problem(
+                key, f"'{key}' must contain only non-empty text; found {_describe(bad[0])}"
+            )
+        return tuple(v.strip() for v in value if _is_text(v))
+
+    def sources(self) -> tuple[Source, ...]:
+        value = self.value("sources")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem("sources", "'sources' must be a list of {title, section, url}")
+            return ()
+        result = []
+        for position, raw in enumerate(value, start=1):
+            if not isinstance(raw, dict) or not _is_text(raw.get("title")):
+                self.problem("sources", f"source {position} needs a 'title'")
+                continue
+            unknown = set(raw) - SOURCE_KEYS
+            if unknown:
+                self.problem("sources", f"source {position} has unknown key(s) {sorted(unknown)}")
+            url, section = raw.get("url"), raw.get("section")
+            if url is not None and not (_is_text(url) and url.startswith(("http://", "https://"))):
+                self.problem(
+                    "sources", f"source {position} 'url' must start with http:// or https://"
+                )
+                url = None
+            result.append(
+                Source(raw["title"].strip(), url, str(section).strip() if section else None)
+            )
+        return tuple(result)
+
+    def reviewed(self) -> date | None:
+        value = self.value("reviewed")
+        if value is None:
+            return None
+        if isinstance(value, date):
+            return value
+        self.problem("reviewed", f"'reviewed' must be a date like 2026-11-01, not {value!r}")
+        return None
+
+    def review_every(self) -> int:
+        value = self.value("review_every")
+        if value is None:
+            return 12
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
+            self.problem(
+                "review_every",
+                f"'review_every' must be a number of months, 1 to 120, not {value!r}",
+            )
+            return 12
+        return value
+
+    def build(
+        self,
+        entry_id: str,
+        *,
+        topic: str,
+        question: str,
+        answer: str,
+        extra_alternates: Iterable[str] = (),
+    ) -> Entry | None:
+        before = len(self.file.builder.problems)
+        alternates = _unique((*self.text_list("alternates"), *extra_alternates), question)
+        entry = Entry(
+            id=entry_id,
+            topic=topic,
+            question=question,
+            answer=answer,
+            alternates=alternates,
+            sources=self.sources(),
+            applies_to=self.text_list("applies_to"),
+            owner=self.optional_text("owner"),
+            reviewed=self.reviewed(),
+            review_every=self.review_every(),
+            related=self.text_list("related"),
+            file=self.file.shown,
+            line=self.item.line,
+        )
+        return entry if len(self.file.builder.problems) == before else None
+
+
+def _unique(wordings: Iterable[str], question: str) -> tuple[str, ...]:
+    seen = {question.casefold()}
+    result = []
+    for wording in wordings:
+        if wording.casefold() not in seen:
+            seen.add(wording.casefold())
+            result.append(wording)
+    return tuple(result)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"true/false ({value!r}); YAML reads yes/no/on/off as true/false"
+    return f"{type(value).__name__} {value!r}"

@@ -1,0 +1,79 @@
+"""From text to the terms the index compares: stems, with glossary synonyms folded together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import fuzz, process
+
+from bot.matching.stems import STOPWORDS, stem
+from bot.matching.text import words
+
+CANONICAL_PREFIX = "="
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+class Canonicaliser:
+    """Replace any spelling of a glossary term (e.g. "VCS", "voluntary and community sector")
+    with one shared term, so different wordings of the same idea match."""
+
+    def __init__(self, groups: Iterable[Sequence[str]]) -> None:
+        self._phrases: dict[tuple[str, ...], str] = {}
+        for group in groups:
+            canonical = CANONICAL_PREFIX + "_".join(_stems(group[0]) or [group[0].casefold()])
+            for spelling in group:
+                key = tuple(_stems(spelling))
+                if key:
+                    self._phrases.setdefault(key, canonical)
+        self._longest = max((len(k) for k in self._phrases), default=0)
+
+    def apply(self, stems: list[str]) -> list[str]:
+        if not self._phrases:
+            return stems
+        result: list[str] = []
+        i = 0
+        while i < len(stems):
+            for size in range(min(self._longest, len(stems) - i), 0, -1):
+                canonical = self._phrases.get(tuple(stems[i : i + size]))
+                if canonical is not None:
+                    result.append(canonical)
+                    i += size
+                    break
+            else:
+                result.append(stems[i])
+                i += 1
+        return result
+
+
+class Analyzer:
+    """Turns a question into index terms, repairing typos against the known vocabulary."""
+
+    def __init__(self, canonicaliser: Canonicaliser, min_repair_length: int = 4) -> None:
+        self.canonicaliser = canonicaliser
+        self.min_repair_length = min_repair_length
+        self._vocabulary: list[str] = []
+        self._known: frozenset[str] = frozenset()
+
+    def learn(self, texts: Iterable[str]) -> None:
+        """Record the words the knowledge base uses; typos are repaired towards them."""
+        known = {w for text in texts for w in words(text) if w not in STOPWORDS}
+        self._known = frozenset(known)
+        self._vocabulary = sorted(known)
+
+    def terms(self, text: str, *, repair: bool = False) -> list[str]:
+        surface = [w for w in words(text) if w not in STOPWORDS]
+        if repair:
+            surface = [self._repair(w) for w in surface]
+        return self.canonicaliser.apply([stem(w) for w in surface])
+
+    def _repair(self, word: str) -> str:
+        if word in self._known or len(word) < self.min_repair_length or word.isdigit():
+            return word
+        # One slip in a short word scores about 80; longer words must be closer, so that
+        # "insulation" is not mistaken for "consultation".
+        cutoff = 80 if len(word) <= 6 else 88
+        best = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return best[0] if best else word

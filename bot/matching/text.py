@@ -1,0 +1,72 @@
+"""Turn chat text into comparable words: markup, Unicode, case, spelling and punctuation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_QUESTION_CHARS = 1000
+
+_SLACK_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
+_SLACK_TOKEN = re.compile(r"<[@#!][^>]*>")
+_BARE_URL = re.compile(r"<?https?://\S+>?")
+_TEAMS_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_HTML_ENTITIES = {
+    "&amp;": "&",
+    "&lt;": "<",
+    "&gt;": ">",
+    "&nbsp;": " ",
+    "&quot;": '"',
+    "&#39;": "'",
+}
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_WORD = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)*")
+
+# British spelling is the house style; American spellings are folded into it.
+_US_TO_UK = {
+    "behavior": "behaviour", "center": "centre", "color": "colour", "defense": "defence",
+    "favor": "favour", "honor": "honour", "labor": "labour", "license": "licence",
+    "neighbor": "neighbour", "program": "programme", "programs": "programmes",
+    "judgment": "judgement", "fulfill": "fulfil", "enrollment": "enrolment",
+    "catalog": "catalogue", "dialog": "dialogue", "analyze": "analyse", "paralyze": "paralyse",
+}  # fmt: skip
+_IZE_EXCEPTIONS = {
+    "size",
+    "sizes",
+    "prize",
+    "prizes",
+    "seize",
+    "seized",
+    "capsize",
+    "citizen",
+    "citizens",
+}
+_IZE = re.compile(r"^(\w{3,})iz(e|es|ed|ing|ation|ations|er|ers)$")
+
+
+def clean(text: str) -> str:
+    """Strip chat markup and normalise Unicode, keeping the words a person typed."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = _TEAMS_MENTION.sub(" ", text)
+    text = _SLACK_LINK.sub(lambda m: f" {m.group(2)} ", text)
+    text = _SLACK_TOKEN.sub(" ", text)
+    text = _BARE_URL.sub(" ", text)
+    text = _HTML_TAG.sub(" ", text)
+    for entity, char in _HTML_ENTITIES.items():
+        text = text.replace(entity, char)
+    return " ".join(text.split())[:MAX_QUESTION_CHARS]
+
+
+def british(word: str) -> str:
+    if word in _US_TO_UK:
+        return _US_TO_UK[word]
+    if word not in _IZE_EXCEPTIONS:
+        word = _IZE.sub(r"\1is\2", word)
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words in British spelling, apostrophes removed."""
+    lowered = clean(text).casefold().replace("\u2019", "'")
+    return [british(w.replace("'", "")) for w in _WORD.findall(lowered)]

@@ -1,0 +1,39 @@
+"""Wire the parts together from settings: knowledge store, database, log and assistant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.assistant import Assistant
+from bot.core.knowledge_store import KnowledgeStore
+from bot.settings import Settings
+from bot.storage.database import Database
+from bot.storage.interaction_log import InteractionLog
+from bot.storage.pseudonyms import Pseudonymiser
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    settings: Settings
+    store: KnowledgeStore
+    assistant: Assistant
+    database: Database | None
+    log: InteractionLog | None
+
+    def close(self) -> None:
+        if self.database is not None:
+            self.database.dispose()
+
+
+def open_log(settings: Settings) -> tuple[Database, InteractionLog]:
+    database = Database.connect(settings.database())
+    pseudonymiser = Pseudonymiser(settings.resolved_pseudonym_key())
+    return database, InteractionLog(database, pseudonymiser=pseudonymiser)
+
+
+def build_runtime(settings: Settings, *, with_log: bool = True) -> Runtime:
+    """Load the knowledge base first (fast failure on bad YAML), then open the log."""
+    store = KnowledgeStore.open(settings.knowledge_path())
+    database, log = open_log(settings) if with_log else (None, None)
+    assistant = Assistant(store=store, thresholds=settings.thresholds(), log=log)
+    return Runtime(settings, store, assistant, database, log)

@@ -1,0 +1,105 @@
+"""Every setting, declared once with its default, read from the environment or ``.env``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_path
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+from bot.matching.policy import Thresholds
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundled_knowledge() -> Path:
+    """The knowledge base shipped with the assistant: the repository's ``knowledge/`` folder
+    when running from a checkout, else the copy packed into the wheel."""
+    checkout = PACKAGE_DIR.parent / "knowledge"
+    return checkout if checkout.is_dir() else PACKAGE_DIR / "bundled_knowledge"
+
+
+def _env(name: str) -> Any:
+    return Field(default=None, validation_alias=AliasChoices(name, f"COMPACT_{name}"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="COMPACT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Field(default_factory=lambda: user_data_path("compact-bot", appauthor=False))
+    kb: Path | None = None
+    database_url: str | None = _env("DATABASE_URL")
+
+    answer_threshold: float = Field(default=Thresholds.answer, gt=0, le=1)
+    clarify_threshold: float = Field(default=Thresholds.clarify, gt=0, le=1)
+    margin: float = Field(default=Thresholds.margin, ge=0, lt=1)
+
+    pseudonym_key: SecretStr | None = None
+    retention_days: int = Field(default=365, ge=1)
+    log_level: str = "WARNING"
+
+    slack_bot_token: SecretStr | None = _env("SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = _env("SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = _env("SLACK_APP_TOKEN")
+    slack_client_id: str | None = _env("SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = _env("SLACK_CLIENT_SECRET")
+
+    @model_validator(mode="after")
+    def _check_thresholds(self) -> Settings:
+        self.thresholds()  # raises ValueError with a clear message
+        return self
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(
+            answer=self.answer_threshold, clarify=self.clarify_threshold, margin=self.margin
+        )
+
+    def knowledge_path(self) -> Path:
+        return self.kb or bundled_knowledge()
+
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'compact.db'}"
+
+    def has_slack_credentials(self) -> bool:
+        return bool(self.slack_bot_token or self.slack_client_id) and bool(
+            self.slack_signing_secret or self.slack_app_token
+        )
+
+    def resolved_pseudonym_key(self) -> str:
+        """The configured key, or one generated once and kept in the data folder."""
+        if self.pseudonym_key is not None:
+            return self.pseudonym_key.get_secret_value()
+        key_file = self.data_dir / "pseudonym.key"
+        if key_file.exists():
+            return key_file.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        try:
+            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return key_file.read_text().strip()
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(key + "\n")
+        return key
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings; a bad value raises ConfigError naming the variable and the fix."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]) or "settings"
+            variable = f"COMPACT_{name.upper()}" if name != "settings" else "thresholds"
+            value = error.get("input")
+            shown = "" if isinstance(value, dict) else f" (got {value!r})"
+            problems.append(f"  {variable}: {error['msg']}{shown}")
+        raise ConfigError("The settings are not valid:\n" + "\n".join(problems)) from exc

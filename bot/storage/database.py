@@ -1,0 +1,138 @@
+"""Open the interaction log's database (SQLite or PostgreSQL) and keep its schema current."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.errors import DatabaseError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def describe_url(url: str) -> str:
+    """The URL with any password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+class Database:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def connect(cls, url: str, *, migrate: bool = True) -> Database:
+        """Connect, check the connection works, and (by default) apply pending migrations."""
+        engine = _create_engine(url)
+        database = cls(engine)
+        try:
+            with engine.connect():
+                pass
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            raise DatabaseError(
+                f"Cannot connect to the database {describe_url(url)}: {_reason(exc)}. "
+                "Check --db or DATABASE_URL, and that the server is running."
+            ) from exc
+        if migrate:
+            database.upgrade()
+        return database
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def upgrade(self, revision: str = "heads") -> None:
+        try:
+            with self.engine.begin() as connection:
+                _lock_for_migration(connection)
+                config = _alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+        except SQLAlchemyError as exc:
+            raise DatabaseError(
+                f"Could not bring the database {describe_url(str(self.engine.url))} up to date: "
+                f"{_reason(exc)}"
+            ) from exc
+
+    def current_revisions(self) -> set[str]:
+        with self.engine.connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads())
+
+    def head_revisions(self) -> set[str]:
+        return set(ScriptDirectory.from_config(_alembic_config()).get_heads())
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _create_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(
+            f"'{url}' is not a database URL. Use sqlite:///path/to/file.db or "
+            "postgresql+psycopg://user@host:5432/name."
+        ) from exc
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if parsed.get_backend_name() == "postgresql":
+        options["connect_args"] = {"connect_timeout": 5}
+    elif parsed.get_backend_name() == "sqlite":
+        options = {"connect_args": {"timeout": 30}}
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(parsed, **options)
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseError(
+            f"Cannot use the database URL {describe_url(url)}: {exc}. "
+            "For PostgreSQL install the driver with: pip install 'compact-assistant[postgres]'."
+        ) from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _lock_for_migration(connection: Any) -> None:
+    """Several bot processes may start at once on one PostgreSQL; only one migrates at a time."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7020011998)")
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    original = getattr(exc, "orig", None)
+    text = str(original if original is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

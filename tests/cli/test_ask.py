@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.storage.database import Database
+from bot.storage.interaction_log import InteractionLog
+from bot.storage.pseudonyms import Pseudonymiser
+
+from .conftest import Run
+
+CONTRACT_FIELDS = {"question", "outcome", "entry_id", "answer", "confidence", "candidates"}
+
+
+def test_ask_json_reads_stdin_and_writes_one_object_per_line_in_order(run: Run) -> None:
+    questions = [
+        "how much notice must we give before ending a grant?",
+        "overheads",
+        "purple elephants dancing",
+        "hello",
+        "",
+    ]
+    result = run("ask", "--json", "-", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(questions)
+    replies = [json.loads(line) for line in lines]
+    assert [r["question"] for r in replies] == questions
+    assert [r["outcome"] for r in replies] == [
+        "answer",
+        "clarify",
+        "no_match",
+        "smalltalk",
+        "smalltalk",
+    ]
+    for reply in replies:
+        assert reply.keys() >= CONTRACT_FIELDS
+        assert 0 <= reply["confidence"] <= 1
+        assert len(reply["candidates"]) <= 5
+        for candidate in reply["candidates"]:
+            assert set(candidate) == {"entry_id", "question", "score"}
+        scores = [c["score"] for c in reply["candidates"]]
+        assert scores == sorted(scores, reverse=True)
+        if reply["outcome"] != "answer":
+            assert reply["entry_id"] is None
+            assert reply["answer"] is None
+    answer = replies[0]
+    assert answer["entry_id"] == "funding-notice"
+    assert "three months" in answer["answer"]
+    assert answer["candidates"][0]["entry_id"] == "funding-notice"
+    assert replies[1]["candidates"], "a clarify lists its candidates"
+    assert replies[3]["candidates"] == []
+
+
+def test_ask_prints_a_sourced_answer_for_a_person(run: Run) -> None:
+    result = run("ask", "how much notice must we give before ending a grant?")
+    assert result.returncode == 0, result.stderr
+    assert "three months" in result.stdout
+    assert "Source:" in result.stdout
+    assert "Applies to:" in result.stdout
+
+
+def test_ask_logs_to_the_database_named_by_db(run: Run, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'named.db'}"
+    result = run("ask", "--db", url, "--json", "zebra crossing paint colours")
+    assert result.returncode == 0, result.stderr
+    reply = json.loads(result.stdout)
+    assert reply["outcome"] == "no_match"
+    database = Database.connect(url)
+    log = InteractionLog(database, pseudonymiser=Pseudonymiser("x" * 16))
+    [row] = log.recent()
+    assert row.question == "zebra crossing paint colours"
+    assert row.outcome == "no_match"
+    database.dispose()
+
+
+def test_database_url_comes_from_the_environment(run: Run, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'from-env.db'}"
+    result = run("ask", "--json", "what is the compact", env={"DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "from-env.db").exists()
+
+
+def test_no_log_leaves_the_database_alone(run: Run, tmp_path: Path) -> None:
+    result = run("ask", "--no-log", "--json", "what is the compact")
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "data" / "compact.db").exists()
+
+
+def test_an_unreachable_database_is_a_clear_error(run: Run) -> None:
+    result = run("ask", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", "hello")
+    assert result.returncode == 1
+    assert (
+        "Cannot connect to the database postgresql+psycopg://nobody@127.0.0.1:1/none"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_a_wrong_database_url_is_a_clear_error(run: Run) -> None:
+    result = run("ask", "--db", "definitely-not-a-url", "hello")
+    assert result.returncode == 1
+    assert "is not a database URL" in result.stderr
+    assert "Traceback" not in result.stderr

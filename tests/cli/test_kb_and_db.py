@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conftest import Run
+
+
+def test_kb_check_passes_on_the_bundled_knowledge(run: Run) -> None:
+    result = run("kb", "check")
+    assert result.returncode == 0, result.stderr
+    assert "OK" in result.stdout
+    assert "entries" in result.stdout
+
+
+def test_kb_check_lists_problems_and_exits_non_zero(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "funding.yml").write_text(
+        "topic: Funding\nentries:\n  - id: funding-notice\n    question: How much notice?\n"
+    )
+    (folder / "broken.yml").write_text("entries: [\n")
+    result = run("kb", "check", "--kb", str(folder))
+    assert result.returncode == 1
+    assert "kb/funding.yml:3 entry 'funding-notice': 'answer' is missing" in result.stderr
+    assert "kb/broken.yml:" in result.stderr
+    assert "YAML syntax error" in result.stderr
+
+
+def test_a_bad_kb_stops_ask_with_the_problems_listed(run: Run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("topic: T\nentries:\n  - id: x\n    question: Q?\n")
+    result = run("ask", "--kb", str(bad), "hello")
+    assert result.returncode == 1
+    assert "bad.yml:3 entry 'x': 'answer' is missing" in result.stderr
+
+
+def test_db_upgrade_creates_and_reports_the_revision(run: Run, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    first = run("db", "upgrade", "--db", url)
+    again = run("db", "upgrade", "--db", url)
+    assert first.returncode == 0, first.stderr
+    assert again.returncode == 0, again.stderr
+    assert "is at revision 0001" in first.stdout
+
+
+def test_every_command_explains_itself(run: Run) -> None:
+    for command in (["--help"], ["ask", "--help"], ["chat", "--help"], ["kb", "check", "--help"]):
+        result = run(*command)
+        assert result.returncode == 0, result.stderr
+        assert "Usage" in result.stdout
+    ask_help = run("ask", "--help").stdout
+    assert "--kb" in ask_help
+    assert "--db" in ask_help
+    assert "--json" in ask_help

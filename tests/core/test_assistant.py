@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.core.assistant import Assistant
+from bot.core.knowledge_store import KnowledgeStore
+from bot.core.question import ChannelKind, Context, Question
+from bot.core.recording import FeedbackKind
+from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk, SmallTalkKind
+from bot.errors import DatabaseError
+from bot.storage.interaction_log import InteractionLog
+
+CONTEXT = Context(ChannelKind.CONSOLE, "U1")
+
+
+def ask(assistant: Assistant, text: str) -> Reply:
+    return assistant.ask(Question(text, CONTEXT))
+
+
+def test_a_clear_question_gets_a_sourced_answer(assistant: Assistant) -> None:
+    reply = ask(assistant, "how much notice must we give before ending a grant?")
+    assert isinstance(reply, Answer)
+    assert reply.entry.id == "funding-notice"
+    assert "three months" in reply.entry.answer
+    assert reply.entry.sources
+    assert 0 < reply.confidence <= 1
+    assert reply.candidates[0].entry.id == "funding-notice"
+    assert [e.id for e in reply.related] == ["funding-cut-steps", "consultation-length"]
+
+
+def test_nonsense_gets_no_match(assistant: Assistant) -> None:
+    reply = ask(assistant, "purple elephants dancing on the moon")
+    assert isinstance(reply, NoMatch)
+
+
+def test_a_vague_question_gets_did_you_mean(assistant: Assistant) -> None:
+    reply = ask(assistant, "overheads")
+    assert isinstance(reply, Clarify)
+    assert 1 <= len(reply.options) <= 3
+    assert reply.options[0].entry.id == "full-cost-recovery"
+
+
+def test_acronyms_from_the_glossary_are_answered(assistant: Assistant) -> None:
+    reply = ask(assistant, "what does VCFS mean?")
+    assert isinstance(reply, Answer)
+    assert reply.entry.id == "glossary-voluntary-community-and-faith-sector"
+
+
+def test_a_typo_still_matches(assistant: Assistant) -> None:
+    reply = ask(assistant, "consultaton length")
+    assert isinstance(reply, Answer)
+    assert reply.entry.id == "consultation-length"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("hi", SmallTalkKind.GREETING),
+        ("Good morning!", SmallTalkKind.GREETING),
+        ("thanks", SmallTalkKind.THANKS),
+        ("help", SmallTalkKind.HELP),
+        ("what can I ask?", SmallTalkKind.HELP),
+        ("topics", SmallTalkKind.TOPICS),
+    ],
+)
+def test_small_talk_is_recognised(assistant: Assistant, text: str, kind: SmallTalkKind) -> None:
+    reply = ask(assistant, text)
+    assert isinstance(reply, SmallTalk)
+    assert reply.kind is kind
+
+
+def test_help_and_topics_list_the_topics(assistant: Assistant) -> None:
+    for text in ("help", "topics"):
+        reply = ask(assistant, text)
+        assert isinstance(reply, SmallTalk)
+        assert "Funding" in [t.name for t in reply.topics]
+
+
+def test_a_greeting_before_a_question_is_ignored(assistant: Assistant) -> None:
+    reply = ask(assistant, "Hi there, can we pay grants upfront?")
+    assert isinstance(reply, Answer)
+    assert reply.entry.id == "payment-in-advance"
+
+
+@pytest.mark.parametrize("text", ["", "   \t\n ", "🙂🙂🙂", "\u200b\u200b", "?!?!"])
+def test_empty_and_symbol_only_questions_get_a_polite_reply(
+    assistant: Assistant, text: str
+) -> None:
+    reply = ask(assistant, text)
+    assert isinstance(reply, SmallTalk)
+    assert reply.kind in {SmallTalkKind.EMPTY, SmallTalkKind.HELP}
+    assert reply.text
+
+
+def test_a_very_long_question_does_not_crash(assistant: Assistant) -> None:
+    reply = ask(assistant, "notice " * 1500 + "x" * 1500)
+    assert isinstance(reply, Answer | Clarify | NoMatch)
+
+
+def test_unicode_is_normalised(assistant: Assistant) -> None:
+    plain = ask(assistant, "What is the Compact?")
+    fancy = ask(assistant, "Ｗｈａｔ ｉｓ the\u00a0Compact\u200b?")
+    assert isinstance(plain, Answer)
+    assert isinstance(fancy, Answer)
+    assert fancy.entry.id == plain.entry.id == "what-is-the-compact"
+
+
+def test_slack_and_teams_markup_is_ignored(assistant: Assistant) -> None:
+    slack = ask(assistant, "<@U0BOT> what is the compact?")
+    teams = ask(assistant, "<at>Compact Assistant</at> what is the compact?")
+    assert isinstance(slack, Answer)
+    assert isinstance(teams, Answer)
+    assert slack.entry.id == teams.entry.id == "what-is-the-compact"
+
+
+class BrokenLog:
+    """A log whose database is down."""
+
+    def record(self, reply: Reply, *, latency_ms: float) -> int:
+        raise DatabaseError("The interaction log could not be written: connection refused")
+
+    def record_feedback(self, interaction_id: int, kind: FeedbackKind, **_: object) -> None:
+        raise DatabaseError("down")
+
+
+def test_a_database_outage_does_not_stop_answers(
+    bundled_store: KnowledgeStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    assistant = Assistant(store=bundled_store, log=BrokenLog())
+    reply = ask(assistant, "how much notice must we give before ending a grant?")
+    assert isinstance(reply, Answer)
+    assert reply.interaction_id is None
+    assert "could not log the question" in caplog.text
+    assert assistant.feedback(reply.question, 7, helpful=True) is False
+
+
+def test_choices_and_feedback_are_logged(
+    bundled_store: KnowledgeStore, interaction_log: InteractionLog
+) -> None:
+    assistant = Assistant(store=bundled_store, log=interaction_log)
+    clarify = ask(assistant, "overheads")
+    assert isinstance(clarify, Clarify)
+    assert clarify.interaction_id is not None
+    picked = assistant.choose(
+        clarify.question, "full-cost-recovery", interaction_id=clarify.interaction_id
+    )
+    assert isinstance(picked, Answer)
+    assert picked.entry.id == "full-cost-recovery"
+    assert picked.interaction_id == clarify.interaction_id
+    assert assistant.feedback(picked.question, picked.interaction_id, helpful=False)
+
+    second = ask(assistant, "overheads")
+    assert isinstance(second, Clarify)
+    none = assistant.choose(second.question, None, interaction_id=second.interaction_id)
+    assert isinstance(none, NoMatch)
+
+    first_feedback = interaction_log.feedback_for(clarify.interaction_id)
+    assert [(f.kind, f.entry_id) for f in first_feedback] == [
+        (FeedbackKind.CHOSE, "full-cost-recovery"),
+        (FeedbackKind.NOT_HELPFUL, None),
+    ]
+    assert [f.kind for f in interaction_log.feedback_for(second.interaction_id or 0)] == [
+        FeedbackKind.NONE_OF_THESE
+    ]

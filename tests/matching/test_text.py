@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.matching.text import clean, words
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("<@U0BOT> what is the compact?", "what is the compact?"),
+        ("<!channel> notice?", "notice?"),
+        ("see <https://gov.uk/x|the guidance> please", "see the guidance please"),
+        ("<at>Compact Assistant</at> hello", "hello"),
+        ("grant &amp; contract", "grant & contract"),
+        ("ﬁnance\u00a0team\u200b", "finance team"),
+    ],
+)
+def test_chat_markup_and_unicode_are_cleaned(raw: str, expected: str) -> None:
+    assert clean(raw) == expected
+
+
+def test_american_spelling_is_folded_to_british() -> None:
+    assert words("Organization program behavior analyze prioritized") == [
+        "organisation",
+        "programme",
+        "behaviour",
+        "analyse",
+        "prioritised",
+    ]
+    assert words("size prize citizen") == ["size", "prize", "citizen"]
+
+
+def test_case_punctuation_and_apostrophes() -> None:
+    assert words("Can't we END the Grant?!") == ["cant", "we", "end", "the", "grant"]
+    assert words("three months’ notice") == ["three", "months", "notice"]

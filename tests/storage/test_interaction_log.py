@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.core.assistant import Assistant
+from bot.core.knowledge_store import KnowledgeStore
+from bot.core.question import ChannelKind, Context, Question
+from bot.core.recording import FeedbackKind
+from bot.errors import DatabaseError, UnknownInteractionError
+from bot.storage.database import Database
+from bot.storage.interaction_log import InteractionLog
+
+
+def test_every_question_is_logged_with_outcome_candidates_and_latency(
+    bundled_store: KnowledgeStore, interaction_log: InteractionLog
+) -> None:
+    assistant = Assistant(store=bundled_store, log=interaction_log)
+    context = Context(ChannelKind.SLACK, "U123", conversation_id="C9", workspace_id="T1")
+    answered = assistant.ask(
+        Question("how much notice must we give before ending a grant?", context)
+    )
+    missed = assistant.ask(Question("purple elephants dancing", context))
+
+    row = interaction_log.get(answered.interaction_id or 0)
+    assert row is not None
+    assert row.channel == "slack"
+    assert row.outcome == "answer"
+    assert row.entry_id == "funding-notice"
+    assert row.confidence == pytest.approx(answered.confidence, abs=1e-3)
+    assert row.candidates[0]["entry_id"] == "funding-notice"
+    assert row.latency_ms >= 0
+    assert row.asked_at.year >= 2026
+
+    missed_row = interaction_log.get(missed.interaction_id or 0)
+    assert missed_row is not None
+    assert missed_row.outcome == "no_match"
+    assert missed_row.entry_id is None
+    assert missed_row.question == "purple elephants dancing"
+
+
+def test_user_ids_are_keyed_hashes(
+    bundled_store: KnowledgeStore, interaction_log: InteractionLog
+) -> None:
+    assistant = Assistant(store=bundled_store, log=interaction_log)
+    first = assistant.ask(Question("hi", Context(ChannelKind.SLACK, "U123", workspace_id="T1")))
+    again = assistant.ask(Question("hi", Context(ChannelKind.SLACK, "U123", workspace_id="T1")))
+    other = assistant.ask(Question("hi", Context(ChannelKind.SLACK, "U999", workspace_id="T1")))
+    rows = {r.id: r for r in interaction_log.recent()}
+    assert "U123" not in rows[first.interaction_id or 0].user_hash
+    assert len(rows[first.interaction_id or 0].user_hash) == 32
+    assert rows[first.interaction_id or 0].user_hash == rows[again.interaction_id or 0].user_hash
+    assert rows[first.interaction_id or 0].user_hash != rows[other.interaction_id or 0].user_hash
+
+
+def test_questions_are_stored_redacted(
+    bundled_store: KnowledgeStore, interaction_log: InteractionLog
+) -> None:
+    assistant = Assistant(store=bundled_store, log=interaction_log)
+    reply = assistant.ask(
+        Question(
+            "email jo.bloggs@preston.gov.uk or ring 07700 900123 about grant notice",
+            Context(ChannelKind.CONSOLE, "me"),
+        )
+    )
+    row = interaction_log.get(reply.interaction_id or 0)
+    assert row is not None
+    assert row.question == "email [email] or ring [phone] about grant notice"
+
+
+def test_feedback_for_an_unknown_interaction_is_refused(interaction_log: InteractionLog) -> None:
+    with pytest.raises(UnknownInteractionError, match="No interaction 424242"):
+        interaction_log.record_feedback(424242, FeedbackKind.HELPFUL)
+
+
+def test_migrations_are_applied_and_repeatable(database: Database) -> None:
+    assert database.current_revisions() == database.head_revisions()
+    database.upgrade()  # a second run changes nothing and does not fail
+    assert database.current_revisions() == database.head_revisions()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://nobody@127.0.0.1:1/nothing",
+        "not a url",
+        "mysql+nosuchdriver://x@localhost/db",
+    ],
+)
+def test_an_unusable_database_gives_a_clear_error(url: str) -> None:
+    with pytest.raises(DatabaseError) as caught:
+        Database.connect(url)
+    message = str(caught.value)
+    assert "database" in message.lower()
+    assert "Traceback" not in message
