@@ -41,8 +41,9 @@ def _answer(reply: Answer, console: Console, kb: KnowledgeBase) -> None:
     entry = reply.entry
     console.print(Panel(Markdown(entry.answer), title=escape(entry.question), title_align="left"))
     for source in entry.sources:
-        link = f" — {source.url}" if source.url else ""
-        console.print(f"[dim]Source:[/dim] {escape(source.cite())}{escape(link)}")
+        console.print(f"[dim]Source:[/dim] {escape(source.cite())}", highlight=False)
+        if source.url:  # kept whole so it stays clickable in a terminal
+            console.print(f"  {escape(source.url)}", soft_wrap=True, highlight=False)
     if entry.applies_to:
         scopes = "; ".join(kb.scope_label(s) for s in entry.applies_to)
         console.print(f"[dim]Applies to:[/dim] {escape(scopes)}")
