@@ -53,5 +53,5 @@ def main() -> None:
     try:
         app()
     except CompactError as exc:
-        Console(stderr=True).print(f"[red]Error:[/red] {exc}", highlight=False, markup=True)
+        Console(stderr=True).print(f"[red]Error:[/red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .conftest import Run
+
+
+def test_a_bad_setting_names_the_variable_and_value(run: Run) -> None:
+    result = run("ask", "hi", env={"COMPACT_ANSWER_THRESHOLD": "abc"})
+    assert result.returncode == 1
+    assert "COMPACT_ANSWER_THRESHOLD" in result.stderr
+    assert "'abc'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_inconsistent_thresholds_are_refused(run: Run) -> None:
+    result = run(
+        "ask", "hi", env={"COMPACT_CLARIFY_THRESHOLD": "0.9", "COMPACT_ANSWER_THRESHOLD": "0.5"}
+    )
+    assert result.returncode == 1
+    assert "clarify <= answer" in result.stderr
+
+
+def test_settings_are_read_from_a_dotenv_file(run: Run, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"DATABASE_URL=sqlite:///{tmp_path / 'dotenv.db'}\n")
+    result = run("ask", "--json", "what is the compact")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["outcome"] == "answer"
+    assert (tmp_path / "dotenv.db").exists()
+
+
+def test_thresholds_from_the_environment_change_decisions(run: Run) -> None:
+    question = "how much notice must we give before ending a grant?"
+    default = json.loads(run("ask", "--json", "--no-log", question).stdout)
+    strict = json.loads(
+        run(
+            "ask", "--json", "--no-log", question,
+            env={"COMPACT_ANSWER_THRESHOLD": "0.999", "COMPACT_CLARIFY_THRESHOLD": "0.1"},
+        ).stdout
+    )  # fmt: skip
+    assert default["outcome"] == "answer"
+    assert strict["outcome"] == "clarify"
