@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from rich.console import Console
 from rich.markdown import Markdown
 
-from bot.cli.console_render import NONE_OF_THESE_TEXT, render
+from bot.cli.console_render import render
 from bot.core.assistant import Assistant
 from bot.core.question import ChannelKind, Context, Question
 from bot.core.replies import Answer, Clarify, Reply
+from bot.core.wording import NONE_OF_THESE_TEXT
 
 QUIT_WORDS = {"quit", "exit", "q", ":q", "bye now"}
 YES = {"y", "yes", "yep", "yeah", "helpful"}

@@ -8,16 +8,8 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
+from bot.core.wording import NO_MATCH_TEXT
 from bot.knowledge.model import KnowledgeBase, Topic
-
-NO_MATCH_TEXT = (
-    "I don't know that yet. I've logged your question so the Compact review group can add "
-    "an answer. Try other words, or type *topics* to see what I cover."
-)
-NONE_OF_THESE_TEXT = (
-    "Thanks, I've noted that none of those fitted. The Compact review group will see your "
-    "question. You could try asking it another way."
-)
 
 
 def render(reply: Reply, console: Console, kb: KnowledgeBase) -> None:

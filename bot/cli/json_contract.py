@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.cli.console_render import NO_MATCH_TEXT
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
+from bot.core.wording import NO_MATCH_TEXT
 
 
 def reply_to_json(reply: Reply) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from bot.core.replies import (
     SmallTalkKind,
 )
 from bot.core.smalltalk import recognise, strip_greeting
+from bot.core.wording import EMPTY_TEXT, GREETING_TEXT, HELP_TEXT, THANKS_TEXT, TOPICS_TEXT
 from bot.errors import CompactError
 from bot.knowledge.model import Entry
 from bot.matching.index import Hit
@@ -28,22 +29,6 @@ from bot.matching.policy import Decision, Thresholds, decide
 log = logging.getLogger(__name__)
 
 CANDIDATE_LIMIT = 5
-
-HELP_TEXT = (
-    "I answer questions about the Compact: the agreement on how public bodies and the "
-    "voluntary and community sector work together. Ask in your own words, for example:\n"
-    "- How much notice must we give before ending a grant?\n"
-    "- How long should a consultation run?\n"
-    "- Can a charity we fund campaign against us?\n"
-    "Type *topics* to see everything I cover. If I can't answer, I log the question so the "
-    "Compact review group can add an answer."
-)
-GREETING_TEXT = "Hello! Ask me anything about the Compact, or type *help* to see what I can do."
-THANKS_TEXT = "You're welcome. Ask another question whenever you like."
-EMPTY_TEXT = (
-    "I didn't catch a question there. Try something like "
-    '"how much notice before ending a grant?", or type *help*.'
-)
 
 
 class Assistant:
@@ -150,7 +135,7 @@ class Assistant:
             SmallTalkKind.GREETING: GREETING_TEXT,
             SmallTalkKind.THANKS: THANKS_TEXT,
             SmallTalkKind.HELP: HELP_TEXT,
-            SmallTalkKind.TOPICS: "These are the topics I cover. Ask about any of them:",
+            SmallTalkKind.TOPICS: TOPICS_TEXT,
             SmallTalkKind.EMPTY: EMPTY_TEXT,
         }
         topics = loaded.kb.topics() if kind in {SmallTalkKind.HELP, SmallTalkKind.TOPICS} else ()
