@@ -51,3 +51,7 @@ class DatabaseError(CompactError):
 
 class UnknownInteractionError(CompactError):
     """Feedback named an interaction that is not in the log."""
+
+
+class EvalSetError(CompactError):
+    """The evaluation set is malformed or names entries the knowledge base does not have."""

@@ -12,6 +12,7 @@ from rich.console import Console
 from bot.cli.ask import ask
 from bot.cli.chat import run_chat
 from bot.cli.db import db_app
+from bot.cli.eval import eval_command
 from bot.cli.kb import kb_app
 from bot.cli.options import DbOption, KbOption, settings_from
 from bot.errors import CompactError
@@ -25,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("ask")(ask)
+app.command("eval")(eval_command)
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -64,10 +65,17 @@ class Analyzer:
         self._vocabulary = sorted(known)
 
     def terms(self, text: str, *, repair: bool = False) -> list[str]:
-        surface = [w for w in words(text) if w not in STOPWORDS]
+        """Index terms in order. With ``repair`` (for questions, not for the knowledge base),
+        misspelt words are mended and split compounds ("face book") joined."""
+        every = words(text)
+        surface = [w for w in every if w not in STOPWORDS]
         if repair:
             surface = [self._repair(w) for w in surface]
+            surface += [a + b for a, b in pairwise(every) if a + b in self._known]
         return self.canonicaliser.apply([stem(w) for w in surface])
+
+    def is_known(self, word: str) -> bool:
+        return word in self._known
 
     def _repair(self, word: str) -> str:
         if word in self._known or len(word) < self.min_repair_length or word.isdigit():

@@ -1,18 +1,38 @@
-"""The match index: built once per knowledge-base load, searched once per question."""
+"""The match index: built once per knowledge-base load, searched once per question.
+
+Ranking is BM25 over three fields of each entry: its best single phrasing, all its phrasings
+together, and (weakly) its answer. The score reported for each hit is a calibrated confidence
+in 0..1: how much of the question's informative wording the entry's best phrasing explains
+(an IDF-weighted Dice coefficient between question and phrasing, averaged with the share of
+the question's weight the entry covers). Words the knowledge base has never seen count
+against a match, so "notice period if I resign" does not ride on the word "notice".
+"""
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
 
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.analyzer import Analyzer, Canonicaliser
+from bot.matching.bm25 import BM25Field, Scores
+
+PHRASING_WEIGHT = 1.0
+ALL_PHRASINGS_WEIGHT = 0.5
+ANSWER_WEIGHT = 0.5
+RERANK_DEPTH = 20
+# A word the knowledge base has never used is strong evidence the question is about
+# something else, so it weighs more than the rarest known word.
+UNKNOWN_WORD_FACTOR = 1.5
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """The best-scoring phrasing of one entry for a question."""
+    """One entry's standing for a question: its confidence and its closest phrasing."""
 
     entry_id: str
     score: float
@@ -20,67 +40,103 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
-class _Phrasing:
-    entry_id: str
-    text: str
-    terms: frozenset[str]
-    weight: float
+class _Entry:
+    id: str
+    phrasings: tuple[str, ...]
+    terms: tuple[frozenset[str], ...]
+    vocabulary: frozenset[str]
 
 
 class MatchIndex:
-    """Scores each phrasing by IDF-weighted overlap (a soft Dice coefficient) with the question.
-
-    Unknown words in the question count against a match, so a question that shares one word
-    with an entry but is about something else scores low.
-    """
-
     def __init__(
-        self, analyzer: Analyzer, phrasings: list[_Phrasing], idf: dict[str, float]
+        self,
+        analyzer: Analyzer,
+        entries: list[_Entry],
+        owners: NDArray[np.int32],
+        fields: tuple[BM25Field, BM25Field, BM25Field],
+        weights: dict[str, float],
     ) -> None:
         self._analyzer = analyzer
-        self._phrasings = phrasings
-        self._idf = idf
-        self._unknown_weight = max(idf.values(), default=1.0)
-        self._postings: dict[str, list[int]] = defaultdict(list)
-        for position, phrasing in enumerate(phrasings):
-            for term in phrasing.terms:
-                self._postings[term].append(position)
+        self._entries = entries
+        self._owners = owners
+        self._phrasing_field, self._all_field, self._answer_field = fields
+        self._weights = weights
+        self._unknown_weight = UNKNOWN_WORD_FACTOR * max(weights.values(), default=1.0)
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> MatchIndex:
         groups = [term.spellings for term in kb.glossary] + list(kb.synonym_groups)
         analyzer = Analyzer(Canonicaliser(groups))
         analyzer.learn(p for entry in kb.entries for p in entry.phrasings)
-        raw = [
-            (entry.id, text, frozenset(analyzer.terms(text)))
-            for entry in kb.entries
-            for text in entry.phrasings
-        ]
-        terms_of_entry: dict[str, set[str]] = defaultdict(set)
-        for eid, _, terms in raw:
-            terms_of_entry[eid] |= terms
-        entries_with = Counter(t for terms in terms_of_entry.values() for t in terms)
-        total = max(len(kb.entries), 1)
-        idf = {term: math.log(1 + total / count) for term, count in entries_with.items()}
-        phrasings = [
-            _Phrasing(eid, text, terms, sum(idf[t] for t in terms)) for eid, text, terms in raw
-        ]
-        return cls(analyzer, phrasings, idf)
+        entries: list[_Entry] = []
+        phrasing_docs: list[list[str]] = []
+        owners: list[int] = []
+        for number, entry in enumerate(kb.entries):
+            terms = [analyzer.terms(text) for text in entry.phrasings]
+            phrasing_docs += terms
+            owners += [number] * len(terms)
+            sets = tuple(frozenset(t) for t in terms)
+            entries.append(_Entry(entry.id, entry.phrasings, sets, frozenset().union(*sets)))
+        fields = (
+            BM25Field(phrasing_docs),
+            BM25Field([[t for doc in e.terms for t in doc] for e in entries]),
+            BM25Field([analyzer.terms(entry.answer) for entry in kb.entries]),
+        )
+        # Confidence weights come from how many entries use a term, not how many phrasings:
+        # an entry repeating its own key word across alternates should not make it common.
+        used_by = Counter(t for e in entries for t in e.vocabulary)
+        total = max(len(entries), 1)
+        weights = {t: math.log(1 + total / n) for t, n in used_by.items()}
+        return cls(analyzer, entries, np.asarray(owners, dtype=np.int32), fields, weights)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
-        terms = set(self._analyzer.terms(text, repair=True))
-        if not terms:
+        terms = list(dict.fromkeys(self._analyzer.terms(text, repair=True)))
+        if not terms or not self._entries:
             return []
-        query_weight = sum(self._idf.get(t, self._unknown_weight) for t in terms)
-        shared: dict[int, float] = defaultdict(float)
-        for term in terms:
-            for position in self._postings.get(term, ()):
-                shared[position] += self._idf[term]
-        best: dict[str, Hit] = {}
-        for position, overlap in shared.items():
-            phrasing = self._phrasings[position]
-            score = 2 * overlap / (query_weight + phrasing.weight)
-            current = best.get(phrasing.entry_id)
-            if current is None or score > current.score:
-                best[phrasing.entry_id] = Hit(phrasing.entry_id, min(score, 1.0), phrasing.text)
-        return sorted(best.values(), key=lambda h: (-h.score, h.entry_id))[:limit]
+        ranking = self._rank(terms)
+        order = np.argsort(-ranking)[:RERANK_DEPTH]
+        order = order[ranking[order] > 0]
+        if not len(order):
+            return []
+        top = float(ranking[order[0]])
+        hits: list[Hit] = []
+        ceiling = 1.0
+        for position in order[:limit]:
+            entry = self._entries[int(position)]
+            confidence, phrasing = self._confidence(terms, entry)
+            # Scores never rise down the list, and a runner-up is discounted by how far behind
+            # it ranks, so "top score minus next score" reads as a lead.
+            score = min(ceiling, confidence * float(ranking[position]) / top)
+            ceiling = score
+            hits.append(Hit(entry.id, round(score, 6), phrasing))
+        return hits
+
+    def _rank(self, terms: list[str]) -> Scores:
+        best_phrasing = np.zeros(len(self._entries), dtype=np.float32)
+        np.maximum.at(best_phrasing, self._owners, self._phrasing_field.scores(terms))
+        ranking: Scores = (
+            PHRASING_WEIGHT * best_phrasing
+            + ALL_PHRASINGS_WEIGHT * self._all_field.scores(terms)
+            + ANSWER_WEIGHT * self._answer_field.scores(terms)
+        )
+        return ranking
+
+    def _confidence(self, terms: list[str], entry: _Entry) -> tuple[float, str]:
+        weight = self._weights.get
+        unknown = self._unknown_weight
+        query = set(terms)
+        query_weight = sum(weight(t, unknown) for t in query)
+        covered = sum(weight(t, unknown) for t in query & entry.vocabulary) / query_weight
+        best, best_text = 0.0, entry.phrasings[0]
+        for phrasing_terms, phrasing_text in zip(entry.terms, entry.phrasings, strict=True):
+            shared = sum(weight(t, unknown) for t in query & phrasing_terms)
+            if not shared:
+                continue
+            size = query_weight + sum(weight(t, unknown) for t in phrasing_terms)
+            dice = 2 * shared / size
+            if dice > best:
+                best, best_text = dice, phrasing_text
+        return min(1.0, (best + covered) / 2), best_text

@@ -1,6 +1,10 @@
-"""A small suffix stemmer and stopword list, enough for short FAQ questions."""
+"""Stopwords and Snowball stemming (PyStemmer), cached, for short FAQ questions."""
 
 from __future__ import annotations
+
+from functools import lru_cache
+
+import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type hints
 
 STOPWORDS = frozenset(
     [
@@ -159,23 +163,35 @@ STOPWORDS = frozenset(
         "re",
         "s",
         "t",
+        "whats",
+        "thats",
+        "theres",
+        "heres",
+        "hows",
+        "whos",
+        "wheres",
+        "whens",
+        "lets",
+        "youre",
+        "theyre",
+        "weve",
+        "youve",
+        "ill",
+        "youll",
+        "hes",
+        "shes",
+        "wed",
+        "anyone",
+        "someone",
+        "something",
+        "anything",
     ]
 )
 
-_SUFFIXES = ("ational", "ization", "isation", "fulness", "ations", "ation", "ments", "ment",
-             "ings", "ing", "edly", "ies", "ied", "ed", "es", "ly", "s")  # fmt: skip
+_STEMMER = Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Fold a word to a crude stem: "funding", "funded", "funds" -> "fund"."""
-    if len(word) <= 4 or word.isdigit():
-        return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            base = word[: -len(suffix)]
-            if suffix in {"ies", "ied"}:
-                return base + "y"
-            if suffix == "s" and word.endswith("ss"):
-                return word
-            return base
-    return word
+    """Snowball (Porter 2) stem: "funding", "funded", "funds" -> "fund"."""
+    return str(_STEMMER.stemWord(word))

@@ -1,0 +1,119 @@
+"""The usual FAQ-matching methods, each behind one small interface, so every benchmark
+compares our matcher against them in the same run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import bm25s
+import Stemmer
+from rapidfuzz import fuzz, process
+
+from bot.knowledge.model import KnowledgeBase
+from bot.matching.index import MatchIndex
+
+
+class Ranker(Protocol):
+    name: str
+
+    def rank(self, query: str, limit: int) -> list[tuple[str, float]]:
+        """Entry ids with scores, best first, at most ``limit``."""
+        ...
+
+
+def _phrasings(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
+    texts, owners = [], []
+    for entry in kb.entries:
+        for text in entry.phrasings:
+            texts.append(text)
+            owners.append(entry.id)
+    return texts, owners
+
+
+def _best_per_entry(pairs: Sequence[tuple[str, float]], limit: int) -> list[tuple[str, float]]:
+    seen: dict[str, float] = {}
+    for owner, score in pairs:
+        if owner not in seen:
+            seen[owner] = score
+            if len(seen) == limit:
+                break
+    return list(seen.items())
+
+
+@dataclass
+class RapidfuzzRanker:
+    """rapidfuzz over every phrasing; ``scorer=None`` means extractOne's default (WRatio)."""
+
+    name: str
+    kb: KnowledgeBase
+    scorer: object = None
+
+    def __post_init__(self) -> None:
+        self.texts, self.owners = _phrasings(self.kb)
+
+    def rank(self, query: str, limit: int) -> list[tuple[str, float]]:
+        kwargs = {"scorer": self.scorer} if self.scorer is not None else {}
+        # Enough phrasings to find `limit` distinct entries in practice.
+        found = process.extract(query, self.texts, limit=limit * 8, **kwargs)  # type: ignore[call-overload]
+        return _best_per_entry([(self.owners[i], s / 100) for _, s, i in found], limit)
+
+
+class NaiveRanker(RapidfuzzRanker):
+    """The naive baseline: what extractOne with its default scorer would pick."""
+
+
+def naive(kb: KnowledgeBase) -> RapidfuzzRanker:
+    return RapidfuzzRanker("rapidfuzz extractOne (WRatio)", kb)
+
+
+def token_set(kb: KnowledgeBase) -> RapidfuzzRanker:
+    return RapidfuzzRanker("rapidfuzz token_set_ratio", kb, fuzz.token_set_ratio)
+
+
+@dataclass
+class BM25Ranker:
+    """bm25s over every phrasing, Snowball-stemmed, English stopwords."""
+
+    kb: KnowledgeBase
+    name: str = "BM25 (bm25s, Snowball, stopwords)"
+
+    def __post_init__(self) -> None:
+        self.texts, self.owners = _phrasings(self.kb)
+        self.stemmer = Stemmer.Stemmer("english")
+        tokens = bm25s.tokenize(
+            self.texts, stopwords="en", stemmer=self.stemmer, show_progress=False
+        )
+        self.retriever = bm25s.BM25()
+        self.retriever.index(tokens, show_progress=False)
+
+    def rank(self, query: str, limit: int) -> list[tuple[str, float]]:
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False)
+        if not tokens.vocab:
+            return []
+        k = min(len(self.texts), limit * 8)
+        docs, scores = self.retriever.retrieve(tokens, k=k, show_progress=False)
+        pairs = [
+            (self.owners[int(d)], float(s))
+            for d, s in zip(docs[0], scores[0], strict=True)
+            if s > 0
+        ]
+        return _best_per_entry(pairs, limit)
+
+
+@dataclass
+class OurRanker:
+    kb: KnowledgeBase
+    name: str = "our matcher"
+
+    def __post_init__(self) -> None:
+        self.index = MatchIndex.build(self.kb)
+
+    def rank(self, query: str, limit: int) -> list[tuple[str, float]]:
+        return [(h.entry_id, h.score) for h in self.index.search(query, limit=limit)]
+
+
+def all_rankers(kb: KnowledgeBase) -> list[Ranker]:
+    rankers: list[Ranker] = [naive(kb), token_set(kb), BM25Ranker(kb), OurRanker(kb)]
+    return rankers

@@ -1,0 +1,151 @@
+"""``compact-bot eval``: how well the knowledge base answers real staff questions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.cli.options import KbOption, settings_from
+from bot.core.assistant import Assistant
+from bot.core.knowledge_store import KnowledgeStore
+from bot.evaluation.eval_set import default_eval_folder, load_eval_set
+from bot.evaluation.runner import MAX_CONFIDENT_WRONG, MIN_ACCURACY, EvalReport, evaluate
+from bot.evaluation.sweep import best, sweep
+
+
+def eval_command(
+    eval_set: Annotated[
+        Path | None,
+        typer.Option(
+            "--set", help="Folder with in_scope.yml and out_of_scope.yml. Default: tests/eval."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    run_sweep: Annotated[
+        bool,
+        typer.Option("--sweep", help="Print accuracy and precision at each threshold setting."),
+    ] = False,
+    kb: KbOption = None,
+) -> None:
+    """Run the evaluation set and print accuracy, clarify rate, wrong answers and failures.
+
+    Exits 1 when accuracy is below 85% or more than 1% of questions get a confident wrong
+    answer. Nothing is logged. Use --sweep to re-tune the thresholds (see docs/benchmarks.md).
+    """
+    settings = settings_from(kb, None)
+    store = KnowledgeStore.open(settings.knowledge_path())
+    cases = load_eval_set(eval_set or default_eval_folder(), store.current.kb)
+    console = Console()
+    if run_sweep:
+        _print_sweep(console, store, cases)
+        return
+    report = evaluate(Assistant(store=store, thresholds=settings.thresholds()), cases)
+    if as_json:
+        print(json.dumps(_figures(report), indent=2))
+    else:
+        _print_report(console, report)
+    if not report.passes_gates:
+        raise typer.Exit(1)
+
+
+def _figures(report: EvalReport) -> dict[str, object]:
+    return {
+        "in_scope": len(report.in_scope),
+        "out_of_scope": len(report.out_of_scope),
+        "accuracy": round(report.accuracy, 4),
+        "clarify_rate": round(report.clarify_rate, 4),
+        "clarify_has_right_option": round(report.clarify_has_right_option, 4),
+        "no_match_rate": round(report.no_match_rate, 4),
+        "wrong_answer_rate": round(report.wrong_answer_rate, 4),
+        "out_of_scope_answered": round(report.out_of_scope_answered, 4),
+        "confident_wrong_rate": round(report.confident_wrong_rate, 4),
+        "passes_gates": report.passes_gates,
+        "failures": [
+            {
+                "where": r.case.where,
+                "question": r.case.question,
+                "expected": r.case.expect,
+                "outcome": r.outcome,
+                "entry_id": r.entry_id,
+                "options": list(r.options),
+            }
+            for r in report.failures
+        ],
+    }
+
+
+def _print_report(console: Console, report: EvalReport) -> None:
+    console.print(
+        f"{len(report.in_scope)} in-scope and {len(report.out_of_scope)} out-of-scope questions",
+        highlight=False,
+    )
+    lines = [
+        ("accuracy (right answer)", report.accuracy, f">= {MIN_ACCURACY:.0%}"),
+        ("did you mean", report.clarify_rate, ""),
+        ("  ...with the right option", report.clarify_has_right_option, ""),
+        ("I don't know yet", report.no_match_rate, ""),
+        ("wrong answer (in scope)", report.wrong_answer_rate, ""),
+        ("out-of-scope answered", report.out_of_scope_answered, ""),
+        (
+            "confident wrong, all questions",
+            report.confident_wrong_rate,
+            f"<= {MAX_CONFIDENT_WRONG:.0%}",
+        ),
+    ]
+    table = Table("measure", "value", "gate")
+    for name, value, gate in lines:
+        table.add_row(name, f"{value:.1%}", gate)
+    console.print(table)
+    if report.failures:
+        console.print(f"[bold]{len(report.failures)} questions not answered as expected:[/bold]")
+        for r in report.failures:
+            got = r.entry_id or (
+                f"clarify {list(r.options)}" if r.outcome == "clarify" else r.outcome
+            )
+            want = r.case.expect or "(out of scope: no answer)"
+            console.print(
+                f"  {r.case.where}  {r.case.question!r}: want {want}, got {got}",
+                highlight=False,
+                soft_wrap=True,
+            )
+    verdict = "[green]PASS[/green]" if report.passes_gates else "[red]FAIL[/red]"
+    console.print(
+        f"{verdict}: gates are accuracy >= {MIN_ACCURACY:.0%} and confident wrong <= {MAX_CONFIDENT_WRONG:.0%}"
+    )
+
+
+def _print_sweep(console: Console, store: KnowledgeStore, cases: list) -> None:  # type: ignore[type-arg]
+    rows = sweep(store.current.index, cases)
+    table = Table(
+        "answer",
+        "clarify",
+        "margin",
+        "accuracy",
+        "precision",
+        "wrong (all)",
+        "did you mean",
+        "out-of-scope answered",
+    )
+    chosen = best(rows)
+    for row in sorted(rows, key=lambda r: (-r.accuracy, r.confident_wrong))[:40]:
+        t = row.thresholds
+        mark = " *" if row is chosen else ""
+        table.add_row(
+            f"{t.answer:.2f}{mark}", f"{t.clarify:.2f}", f"{t.margin:.2f}", f"{row.accuracy:.1%}",
+            f"{row.precision:.1%}", f"{row.confident_wrong:.1%}", f"{row.clarify:.1%}", f"{row.out_of_scope_answered:.1%}",
+        )  # fmt: skip
+    console.print(table)
+    if chosen is None:
+        console.print("[red]No setting keeps confident wrong answers within 1%.[/red]")
+        return
+    t = chosen.thresholds
+    console.print(
+        f"Best within the 1% wrong-answer gate (*): COMPACT_ANSWER_THRESHOLD={t.answer} "
+        f"COMPACT_CLARIFY_THRESHOLD={t.clarify} COMPACT_MARGIN={t.margin}",
+        highlight=False,
+    )

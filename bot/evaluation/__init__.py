@@ -1,0 +1,1 @@
+"""Measure answer quality on the evaluation set: accuracy, clarifies, wrong answers."""

@@ -1,0 +1,67 @@
+"""The evaluation set: staff questions with the entry that should answer each, and
+out-of-scope questions that must not be answered (tests/eval/*.yml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import EvalSetError
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.yaml_source import LocatedDict, LocatedList, read_yaml
+from bot.settings import PACKAGE_DIR
+
+IN_SCOPE_FILE = "in_scope.yml"
+OUT_OF_SCOPE_FILE = "out_of_scope.yml"
+
+
+@dataclass(frozen=True, slots=True)
+class EvalCase:
+    question: str
+    expect: str | None  # None: out of scope, must not be answered
+    where: str  # file:line, for failure lists
+
+    @property
+    def in_scope(self) -> bool:
+        return self.expect is not None
+
+
+def default_eval_folder() -> Path:
+    return PACKAGE_DIR.parent / "tests" / "eval"
+
+
+def load_eval_set(folder: Path, kb: KnowledgeBase) -> list[EvalCase]:
+    """Read both files; every problem (bad case, unknown entry id) is reported at once."""
+    if not folder.is_dir():
+        raise EvalSetError(
+            f"No evaluation set at {folder}; pass --set with the folder holding {IN_SCOPE_FILE}"
+        )
+    cases: list[EvalCase] = []
+    problems: list[str] = []
+    for name, in_scope in ((IN_SCOPE_FILE, True), (OUT_OF_SCOPE_FILE, False)):
+        path = folder / name
+        if not path.exists():
+            problems.append(f"{path}: missing")
+            continue
+        data, yaml_problems = read_yaml(path, str(path))
+        problems += [str(p) for p in yaml_problems]
+        items = data.get("cases") if isinstance(data, LocatedDict) else None
+        if not isinstance(items, LocatedList):
+            problems.append(f"{path}: needs a 'cases:' list")
+            continue
+        for item, line in zip(items, items.item_lines, strict=True):
+            where = f"{path}:{line}"
+            question = item.get("q") if isinstance(item, dict) else None
+            if not isinstance(question, str) or not question.strip():
+                problems.append(f"{where}: each case needs a 'q' with the question text")
+                continue
+            expect = item.get("expect") if in_scope else None
+            if in_scope and expect not in kb:
+                problems.append(f"{where}: 'expect' names unknown entry id {expect!r}")
+                continue
+            cases.append(EvalCase(question.strip(), expect, where))
+    if problems:
+        raise EvalSetError(
+            "The evaluation set has problems:\n" + "\n".join(f"  {p}" for p in problems)
+        )
+    return cases

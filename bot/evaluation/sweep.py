@@ -1,0 +1,87 @@
+"""Try many threshold settings on the evaluation set, searching each question only once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import product
+
+from bot.core.smalltalk import recognise, strip_greeting
+from bot.evaluation.eval_set import EvalCase
+from bot.matching.index import Hit, MatchIndex
+from bot.matching.policy import Decision, Thresholds, decide
+
+ANSWER_GRID = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
+CLARIFY_GRID = (0.2, 0.25, 0.3, 0.35, 0.4)
+MARGIN_GRID = (0.0, 0.05, 0.1, 0.15, 0.2)
+
+
+@dataclass(frozen=True, slots=True)
+class SweepRow:
+    thresholds: Thresholds
+    accuracy: float  # in-scope answered with the right entry
+    precision: float  # right answers / all answers, out-of-scope answers counted as wrong
+    confident_wrong: float  # share of all questions given a wrong answer
+    clarify: float  # share of in-scope questions given a did-you-mean
+    out_of_scope_answered: float
+
+
+def sweep(
+    index: MatchIndex,
+    cases: Sequence[EvalCase],
+    *,
+    answer: Iterable[float] = ANSWER_GRID,
+    clarify: Iterable[float] = CLARIFY_GRID,
+    margin: Iterable[float] = MARGIN_GRID,
+) -> list[SweepRow]:
+    searched = [(case, _hits(index, case)) for case in cases]
+    rows = []
+    for a, c, m in product(answer, clarify, margin):
+        if c > a:
+            continue
+        thresholds = Thresholds(answer=a, clarify=c, margin=m)
+        rows.append(_score(thresholds, searched))
+    return rows
+
+
+def best(rows: Sequence[SweepRow], *, max_wrong: float = 0.01) -> SweepRow | None:
+    """The most accurate setting whose confident-wrong rate stays within ``max_wrong``;
+    ties go to the setting that asks fewer did-you-means, then to the stricter one."""
+    allowed = [r for r in rows if r.confident_wrong <= max_wrong]
+    if not allowed:
+        return None
+    return max(allowed, key=lambda r: (round(r.accuracy, 4), -r.clarify, r.thresholds.answer))
+
+
+def _hits(index: MatchIndex, case: EvalCase) -> list[Hit] | None:
+    if recognise(case.question) is not None:
+        return None  # small talk never reaches the matcher
+    return index.search(strip_greeting(case.question), limit=5)
+
+
+def _score(
+    thresholds: Thresholds, searched: Sequence[tuple[EvalCase, list[Hit] | None]]
+) -> SweepRow:
+    in_scope = answered = right = wrong = clarified = oos_answered = 0
+    for case, hits in searched:
+        decision, chosen = decide(hits or [], thresholds)
+        in_scope += case.in_scope
+        if decision is Decision.ANSWER:
+            answered += 1
+            if chosen[0].entry_id == case.expect:
+                right += 1
+            else:
+                wrong += 1
+                oos_answered += not case.in_scope
+        elif decision is Decision.CLARIFY and case.in_scope:
+            clarified += 1
+    total = len(searched) or 1
+    out_of_scope = total - in_scope
+    return SweepRow(
+        thresholds=thresholds,
+        accuracy=right / (in_scope or 1),
+        precision=right / (answered or 1),
+        confident_wrong=wrong / total,
+        clarify=clarified / (in_scope or 1),
+        out_of_scope_answered=oos_answered / (out_of_scope or 1),
+    )
