@@ -62,6 +62,14 @@ class EvalReport:
         return _share(clarifies, lambda r: r.case.expect in r.options)
 
     @property
+    def helped(self) -> float:
+        """Answered rightly, or offered the right entry as a "did you mean" option."""
+        return _share(
+            self.in_scope,
+            lambda r: r.right or (r.outcome == "clarify" and r.case.expect in r.options),
+        )
+
+    @property
     def no_match_rate(self) -> float:
         return _share(self.in_scope, lambda r: r.outcome == "no_match")
 

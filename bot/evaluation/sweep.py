@@ -11,8 +11,8 @@ from bot.evaluation.eval_set import EvalCase
 from bot.matching.index import Hit, MatchIndex
 from bot.matching.policy import Decision, Thresholds, decide
 
-ANSWER_GRID = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
-CLARIFY_GRID = (0.2, 0.25, 0.3, 0.35, 0.4)
+ANSWER_GRID = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+CLARIFY_GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 MARGIN_GRID = (0.0, 0.05, 0.1, 0.15, 0.2)
 
 
@@ -45,12 +45,21 @@ def sweep(
 
 
 def best(rows: Sequence[SweepRow], *, max_wrong: float = 0.01) -> SweepRow | None:
-    """The most accurate setting whose confident-wrong rate stays within ``max_wrong``;
-    ties go to the setting that asks fewer did-you-means, then to the stricter one."""
+    """The most accurate setting whose confident-wrong rate stays within ``max_wrong``; ties
+    go to fewer wrong answers, then to the lower clarify threshold (a "did you mean" with the
+    right option beats "I don't know"), then to the stricter answer threshold."""
     allowed = [r for r in rows if r.confident_wrong <= max_wrong]
     if not allowed:
         return None
-    return max(allowed, key=lambda r: (round(r.accuracy, 4), -r.clarify, r.thresholds.answer))
+    return max(
+        allowed,
+        key=lambda r: (
+            round(r.accuracy, 4),
+            -r.confident_wrong,
+            -r.thresholds.clarify,
+            r.thresholds.answer,
+        ),
+    )
 
 
 def _hits(index: MatchIndex, case: EvalCase) -> list[Hit] | None:

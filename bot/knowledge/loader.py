@@ -287,6 +287,7 @@ def _glossary_alternates(term: GlossaryTerm) -> tuple[str, ...]:
     for name in (term.term, *term.acronyms):
         wordings += [f"what is {name}", f"{name} meaning", f"define {name}"]
     wordings += [f"what does {acronym} stand for" for acronym in term.acronyms]
+    wordings += [f"what is {acronym} short for" for acronym in term.acronyms]
     return tuple(wordings)
 
 

@@ -7,6 +7,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
+from bot.matching.english import is_english
 from bot.matching.stems import STOPWORDS, stem
 from bot.matching.text import words
 
@@ -50,18 +51,26 @@ class Canonicaliser:
 
 
 class Analyzer:
-    """Turns a question into index terms, repairing typos against the known vocabulary."""
+    """Turns a question into index terms, repairing typos against the known vocabulary.
+
+    A word is repaired only when it is neither in the knowledge base nor an English word, so
+    "told" is never turned into "old". Words that stay unknown are kept, because a word the
+    knowledge base has never used ("landlord", "GP") is evidence that the question is about
+    something else.
+    """
 
     def __init__(self, canonicaliser: Canonicaliser, min_repair_length: int = 4) -> None:
         self.canonicaliser = canonicaliser
         self.min_repair_length = min_repair_length
         self._vocabulary: list[str] = []
         self._known: frozenset[str] = frozenset()
+        self._known_stems: frozenset[str] = frozenset()
 
     def learn(self, texts: Iterable[str]) -> None:
         """Record the words the knowledge base uses; typos are repaired towards them."""
         known = {w for text in texts for w in words(text) if w not in STOPWORDS}
         self._known = frozenset(known)
+        self._known_stems = frozenset(stem(w) for w in known)
         self._vocabulary = sorted(known)
 
     def terms(self, text: str, *, repair: bool = False) -> list[str]:
@@ -78,10 +87,16 @@ class Analyzer:
         return word in self._known
 
     def _repair(self, word: str) -> str:
-        if word in self._known or len(word) < self.min_repair_length or word.isdigit():
+        if word in self._known or stem(word) in self._known_stems or word.isdigit():
             return word
-        # One slip in a short word scores about 80; longer words must be closer, so that
-        # "insulation" is not mistaken for "consultation".
-        cutoff = 80 if len(word) <= 6 else 88
-        best = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return best[0] if best else word
+        if is_english(word):
+            return word
+        if len(word) >= self.min_repair_length:
+            # One slip in a short word scores about 80; longer words must be closer.
+            cutoff = 80 if len(word) <= 6 else 85
+            best = process.extractOne(
+                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff
+            )
+            if best:
+                return str(best[0])
+        return word

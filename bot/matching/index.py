@@ -1,11 +1,10 @@
 """The match index: built once per knowledge-base load, searched once per question.
 
 Ranking is BM25 over three fields of each entry: its best single phrasing, all its phrasings
-together, and (weakly) its answer. The score reported for each hit is a calibrated confidence
-in 0..1: how much of the question's informative wording the entry's best phrasing explains
-(an IDF-weighted Dice coefficient between question and phrasing, averaged with the share of
-the question's weight the entry covers). Words the knowledge base has never seen count
-against a match, so "notice period if I resign" does not ride on the word "notice".
+together, and (weakly) its answer. The score reported for each hit is a confidence in 0..1:
+how much of the question's informative wording the entry explains (see ``_confidence``).
+Words the knowledge base has never seen count against a match, so "notice period if I
+resign" does not ride on the word "notice".
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ PHRASING_WEIGHT = 1.0
 ALL_PHRASINGS_WEIGHT = 0.5
 ANSWER_WEIGHT = 0.5
 RERANK_DEPTH = 20
+DICE_WEIGHT, COVERAGE_WEIGHT, RECALL_WEIGHT = 0.4, 0.4, 0.2
 # A word the knowledge base has never used is strong evidence the question is about
 # something else, so it weighs more than the rarest known word.
 UNKNOWN_WORD_FACTOR = 1.5
@@ -125,6 +125,10 @@ class MatchIndex:
         return ranking
 
     def _confidence(self, terms: list[str], entry: _Entry) -> tuple[float, str]:
+        """Blend three views of how well ``entry`` explains the question: the Dice overlap with
+        its closest phrasing, the share of the question's weight the entry covers anywhere, and
+        the share of that phrasing the question covers. The weights were chosen on the
+        evaluation set (``compact-bot eval --sweep``; see docs/benchmarks.md)."""
         weight = self._weights.get
         unknown = self._unknown_weight
         query = set(terms)
@@ -135,8 +139,10 @@ class MatchIndex:
             shared = sum(weight(t, unknown) for t in query & phrasing_terms)
             if not shared:
                 continue
-            size = query_weight + sum(weight(t, unknown) for t in phrasing_terms)
-            dice = 2 * shared / size
-            if dice > best:
-                best, best_text = dice, phrasing_text
-        return min(1.0, (best + covered) / 2), best_text
+            phrasing_weight = sum(weight(t, unknown) for t in phrasing_terms)
+            dice = 2 * shared / (query_weight + phrasing_weight)
+            recall = shared / phrasing_weight
+            closeness = DICE_WEIGHT * dice + RECALL_WEIGHT * recall
+            if closeness > best:
+                best, best_text = closeness, phrasing_text
+        return min(1.0, best + COVERAGE_WEIGHT * covered), best_text

@@ -66,7 +66,13 @@ def british(word: str) -> str:
     return word
 
 
+_NUMBERS = {
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+}  # fmt: skip
+
+
 def words(text: str) -> list[str]:
-    """Lower-case words in British spelling, apostrophes removed."""
+    """Lower-case words in British spelling, apostrophes removed, "twelve" as "12"."""
     lowered = clean(text).casefold().replace("\u2019", "'")
-    return [british(w.replace("'", "")) for w in _WORD.findall(lowered)]
+    return [_NUMBERS.get(w, british(w.replace("'", ""))) for w in _WORD.findall(lowered)]

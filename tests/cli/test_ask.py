@@ -15,7 +15,7 @@ CONTRACT_FIELDS = {"question", "outcome", "entry_id", "answer", "confidence", "c
 def test_ask_json_reads_stdin_and_writes_one_object_per_line_in_order(run: Run) -> None:
     questions = [
         "how much notice must we give before ending a grant?",
-        "overheads",
+        "consultation",
         "purple elephants dancing",
         "hello",
         "",

@@ -36,7 +36,11 @@ def test_thresholds_from_the_environment_change_decisions(run: Run) -> None:
     strict = json.loads(
         run(
             "ask", "--json", "--no-log", question,
-            env={"COMPACT_ANSWER_THRESHOLD": "0.999", "COMPACT_CLARIFY_THRESHOLD": "0.1"},
+            env={
+                "COMPACT_ANSWER_THRESHOLD": "1.0",
+                "COMPACT_MARGIN": "0.99",
+                "COMPACT_CLARIFY_THRESHOLD": "0.1",
+            },
         ).stdout
     )  # fmt: skip
     assert default["outcome"] == "answer"

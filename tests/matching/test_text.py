@@ -33,4 +33,4 @@ def test_american_spelling_is_folded_to_british() -> None:
 
 def test_case_punctuation_and_apostrophes() -> None:
     assert words("Can't we END the Grant?!") == ["cant", "we", "end", "the", "grant"]
-    assert words("three months’ notice") == ["three", "months", "notice"]
+    assert words("three months’ notice, twelve weeks") == ["3", "months", "notice", "12", "weeks"]
