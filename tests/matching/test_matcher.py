@@ -1,0 +1,147 @@
+"""Behaviour of the matcher on small fixture knowledge bases (no timing here: see benchmarks)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge.model import Entry, GlossaryTerm, KnowledgeBase
+from bot.matching.index import MatchIndex
+from bot.matching.policy import Decision, Thresholds, decide
+
+NOTICE = Entry(
+    id="funding-notice",
+    topic="Funding",
+    question="How much notice must we give before ending a grant?",
+    answer="At least three months.",
+    alternates=("notice period for cutting funding", "grant ending notice"),
+)
+CONSULTATION = Entry(
+    id="consultation-length",
+    topic="Consultation",
+    question="How long should a consultation with the voluntary sector run?",
+    answer="Twelve weeks where appropriate.",
+    alternates=("consultation period length", "12 week consultation"),
+)
+PROCUREMENT = Entry(
+    id="procurement-law",
+    topic="Procurement",
+    question="Does the Compact conflict with procurement law?",
+    answer="No.",
+    alternates=("procure services from charities under the compact",),
+)
+VCS = Entry(
+    id="glossary-vcs",
+    topic="Glossary",
+    question="What does voluntary and community sector mean?",
+    answer="VCS is the voluntary and community sector.",
+    alternates=("what is VCS",),
+)
+CHARITY_FUNDING = Entry(
+    id="vcs-funding",
+    topic="Funding",
+    question="How should we fund voluntary and community sector groups?",
+    answer="Fairly.",
+)
+TIE_A = Entry(id="codes-list", topic="Codes", question="compact codes list", answer="A.")
+TIE_B = Entry(id="codes-today", topic="Codes", question="compact codes today", answer="B.")
+
+
+def kb(*entries: Entry, synonyms: tuple[tuple[str, ...], ...] = ()) -> KnowledgeBase:
+    glossary = (GlossaryTerm("voluntary and community sector", "meaning", acronyms=("VCS",)),)
+    return KnowledgeBase(entries, glossary=glossary, synonym_groups=synonyms)
+
+
+@pytest.fixture(scope="module")
+def index() -> MatchIndex:
+    return MatchIndex.build(
+        kb(
+            NOTICE,
+            CONSULTATION,
+            PROCUREMENT,
+            VCS,
+            CHARITY_FUNDING,
+            TIE_A,
+            TIE_B,
+            synonyms=(("grant", "funding"),),
+        )
+    )
+
+
+def top(index: MatchIndex, text: str) -> str:
+    hits = index.search(text)
+    assert hits, f"nothing matched {text!r}"
+    return hits[0].entry_id
+
+
+def test_every_phrasing_matches_its_own_entry(index: MatchIndex) -> None:
+    for entry in (NOTICE, CONSULTATION, PROCUREMENT, VCS):
+        for phrasing in entry.phrasings:
+            assert top(index, phrasing) == entry.id
+
+
+@pytest.mark.parametrize(
+    ("typo", "expected"),
+    [
+        ("how much notise before endng a grnat", "funding-notice"),
+        ("consultaton lenght", "consultation-length"),
+        ("procurment law and the compcat", "procurement-law"),
+    ],
+)
+def test_typos_are_matched(index: MatchIndex, typo: str, expected: str) -> None:
+    assert top(index, typo) == expected
+
+
+def test_acronyms_and_their_expansions_match_the_same_entries(index: MatchIndex) -> None:
+    assert top(index, "what's the VCS") == "glossary-vcs"
+    assert top(index, "how do we fund VCS groups") == "vcs-funding"
+    assert top(index, "funding voluntary and community sector groups") == "vcs-funding"
+
+
+def test_synonym_groups_fold_words_together(index: MatchIndex) -> None:
+    with_synonym = index.search("how much notice before ending funding")[0]
+    assert with_synonym.entry_id == "funding-notice"
+    plain = MatchIndex.build(kb(NOTICE, CONSULTATION)).search(
+        "how much notice before ending funding"
+    )[0]
+    assert with_synonym.score > plain.score
+
+
+def test_markup_and_american_spelling_are_normalised(index: MatchIndex) -> None:
+    assert top(index, "<@U123ABC> how long should a consultation run?") == "consultation-length"
+    assert (
+        top(index, "<at>Compact bot</at> does the compact conflict with procurement law")
+        == "procurement-law"
+    )
+
+
+@pytest.mark.parametrize(
+    "trap",
+    [
+        "notice period if I resign",
+        "how long is a GP consultation",
+        "procure a new laptop",
+        "funding for my loft insulation",
+    ],
+)
+def test_lexical_traps_get_no_answer(index: MatchIndex, trap: str) -> None:
+    decision, _ = decide(index.search(trap), Thresholds())
+    assert decision is not Decision.ANSWER
+
+
+def test_a_tie_gives_a_clarify(index: MatchIndex) -> None:
+    hits = index.search("compact codes")
+    decision, options = decide(hits, Thresholds())
+    assert decision is Decision.CLARIFY
+    assert {o.entry_id for o in options} >= {"codes-list", "codes-today"}
+
+
+def test_scores_are_between_0_and_1_and_never_rise_down_the_list(index: MatchIndex) -> None:
+    for text in ("grant notice", "compact", "consultation weeks", "zebra"):
+        scores = [h.score for h in index.search(text)]
+        assert all(0 <= s <= 1 for s in scores)
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_unrelated_questions_match_nothing(index: MatchIndex) -> None:
+    assert index.search("purple elephants dancing") == []
+    assert index.search("") == []
