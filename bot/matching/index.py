@@ -92,6 +92,19 @@ class MatchIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def similarity(self, first: str, second: str) -> float:
+        """IDF-weighted Dice overlap of two wordings' terms, 0 to 1 (used by ``kb check``)."""
+        a = set(self._analyzer.terms(first))
+        b = set(self._analyzer.terms(second))
+        if not a or not b:
+            return 0.0
+        weight = self._weights.get
+        unknown = self._unknown_weight
+        shared = sum(weight(t, unknown) for t in a & b)
+        return (
+            2 * shared / (sum(weight(t, unknown) for t in a) + sum(weight(t, unknown) for t in b))
+        )
+
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         terms = list(dict.fromkeys(self._analyzer.terms(text, repair=True)))
         if not terms or not self._entries:

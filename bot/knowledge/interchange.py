@@ -1,0 +1,216 @@
+"""Bring FAQs in from spreadsheets (CSV or JSON) and send the knowledge base back out.
+
+CSV columns: id, question, answer, alternates, topic (alternates separated by ``|``).
+JSON: a list of objects with the same keys (alternates a list or a ``|`` string).
+An import builds every file in memory first and writes nothing unless the whole input
+converts; bad rows are reported with their row numbers and skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import CompactError
+from bot.knowledge.atomic import atomic_write_text
+from bot.knowledge.loader import SLUG, slugify
+from bot.knowledge.model import KnowledgeBase
+
+COLUMNS = ("id", "question", "answer", "alternates", "topic")
+DEFAULT_TOPIC = "Imported"
+
+
+class ImportFileError(CompactError):
+    """The file could not be read or converted at all (a bad row is not this: it is skipped)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedEntry:
+    id: str
+    topic: str
+    question: str
+    answer: str
+    alternates: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    entries: tuple[ImportedEntry, ...]
+    problems: tuple[RowProblem, ...]
+    files: dict[str, str] = field(default_factory=dict)  # file name -> YAML text
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows with their numbers as a person sees them (CSV: the header is row 1)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"{path} is not UTF-8 text (byte {exc.start} is invalid). Save it as "
+            "'CSV UTF-8' or UTF-8 JSON and try again."
+        ) from exc
+    except OSError as exc:
+        raise ImportFileError(f"Cannot read {path}: {exc.strerror}") from exc
+    if not text.strip():
+        raise ImportFileError(f"{path} is empty; nothing to import.")
+    if path.suffix.lower() == ".json":
+        yield from _json_rows(path, text)
+    elif path.suffix.lower() in {".csv", ".txt"}:
+        yield from _csv_rows(path, text)
+    else:
+        raise ImportFileError(
+            f"{path}: use a .csv or .json file (got '{path.suffix or 'no extension'}')."
+        )
+
+
+def _json_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
+    if not isinstance(data, list):
+        raise ImportFileError(f"{path}: expected a JSON list of objects with {', '.join(COLUMNS)}")
+    for number, item in enumerate(data, start=1):
+        yield number, item if isinstance(item, dict) else {"__bad__": item}
+
+
+def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [h.strip().casefold() for h in reader.fieldnames or []]
+    missing = {"question", "answer"} - set(headers)
+    if missing:
+        raise ImportFileError(
+            f"{path}: the header row needs columns {', '.join(COLUMNS)}; "
+            f"missing {', '.join(sorted(missing))} (found: {', '.join(headers) or 'none'})"
+        )
+    reader.fieldnames = headers
+    for number, row in enumerate(reader, start=2):
+        yield number, {k: v for k, v in row.items() if k is not None}
+
+
+def convert(
+    rows: Iterable[tuple[int, dict[str, Any]]], *, progress: Callable[[], None] = lambda: None
+) -> ImportResult:
+    entries: list[ImportedEntry] = []
+    problems: list[RowProblem] = []
+    seen: dict[str, int] = {}
+    for number, row in rows:
+        progress()
+        entry, problem = _entry(number, row, seen)
+        if problem:
+            problems.append(problem)
+        elif entry:
+            seen[entry.id] = number
+            entries.append(entry)
+    return ImportResult(tuple(entries), tuple(problems), _files(entries))
+
+
+def _entry(
+    number: int, row: dict[str, Any], seen: dict[str, int]
+) -> tuple[ImportedEntry | None, RowProblem | None]:
+    if "__bad__" in row:
+        return None, RowProblem(number, "is not an object with question and answer")
+    question = _text(row.get("question"))
+    # Answers keep their line breaks: paragraphs and bullets are part of the markdown.
+    answer = str(row.get("answer") or "").replace("\r\n", "\n").strip()
+    if not question:
+        return None, RowProblem(number, "has no question")
+    if not answer:
+        return None, RowProblem(number, "has no answer")
+    entry_id = _text(row.get("id")) or slugify(question)[:60].strip("-")
+    if not SLUG.match(entry_id):
+        return None, RowProblem(
+            number, f"id {entry_id!r} must be lower-case words joined by hyphens"
+        )
+    if entry_id in seen:
+        return None, RowProblem(number, f"id {entry_id!r} is already used on row {seen[entry_id]}")
+    raw = row.get("alternates") or ""
+    parts = raw if isinstance(raw, list) else str(raw).split("|")
+    alternates = tuple(dict.fromkeys(a for a in (_text(p) for p in parts) if a and a != question))
+    topic = _text(row.get("topic")) or DEFAULT_TOPIC
+    return ImportedEntry(entry_id, topic, question, answer, alternates), None
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _files(entries: Iterable[ImportedEntry]) -> dict[str, str]:
+    by_topic: dict[str, list[ImportedEntry]] = {}
+    for entry in entries:
+        by_topic.setdefault(entry.topic, []).append(entry)
+    files = {}
+    for topic, items in by_topic.items():
+        body = {
+            "topic": topic,
+            "entries": [
+                {
+                    "id": e.id,
+                    "question": e.question,
+                    "alternates": list(e.alternates),
+                    "answer": e.answer,
+                }
+                for e in items
+            ],
+        }
+        name = f"{slugify(topic) or 'imported'}.yml"
+        files[name] = (
+            "# Imported by compact-bot kb import. Add sources, applies_to, owner and\n# reviewed to each entry, then run: compact-bot kb check\n"
+            + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=88)
+        )
+    return files
+
+
+def write_files(result: ImportResult, folder: Path, *, force: bool) -> list[Path]:
+    """Write every file, or none: existing files are refused unless ``force``."""
+    targets = [folder / name for name in result.files]
+    clashes = [str(p) for p in targets if p.exists()]
+    if clashes and not force:
+        raise ImportFileError(
+            f"Refusing to overwrite {', '.join(clashes)}; use --force to replace them."
+        )
+    for path in targets:
+        atomic_write_text(path, result.files[path.name])
+    return targets
+
+
+def export_rows(kb: KnowledgeBase) -> list[dict[str, str]]:
+    return [
+        {
+            "id": e.id,
+            "question": e.question,
+            "answer": e.answer.strip(),
+            "alternates": "|".join(e.alternates),
+            "topic": e.topic,
+        }
+        for e in kb.entries
+    ]
+
+
+def export_text(kb: KnowledgeBase, fmt: str) -> str:
+    rows = export_rows(kb)
+    if fmt == "json":
+        for row in rows:
+            row["alternates"] = row["alternates"].split("|") if row["alternates"] else []  # type: ignore[assignment]
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()

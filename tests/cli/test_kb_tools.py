@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from bot.knowledge.loader import load_knowledge
+
+from .conftest import Run
+
+
+def test_kb_check_reports_warnings_but_passes_unless_strict(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "t.yml").write_text(
+        "topic: T\nentries:\n  - id: one\n    question: What does the LGO do?\n    answer: It looks at complaints.\n"
+    )
+    plain = run("kb", "check", "--kb", str(folder))
+    assert plain.returncode == 0, plain.stderr
+    assert "warning" in plain.stdout
+    assert "kb/t.yml:3 entry 'one': uses LGO but the glossary does not define it" in plain.stdout
+    assert "cites no sources" in plain.stdout
+    strict = run("kb", "check", "--strict", "--kb", str(folder))
+    assert strict.returncode == 1
+    as_json = json.loads(run("kb", "check", "--format", "json", "--kb", str(folder)).stdout)
+    assert {w["code"] for w in as_json["warnings"]} >= {"acronym", "no-source", "no-owner"}
+
+
+def test_the_bundled_knowledge_base_is_clean(run: Run) -> None:
+    result = run("kb", "check", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.DictWriter(
+            handle, fieldnames=["id", "question", "answer", "alternates", "topic"]
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_import_csv_writes_loadable_yaml_and_reports_bad_rows(run: Run, tmp_path: Path) -> None:
+    source = tmp_path / "faq.csv"
+    write_csv(
+        source,
+        [
+            {
+                "id": "",
+                "question": "How do I apply for a grant?",
+                "answer": "Use the form.",
+                "alternates": "grant form|apply for funding",
+                "topic": "Grants",
+            },
+            {
+                "id": "no-answer",
+                "question": "Missing answer?",
+                "answer": "",
+                "alternates": "",
+                "topic": "Grants",
+            },
+            {"id": "Bad Id", "question": "Q?", "answer": "A.", "alternates": "", "topic": "Grants"},
+            {
+                "id": "how-do-i-apply-for-a-grant",
+                "question": "Again?",
+                "answer": "A.",
+                "alternates": "",
+                "topic": "Other",
+            },
+            {
+                "id": "volunteers",
+                "question": "Who can volunteer?",
+                "answer": "Anyone.",
+                "alternates": "",
+                "topic": "Volunteering",
+            },
+        ],
+    )
+    out = tmp_path / "imported"
+    result = run("kb", "import", str(source), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "row 3: has no answer" in result.stderr
+    assert "row 4: id 'Bad Id' must be lower-case" in result.stderr
+    assert "row 5: id 'how-do-i-apply-for-a-grant' is already used on row 2" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["grants.yml", "volunteering.yml"]
+    kb = load_knowledge(out)
+    assert kb["how-do-i-apply-for-a-grant"].alternates == ("grant form", "apply for funding")
+    again = run("kb", "import", str(source), "--out", str(out))
+    assert again.returncode == 1
+    assert "Refusing to overwrite" in again.stderr
+    assert run("kb", "import", str(source), "--out", str(out), "--force").returncode == 0
+
+
+def test_import_handles_thousands_of_rows(run: Run, tmp_path: Path) -> None:
+    source = tmp_path / "big.json"
+    rows = [
+        {
+            "id": f"q-{n}",
+            "question": f"Question number {n}?",
+            "answer": f"Answer {n}.",
+            "alternates": [f"q {n}"],
+            "topic": f"Topic {n % 7}",
+        }
+        for n in range(5000)
+    ]
+    source.write_text(json.dumps(rows))
+    result = run("kb", "import", str(source), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert len(load_knowledge(tmp_path / "out")) == 5000
+
+
+def test_a_broken_file_writes_nothing(run: Run, tmp_path: Path) -> None:
+    for name, content, message in [
+        ("bad.json", '[{"question": ', "not valid JSON"),
+        ("empty.csv", "", "is empty"),
+        ("latin.csv", "question,answer\nCaf\xe9?,Oui\n", "is not UTF-8"),
+        ("cols.csv", "title,body\nA,B\n", "missing answer, question"),
+    ]:
+        path = tmp_path / name
+        path.write_bytes(content.encode("latin-1"))
+        result = run("kb", "import", str(path), "--out", str(tmp_path / "never"))
+        assert result.returncode == 1, name
+        assert message in result.stderr, (name, result.stderr)
+    assert not (tmp_path / "never").exists()
+
+
+def test_export_then_import_round_trips(run: Run, tmp_path: Path) -> None:
+    for fmt in ("csv", "json"):
+        exported = tmp_path / f"kb.{fmt}"
+        result = run("kb", "export", "--format", fmt, "--out", str(exported))
+        assert result.returncode == 0, result.stderr
+        out = tmp_path / f"back-{fmt}"
+        assert run("kb", "import", str(exported), "--out", str(out)).returncode == 0
+        original = load_knowledge(Path(__file__).resolve().parents[2] / "knowledge")
+        back = load_knowledge(out)
+        assert [e.id for e in back.entries] == [e.id for e in original.entries]
+        notice = back["funding-notice"]
+        assert notice.question == original["funding-notice"].question
+        assert notice.alternates == original["funding-notice"].alternates
+        assert " ".join(notice.answer.split()) == " ".join(
+            original["funding-notice"].answer.split()
+        )
