@@ -19,7 +19,7 @@ STOPWORDS = frozenset(
     please thanks thank hi hello hey ok okay tell know get got also re s t whats thats theres
     heres hows whos wheres whens lets youre theyre weve youve ill youll hes shes wed
     anyone someone something anything quick question query basically actually really
-    exactly thing things stuff pls plz thx cheers ta hiya""".split()  # noqa: SIM905
+    exactly thing things stuff pls plz thx cheers ta hiya one""".split()  # noqa: SIM905
 )
 
 _STEMMER = Stemmer.Stemmer("english")

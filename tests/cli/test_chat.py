@@ -15,7 +15,7 @@ def test_a_console_conversation(run: Run, tmp_path: Path) -> None:
     script = [
         "how much notice must we give before ending a grant?",
         "y",
-        "volunteers",
+        "consultation",
         "1",
         "n",
         "what is a flibbertigibbet",
@@ -29,9 +29,9 @@ def test_a_console_conversation(run: Run, tmp_path: Path) -> None:
     assert "Was this helpful?" in out
     assert "glad it helped" in out
     assert "Did you mean:" in out
-    assert "1. What is the Compact's Volunteering Code?" in out
+    assert "\n  1. " in out
     assert "0. None of these" in out
-    assert "October 2001" in out
+    assert out.count("Was this helpful?") == 2
     assert "flagged that answer" in out
     assert "I don't know that yet" in out
     assert "Funding" in out
@@ -42,10 +42,10 @@ def test_a_console_conversation(run: Run, tmp_path: Path) -> None:
     rows = list(reversed(log.recent()))
     assert [r.outcome for r in rows] == ["answer", "clarify", "no_match", "smalltalk"]
     assert [f.kind for f in log.feedback_for(rows[0].id)] == [FeedbackKind.HELPFUL]
-    assert [(f.kind, f.entry_id) for f in log.feedback_for(rows[1].id)] == [
-        (FeedbackKind.CHOSE, "volunteering-code"),
-        (FeedbackKind.NOT_HELPFUL, None),
-    ]
+    chose, not_helpful = log.feedback_for(rows[1].id)
+    assert chose.kind is FeedbackKind.CHOSE
+    assert chose.entry_id in {c["entry_id"] for c in rows[1].candidates}
+    assert (not_helpful.kind, not_helpful.entry_id) == (FeedbackKind.NOT_HELPFUL, None)
     database.dispose()
 
 

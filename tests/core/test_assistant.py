@@ -138,25 +138,24 @@ def test_choices_and_feedback_are_logged(
     bundled_store: KnowledgeStore, interaction_log: InteractionLog
 ) -> None:
     assistant = Assistant(store=bundled_store, log=interaction_log)
-    clarify = ask(assistant, "volunteers")
+    clarify = ask(assistant, "consultation")
     assert isinstance(clarify, Clarify)
     assert clarify.interaction_id is not None
-    picked = assistant.choose(
-        clarify.question, "volunteering-code", interaction_id=clarify.interaction_id
-    )
+    option = clarify.options[1].entry.id
+    picked = assistant.choose(clarify.question, option, interaction_id=clarify.interaction_id)
     assert isinstance(picked, Answer)
-    assert picked.entry.id == "volunteering-code"
+    assert picked.entry.id == option
     assert picked.interaction_id == clarify.interaction_id
     assert assistant.feedback(picked.question, picked.interaction_id, helpful=False)
 
-    second = ask(assistant, "volunteers")
+    second = ask(assistant, "consultation")
     assert isinstance(second, Clarify)
     none = assistant.choose(second.question, None, interaction_id=second.interaction_id)
     assert isinstance(none, NoMatch)
 
     first_feedback = interaction_log.feedback_for(clarify.interaction_id)
     assert [(f.kind, f.entry_id) for f in first_feedback] == [
-        (FeedbackKind.CHOSE, "volunteering-code"),
+        (FeedbackKind.CHOSE, option),
         (FeedbackKind.NOT_HELPFUL, None),
     ]
     assert [f.kind for f in interaction_log.feedback_for(second.interaction_id or 0)] == [
