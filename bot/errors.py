@@ -55,3 +55,12 @@ class UnknownInteractionError(CompactError):
 
 class EvalSetError(CompactError):
     """The evaluation set is malformed or names entries the knowledge base does not have."""
+
+
+class UnknownThemeError(CompactError):
+    """A theme id that is not in the log."""
+
+
+class ReviewActionError(CompactError):
+    """A review-group action that cannot be done, for a stated reason (e.g. promoting an
+    answered theme, or linking to an entry that does not exist)."""

@@ -13,6 +13,7 @@ from bot.cli.ask import ask
 from bot.cli.chat import run_chat
 from bot.cli.db import db_app
 from bot.cli.eval import eval_command
+from bot.cli.gaps import gaps_app
 from bot.cli.kb import kb_app
 from bot.cli.options import DbOption, KbOption, settings_from
 from bot.errors import CompactError
@@ -29,6 +30,7 @@ app.command("ask")(ask)
 app.command("eval")(eval_command)
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
+app.add_typer(gaps_app, name="gaps")
 
 
 @app.command("chat")

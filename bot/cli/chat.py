@@ -66,7 +66,9 @@ class ChatSession:
     def _follow_up(self, answer: Answer, choice: str) -> bool:
         if choice in YES or choice in NO:
             helpful = choice in YES
-            self.assistant.feedback(answer.question, answer.interaction_id, helpful=helpful)
+            self.assistant.feedback(
+                answer.question, answer.interaction_id, helpful=helpful, entry_id=answer.entry.id
+            )
             self.console.print(
                 "Thanks, glad it helped."
                 if helpful

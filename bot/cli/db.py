@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Annotated
+
 import typer
 from rich.console import Console
 
 from bot.cli.options import DbOption, settings_from
+from bot.review.periods import parse_period
+from bot.review.retention import purge
 from bot.storage.database import Database, describe_url
+from bot.storage.interaction_log import utc_now
 
 db_app = typer.Typer(help="Manage the interaction log's database.", no_args_is_help=True)
 
@@ -23,4 +29,28 @@ def upgrade(db: DbOption = None) -> None:
         database.dispose()
     Console().print(
         f"[green]OK[/green] {describe_url(url)} is at revision {revisions}", highlight=False
+    )
+
+
+@db_app.command("purge")
+def purge_command(
+    older_than: Annotated[
+        str | None,
+        typer.Option(
+            "--older-than",
+            help="Delete interactions older than this, e.g. 365d. Default: COMPACT_RETENTION_DAYS.",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Delete old interactions, their feedback and their place in themes (retention)."""
+    settings = settings_from(None, db)
+    period = parse_period(older_than) if older_than else timedelta(days=settings.retention_days)
+    database = Database.connect(settings.database())
+    try:
+        deleted = purge(database, before=utc_now() - period)
+    finally:
+        database.dispose()
+    Console().print(
+        f"Deleted {deleted} interaction(s) older than {period.days} days.", highlight=False
     )

@@ -72,9 +72,18 @@ class Assistant:
         )
         return self._answer(question, loaded, entry, 1.0, (), interaction_id)
 
-    def feedback(self, question: Question, interaction_id: int | None, *, helpful: bool) -> bool:
+    def feedback(
+        self,
+        question: Question,
+        interaction_id: int | None,
+        *,
+        helpful: bool,
+        entry_id: str | None = None,
+    ) -> bool:
+        """Helpful or not, for the answer from ``entry_id`` (needed when it was picked from a
+        did-you-mean, since the logged interaction itself was a clarify)."""
         kind = FeedbackKind.HELPFUL if helpful else FeedbackKind.NOT_HELPFUL
-        return self.record_feedback(interaction_id, kind, question=question)
+        return self.record_feedback(interaction_id, kind, question=question, entry_id=entry_id)
 
     def record_feedback(
         self,

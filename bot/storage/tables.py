@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit id.
@@ -47,3 +57,67 @@ class FeedbackRow(Base):
     entry_id: Mapped[str | None] = mapped_column(String(120))
     user_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- Review group: gap themes and suggested wordings (migration 0002) ---
+
+
+class ThemeRow(Base):
+    """A group of similar questions the assistant could not answer well."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    leader: Mapped[str] = mapped_column(Text)  # normalised wording new questions are compared to
+    label: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True, default="new")
+    note: Mapped[str] = mapped_column(Text, default="")
+    entry_id: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ThemeMemberRow(Base):
+    """One unanswered question, and the theme it belongs to."""
+
+    __tablename__ = "theme_members"
+
+    interaction_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("themes.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(16))  # no_match, none_of_these, not_helpful
+    signature: Mapped[str] = mapped_column(Text)
+
+
+class SuggestionRow(Base):
+    """A wording real traffic suggests adding to an entry's alternates."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "signature", name="uq_suggestions_entry_signature"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(String(120), index=True)
+    wording: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(String(500))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), index=True, default="pending")
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SuggestionSourceRow(Base):
+    """Which interaction produced a suggestion, so each is counted once."""
+
+    __tablename__ = "suggestion_sources"
+
+    interaction_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True
+    )
+    suggestion_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("suggestions.id", ondelete="CASCADE"), index=True
+    )

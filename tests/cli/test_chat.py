@@ -41,11 +41,13 @@ def test_a_console_conversation(run: Run, tmp_path: Path) -> None:
     log = InteractionLog(database, pseudonymiser=Pseudonymiser("x" * 16))
     rows = list(reversed(log.recent()))
     assert [r.outcome for r in rows] == ["answer", "clarify", "no_match", "smalltalk"]
-    assert [f.kind for f in log.feedback_for(rows[0].id)] == [FeedbackKind.HELPFUL]
+    assert [(f.kind, f.entry_id) for f in log.feedback_for(rows[0].id)] == [
+        (FeedbackKind.HELPFUL, "funding-notice")
+    ]
     chose, not_helpful = log.feedback_for(rows[1].id)
     assert chose.kind is FeedbackKind.CHOSE
     assert chose.entry_id in {c["entry_id"] for c in rows[1].candidates}
-    assert (not_helpful.kind, not_helpful.entry_id) == (FeedbackKind.NOT_HELPFUL, None)
+    assert (not_helpful.kind, not_helpful.entry_id) == (FeedbackKind.NOT_HELPFUL, chose.entry_id)
     database.dispose()
 
 

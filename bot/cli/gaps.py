@@ -1,0 +1,245 @@
+"""``compact-bot gaps``: what the assistant could not answer, for the review group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.cli.options import DbOption, KbOption, settings_from
+from bot.core.knowledge_store import KnowledgeStore
+from bot.review.actions import link, promote
+from bot.review.digest import build_digest, digest_markdown
+from bot.review.periods import parse_period
+from bot.review.report import build_report
+from bot.review.report_html import to_html
+from bot.review.report_text import to_csv, to_markdown
+from bot.review.suggestions import SuggestionService
+from bot.review.themes import OPEN, ThemeService, ThemeStatus
+from bot.storage.database import Database
+from bot.storage.interaction_log import utc_now
+
+gaps_app = typer.Typer(
+    help="Review what the assistant could not answer, grouped into themes.", no_args_is_help=True
+)
+suggestions_app = typer.Typer(
+    help="Wordings real traffic suggests adding to entries.", invoke_without_command=True
+)
+gaps_app.add_typer(suggestions_app, name="suggestions")
+
+SinceOption = Annotated[
+    str, typer.Option("--since", help="Period to cover, e.g. 7d, 30d, 12w, 6m, 1y.")
+]
+
+
+@contextmanager
+def _service(kb: Path | None, db: str | None) -> Iterator[ThemeService]:
+    settings = settings_from(kb, db)
+    store = KnowledgeStore.open(settings.knowledge_path())
+    database = Database.connect(settings.database())
+    try:
+        yield ThemeService(database=database, knowledge=store)
+    finally:
+        database.dispose()
+
+
+def _status(value: str) -> ThemeStatus:
+    try:
+        return ThemeStatus(value.replace("-", "_").replace(" ", "_"))
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a status; use one of: {', '.join(s.value for s in ThemeStatus)}",
+            param_hint="--status",
+        ) from None
+
+
+@gaps_app.command("list")
+def list_themes(
+    since: SinceOption = "30d",
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Include answered and ignored themes.")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="How many themes to show.")] = 20,
+    kb: KbOption = None,
+    db: DbOption = None,
+) -> None:
+    """List the biggest themes of unanswered questions."""
+    start = utc_now() - parse_period(since)
+    with _service(kb, db) as service:
+        service.refresh()
+        themes = service.top(
+            limit=limit, statuses=tuple(ThemeStatus) if show_all else OPEN, since=start
+        )
+    console = Console()
+    if not themes:
+        console.print(f"No unanswered questions in the last {since}. Nothing to review.")
+        return
+    table = Table("theme", "questions", "people", "status", "last asked", "label")
+    for t in themes:
+        table.add_row(
+            t.id, str(t.count), str(t.askers), t.status.value, f"{t.last_seen:%d %b %Y}", t.label
+        )
+    console.print(table)
+    console.print("Show one with: compact-bot gaps show THEME")
+
+
+@gaps_app.command("show")
+def show(theme: str, kb: KbOption = None, db: DbOption = None) -> None:
+    """Show one theme: its wordings, counts, status and the nearest answers."""
+    with _service(kb, db) as service:
+        service.refresh()
+        t = service.get(theme)
+        wordings = service.members(theme)
+    console = Console()
+    console.print(f"[bold]Theme {t.id}[/bold]: {t.label}", highlight=False)
+    console.print(
+        f"status: {t.status.value}{f' (entry {t.entry_id})' if t.entry_id else ''}; note: {t.note or '-'}",
+        highlight=False,
+    )
+    console.print(
+        f"{t.count} questions from {t.askers} people, {t.first_seen:%d %b %Y} to {t.last_seen:%d %b %Y}",
+        highlight=False,
+    )
+    console.print(
+        f"keywords: {', '.join(t.keywords)}; nearest entries: {', '.join(t.nearest_entries) or 'none'}",
+        highlight=False,
+    )
+    console.print("wordings:")
+    for wording in wordings[:30]:
+        console.print(f"  - {wording}", highlight=False, markup=False)
+
+
+@gaps_app.command("report")
+def report(
+    since: SinceOption = "30d",
+    fmt: Annotated[str, typer.Option("--format", help="md, csv or html")] = "md",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write; default: print it.")
+    ] = None,
+    kb: KbOption = None,
+    db: DbOption = None,
+) -> None:
+    """A report for the partnership meeting: top themes, weekly trends, weak answers, topics."""
+    renderers = {"md": to_markdown, "csv": to_csv, "html": to_html}
+    if fmt not in renderers:
+        raise typer.BadParameter(f"use md, csv or html, not {fmt!r}", param_hint="--format")
+    until = utc_now()
+    start = until - parse_period(since)
+    with _service(kb, db) as service:
+        text = renderers[fmt](build_report(service, since=start, until=until))
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        Console(stderr=True).print(f"Wrote {out}", highlight=False)
+
+
+@gaps_app.command("triage")
+def triage(
+    theme: str,
+    status: Annotated[str, typer.Option("--status", help="new, in_review, answered or ignored")],
+    note: Annotated[str, typer.Option("--note", help="Why; shown in reports.")] = "",
+    entry: Annotated[
+        str | None, typer.Option("--entry", help="The entry that now answers it.")
+    ] = None,
+    kb: KbOption = None,
+    db: DbOption = None,
+) -> None:
+    """Set a theme's status, with a note."""
+    chosen = _status(status)
+    if chosen is ThemeStatus.IGNORED and not note:
+        raise typer.BadParameter("say why the theme is ignored", param_hint="--note")
+    with _service(kb, db) as service:
+        t = service.triage(theme, status=chosen, note=note, entry_id=entry)
+    Console().print(f"Theme {t.id} is now {t.status.value}.", highlight=False)
+
+
+@gaps_app.command("promote")
+def promote_command(theme: str, kb: KbOption = None, db: DbOption = None) -> None:
+    """Write a draft entry into knowledge/drafts/ from a theme's wordings."""
+    with _service(kb, db) as service:
+        path = promote(service, theme)
+    Console().print(
+        f"Draft written to {path}. Complete it, move it into a topic file, then run compact-bot kb check.",
+        highlight=False,
+    )
+
+
+@gaps_app.command("link")
+def link_command(
+    target: Annotated[str, typer.Argument(help="A theme id, or a question's wording in quotes.")],
+    entry: Annotated[str, typer.Argument(help="The entry id that answers it.")],
+    kb: KbOption = None,
+    db: DbOption = None,
+) -> None:
+    """Add a theme's wordings (or one wording) to an entry's alternates, in place."""
+    with _service(kb, db) as service:
+        result = link(service, target, entry)
+    console = Console()
+    if result.added:
+        console.print(
+            f"Added {len(result.added)} wording(s) to {result.entry_id}:", highlight=False
+        )
+        for wording in result.added:
+            console.print(f"  - {wording}", highlight=False, markup=False)
+    else:
+        console.print(f"{result.entry_id} already has those wordings.", highlight=False)
+    if result.theme_id:
+        console.print(f"Theme {result.theme_id} marked answered.", highlight=False)
+
+
+@gaps_app.command("digest")
+def digest(since: SinceOption = "7d", kb: KbOption = None, db: DbOption = None) -> None:
+    """Print the weekly digest of the top open themes."""
+    with _service(kb, db) as service:
+        typer.echo(digest_markdown(build_digest(service, since=utc_now() - parse_period(since))))
+
+
+@contextmanager
+def _suggestions(kb: Path | None, db: str | None) -> Iterator[SuggestionService]:
+    with _service(kb, db) as themes:
+        yield SuggestionService(database=themes.database, knowledge=themes.knowledge)
+
+
+@suggestions_app.callback()
+def suggestions(ctx: typer.Context, kb: KbOption = None, db: DbOption = None) -> None:
+    """List suggested wordings with their counts (accept or reject them by id)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with _suggestions(kb, db) as service:
+        service.refresh()
+        pending = service.pending()
+    console = Console()
+    if not pending:
+        console.print(
+            "No suggestions waiting. They appear when people pick an answer from a did-you-mean or rephrase until one answers."
+        )
+        return
+    table = Table("id", "count", "entry", "suggested wording")
+    for s in pending:
+        table.add_row(str(s.id), str(s.count), s.entry_id, s.wording)
+    console.print(table)
+    console.print(
+        "Accept with: compact-bot gaps suggestions accept ID   (reject works the same way)"
+    )
+
+
+@suggestions_app.command("accept")
+def accept(suggestion: int, kb: KbOption = None, db: DbOption = None) -> None:
+    """Add the suggested wording to its entry's alternates."""
+    with _suggestions(kb, db) as service:
+        s = service.accept(suggestion)
+    Console().print(f"Added {s.wording!r} to {s.entry_id}.", highlight=False)
+
+
+@suggestions_app.command("reject")
+def reject(suggestion: int, kb: KbOption = None, db: DbOption = None) -> None:
+    """Reject a suggested wording; it will not be suggested again."""
+    with _suggestions(kb, db) as service:
+        s = service.reject(suggestion)
+    Console().print(f"Rejected suggestion {s.id}.", highlight=False)

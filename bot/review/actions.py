@@ -1,0 +1,63 @@
+"""What the review group does with a theme: promote it to a draft, or link it to an entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import ReviewActionError, UnknownThemeError
+from bot.knowledge.drafts import Draft, write_draft
+from bot.review.knowledge_edit import add_alternates
+from bot.review.themes import ThemeService, ThemeStatus
+
+MAX_WORDINGS = 15
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    entry_id: str
+    added: tuple[str, ...]
+    theme_id: str | None
+
+
+def promote(service: ThemeService, theme_id: str) -> Path:
+    """Write a draft entry from the theme's wordings, and mark the theme in review."""
+    theme = service.get(theme_id)
+    if theme.status is ThemeStatus.ANSWERED:
+        raise ReviewActionError(
+            f"Theme {theme_id} is already answered by entry '{theme.entry_id}', so it was not "
+            "promoted. Use 'compact-bot gaps triage' to reopen it first if that answer is wrong."
+        )
+    wordings = service.members(theme_id)[:MAX_WORDINGS]
+    draft = Draft(
+        question=theme.label,
+        alternates=tuple(w for w in wordings if w != theme.label),
+        note=f"From gap theme {theme.id} ({theme.count} questions from {theme.askers} people).",
+    )
+    path = write_draft(service.knowledge.path, draft)
+    service.triage(theme_id, status=ThemeStatus.IN_REVIEW, note=f"Draft written to {path}")
+    return path
+
+
+def link(service: ThemeService, target: str, entry_id: str) -> LinkResult:
+    """Add a theme's wordings (or one question's wording) to an entry's alternates, reload the
+    knowledge base, and mark the theme answered."""
+    kb = service.knowledge.current.kb
+    if entry_id not in kb:
+        raise ReviewActionError(f"There is no entry {entry_id!r}; nothing was changed.")
+    theme_id: str | None = None
+    try:
+        theme = service.get(target)
+        theme_id = theme.id
+        wordings = service.members(target)[:MAX_WORDINGS]
+    except UnknownThemeError:
+        if target.strip().lstrip("#").isdigit():
+            raise
+        wordings = [target]
+    added = add_alternates(kb, entry_id, wordings)
+    service.knowledge.reload()
+    if theme_id is not None:
+        service.triage(
+            theme_id, status=ThemeStatus.ANSWERED, note=f"Linked to {entry_id}", entry_id=entry_id
+        )
+    return LinkResult(entry_id, tuple(added), theme_id)

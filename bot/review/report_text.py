@@ -1,0 +1,84 @@
+"""The report as Markdown (for meeting papers) and CSV (for spreadsheets)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from bot.review.report import Report
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def to_markdown(report: Report) -> str:
+    lines = [
+        f"# Compact Assistant: gaps report, {report.since:%d %B %Y} to {report.until:%d %B %Y}",
+        "",
+        f"{report.questions} questions; {report.answered} answered outright; "
+        f"{report.unanswered} not answered (no match, or none of the suggestions fitted).",
+        "",
+        "## Top themes",
+        "",
+    ]
+    if not report.themes:
+        lines.append("No unanswered questions in this period.")
+    for theme in report.themes:
+        lines += [
+            f"### Theme {theme.id}: {theme.label}",
+            "",
+            f"- {theme.count} questions from {theme.askers} people; status: {theme.status.value}; "
+            f"last asked {theme.last_seen:%d %b %Y}",
+            f"- Keywords: {', '.join(theme.keywords) or '-'}",
+            f"- Nearest answers: {', '.join(theme.nearest_entries) or 'none'}",
+            "- Examples: " + "; ".join(f'"{e}"' for e in theme.examples),
+            "",
+        ]
+    lines += [
+        "## Week by week",
+        "",
+        "| week starting | questions | answer rate | helpful rate | unanswered |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {w.start:%d %b %Y} | {w.questions} | {_percent(w.answer_rate)} | {_percent(w.helpful_rate)} | {w.unanswered} |"
+        for w in report.weeks
+    ]
+    lines += ["", "## Answers marked not helpful most often", ""]
+    lines += [f"- {e.entry_id} ({e.count}): {e.question}" for e in report.not_helpful] or ["None."]
+    lines += ["", "## Topics asked about most", ""]
+    lines += [f"- {topic}: {count}" for topic, count in report.topics] or ["None."]
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(report: Report) -> str:
+    """One tidy table: section, item, measure, value."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["section", "item", "measure", "value"])
+    for theme in report.themes:
+        for measure, value in (
+            ("label", theme.label),
+            ("status", theme.status.value),
+            ("questions", theme.count),
+            ("people", theme.askers),
+            ("last_seen", theme.last_seen.date().isoformat()),
+            ("nearest_entries", " ".join(theme.nearest_entries)),
+            ("examples", " | ".join(theme.examples)),
+        ):
+            writer.writerow(["theme", theme.id, measure, value])
+    for week in report.weeks:
+        for measure, value in (
+            ("questions", week.questions),
+            ("answered", week.answered),
+            ("unanswered", week.unanswered),
+            ("helpful", week.helpful),
+            ("not_helpful", week.not_helpful),
+        ):
+            writer.writerow(["week", week.start.date().isoformat(), measure, value])
+    for entry in report.not_helpful:
+        writer.writerow(["not_helpful", entry.entry_id, "count", entry.count])
+    for topic, count in report.topics:
+        writer.writerow(["topic", topic, "answered", count])
+    return buffer.getvalue()
