@@ -183,10 +183,13 @@ def scale_section(sizes: Sequence[int]) -> None:
     for size in sizes:
         kb, queries = synthetic_kb(size)
         gc.collect()
-        tracemalloc.start()
         started = time.perf_counter()
         index = MatchIndex.build(kb)
         build = time.perf_counter() - started
+        del index
+        gc.collect()
+        tracemalloc.start()
+        index = MatchIndex.build(kb)
         peak = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
         ours = [timed(OurRanker(kb, index=index).rank, q)[1] for q in queries]

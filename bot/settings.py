@@ -50,6 +50,17 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = _env("SLACK_APP_TOKEN")
     slack_client_id: str | None = _env("SLACK_CLIENT_ID")
     slack_client_secret: SecretStr | None = _env("SLACK_CLIENT_SECRET")
+    # The Web API base URL: tests point it at a local fake; some councils use a proxy.
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        validation_alias=AliasChoices("SLACK_API_URL", "COMPACT_SLACK_API_URL"),
+    )
+    champions_channel: str | None = None  # channel id where "Ask a Compact Champion" posts
+    review_channel: str | None = None  # channel id for the weekly digest and admin commands
+    admin_users: str = ""  # comma-separated Slack user ids allowed /compact reload and stats
+    host: str = "0.0.0.0"
+    port: int = Field(default=3000, ge=1, le=65535)
+    digest_cron: str = "mon 09:00"  # when the weekly digest posts (day and time, server time)
 
     @model_validator(mode="after")
     def _check_thresholds(self) -> Settings:
@@ -66,6 +77,13 @@ class Settings(BaseSettings):
 
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'compact.db'}"
+
+    def slack_base_url(self) -> str:
+        """The Web API base URL with the trailing slash slack-sdk needs to join method names."""
+        return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
+
+    def admin_user_ids(self) -> frozenset[str]:
+        return frozenset(u.strip() for u in self.admin_users.split(",") if u.strip())
 
     def has_slack_credentials(self) -> bool:
         return bool(self.slack_bot_token or self.slack_client_id) and bool(

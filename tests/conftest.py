@@ -4,8 +4,10 @@ user's real data, and nothing reaches the internet."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,27 @@ def interaction_log(database: Database) -> InteractionLog:
 @pytest.fixture
 def assistant(bundled_store: KnowledgeStore) -> Assistant:
     return Assistant(store=bundled_store)
+
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run() -> Run:
+    """Run ``python -m bot`` as a user would, in a separate process."""
+
+    def _run(
+        *args: str, stdin: str = "", env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=full_env,
+            check=False,
+        )
+
+    return _run

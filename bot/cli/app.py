@@ -16,6 +16,7 @@ from bot.cli.eval import eval_command
 from bot.cli.gaps import gaps_app
 from bot.cli.kb import kb_app
 from bot.cli.options import DbOption, KbOption, settings_from
+from bot.cli.serve import serve_app, serve_slack
 from bot.errors import CompactError
 from bot.runtime import build_runtime
 
@@ -31,6 +32,7 @@ app.command("eval")(eval_command)
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
 app.add_typer(gaps_app, name="gaps")
+app.add_typer(serve_app, name="serve")
 
 
 @app.command("chat")
@@ -46,7 +48,10 @@ def chat(kb: KbOption = None, db: DbOption = None) -> None:
 
 @app.command("start")
 def start(kb: KbOption = None, db: DbOption = None) -> None:
-    """Start the assistant. With no chat credentials set, this opens the console chat."""
+    """Start the assistant: the Slack bot when Slack credentials are set, else the console chat."""
+    if settings_from(kb, db).has_slack_credentials():
+        serve_slack(kb=kb, db=db)
+        return
     chat(kb=kb, db=db)
 
 

@@ -10,9 +10,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from slack_sdk.errors import SlackApiError
 
 from bot.cli.options import DbOption, KbOption, settings_from
 from bot.core.knowledge_store import KnowledgeStore
+from bot.errors import ConfigError
 from bot.review.actions import link, promote
 from bot.review.digest import build_digest, digest_markdown
 from bot.review.periods import parse_period
@@ -43,7 +45,9 @@ def _service(kb: Path | None, db: str | None) -> Iterator[ThemeService]:
     store = KnowledgeStore.open(settings.knowledge_path())
     database = Database.connect(settings.database())
     try:
-        yield ThemeService(database=database, knowledge=store)
+        service = ThemeService(database=database, knowledge=store)
+        service.refresh()  # every command sees questions logged since the last one
+        yield service
     finally:
         database.dispose()
 
@@ -71,7 +75,6 @@ def list_themes(
     """List the biggest themes of unanswered questions."""
     start = utc_now() - parse_period(since)
     with _service(kb, db) as service:
-        service.refresh()
         themes = service.top(
             limit=limit, statuses=tuple(ThemeStatus) if show_all else OPEN, since=start
         )
@@ -92,7 +95,6 @@ def list_themes(
 def show(theme: str, kb: KbOption = None, db: DbOption = None) -> None:
     """Show one theme: its wordings, counts, status and the nearest answers."""
     with _service(kb, db) as service:
-        service.refresh()
         t = service.get(theme)
         wordings = service.members(theme)
     console = Console()
@@ -194,10 +196,41 @@ def link_command(
 
 
 @gaps_app.command("digest")
-def digest(since: SinceOption = "7d", kb: KbOption = None, db: DbOption = None) -> None:
-    """Print the weekly digest of the top open themes."""
+def digest(
+    since: SinceOption = "7d",
+    post: Annotated[
+        bool, typer.Option("--post", help="Post it to the Slack review channel.")
+    ] = False,
+    kb: KbOption = None,
+    db: DbOption = None,
+) -> None:
+    """Print the weekly digest of the top open themes, or post it to Slack with --post
+    (needs SLACK_BOT_TOKEN and COMPACT_REVIEW_CHANNEL)."""
+    if post:
+        _post_digest(kb, db, since)
+        return
     with _service(kb, db) as service:
         typer.echo(digest_markdown(build_digest(service, since=utc_now() - parse_period(since))))
+
+
+def _post_digest(kb: Path | None, db: str | None, since: str) -> None:
+    from bot.adapters.slack.app import web_client
+    from bot.adapters.slack.scheduler import post_digest
+    from bot.adapters.slack.wiring import slack_services
+
+    settings = settings_from(kb, db)
+    if settings.slack_bot_token is None or not settings.review_channel:
+        raise ConfigError("Posting the digest needs SLACK_BOT_TOKEN and COMPACT_REVIEW_CHANNEL.")
+    services = slack_services(settings)
+    client = web_client(services, settings.slack_bot_token.get_secret_value())
+    days = parse_period(since).days
+    try:
+        ts = post_digest(services, client, days=days)
+    except SlackApiError as exc:
+        raise ConfigError(
+            f"Slack refused the digest: {exc.response.get('error')}. Is the bot in the review channel?"
+        ) from exc
+    Console().print(f"Posted the digest to {settings.review_channel} (ts {ts}).", highlight=False)
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_QUESTION_CHARS = 1000
 
@@ -58,6 +59,7 @@ def clean(text: str) -> str:
     return " ".join(text.split())[:MAX_QUESTION_CHARS]
 
 
+@lru_cache(maxsize=200_000)
 def british(word: str) -> str:
     if word in _US_TO_UK:
         return _US_TO_UK[word]

@@ -58,6 +58,13 @@ def _lines(weeks: tuple[Week, ...]) -> str:
 
     answer = path([w.answer_rate for w in weeks])
     helpful = path([w.helpful_rate for w in weeks])
+
+    def dots(points: str, colour: str) -> str:
+        return "".join(
+            f'<circle cx="{p.split(",")[0]}" cy="{p.split(",")[1]}" r="3" fill="{colour}"/>'
+            for p in points.split()
+        )
+
     return (
         f'<svg viewBox="0 0 {WIDTH} {HEIGHT + 20}" width="100%" role="img" aria-label="Answer rate and helpful rate">'
         f'<line x1="{PAD}" y1="{PAD}" x2="{WIDTH}" y2="{PAD}" stroke="#e4e7eb"/>'
@@ -65,6 +72,7 @@ def _lines(weeks: tuple[Week, ...]) -> str:
         f'<text x="0" y="{PAD + 4}">100%</text><text x="0" y="{HEIGHT}">0%</text>'
         f'<polyline points="{answer}" fill="none" stroke="#2f80ed" stroke-width="2"/>'
         f'<polyline points="{helpful}" fill="none" stroke="#27ae60" stroke-width="2"/>'
+        f"{dots(answer, '#2f80ed')}{dots(helpful, '#27ae60')}"
         f'<text x="{PAD}" y="{HEIGHT + 14}">{weeks[0].start:%d %b}</text>'
         f'<text x="{WIDTH - 60}" y="{HEIGHT + 14}">{weeks[-1].start:%d %b}</text></svg>'
         '<p class="legend muted"><span style="background:#2f80ed"></span>answered outright'

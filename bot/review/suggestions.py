@@ -100,7 +100,10 @@ class SuggestionService:
             )
             .where(InteractionRow.outcome.in_(("no_match", "clarify", "answer")))
             .order_by(
-                InteractionRow.user_hash, InteractionRow.conversation_hash, InteractionRow.asked_at
+                InteractionRow.user_hash,
+                InteractionRow.conversation_hash,
+                InteractionRow.asked_at,
+                InteractionRow.id,
             )
         )
         found: list[tuple[int, str, str, datetime]] = []

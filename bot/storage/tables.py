@@ -121,3 +121,36 @@ class SuggestionSourceRow(Base):
     suggestion_id: Mapped[int] = mapped_column(
         Id, ForeignKey("suggestions.id", ondelete="CASCADE"), index=True
     )
+
+
+# --- Slack: delivered events and Compact Champion questions (migration 0003) ---
+
+
+class SlackEventRow(Base):
+    """An Events API delivery already taken by one bot process: Slack retries are ignored."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ChampionQuestionRow(Base):
+    """A question passed to the Compact Champions, and its answer when one is given."""
+
+    __tablename__ = "champion_questions"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    asker: Mapped[str] = mapped_column(String(32))  # Slack user id, to send the answer back
+    question: Mapped[str] = mapped_column(Text)  # redacted
+    interaction_id: Mapped[int | None] = mapped_column(
+        Id, ForeignKey("interactions.id", ondelete="SET NULL")
+    )
+    channel: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,103 @@
+"""Build the Bolt app for one of three ways of running: Socket Mode, HTTP for one workspace,
+or HTTP with multi-workspace OAuth. The listeners are the same in every case."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.oauth.oauth_flow import OAuthFlow
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+from bot.adapters.slack.listeners import register_all
+from bot.adapters.slack.services import SlackServices
+from bot.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+BOT_SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "im:read", "im:write")
+OAUTH_STATE_SECONDS = 600
+
+
+def web_client(services: SlackServices, token: str | None = None) -> WebClient:
+    """A Web API client on SLACK_API_URL that waits and retries when Slack says 429."""
+    return WebClient(
+        token=token,
+        base_url=services.settings.slack_base_url(),
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
+    )
+
+
+def build_app(services: SlackServices, *, socket_mode: bool = False) -> App:
+    settings = services.settings
+    secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    )
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    common: dict[str, Any] = {
+        "name": "Compact Assistant",
+        "raise_error_for_unhandled_request": False,
+    }
+    if socket_mode:
+        if not token:
+            raise ConfigError(
+                "Socket Mode needs SLACK_BOT_TOKEN (xoxb-...) as well as SLACK_APP_TOKEN."
+            )
+        app = App(client=web_client(services, token), request_verification_enabled=False, **common)
+    elif not secret:
+        raise ConfigError(
+            "HTTP mode needs SLACK_SIGNING_SECRET (Basic Information > App Credentials)."
+        )
+    elif settings.slack_client_id and settings.slack_client_secret:
+        app = App(
+            signing_secret=secret,
+            client=web_client(services),
+            oauth_flow=oauth_flow(services),
+            **common,
+        )
+    elif token:
+        app = App(signing_secret=secret, client=web_client(services, token), **common)
+    else:
+        raise ConfigError(
+            "Set SLACK_BOT_TOKEN for one workspace, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to "
+            "install into several workspaces."
+        )
+    register_all(app, services)
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
+        # One place for crashes: log with the traceback; the server keeps running.
+        log.error("Slack listener failed (%s)", body.get("type"), exc_info=error)
+        return None
+
+    return app
+
+
+def oauth_flow(services: SlackServices) -> OAuthFlow:
+    settings = services.settings
+    if services.database is None:
+        raise ConfigError("Multi-workspace OAuth needs the database (DATABASE_URL).")
+    if not (settings.slack_client_id and settings.slack_client_secret):
+        raise ConfigError("Multi-workspace OAuth needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET.")
+    engine = services.database.engine
+    return OAuthFlow(
+        client=web_client(services),
+        settings=OAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value(),
+            scopes=list(BOT_SCOPES),
+            installation_store=SQLAlchemyInstallationStore(
+                client_id=settings.slack_client_id, engine=engine
+            ),
+            state_store=SQLAlchemyOAuthStateStore(
+                expiration_seconds=OAUTH_STATE_SECONDS, engine=engine
+            ),
+            install_path="/slack/install",
+            redirect_uri_path="/slack/oauth_redirect",
+        ),
+    )

@@ -1,0 +1,13 @@
+"""One ``register(app, services)`` per group of Slack listeners."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.adapters.slack.listeners import actions, champions, commands, home, messages, shortcuts
+from bot.adapters.slack.services import SlackServices
+
+
+def register_all(app: App, services: SlackServices) -> None:
+    for group in (messages, commands, shortcuts, actions, champions, home):
+        group.register(app, services)

@@ -1,0 +1,32 @@
+"""App Home: a welcome, the topics, the tour, and (for the review group) the open gaps."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.adapters.slack.services import SlackServices
+from bot.adapters.slack.views import home_view
+from bot.errors import CompactError
+from bot.review.themes import ThemeSummary
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, services: SlackServices) -> None:
+    @app.event("app_home_opened")
+    def on_home(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab") not in (None, "home"):
+            return
+        user = event.get("user")
+        themes: list[ThemeSummary] | None = None
+        if services.themes is not None and services.is_reviewer(user):
+            try:
+                services.themes.refresh()
+                themes = services.themes.top(limit=5)
+            except CompactError:
+                log.exception("could not load the open themes for App Home")
+        client.views_publish(user_id=user or "", view=home_view(services.store.current.kb, themes))

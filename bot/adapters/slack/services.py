@@ -1,0 +1,36 @@
+"""What the Slack listeners need, handed to them as one service object."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.adapters.slack.champions import ChampionDesk
+from bot.core.assistant import Assistant
+from bot.core.knowledge_store import KnowledgeStore
+from bot.review.themes import ThemeService
+from bot.settings import Settings
+from bot.storage.database import Database
+from bot.storage.interaction_log import utc_now
+
+
+@dataclass(frozen=True)
+class SlackServices:
+    assistant: Assistant
+    store: KnowledgeStore
+    settings: Settings
+    database: Database | None = None
+    champions: ChampionDesk | None = None
+    themes: ThemeService | None = None
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    def is_admin(self, user: str | None, channel: str | None) -> bool:
+        """Admin commands: configured people anywhere, anyone in the review channel."""
+        review = self.settings.review_channel
+        return bool(user and user in self.settings.admin_user_ids()) or bool(
+            review and channel == review
+        )
+
+    def is_reviewer(self, user: str | None) -> bool:
+        return bool(user and user in self.settings.admin_user_ids())

@@ -1,0 +1,196 @@
+"""The review group's commands, run as a user would, on a seeded log (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import yaml
+
+from bot.core.assistant import Assistant
+from bot.core.replies import Clarify
+from bot.knowledge.loader import load_knowledge
+from bot.review.themes import ThemeService
+
+from ..conftest import Run
+from .conftest import EXPENSES, PARKING, Ask
+
+
+def seed(ask: Ask, assistant: Assistant) -> None:
+    for n, text in enumerate(EXPENSES):
+        ask(text, user=f"U{n}", days_ago=n * 3)
+    for text in PARKING:
+        ask(text, user="U9", days_ago=10)
+    for _ in range(3):
+        ask("how much notice must we give before ending a grant?", user="U5", days_ago=2)
+    answer = ask("can we pay a grant in advance?", user="U6")
+    assistant.feedback(
+        answer.question, answer.interaction_id, helpful=False, entry_id="payment-in-advance"
+    )
+
+
+def gaps(run: Run, database_url: str, kb: Path, *args: str):  # type: ignore[no-untyped-def]
+    return run("gaps", *args, "--db", database_url, "--kb", str(kb))
+
+
+def test_list_show_and_triage(
+    run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path
+) -> None:
+    seed(ask, assistant)
+    listed = gaps(run, database_url, kb_copy, "list", "--since", "1y")
+    assert listed.returncode == 0, listed.stderr
+    assert "travel expenses" in listed.stdout
+    shown = gaps(run, database_url, kb_copy, "show", "1")
+    assert "4 questions from 4 people" in shown.stdout
+    assert "can volunteers claim travel expenses" in shown.stdout
+    triaged = gaps(
+        run, database_url, kb_copy, "triage", "1", "--status", "in_review", "--note", "Ask HR"
+    )
+    assert triaged.returncode == 0, triaged.stderr
+    assert "Theme 1 is now in_review" in triaged.stdout
+    assert "note: Ask HR" in gaps(run, database_url, kb_copy, "show", "1").stdout
+
+
+def test_bad_input_is_a_clear_error(
+    run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path
+) -> None:
+    seed(ask, assistant)
+    unknown = gaps(run, database_url, kb_copy, "show", "404")
+    assert unknown.returncode == 1
+    assert "There is no theme '404'" in unknown.stderr
+    period = gaps(run, database_url, kb_copy, "report", "--since", "last month")
+    assert period.returncode == 1
+    assert "'last month' is not a period" in period.stderr
+    status = gaps(run, database_url, kb_copy, "triage", "1", "--status", "done")
+    assert status.returncode == 2
+    assert "is not a status" in status.stderr
+    ignore = gaps(run, database_url, kb_copy, "triage", "1", "--status", "ignored")
+    assert ignore.returncode == 2
+    assert "say why" in ignore.stderr
+
+
+def test_reports_in_three_formats_without_user_ids(
+    run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path, tmp_path: Path
+) -> None:
+    seed(ask, assistant)
+    md = gaps(run, database_url, kb_copy, "report", "--since", "30d", "--format", "md")
+    assert md.returncode == 0, md.stderr
+    assert "## Top themes" in md.stdout
+    assert "Theme 1: " in md.stdout
+    assert "payment-in-advance (1)" in md.stdout, "the not-helpful answer is listed"
+    assert "Funding: 4" in md.stdout, "topics asked about"
+    rows = list(
+        csv.DictReader(
+            io.StringIO(gaps(run, database_url, kb_copy, "report", "--format", "csv").stdout)
+        )
+    )
+    assert {"theme", "week", "not_helpful", "topic"} <= {r["section"] for r in rows}
+    assert any(
+        r["section"] == "theme" and r["measure"] == "questions" and r["value"] == "4" for r in rows
+    )
+    page = tmp_path / "report.html"
+    html = gaps(run, database_url, kb_copy, "report", "--format", "html", "--out", str(page))
+    assert html.returncode == 0, html.stderr
+    text = page.read_text()
+    assert text.startswith("<!doctype html>")
+    assert "<svg" in text
+    assert "http" not in text.split("</style>")[0], "no external stylesheet or script"
+    assert "<script" not in text and "<link" not in text
+    for report in (md.stdout, text):
+        for user in ("U0", "U1", "U5", "U9"):
+            assert f"{user} " not in report and f">{user}<" not in report
+
+
+def test_promote_writes_a_draft_and_refuses_answered_themes(
+    run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path
+) -> None:
+    seed(ask, assistant)
+    promoted = gaps(run, database_url, kb_copy, "promote", "1")
+    assert promoted.returncode == 0, promoted.stderr
+    [draft] = (kb_copy / "drafts").glob("*.yml")
+    entry = yaml.safe_load(draft.read_text())["entries"][0]
+    assert set(entry["alternates"]) | {entry["question"]} == set(EXPENSES)
+    assert "in_review" in gaps(run, database_url, kb_copy, "show", "1").stdout
+    gaps(
+        run,
+        database_url,
+        kb_copy,
+        "triage",
+        "1",
+        "--status",
+        "answered",
+        "--entry",
+        "volunteering-code",
+    )
+    refused = gaps(run, database_url, kb_copy, "promote", "1")
+    assert refused.returncode == 1
+    assert "already answered" in refused.stderr
+
+
+def test_link_adds_wordings_in_place_and_keeps_comments(
+    run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path
+) -> None:
+    seed(ask, assistant)
+    before = (kb_copy / "volunteering.yml").read_text()
+    linked = gaps(run, database_url, kb_copy, "link", "1", "volunteering-code")
+    assert linked.returncode == 0, linked.stderr
+    assert "Theme 1 marked answered" in linked.stdout
+    after = (kb_copy / "volunteering.yml").read_text()
+    assert after.splitlines()[0] == before.splitlines()[0], "the file's comment header survives"
+    assert after.index("id: free-crb-checks") < after.index("id: volunteering-code"), "order kept"
+    code = load_knowledge(kb_copy)["volunteering-code"]
+    assert set(EXPENSES) <= set(code.alternates)
+    one = gaps(run, database_url, kb_copy, "link", "volunteer mileage rates", "volunteering-code")
+    assert one.returncode == 0, one.stderr
+    assert "volunteer mileage rates" in load_knowledge(kb_copy)["volunteering-code"].alternates
+    missing = gaps(run, database_url, kb_copy, "link", "2", "no-such-entry")
+    assert missing.returncode == 1
+    assert "There is no entry 'no-such-entry'" in missing.stderr
+
+
+def test_suggestions_from_choices_and_rephrasing(
+    run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path
+) -> None:
+    clarify = ask("consultation", user="U1")
+    assert isinstance(clarify, Clarify)
+    chosen = clarify.options[0].entry.id
+    assistant.choose(clarify.question, chosen, interaction_id=clarify.interaction_id)
+    ask("volunteers nicked for crimes checks", user="U2", conversation="C2")
+    ask("how much notice must we give before ending a grant?", user="U2", conversation="C2")
+    listed = gaps(run, database_url, kb_copy, "suggestions")
+    assert listed.returncode == 0, listed.stderr
+    assert chosen in listed.stdout
+    assert "volunteers nicked for crimes checks" in listed.stdout
+    accepted = gaps(run, database_url, kb_copy, "suggestions", "accept", "1")
+    assert accepted.returncode == 0, accepted.stderr
+    assert "consultation" in load_knowledge(kb_copy)[chosen].alternates
+    rejected = gaps(run, database_url, kb_copy, "suggestions", "reject", "2")
+    assert rejected.returncode == 0, rejected.stderr
+    again = gaps(run, database_url, kb_copy, "suggestions", "reject", "2")
+    assert again.returncode == 1
+    assert "already rejected" in again.stderr
+    assert "No suggestions waiting" in gaps(run, database_url, kb_copy, "suggestions").stdout
+
+
+def test_digest_lists_open_themes(
+    run: Run, ask: Ask, assistant: Assistant, themes: ThemeService, database_url: str, kb_copy: Path
+) -> None:
+    seed(ask, assistant)
+    digest = gaps(run, database_url, kb_copy, "digest", "--since", "30d")
+    assert digest.returncode == 0, digest.stderr
+    assert "**Theme 1** (4 questions, 4 people)" in digest.stdout
+    assert "Examples:" in digest.stdout
+
+
+def test_purge_enforces_retention(
+    run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path
+) -> None:
+    ask("an old question about parking", days_ago=400)
+    ask("a recent question about parking", days_ago=5)
+    purged = run("db", "purge", "--older-than", "365d", "--db", database_url)
+    assert purged.returncode == 0, purged.stderr
+    assert "Deleted 1 interaction(s)" in purged.stdout
+    assert "a recent question" in gaps(run, database_url, kb_copy, "report", "--since", "2y").stdout
+    bad = run("db", "purge", "--older-than", "forever", "--db", database_url)
+    assert bad.returncode == 1

@@ -1,0 +1,142 @@
+"""A local fake of Slack's Web API and response URLs on 127.0.0.1, recording every call."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    token: str | None
+
+
+@dataclass
+class FakeSlack:
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = field(
+        default_factory=dict
+    )
+    condition: threading.Condition = field(default_factory=threading.Condition)
+    ts: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "/api/"
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.failures.setdefault(method, []).append(
+            (status, body or {"ok": False, "error": "fatal_error"}, headers or {})
+        )
+
+    def record(self, call: Call) -> None:
+        with self.condition:
+            self.calls.append(call)
+            self.condition.notify_all()
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10) -> list[Call]:
+        with self.condition:
+            self.condition.wait_for(lambda: len(self.of(method)) >= count, timeout=timeout)
+            found = self.of(method)
+        assert len(found) >= count, (
+            f"expected {count} {method} call(s), got {len(found)}: {[c.method for c in self.calls]}"
+        )
+        return found
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def response(self, method: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        team = (token or "xoxb-T1").rsplit("-", 1)[-1]
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "user_id": "UBOT",
+                "user": "compact",
+                "team_id": team,
+                "team": team,
+                "bot_id": f"B{team}",
+                "url": "https://example.slack.com/",
+            }
+        if method == "oauth.v2.access":
+            workspace = str(params.get("code", "T1")).removeprefix("code-")
+            return {
+                "ok": True, "app_id": "A1", "access_token": f"xoxb-{workspace}", "token_type": "bot",
+                "scope": "chat:write,commands", "bot_user_id": "UBOT", "team": {"id": workspace, "name": f"Workspace {workspace}"},
+                "authed_user": {"id": "UINSTALLER"}, "enterprise": None, "is_enterprise_install": False,
+            }  # fmt: skip
+        if method in {"chat.postMessage", "chat.update"}:
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": f"1700000000.{next(self.ts):06d}",
+            }
+        return {"ok": True}
+
+
+def start_fake_slack() -> FakeSlack:
+    fake = FakeSlack()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length).decode("utf-8")
+            if self.headers.get("Content-Type", "").startswith("application/json"):
+                params = json.loads(raw or "{}")
+            else:
+                params = {k: v[0] for k, v in parse_qs(raw).items()}
+            token = (self.headers.get("Authorization") or "").removeprefix("Bearer ") or params.get(
+                "token"
+            )
+            method = (
+                self.path.removeprefix("/api/").split("?")[0]
+                if self.path.startswith("/api/")
+                else "response_url"
+            )
+            queued = fake.failures.get(method)
+            if queued:
+                status, body, headers = queued.pop(0)
+                fake.record(Call(f"{method}#failed", params, token))
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps(body).encode())
+                return
+            fake.record(Call(method, params, token))
+            body = (
+                fake.response(method, params, token) if method != "response_url" else {"ok": True}
+            )
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps(body).encode() if method != "response_url" else b"ok")
+
+    fake.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=fake.server.serve_forever, daemon=True).start()
+    return fake

@@ -1,0 +1,211 @@
+"""Buttons, the Champions' modal, App Home, admin commands and the digest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from bot.adapters.slack import ids
+from bot.adapters.slack.payloads import ButtonValue
+from bot.core.recording import FeedbackKind
+from bot.storage.interaction_log import InteractionLog
+
+from .conftest import Bot, payload, with_action
+from .fake_slack import FakeSlack
+from .test_events import visible
+
+
+def ask_by_mention(bot: Bot, fake: FakeSlack, text: str, event_id: str = "EvASK") -> dict:  # type: ignore[type-arg]
+    event = payload("app_mention")
+    event["event"]["text"] = f"<@UBOT> {text}"
+    event["event_id"] = event_id
+    before = len(fake.of("chat.postMessage"))
+    bot.event(event)
+    return fake.wait_for("chat.postMessage", before + 1)[-1].params
+
+
+def button(params: dict, action: str) -> dict:  # type: ignore[type-arg]
+    blocks = (
+        params["blocks"] if isinstance(params["blocks"], list) else json.loads(params["blocks"])
+    )
+    for block in blocks:
+        for element in block.get("elements", []) + (
+            [block["accessory"]] if "accessory" in block else []
+        ):
+            if element.get("action_id", "").startswith(action):
+                return element
+    raise AssertionError(f"no {action} button in {blocks}")
+
+
+def log_of(bot: Bot) -> InteractionLog:
+    log = bot.services.assistant.log
+    assert isinstance(log, InteractionLog)
+    return log
+
+
+def test_helpful_and_not_helpful_are_recorded(bot: Bot, fake_slack: FakeSlack) -> None:
+    posted = ask_by_mention(bot, fake_slack, "how much notice must we give before ending a grant?")
+    helpful = button(posted, ids.HELPFUL)
+    assert bot.interaction(with_action(fake_slack, ids.HELPFUL, helpful["value"])).status == 200
+    assert bot.interaction(with_action(fake_slack, ids.NOT_HELPFUL, helpful["value"])).status == 200
+    responses = fake_slack.wait_for("response_url", 2)
+    assert "glad it helped" in responses[0].params["text"]
+    value = ButtonValue.decode(helpful["value"])
+    kinds = [(f.kind, f.entry_id) for f in log_of(bot).feedback_for(value.interaction_id or 0)]
+    assert kinds == [
+        (FeedbackKind.HELPFUL, "funding-notice"),
+        (FeedbackKind.NOT_HELPFUL, "funding-notice"),
+    ]
+
+
+def test_did_you_mean_buttons_answer_and_record_the_choice(bot: Bot, fake_slack: FakeSlack) -> None:
+    posted = ask_by_mention(bot, fake_slack, "consultation")
+    option = button(posted, ids.CHOOSE)
+    assert "None of these" in json.dumps(posted["blocks"])
+    bot.interaction(with_action(fake_slack, option["action_id"], option["value"]))
+    [response] = fake_slack.wait_for("response_url")
+    assert response.params["replace_original"] is True
+    value = ButtonValue.decode(option["value"])
+    [chosen] = log_of(bot).feedback_for(value.interaction_id or 0)
+    assert (chosen.kind, chosen.entry_id) == (FeedbackKind.CHOSE, value.entry_id)
+
+    none = button(posted, ids.NONE_OF_THESE)
+    bot.interaction(with_action(fake_slack, ids.NONE_OF_THESE, none["value"]))
+    second = fake_slack.wait_for("response_url", 2)[-1]
+    assert "none of those fitted" in json.dumps(second.params)
+    assert (
+        log_of(bot).feedback_for(value.interaction_id or 0)[-1].kind is FeedbackKind.NONE_OF_THESE
+    )
+
+
+def test_related_questions_and_topics(bot: Bot, fake_slack: FakeSlack) -> None:
+    posted = ask_by_mention(bot, fake_slack, "how much notice must we give before ending a grant?")
+    related = button(posted, ids.RELATED)
+    bot.interaction(with_action(fake_slack, related["action_id"], related["value"]))
+    answer = fake_slack.wait_for("chat.postMessage", 2)[-1]
+    assert answer.params["thread_ts"] == "1700000100.000100"
+    assert "Equality Impact Assessment" in json.dumps(
+        answer.params["blocks"]
+    ) or "impact" in json.dumps(answer.params["blocks"])
+    missed = ask_by_mention(bot, fake_slack, "where can I park my bicycle", "EvPARK")
+    topics = button(missed, ids.SHOW_TOPICS)
+    bot.interaction(with_action(fake_slack, ids.SHOW_TOPICS, topics["value"]))
+    assert "Procurement and commissioning" in json.dumps(
+        fake_slack.wait_for("response_url")[-1].params
+    )
+
+
+def test_share_in_channel_posts_for_everyone(bot: Bot, fake_slack: FakeSlack) -> None:
+    fields = payload("slash_command", response_url=fake_slack.url)
+    bot.command(fields)
+    ephemeral = fake_slack.wait_for("response_url")[0]
+    share = button(ephemeral.params, ids.SHARE)
+    body = with_action(fake_slack, ids.SHARE, share["value"])
+    body["container"]["is_ephemeral"] = True
+    bot.interaction(body)
+    shared, deleted = fake_slack.wait_for("response_url", 3)[1:3]
+    assert shared.params["response_type"] == "in_channel"
+    assert "<@U123ASKER> shared an answer" in json.dumps(shared.params)
+    assert deleted.params["delete_original"] is True
+
+
+def test_compact_champions_flow(bot: Bot, fake_slack: FakeSlack, kb_copy: Path) -> None:
+    missed = ask_by_mention(
+        bot, fake_slack, "can volunteers claim <!channel> travel expenses?", "EvCHAMP"
+    )
+    ask = button(missed, ids.ASK_CHAMPION)
+    bot.interaction(with_action(fake_slack, ids.ASK_CHAMPION, ask["value"]))
+    posts = fake_slack.wait_for("chat.postMessage", 2)
+    champions = posts[-1]
+    assert champions.params["channel"] == "CCHAMPIONS"
+    shown = " ".join(visible(champions.params["blocks"]))
+    assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown
+    assert "Open" in shown
+    assert "passed your question" in fake_slack.wait_for("response_url")[-1].params["text"]
+
+    answer_button = button(champions.params, ids.CHAMPION_ANSWER)
+    bot.interaction(
+        with_action(
+            fake_slack,
+            ids.CHAMPION_ANSWER,
+            answer_button["value"],
+            user={"id": "UCHAMPION", "team_id": "T1"},
+        )
+    )
+    [opened] = fake_slack.wait_for("views.open")
+    view = (
+        opened.params["view"]
+        if isinstance(opened.params["view"], dict)
+        else json.loads(opened.params["view"])
+    )
+    assert view["callback_id"] == ids.CHAMPION_MODAL
+
+    empty = payload("view_submission", question_id=view["private_metadata"], answer="")
+    refused = bot.interaction(empty)
+    assert json.loads(refused.body)["response_action"] == "errors"
+
+    submitted = payload(
+        "view_submission",
+        question_id=view["private_metadata"],
+        answer="Yes: agree a mileage rate in the grant.",
+    )
+    assert bot.interaction(submitted).status == 200
+    to_asker = fake_slack.wait_for("chat.postMessage", 3)[-1]
+    assert to_asker.params["channel"] == "U123ASKER"
+    assert "mileage rate" in to_asker.params["text"]
+    [update] = fake_slack.wait_for("chat.update")
+    assert "Answered" in json.dumps(update.params["blocks"])
+    assert ids.CHAMPION_ANSWER not in json.dumps(update.params["blocks"]), "no second answer"
+    [draft] = (kb_copy / "drafts").glob("*.yml")
+    assert (
+        yaml.safe_load(draft.read_text())["entries"][0]["answer"]
+        == "Yes: agree a mileage rate in the grant."
+    )
+
+
+def test_app_home_shows_topics_tour_and_gaps_for_reviewers(bot: Bot, fake_slack: FakeSlack) -> None:
+    ask_by_mention(bot, fake_slack, "where can I park my bicycle", "EvGAP")
+    assert bot.event(payload("app_home_opened")).status == 200
+    [published] = fake_slack.wait_for("views.publish")
+    assert published.params["user_id"] == "UADMIN"
+    view = json.dumps(published.params["view"])
+    assert "Start the induction tour" in view
+    assert "Funding" in view
+    assert "Top open gaps" in view and "park my bicycle" in view
+
+    other = payload("app_home_opened")
+    other["event"]["user"], other["event_id"] = "U123ASKER", "EvHOME2"
+    bot.event(other)
+    second = fake_slack.wait_for("views.publish", 2)[-1]
+    assert "Top open gaps" not in json.dumps(second.params["view"])
+
+    bot.interaction(with_action(fake_slack, ids.START_TOUR, "tour"))
+    assert "induction tour" in fake_slack.wait_for("chat.postMessage", 2)[-1].params["text"]
+    topic = with_action(fake_slack, ids.numbered(ids.SHOW_TOPIC, 0), "About the Compact")
+    bot.interaction(topic)
+    [opened] = fake_slack.wait_for("views.open")
+    assert "What is the Compact?" in json.dumps(opened.params["view"])
+
+
+def test_admin_commands(bot: Bot, fake_slack: FakeSlack, kb_copy: Path) -> None:
+    def command(text: str, user: str = "UADMIN", channel: str = "CGENERAL") -> str:
+        fields = payload("slash_command", response_url=fake_slack.url)
+        fields.update(text=text, user_id=user, channel_id=channel)
+        count = len(fake_slack.of("response_url"))
+        bot.command(fields)
+        return fake_slack.wait_for("response_url", count + 1)[-1].params["text"]
+
+    assert "Only Compact Assistant admins" in command("reload", user="U123ASKER")
+    assert "Reloaded the knowledge base" in command("reload", user="U123ASKER", channel="CREVIEW")
+    (kb_copy / "funding.yml").write_text(
+        "topic: Funding\nentries:\n  - id: broken\n    question: [\n"
+    )
+    refused = command("reload")
+    assert "was not reloaded" in refused
+    assert "funding.yml" in refused
+    assert "funding-notice" in bot.services.store.current.kb, (
+        "the old knowledge base keeps answering"
+    )
+    assert "Last 7 days" in command("stats")
