@@ -121,7 +121,8 @@ def test_compact_champions_flow(bot: Bot, fake_slack: FakeSlack, kb_copy: Path) 
     champions = posts[-1]
     assert champions.params["channel"] == "CCHAMPIONS"
     shown = " ".join(visible(champions.params["blocks"]))
-    assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown
+    assert "&lt;!channel&gt;" in shown
+    assert "<!channel>" not in shown
     assert "Open" in shown
     assert "passed your question" in fake_slack.wait_for("response_url")[-1].params["text"]
 
@@ -173,7 +174,8 @@ def test_app_home_shows_topics_tour_and_gaps_for_reviewers(bot: Bot, fake_slack:
     view = json.dumps(published.params["view"])
     assert "Start the induction tour" in view
     assert "Funding" in view
-    assert "Top open gaps" in view and "park my bicycle" in view
+    assert "Top open gaps" in view
+    assert "park my bicycle" in view
 
     other = payload("app_home_opened")
     other["event"]["user"], other["event_id"] = "U123ASKER", "EvHOME2"

@@ -58,7 +58,7 @@ def test_nothing_personal_reaches_the_log(
     for n, (question, _) in enumerate(CORPUS):
         assistant.ask(Question(question, Context(ChannelKind.SLACK, f"U0PERSON{n}", "C1", "T1")))
     stored = " ".join(f"{row.question} {row.user_hash}" for row in interaction_log.recent(100))
-    for question, secrets in CORPUS:
+    for _question, secrets in CORPUS:
         for secret in secrets:
             assert secret not in stored
     assert "U0PERSON" not in stored
