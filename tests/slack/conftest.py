@@ -95,8 +95,8 @@ class Bot:
             **kwargs,
         )
 
-    def get(self, path: str) -> Reply:
-        return _send(urllib.request.Request(self.url + path, method="GET"))
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
+        return _send(urllib.request.Request(self.url + path, method="GET", headers=headers or {}))
 
 
 def _send(request: urllib.request.Request) -> Reply:

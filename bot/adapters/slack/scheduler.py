@@ -13,6 +13,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData, delete
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.adapters.slack.app import web_client
 from bot.adapters.slack.services import SlackServices
 from bot.adapters.slack.views import digest_blocks
 from bot.errors import CompactError, ConfigError
@@ -31,6 +32,9 @@ _DAYS = {
     "sat": "sat",
     "sun": "sun",
 }
+
+
+__all__ = ["clean_up", "post_digest", "start_scheduler", "web_client"]
 
 
 def post_digest(services: SlackServices, client: WebClient, *, days: int = 7) -> str:
@@ -52,9 +56,9 @@ def clean_up(services: SlackServices) -> None:
     now = datetime.now(UTC)
     try:
         with services.database.engine.begin() as connection:
-            connection.exec_driver_sql(
-                "DELETE FROM slack_oauth_states WHERE expire_at < :now",
-                {"now": now.replace(tzinfo=None)},
+            # slack-sdk stores expiry times as naive UTC.
+            connection.execute(
+                delete(_STATES).where(_STATES.c.expire_at < now.replace(tzinfo=None))
             )
         with services.database.session() as session:
             session.execute(

@@ -1,0 +1,79 @@
+"""``compact-bot serve slack`` and ``compact-bot start`` run the real server process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from .conftest import SECRET, free_port, payload, sign
+from .fake_slack import FakeSlack
+
+
+def test_start_with_slack_credentials_serves_http(
+    fake_slack: FakeSlack, database_url: str, kb_copy: Path
+) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-T1",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake_slack.api_url,
+        "DATABASE_URL": database_url,
+        "COMPACT_KB": str(kb_copy),
+        "COMPACT_PORT": str(port),
+        "COMPACT_HOST": "127.0.0.1",
+        "COMPACT_PSEUDONYM_KEY": "serve-test-key-0123456789",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "start"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        health = None
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz", timeout=1
+                ) as response:
+                    health = json.loads(response.read())
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert health is not None, (
+            process.stderr.read() if process.poll() is not None else "no answer on /healthz"
+        )
+        assert health["database"] == "ok"
+        body = json.dumps(payload("app_mention"))
+        stamp = int(time.time())
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/slack/events",
+            data=body.encode(),
+            headers={
+                "Content-Type": "application/json",
+                "X-Slack-Request-Timestamp": str(stamp),
+                "X-Slack-Signature": sign(body, stamp),
+            },
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+        [post] = fake_slack.wait_for("chat.postMessage")
+        assert "three months" in json.dumps(post.params["blocks"])
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serve_without_a_signing_secret_is_a_clear_error(run, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        "serve", "slack", env={"SLACK_BOT_TOKEN": "xoxb-T1", "SLACK_API_URL": fake_slack.api_url}
+    )
+    assert result.returncode == 1
+    assert "SLACK_SIGNING_SECRET" in result.stderr
