@@ -57,4 +57,5 @@ def serve_slack(
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        access_log=False,  # a reverse proxy logs requests; this keeps the hot path lean
     )

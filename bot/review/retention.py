@@ -7,7 +7,13 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 
 from bot.storage.database import Database
-from bot.storage.tables import FeedbackRow, InteractionRow, SuggestionSourceRow, ThemeMemberRow
+from bot.storage.tables import (
+    ChampionQuestionRow,
+    FeedbackRow,
+    InteractionRow,
+    SuggestionSourceRow,
+    ThemeMemberRow,
+)
 
 
 def purge(database: Database, *, before: datetime) -> int:
@@ -19,4 +25,6 @@ def purge(database: Database, *, before: datetime) -> int:
         for table in (FeedbackRow, ThemeMemberRow, SuggestionSourceRow):
             session.execute(delete(table).where(table.interaction_id.in_(old)))
         session.execute(delete(InteractionRow).where(InteractionRow.asked_at < before))
+        # Champion questions hold the asker's Slack id so the answer can reach them.
+        session.execute(delete(ChampionQuestionRow).where(ChampionQuestionRow.created_at < before))
         return int(count)

@@ -1,0 +1,209 @@
+"""Slack load: signed app_mention events at increasing rates, over loopback, against
+
+- the full bot (``compact-bot serve slack``) logging to PostgreSQL, and
+- a bare Bolt app that acknowledges and posts a fixed reply (``bare_bolt.py``),
+
+measured in the same run. Latency is from sending the event to the fake Slack receiving the
+reply's ``chat.postMessage``. Run: ``python benchmarks/slack_load.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from tests.slack.fake_slack import start_fake_slack  # noqa: E402
+
+SECRET = "load-test-signing-secret"
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_up(port: int, path: str, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return  # it answered
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answered on port {port}")
+
+
+def event_body(number: int, run: str, offset: int) -> tuple[str, str]:
+    ts = f"{1700000000 + offset + number}.{number % 1000000:06d}"  # unique per run: maps replies back
+    return json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "event_id": f"Ev{run}{number}",
+            "event_time": 1700000000,
+            "authorizations": [{"team_id": "T1", "user_id": "UBOT", "is_bot": True}],
+            "event": {
+                "type": "app_mention",
+                "user": f"U{number % 50}",
+                "channel": "CLOAD",
+                "ts": ts,
+                "event_ts": ts,
+                "text": "<@UBOT> how much notice must we give before ending a grant?",
+            },
+        }  # fmt: skip
+    ), ts
+
+
+def send(port: int, body: str) -> None:
+    stamp = str(int(time.time()))
+    signature = (
+        "v0=" + hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    )
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/slack/events",
+        data=body.encode(),
+        headers={
+            "Content-Type": "application/json",
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": signature,
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+
+
+def drive(
+    port: int, fake, rate: int, seconds: float, run: str, offset: int
+) -> tuple[float, float, float, int]:  # type: ignore[no-untyped-def]
+    """Offer ``rate`` events per second for ``seconds``; return throughput, p50, p99, lost."""
+    sent: dict[str, float] = {}
+    total = int(rate * seconds)
+    before = len(fake.calls)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        for n in range(total):
+            target = started + n / rate
+            pause = target - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            body, ts = event_body(n, run, offset)
+            sent[ts] = time.perf_counter()
+            pool.submit(send, port, body)
+    deadline = time.perf_counter() + 20
+    while (
+        sum(1 for c in fake.calls[before:] if c.params.get("thread_ts") in sent) < total
+        and time.perf_counter() < deadline
+    ):
+        time.sleep(0.05)
+    replies = [
+        c
+        for c in fake.calls[:]
+        if c.method == "chat.postMessage" and c.params.get("thread_ts") in sent
+    ]
+    received = fake.received_at
+    latencies = sorted((received[id(c)] - sent[c.params["thread_ts"]]) * 1000 for c in replies)
+    if not latencies:
+        return 0.0, 0.0, 0.0, total
+    finished = max(received[id(c)] for c in replies)
+    throughput = len(replies) / (finished - started)
+    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+    return throughput, statistics.median(latencies), p99, total - len(replies)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rates", type=int, nargs="+", default=[10, 25, 50, 100])
+    parser.add_argument("--seconds", type=float, default=8)
+    args = parser.parse_args()
+
+    fake = start_fake_slack()
+    fake.received_at = {}
+    record = fake.record
+
+    def timed_record(call):  # type: ignore[no-untyped-def]
+        fake.received_at[id(call)] = time.perf_counter()
+        record(call)
+
+    fake.record = timed_record  # type: ignore[method-assign]
+    schema = f"load_{uuid.uuid4().hex[:8]}"
+    with create_engine(POSTGRES).begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    database = (
+        make_url(POSTGRES)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
+    )
+    env = {
+        **os.environ, "SLACK_BOT_TOKEN": "xoxb-T1", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
+        "DATABASE_URL": database, "COMPACT_PSEUDONYM_KEY": "load-test-key-0123456789", "COMPACT_HOST": "127.0.0.1",
+    }  # fmt: skip
+    full_port, bare_port = free_port(), free_port()
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "slack", "--port", str(full_port)],
+            env=env,
+            cwd=ROOT,
+            stderr=subprocess.DEVNULL,
+        ),
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "benchmarks" / "bare_bolt.py"), str(bare_port)],
+            env=env,
+            stderr=subprocess.DEVNULL,
+        ),
+    ]
+    try:
+        wait_until_up(full_port, "/healthz")
+        wait_until_up(bare_port, "/slack/events")
+        print(
+            f"# Slack load benchmark, {time.strftime('%Y-%m-%d %H:%M')}: {args.seconds:.0f} s per rate, loopback\n"
+        )
+        print(f"{'rate/s':>6} {'app':8} {'replies/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'lost':>5}")
+        offset = 0
+        for rate in args.rates:
+            results = {}
+            for name, port in (("bare", bare_port), ("full", full_port)):
+                offset += 100_000
+                results[name] = drive(port, fake, rate, args.seconds, f"{name}{rate}", offset)
+                throughput, p50, p99, lost = results[name]
+                print(
+                    f"{rate:6} {name:8} {throughput:9.1f} {p50:8.1f} {p99:8.1f} {lost:5}",
+                    flush=True,
+                )
+            full, bare = results["full"], results["bare"]
+            ratio = full[0] / bare[0] if bare[0] else 0.0
+            tail = full[2] / bare[2] if bare[2] else 0.0
+            print(f"{'':6} {'ratio':8} {ratio:9.0%} {'':8} {tail:7.2f}x")
+    finally:
+        for server in servers:
+            server.terminate()
+        with create_engine(POSTGRES).begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+
+
+if __name__ == "__main__":
+    main()
