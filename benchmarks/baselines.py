@@ -139,6 +139,22 @@ class SemanticRanker:
         return _best_per_entry([(self.owners[i], float(scores[i])) for i in order], limit)
 
 
+@dataclass
+class OurSemanticRanker:
+    """Our matcher with the semantic re-ranker (COMPACT_MATCHER=semantic)."""
+
+    kb: KnowledgeBase
+    name: str = "our matcher + semantic re-ranker (extra)"
+
+    def __post_init__(self) -> None:
+        from bot.matching.semantic import SemanticIndex
+
+        self.index = SemanticIndex.build(self.kb)
+
+    def rank(self, query: str, limit: int) -> list[tuple[str, float]]:
+        return [(h.entry_id, h.score) for h in self.index.search(query, limit=limit)]
+
+
 def semantic_or_none(kb: KnowledgeBase) -> SemanticRanker | None:
     """The semantic baseline when the extra is installed; None (and a note) otherwise."""
     import os

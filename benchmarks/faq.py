@@ -22,7 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import stackfaq
-from baselines import BM25Ranker, OurRanker, Ranker, naive, semantic_or_none, token_set
+from baselines import (
+    BM25Ranker,
+    OurRanker,
+    OurSemanticRanker,
+    Ranker,
+    naive,
+    semantic_or_none,
+    token_set,
+)
 from rapidfuzz import process
 
 from bot.core.assistant import Assistant
@@ -34,7 +42,7 @@ from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.matching.index import MatchIndex
 from bot.matching.policy import Decision, Thresholds, decide
-from bot.settings import bundled_knowledge
+from bot.settings import bundled_knowledge, load_settings
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -54,7 +62,7 @@ def rankers_for(kb: KnowledgeBase) -> list[Ranker]:
     rankers: list[Ranker] = [naive(kb), token_set(kb), BM25Ranker(kb), OurRanker(kb)]
     semantic = semantic_or_none(kb)
     if semantic is not None:
-        rankers.append(semantic)
+        rankers += [semantic, OurSemanticRanker(kb)]
     return rankers
 
 
@@ -112,10 +120,17 @@ def compact_section() -> None:
         print(
             f"{ranker.name:38} {right / n:6.3f} {(n - right) / n:6.3f} {oos / len(out_of_scope):13.3f}"
         )
-    store = KnowledgeStore.open(bundled_knowledge())
-    report = evaluate(Assistant(store=store), cases)
+    modes = ["lexical", "semantic"] if semantic_or_none(kb) is not None else ["lexical"]
+    for mode in modes:
+        _decisions(mode, cases)
+
+
+def _decisions(mode: str, cases: list) -> None:  # type: ignore[type-arg]
+    settings = load_settings(matcher=mode)
+    store = KnowledgeStore.open(bundled_knowledge(), matcher=mode)
+    report = evaluate(Assistant(store=store, thresholds=settings.thresholds()), cases)
     print(
-        f"\nour matcher with its decisions (default thresholds): accuracy {report.accuracy:.3f}, "
+        f"\nour matcher ({mode}) with its decisions (default thresholds): accuracy {report.accuracy:.3f}, "
         f"did-you-mean {report.clarify_rate:.3f} (right option offered in "
         f"{report.clarify_has_right_option:.3f}), right answer or right option {report.helped:.3f}, "
         f"wrong answers {report.wrong_answer_rate:.3f}, out-of-scope answered "

@@ -33,7 +33,7 @@ def open_log(settings: Settings) -> tuple[Database, InteractionLog]:
 
 def build_runtime(settings: Settings, *, with_log: bool = True) -> Runtime:
     """Load the knowledge base first (fast failure on bad YAML), then open the log."""
-    store = KnowledgeStore.open(settings.knowledge_path())
+    store = KnowledgeStore.open(settings.knowledge_path(), matcher=settings.matcher)
     database, log = open_log(settings) if with_log else (None, None)
     assistant = Assistant(store=store, thresholds=settings.thresholds(), log=log)
     return Runtime(settings, store, assistant, database, log)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from platformdirs import user_data_path
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
@@ -24,6 +24,10 @@ def bundled_knowledge() -> Path:
     return checkout if checkout.is_dir() else PACKAGE_DIR / "bundled_knowledge"
 
 
+# Chosen with benchmarks/semantic_trial.py (see docs/benchmarks.md).
+SEMANTIC_THRESHOLDS = {"answer_threshold": 0.725, "margin": 0.08, "clarify_threshold": 0.45}
+
+
 def _env(name: str) -> Any:
     return Field(default=None, validation_alias=AliasChoices(name, f"COMPACT_{name}"))
 
@@ -37,6 +41,7 @@ class Settings(BaseSettings):
     kb: Path | None = None
     database_url: str | None = _env("DATABASE_URL")
 
+    matcher: Literal["lexical", "semantic"] = "lexical"  # semantic needs the extra
     answer_threshold: float = Field(default=Thresholds.answer, gt=0, le=1)
     clarify_threshold: float = Field(default=Thresholds.clarify, gt=0, le=1)
     margin: float = Field(default=Thresholds.margin, ge=0, lt=1)
@@ -64,6 +69,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_thresholds(self) -> Settings:
+        if self.matcher == "semantic":  # its scores run on another scale: own defaults
+            for name, value in SEMANTIC_THRESHOLDS.items():
+                if name not in self.model_fields_set:
+                    setattr(self, name, value)
         self.thresholds()  # raises ValueError with a clear message
         return self
 

@@ -38,7 +38,7 @@ def eval_command(
     answer. Nothing is logged. Use --sweep to re-tune the thresholds (see docs/benchmarks.md).
     """
     settings = settings_from(kb, None)
-    store = KnowledgeStore.open(settings.knowledge_path())
+    store = KnowledgeStore.open(settings.knowledge_path(), matcher=settings.matcher)
     cases = load_eval_set(eval_set or default_eval_folder(), store.current.kb)
     console = Console()
     if run_sweep:

@@ -42,7 +42,7 @@ SinceOption = Annotated[
 @contextmanager
 def _service(kb: Path | None, db: str | None) -> Iterator[ThemeService]:
     settings = settings_from(kb, db)
-    store = KnowledgeStore.open(settings.knowledge_path())
+    store = KnowledgeStore.open(settings.knowledge_path(), matcher=settings.matcher)
     database = Database.connect(settings.database())
     try:
         service = ThemeService(database=database, knowledge=store)

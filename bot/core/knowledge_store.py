@@ -6,12 +6,23 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.index import MatchIndex
+from bot.matching.index import Hit, MatchIndex
 
 log = logging.getLogger(__name__)
+
+
+class Matcher(Protocol):
+    """What the assistant needs from an index: the lexical one, or the semantic extra."""
+
+    def search(self, text: str, limit: int = 5) -> list[Hit]: ...
+
+    def similarity(self, first: str, second: str) -> float: ...
+
+    def __len__(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,23 +30,30 @@ class LoadedKnowledge:
     """A knowledge base and the index built from it: always replaced together."""
 
     kb: KnowledgeBase
-    index: MatchIndex
+    index: Matcher
 
     @classmethod
-    def build(cls, kb: KnowledgeBase) -> LoadedKnowledge:
+    def build(cls, kb: KnowledgeBase, *, matcher: str = "lexical") -> LoadedKnowledge:
+        if matcher == "semantic":
+            from bot.matching.semantic import SemanticIndex
+
+            return cls(kb, SemanticIndex.build(kb))
         return cls(kb, MatchIndex.build(kb))
 
 
 class KnowledgeStore:
-    def __init__(self, path: Path, loaded: LoadedKnowledge) -> None:
+    def __init__(self, path: Path, loaded: LoadedKnowledge, *, matcher: str = "lexical") -> None:
         self.path = path
+        self.matcher = matcher
         self._current = loaded
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, path: Path) -> KnowledgeStore:
+    def open(cls, path: Path, *, matcher: str = "lexical") -> KnowledgeStore:
         """Load ``path``; raises KnowledgeBaseError listing every problem."""
-        return cls(path, LoadedKnowledge.build(load_knowledge(path)))
+        return cls(
+            path, LoadedKnowledge.build(load_knowledge(path), matcher=matcher), matcher=matcher
+        )
 
     @property
     def current(self) -> LoadedKnowledge:
@@ -45,7 +63,7 @@ class KnowledgeStore:
         """Load again from disk. On error the old knowledge base keeps serving and the
         KnowledgeBaseError is raised for the caller to show."""
         with self._lock:
-            loaded = LoadedKnowledge.build(load_knowledge(self.path))
+            loaded = LoadedKnowledge.build(load_knowledge(self.path), matcher=self.matcher)
             self._current = loaded
         log.info("knowledge base reloaded from %s: %d entries", self.path, len(loaded.kb))
         return loaded

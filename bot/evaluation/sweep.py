@@ -6,9 +6,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import product
 
+from bot.core.knowledge_store import Matcher
 from bot.core.smalltalk import recognise, strip_greeting
 from bot.evaluation.eval_set import EvalCase
-from bot.matching.index import Hit, MatchIndex
+from bot.matching.index import Hit
 from bot.matching.policy import Decision, Thresholds, decide
 
 ANSWER_GRID = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
@@ -27,7 +28,7 @@ class SweepRow:
 
 
 def sweep(
-    index: MatchIndex,
+    index: Matcher,
     cases: Sequence[EvalCase],
     *,
     answer: Iterable[float] = ANSWER_GRID,
@@ -62,7 +63,7 @@ def best(rows: Sequence[SweepRow], *, max_wrong: float = 0.01) -> SweepRow | Non
     )
 
 
-def _hits(index: MatchIndex, case: EvalCase) -> list[Hit] | None:
+def _hits(index: Matcher, case: EvalCase) -> list[Hit] | None:
     if recognise(case.question) is not None:
         return None  # small talk never reaches the matcher
     return index.search(strip_greeting(case.question), limit=5)

