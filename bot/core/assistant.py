@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 from bot.core.knowledge_store import KnowledgeStore, LoadedKnowledge
@@ -57,6 +58,34 @@ class Assistant:
         reply = self._reply(question, self.store.current)
         elapsed_ms = (self._timer() - started) * 1000
         return self._logged(reply, elapsed_ms)
+
+    @contextmanager
+    def answering(self, question: Question) -> Iterator[Reply]:
+        """Like ``ask``, for chat adapters: send the reply inside the ``with`` block and the log
+        is written after it, so the person never waits for the database. The reply already
+        carries the id it will be logged under, for its buttons. Where the log cannot reserve
+        ids (SQLite), it is written first, as ``ask`` does."""
+        started = self._timer()
+        reply = self._reply(question, self.store.current)
+        elapsed_ms = (self._timer() - started) * 1000
+        reserved = self._reserve_id()
+        if reserved is None:
+            yield self._logged(reply, elapsed_ms)
+            return
+        reply = replace(reply, interaction_id=reserved)
+        try:
+            yield reply
+        finally:
+            self._logged(reply, elapsed_ms, interaction_id=reserved)
+
+    def _reserve_id(self) -> int | None:
+        if self.log is None:
+            return None
+        try:
+            return self.log.reserve_id()
+        except CompactError:
+            log.exception("could not reserve an interaction id; logging before replying")
+            return None
 
     def choose(
         self, question: Question, entry_id: str | None, *, interaction_id: int | None
@@ -150,11 +179,15 @@ class Assistant:
         topics = loaded.kb.topics() if kind in {SmallTalkKind.HELP, SmallTalkKind.TOPICS} else ()
         return SmallTalk(question, kind, texts[kind], topics=topics)
 
-    def _logged(self, reply: Reply, elapsed_ms: float) -> Reply:
+    def _logged(
+        self, reply: Reply, elapsed_ms: float, *, interaction_id: int | None = None
+    ) -> Reply:
         if self.log is None:
             return reply
         try:
-            interaction_id = self.log.record(reply, latency_ms=elapsed_ms)
+            interaction_id = self.log.record(
+                reply, latency_ms=elapsed_ms, interaction_id=interaction_id
+            )
         except CompactError:
             log.exception("could not log the question; answering anyway")
             return reply

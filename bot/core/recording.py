@@ -17,8 +17,14 @@ class FeedbackKind(StrEnum):
 
 
 class InteractionRecorder(Protocol):
-    def record(self, reply: Reply, *, latency_ms: float) -> int:
-        """Store the question and reply; return the interaction id."""
+    def record(self, reply: Reply, *, latency_ms: float, interaction_id: int | None = None) -> int:
+        """Store the question and reply, under ``interaction_id`` if one was reserved; return
+        the interaction id."""
+        ...
+
+    def reserve_id(self) -> int | None:
+        """An id to record an interaction under later, so a reply can go out (carrying its id
+        on its buttons) before the log is written; None when the store cannot reserve ids."""
         ...
 
     def record_feedback(

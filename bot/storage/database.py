@@ -11,9 +11,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy import Engine, Executable, Row, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import DatabaseError
@@ -33,6 +33,25 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._autocommit: Engine | None = None
+
+    @property
+    def autocommit(self) -> Engine:
+        """An engine for single statements that are atomic on their own, on the path to a chat
+        reply: no BEGIN/COMMIT and no pre-ping, one round trip each. If the server restarted,
+        the first statement fails and the pool is refreshed, so callers must tolerate an
+        error (the Slack event claim does: it answers anyway)."""
+        if self._autocommit is None:
+            if self.dialect == "sqlite":
+                self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            else:
+                self._autocommit = create_engine(
+                    self.engine.url,
+                    isolation_level="AUTOCOMMIT",
+                    **_connect_options(self.engine.url),
+                )
+                event.listen(self._autocommit, "connect", _postgres_session)
+        return self._autocommit
 
     @classmethod
     def connect(cls, url: str, *, migrate: bool = True) -> Database:
@@ -62,6 +81,19 @@ class Database:
         with self._sessions.begin() as session:
             yield session
 
+    def execute_atomic(self, statement: Executable) -> list[Row[Any]]:
+        """Run one statement that is atomic on its own (an insert, say) on ``autocommit``,
+        retrying once if the connection turns out to have been dropped (a server restart)."""
+        for attempt in (1, 2):
+            try:
+                with self.autocommit.connect() as connection:
+                    result = connection.execute(statement)
+                    return list(result) if result.returns_rows else []
+            except DBAPIError as exc:
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
+
     def upgrade(self, revision: str = "heads") -> None:
         try:
             with self.engine.begin() as connection:
@@ -84,6 +116,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._autocommit is not None:
+            self._autocommit.dispose()
 
 
 def _alembic_config() -> Config:
@@ -100,11 +134,9 @@ def _create_engine(url: str) -> Engine:
             f"'{url}' is not a database URL. Use sqlite:///path/to/file.db or "
             "postgresql+psycopg://user@host:5432/name."
         ) from exc
-    options: dict[str, Any] = {"pool_pre_ping": True}
-    if parsed.get_backend_name() == "postgresql":
-        options["connect_args"] = {"connect_timeout": 5}
-    elif parsed.get_backend_name() == "sqlite":
-        options = {"connect_args": {"timeout": 30}}
+    options: dict[str, Any] = {"pool_pre_ping": True, **_connect_options(parsed)}
+    if parsed.get_backend_name() == "sqlite":
+        options = _connect_options(parsed)
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -119,6 +151,14 @@ def _create_engine(url: str) -> Engine:
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _postgres_session)
     return engine
+
+
+def _connect_options(url: URL) -> dict[str, Any]:
+    if url.get_backend_name() == "postgresql":
+        return {"connect_args": {"connect_timeout": 5}}
+    if url.get_backend_name() == "sqlite":
+        return {"connect_args": {"timeout": 30}}
+    return {}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

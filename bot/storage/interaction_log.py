@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -22,6 +25,9 @@ from bot.storage.redaction import redact
 from bot.storage.tables import FeedbackRow, InteractionRow
 
 MAX_STORED_CHARS = 2000
+ID_BLOCK_SIZE = 100
+ID_REFILL_AT = 20
+PENDING_ROW_WAIT_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,31 +63,79 @@ class InteractionLog:
         *,
         pseudonymiser: Pseudonymiser,
         clock: Callable[[], datetime] = utc_now,
+        pending_row_wait_s: float = PENDING_ROW_WAIT_S,
     ) -> None:
         self.database = database
+        self.pending_row_wait_s = pending_row_wait_s
         self.pseudonymiser = pseudonymiser
         self._clock = clock
+        self._reserved: deque[int] = deque()
+        self._reserve_lock = threading.Lock()
 
-    def record(self, reply: Reply, *, latency_ms: float) -> int:
+    def reserve_id(self) -> int | None:
+        """On PostgreSQL, the next id from the table's own sequence, fetched in blocks so that
+        most calls make no round trip; ids stay unique across processes. The next block is
+        fetched in the background before this one runs out, so no reply waits for it. SQLite
+        has no sequences, so there the row is written before the reply instead (None)."""
+        if self.database.dialect != "postgresql":
+            return None
+        with self._reserve_lock:
+            if not self._reserved:
+                self._reserved.extend(self._fetch_id_block())
+            elif len(self._reserved) == ID_REFILL_AT:
+                threading.Thread(target=self._refill, name="reserve-ids", daemon=True).start()
+            return self._reserved.popleft()
+
+    def _refill(self) -> None:
+        try:
+            block = self._fetch_id_block()
+        except DatabaseError:
+            return  # the next reserve_id fetches synchronously, and reports any failure
+        with self._reserve_lock:
+            self._reserved.extend(block)
+
+    def _fetch_id_block(self) -> list[int]:
+        query = text(
+            "SELECT nextval(pg_get_serial_sequence('interactions', 'id')) "
+            "FROM generate_series(1, :size)"
+        )
+        try:
+            with self.database.engine.begin() as connection:
+                return [
+                    int(i) for i in connection.execute(query, {"size": ID_BLOCK_SIZE}).scalars()
+                ]
+        except SQLAlchemyError as exc:
+            raise DatabaseError(
+                f"Could not reserve interaction ids: {exc.__class__.__name__}: {exc}"
+            ) from exc
+
+    def record(self, reply: Reply, *, latency_ms: float, interaction_id: int | None = None) -> int:
         context = reply.question.context
-        row = InteractionRow(
-            asked_at=self._clock(),
-            channel=str(context.channel),
-            user_hash=self.pseudonymiser.user(context),
-            conversation_hash=self.pseudonymiser.conversation(context),
-            question=redact(reply.question.text)[:MAX_STORED_CHARS],
-            outcome=str(reply.outcome),
-            entry_id=getattr(getattr(reply, "entry", None), "id", None),
-            confidence=round(float(reply.confidence), 4),
-            candidates=[
+        values: dict[str, Any] = {
+            "asked_at": self._clock(),
+            "channel": str(context.channel),
+            "user_hash": self.pseudonymiser.user(context),
+            "conversation_hash": self.pseudonymiser.conversation(context),
+            "question": redact(reply.question.text)[:MAX_STORED_CHARS],
+            "outcome": str(reply.outcome),
+            "entry_id": getattr(getattr(reply, "entry", None), "id", None),
+            "confidence": round(float(reply.confidence), 4),
+            "candidates": [
                 {"entry_id": c.entry.id, "score": round(c.score, 4)} for c in reply.candidates
             ],
-            latency_ms=round(latency_ms, 3),
-        )
-        with self._write() as session:
-            session.add(row)
-            session.flush()
-            return row.id
+            "latency_ms": round(latency_ms, 3),
+        }
+        if interaction_id is not None:
+            values["id"] = interaction_id
+        # A single insert, one round trip, no ORM unit of work: it runs on every question.
+        statement = insert(InteractionRow).values(**values).returning(InteractionRow.id)
+        try:
+            [(new_id,)] = self.database.execute_atomic(statement)
+        except SQLAlchemyError as exc:
+            raise DatabaseError(
+                f"The interaction log could not be written: {exc.__class__.__name__}: {exc}"
+            ) from exc
+        return int(new_id)
 
     def record_feedback(
         self,
@@ -91,11 +145,8 @@ class InteractionLog:
         entry_id: str | None = None,
         context: Context | None = None,
     ) -> None:
+        self._wait_for_row(interaction_id)
         with self._write() as session:
-            if session.get(InteractionRow, interaction_id) is None:
-                raise UnknownInteractionError(
-                    f"No interaction {interaction_id} in the log; feedback was not recorded."
-                )
             session.add(
                 FeedbackRow(
                     interaction_id=interaction_id,
@@ -105,6 +156,25 @@ class InteractionLog:
                     created_at=self._clock(),
                 )
             )
+
+    def _wait_for_row(self, interaction_id: int) -> None:
+        """Chat replies go out just before their row is written (see ``reserve_id``), so a
+        click that races the write waits briefly for it rather than being lost."""
+        deadline = time.monotonic() + self.pending_row_wait_s
+        while True:
+            try:
+                with self.database.session() as session:
+                    if session.get(InteractionRow, interaction_id) is not None:
+                        return
+            except SQLAlchemyError as exc:
+                raise DatabaseError(
+                    f"The interaction log could not be read: {exc.__class__.__name__}: {exc}"
+                ) from exc
+            if time.monotonic() >= deadline:
+                raise UnknownInteractionError(
+                    f"No interaction {interaction_id} in the log; feedback was not recorded."
+                )
+            time.sleep(0.05)
 
     def get(self, interaction_id: int) -> LoggedInteraction | None:
         with self.database.session() as session:

@@ -116,8 +116,11 @@ def test_slack_and_teams_markup_is_ignored(assistant: Assistant) -> None:
 class BrokenLog:
     """A log whose database is down."""
 
-    def record(self, reply: Reply, *, latency_ms: float) -> int:
+    def record(self, reply: Reply, *, latency_ms: float, interaction_id: int | None = None) -> int:
         raise DatabaseError("The interaction log could not be written: connection refused")
+
+    def reserve_id(self) -> int | None:
+        raise DatabaseError("Could not reserve interaction ids: connection refused")
 
     def record_feedback(self, interaction_id: int, kind: FeedbackKind, **_: object) -> None:
         raise DatabaseError("down")
@@ -132,6 +135,9 @@ def test_a_database_outage_does_not_stop_answers(
     assert reply.interaction_id is None
     assert "could not log the question" in caplog.text
     assert assistant.feedback(reply.question, 7, helpful=True) is False
+    with assistant.answering(reply.question) as replied:
+        assert isinstance(replied, Answer)
+        assert replied.interaction_id is None
 
 
 def test_choices_and_feedback_are_logged(
@@ -161,3 +167,37 @@ def test_choices_and_feedback_are_logged(
     assert [f.kind for f in interaction_log.feedback_for(second.interaction_id or 0)] == [
         FeedbackKind.NONE_OF_THESE
     ]
+
+
+def test_answering_replies_first_and_logs_after(
+    bundled_store: KnowledgeStore, interaction_log: InteractionLog
+) -> None:
+    """Chat adapters send the reply inside the block; the log row follows it. On PostgreSQL
+    the id comes from the sequence before the row exists, so ids from ``ask`` and
+    ``answering`` never collide; SQLite writes the row first."""
+    assistant = Assistant(store=bundled_store, log=interaction_log)
+    earlier = ask(assistant, "how much notice before ending a grant?")
+    question = Question("how much notice before ending a grant?", Context(ChannelKind.SLACK, "U1"))
+    with assistant.answering(question) as reply:
+        assert isinstance(reply, Answer)
+        assert reply.interaction_id is not None
+        assert reply.interaction_id != earlier.interaction_id
+        written_before_reply = interaction_log.get(reply.interaction_id) is not None
+        assert written_before_reply is (interaction_log.database.dialect == "sqlite")
+    logged = interaction_log.get(reply.interaction_id)
+    assert logged is not None
+    assert (logged.outcome, logged.entry_id) == ("answer", reply.entry.id)
+    later = ask(assistant, "what is the compact?")
+    assert later.interaction_id not in {earlier.interaction_id, reply.interaction_id}
+    assert assistant.feedback(reply.question, reply.interaction_id, helpful=True)
+
+
+def test_answering_logs_even_when_sending_fails(
+    bundled_store: KnowledgeStore, interaction_log: InteractionLog
+) -> None:
+    assistant = Assistant(store=bundled_store, log=interaction_log)
+    question = Question("what is the compact?", Context(ChannelKind.SLACK, "U1"))
+    with pytest.raises(ConnectionError), assistant.answering(question) as reply:
+        raise ConnectionError("slack is down")
+    assert reply.interaction_id is not None
+    assert interaction_log.get(reply.interaction_id) is not None

@@ -7,7 +7,7 @@ import time
 
 from bot.storage.interaction_log import InteractionLog
 
-from .conftest import Bot, payload
+from .conftest import Bot, eventually, payload
 from .fake_slack import FakeSlack
 
 
@@ -89,7 +89,7 @@ def test_questions_are_logged_with_the_slack_channel(bot: Bot, fake_slack: FakeS
     fake_slack.wait_for("chat.postMessage")
     log = bot.services.assistant.log
     assert isinstance(log, InteractionLog)
-    [row] = log.recent()
+    [row] = eventually(log.recent)
     assert row.channel == "slack"
     assert row.outcome == "answer"
     assert "U123ASKER" not in row.user_hash

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+from sqlalchemy import text
 
 from bot.core.assistant import Assistant
 from bot.core.knowledge_store import KnowledgeStore
@@ -68,8 +72,36 @@ def test_questions_are_stored_redacted(
 
 
 def test_feedback_for_an_unknown_interaction_is_refused(interaction_log: InteractionLog) -> None:
+    impatient = InteractionLog(
+        interaction_log.database,
+        pseudonymiser=interaction_log.pseudonymiser,
+        pending_row_wait_s=0.1,
+    )
     with pytest.raises(UnknownInteractionError, match="No interaction 424242"):
-        interaction_log.record_feedback(424242, FeedbackKind.HELPFUL)
+        impatient.record_feedback(424242, FeedbackKind.HELPFUL)
+
+
+def test_feedback_waits_for_a_row_that_is_being_written(
+    bundled_store: KnowledgeStore, interaction_log: InteractionLog
+) -> None:
+    """A click can race the log write that follows a chat reply; it is kept, not lost."""
+    assistant = Assistant(store=bundled_store, log=interaction_log)
+    question = Question("what is the compact?", Context(ChannelKind.SLACK, "U1"))
+    clicked = threading.Event()
+    with assistant.answering(question) as reply:
+        assert reply.interaction_id is not None
+        click = threading.Thread(
+            target=lambda: (
+                interaction_log.record_feedback(reply.interaction_id or 0, FeedbackKind.HELPFUL),
+                clicked.set(),
+            )
+        )
+        click.start()
+        time.sleep(0.2)
+    click.join(timeout=5)
+    assert clicked.is_set()
+    [feedback] = interaction_log.feedback_for(reply.interaction_id)
+    assert feedback.kind is FeedbackKind.HELPFUL
 
 
 def test_migrations_are_applied_and_repeatable(database: Database) -> None:
@@ -92,3 +124,13 @@ def test_an_unusable_database_gives_a_clear_error(url: str) -> None:
     message = str(caught.value)
     assert "database" in message.lower()
     assert "Traceback" not in message
+
+
+def test_a_connection_dropped_by_the_server_is_retried_once(database: Database) -> None:
+    """The hot-path engine has no pre-ping; a server restart costs one retry, not a lost row."""
+    if database.dialect != "postgresql":
+        pytest.skip("SQLite connections are files; they are never dropped by a server")
+    [(pid,)] = database.execute_atomic(text("SELECT pg_backend_pid()"))
+    with database.engine.begin() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    assert database.execute_atomic(text("SELECT 1")) == [(1,)]

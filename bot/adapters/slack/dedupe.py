@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.storage.database import Database
 from bot.storage.tables import SlackEventRow
@@ -18,14 +19,21 @@ def claim_event(database: Database | None, event_id: str | None, now: datetime) 
     """True if this process should handle the event."""
     if database is None or not event_id:
         return True
+    # One statement and one round trip: "insert unless present" tells us whether we won,
+    # without the cost of an ORM session and a rolled-back unique-key violation.
+    insert = postgresql.insert if database.dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(SlackEventRow)
+        .values(event_id=event_id, received_at=now)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(SlackEventRow.event_id)
+    )
     try:
-        with database.session() as session:
-            session.add(SlackEventRow(event_id=event_id, received_at=now))
-        return True
-    except IntegrityError:
-        log.info("event %s was already handled; skipping the retry", event_id)
-        return False
+        claimed = bool(database.execute_atomic(statement))
     except SQLAlchemyError:
         # Better to risk answering twice than to leave someone unanswered.
         log.exception("could not record event %s; answering anyway", event_id)
         return True
+    if not claimed:
+        log.info("event %s was already handled; skipping the retry", event_id)
+    return claimed

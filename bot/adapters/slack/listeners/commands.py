@@ -50,9 +50,10 @@ def register(app: App, services: SlackServices) -> None:
             question = Question(
                 text or "help", context_of(command, user=user, conversation=channel)
             )
-            reply = services.assistant.ask(question)
-            reply_text, blocks = reply_blocks(reply, services.store.current.kb, shareable=True)
-            respond(response_type="ephemeral", text=reply_text, blocks=blocks)
+            with services.assistant.answering(question) as reply:
+                kb = services.store.current.kb
+                reply_text, blocks = reply_blocks(reply, kb, shareable=True)
+                respond(response_type="ephemeral", text=reply_text, blocks=blocks)
 
 
 def _reload(services: SlackServices) -> str:

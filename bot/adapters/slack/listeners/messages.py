@@ -18,9 +18,9 @@ def register(app: App, services: SlackServices) -> None:
     ) -> None:
         if not claim_event(services.database, body.get("event_id"), services.clock()):
             return
-        reply = services.assistant.ask(question_from_event(event, body))
-        text, blocks = reply_blocks(reply, services.store.current.kb)
-        say(text=text, blocks=blocks, thread_ts=thread)
+        with services.assistant.answering(question_from_event(event, body)) as reply:
+            text, blocks = reply_blocks(reply, services.store.current.kb)
+            say(text=text, blocks=blocks, thread_ts=thread)
 
     @app.event("app_mention")
     def on_mention(event: dict[str, Any], body: dict[str, Any], say: Say) -> None:

@@ -24,12 +24,12 @@ def register(app: App, services: SlackServices) -> None:
         question = Question(
             message.get("text") or "", context_of(shortcut, user=user, conversation=channel)
         )
-        reply = services.assistant.ask(question)
-        text, blocks = reply_blocks(reply, services.store.current.kb)
-        client.chat_postEphemeral(
-            channel=channel or "",
-            user=user or "",
-            text=text,
-            blocks=blocks,
-            thread_ts=message.get("thread_ts"),
-        )
+        with services.assistant.answering(question) as reply:
+            text, blocks = reply_blocks(reply, services.store.current.kb)
+            client.chat_postEphemeral(
+                channel=channel or "",
+                user=user or "",
+                text=text,
+                blocks=blocks,
+                thread_ts=message.get("thread_ts"),
+            )
