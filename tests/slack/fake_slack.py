@@ -29,6 +29,7 @@ class FakeSlack:
     condition: threading.Condition = field(default_factory=threading.Condition)
     ts: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
     server: ThreadingHTTPServer | None = None
+    socket_url: str | None = None  # what apps.connections.open hands out (Socket Mode)
 
     @property
     def url(self) -> str:
@@ -88,6 +89,10 @@ class FakeSlack:
                 "scope": "chat:write,commands", "bot_user_id": "UBOT", "team": {"id": workspace, "name": f"Workspace {workspace}"},
                 "authed_user": {"id": "UINSTALLER"}, "enterprise": None, "is_enterprise_install": False,
             }  # fmt: skip
+        if method == "apps.connections.open":
+            if self.socket_url is None:
+                return {"ok": False, "error": "not_allowed_token_type"}
+            return {"ok": True, "url": self.socket_url}
         if method in {"chat.postMessage", "chat.update"}:
             return {
                 "ok": True,
