@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,6 +45,7 @@ class _Entry:
     phrasings: tuple[str, ...]
     terms: tuple[frozenset[str], ...]
     vocabulary: frozenset[str]
+    term_weights: tuple[float, ...] = ()  # each phrasing's total term weight, for Dice
 
 
 class MatchIndex:
@@ -87,6 +88,10 @@ class MatchIndex:
         used_by = Counter(t for e in entries for t in e.vocabulary)
         total = max(len(entries), 1)
         weights = {t: math.log(1 + total / n) for t, n in used_by.items()}
+        entries = [
+            replace(e, term_weights=tuple(sum(weights[t] for t in terms) for terms in e.terms))
+            for e in entries
+        ]
         return cls(analyzer, entries, np.asarray(owners, dtype=np.int32), fields, weights)
 
     def __len__(self) -> int:
@@ -148,11 +153,12 @@ class MatchIndex:
         query_weight = sum(weight(t, unknown) for t in query)
         covered = sum(weight(t, unknown) for t in query & entry.vocabulary) / query_weight
         best, best_text = 0.0, entry.phrasings[0]
-        for phrasing_terms, phrasing_text in zip(entry.terms, entry.phrasings, strict=True):
+        for phrasing_terms, phrasing_weight, phrasing_text in zip(
+            entry.terms, entry.term_weights, entry.phrasings, strict=True
+        ):
             shared = sum(weight(t, unknown) for t in query & phrasing_terms)
             if not shared:
                 continue
-            phrasing_weight = sum(weight(t, unknown) for t in phrasing_terms)
             dice = 2 * shared / (query_weight + phrasing_weight)
             recall = shared / phrasing_weight
             closeness = DICE_WEIGHT * dice + RECALL_WEIGHT * recall

@@ -29,6 +29,8 @@ ID_BLOCK_SIZE = 100
 ID_REFILL_AT = 20
 PENDING_ROW_WAIT_S = 2.0
 
+_INSERT_INTERACTION = insert(InteractionRow).returning(InteractionRow.id)
+
 
 @dataclass(frozen=True, slots=True)
 class LoggedInteraction:
@@ -128,9 +130,8 @@ class InteractionLog:
         if interaction_id is not None:
             values["id"] = interaction_id
         # A single insert, one round trip, no ORM unit of work: it runs on every question.
-        statement = insert(InteractionRow).values(**values).returning(InteractionRow.id)
         try:
-            [(new_id,)] = self.database.execute_atomic(statement)
+            [(new_id,)] = self.database.execute_atomic(_INSERT_INTERACTION, values)
         except SQLAlchemyError as exc:
             raise DatabaseError(
                 f"The interaction log could not be written: {exc.__class__.__name__}: {exc}"

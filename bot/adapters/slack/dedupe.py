@@ -14,6 +14,14 @@ from bot.storage.tables import SlackEventRow
 
 log = logging.getLogger(__name__)
 
+# Built once: constructing a statement per event costs more than running it.
+_CLAIM_POSTGRES, _CLAIM_SQLITE = (
+    insert(SlackEventRow)
+    .on_conflict_do_nothing(index_elements=["event_id"])
+    .returning(SlackEventRow.event_id)
+    for insert in (postgresql.insert, sqlite.insert)
+)
+
 
 def claim_event(database: Database | None, event_id: str | None, now: datetime) -> bool:
     """True if this process should handle the event."""
@@ -21,15 +29,11 @@ def claim_event(database: Database | None, event_id: str | None, now: datetime) 
         return True
     # One statement and one round trip: "insert unless present" tells us whether we won,
     # without the cost of an ORM session and a rolled-back unique-key violation.
-    insert = postgresql.insert if database.dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(SlackEventRow)
-        .values(event_id=event_id, received_at=now)
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(SlackEventRow.event_id)
-    )
+    statement = _CLAIM_POSTGRES if database.dialect == "postgresql" else _CLAIM_SQLITE
     try:
-        claimed = bool(database.execute_atomic(statement))
+        claimed = bool(
+            database.execute_atomic(statement, {"event_id": event_id, "received_at": now})
+        )
     except SQLAlchemyError:
         # Better to risk answering twice than to leave someone unanswered.
         log.exception("could not record event %s; answering anyway", event_id)
