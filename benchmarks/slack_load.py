@@ -22,6 +22,7 @@ import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,7 @@ from tests.slack.fake_slack import FakeSlack, start_fake_slack  # noqa: E402
 
 SECRET = "load-test-signing-secret"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+WARM_UP_SECONDS = 3
 
 
 def free_port() -> int:
@@ -95,10 +97,45 @@ def send(port: int, body: str) -> None:
         response.read()
 
 
+@dataclass
+class Sample:
+    """What one app did at one rate, pooled over rounds."""
+
+    latencies: list[float] = field(default_factory=list)
+    replies: int = 0
+    offered: int = 0
+    busy_seconds: float = 0.0
+
+    def add(self, latencies: list[float], offered: int, busy_seconds: float) -> None:
+        self.latencies += latencies
+        self.replies += len(latencies)
+        self.offered += offered
+        self.busy_seconds += busy_seconds
+
+    @property
+    def throughput(self) -> float:
+        return self.replies / self.busy_seconds if self.busy_seconds else 0.0
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return 0.0
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies) if self.latencies else 0.0
+
+    @property
+    def lost(self) -> int:
+        return self.offered - self.replies
+
+
 def drive(
     port: int, fake: FakeSlack, rate: int, seconds: float, run: str, offset: int
-) -> tuple[float, float, float, int]:
-    """Offer ``rate`` events per second for ``seconds``; return throughput, p50, p99, lost."""
+) -> tuple[list[float], int, float]:
+    """Offer ``rate`` events per second for ``seconds``; return the reply latencies (ms), the
+    number offered, and the time from the first send to the last reply."""
     sent: dict[str, float] = {}
     total = int(rate * seconds)
     before = len(fake.calls)
@@ -123,13 +160,9 @@ def drive(
         for c in fake.calls[:]
         if c.method == "chat.postMessage" and c.params.get("thread_ts") in sent
     ]
-    latencies = sorted((c.at - sent[c.params["thread_ts"]]) * 1000 for c in replies)
-    if not latencies:
-        return 0.0, 0.0, 0.0, total
-    finished = max(c.at for c in replies)
-    throughput = len(replies) / (finished - started)
-    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
-    return throughput, statistics.median(latencies), p99, total - len(replies)
+    latencies = [(c.at - sent[c.params["thread_ts"]]) * 1000 for c in replies]
+    finished = max((c.at for c in replies), default=started)
+    return latencies, total, finished - started
 
 
 def main() -> None:
@@ -137,7 +170,10 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rates", type=int, nargs="+", default=[10, 25, 50, 100])
-    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--seconds", type=float, default=8, help="length of each round")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds per rate, alternating which app goes first"
+    )
     args = parser.parse_args()
 
     fake = start_fake_slack()
@@ -171,23 +207,32 @@ def main() -> None:
         wait_until_up(full_port, "/healthz")
         wait_until_up(bare_port, "/slack/events")
         print(
-            f"# Slack load benchmark, {time.strftime('%Y-%m-%d %H:%M')}: {args.seconds:.0f} s per rate, loopback\n"
+            f"# Slack load benchmark, {time.strftime('%Y-%m-%d %H:%M')}: {args.rounds} rounds of {args.seconds:.0f} s per app and rate, alternating, after a warm-up; loopback\n"
         )
         print(f"{'rate/s':>6} {'app':8} {'replies/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'lost':>5}")
         offset = 0
+        apps = {"bare": bare_port, "full": full_port}
+        for name, port in apps.items():  # warm up: first requests open connections, fill caches
+            offset += 100_000
+            drive(port, fake, 20, WARM_UP_SECONDS, f"warm{name}", offset)
         for rate in args.rates:
-            results = {}
-            for name, port in (("bare", bare_port), ("full", full_port)):
-                offset += 100_000
-                results[name] = drive(port, fake, rate, args.seconds, f"{name}{rate}", offset)
-                throughput, p50, p99, lost = results[name]
+            results = {name: Sample() for name in apps}
+            for round_number in range(args.rounds):
+                # Alternate which app goes first, so drift in the machine's load hits both.
+                order = list(apps) if round_number % 2 == 0 else list(reversed(apps))
+                for name in order:
+                    offset += 100_000
+                    run = f"{name}{rate}r{round_number}"
+                    results[name].add(*drive(apps[name], fake, rate, args.seconds, run, offset))
+            for name, sample in results.items():
                 print(
-                    f"{rate:6} {name:8} {throughput:9.1f} {p50:8.1f} {p99:8.1f} {lost:5}",
+                    f"{rate:6} {name:8} {sample.throughput:9.1f} {sample.p50:8.1f} "
+                    f"{sample.percentile(0.99):8.1f} {sample.lost:5}",
                     flush=True,
                 )
             full, bare = results["full"], results["bare"]
-            ratio = full[0] / bare[0] if bare[0] else 0.0
-            tail = full[2] / bare[2] if bare[2] else 0.0
+            ratio = full.throughput / bare.throughput if bare.throughput else 0.0
+            tail = full.percentile(0.99) / bare.percentile(0.99) if bare.latencies else 0.0
             print(f"{'':6} {'ratio':8} {ratio:9.0%} {'':8} {tail:7.2f}x")
     finally:
         for server in servers:

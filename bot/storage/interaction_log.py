@@ -25,8 +25,8 @@ from bot.storage.redaction import redact
 from bot.storage.tables import FeedbackRow, InteractionRow
 
 MAX_STORED_CHARS = 2000
-ID_BLOCK_SIZE = 100
-ID_REFILL_AT = 20
+ID_BLOCK_SIZE = 1000
+ID_REFILL_AT = 200
 PENDING_ROW_WAIT_S = 2.0
 
 _INSERT_INTERACTION = insert(InteractionRow).returning(InteractionRow.id)
