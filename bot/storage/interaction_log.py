@@ -183,7 +183,13 @@ class InteractionLog:
             return _logged(row) if row else None
 
     def recent(self, limit: int = 50) -> list[LoggedInteraction]:
-        query = select(InteractionRow).order_by(InteractionRow.id.desc()).limit(limit)
+        # Newest first by time: ids are handed out in blocks per process, so they are unique
+        # but not in the order questions were asked.
+        query = (
+            select(InteractionRow)
+            .order_by(InteractionRow.asked_at.desc(), InteractionRow.id.desc())
+            .limit(limit)
+        )
         with self.database.session() as session:
             return [_logged(row) for row in session.scalars(query)]
 
