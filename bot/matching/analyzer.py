@@ -30,6 +30,9 @@ class Canonicaliser:
                 key = tuple(_stems(spelling))
                 if key:
                     self._phrases.setdefault(key, canonical)
+                if len(key) == 1 and spelling.isupper():
+                    # Acronyms take a plural "s" that the stemmer does not strip: CSOs, PCTs.
+                    self._phrases.setdefault((stem(spelling.casefold() + "s"),), canonical)
         self._longest = max((len(k) for k in self._phrases), default=0)
 
     def apply(self, stems: list[str]) -> list[str]:

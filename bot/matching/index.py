@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.analyzer import Analyzer, Canonicaliser
 from bot.matching.bm25 import BM25Field, Scores
+from bot.matching.stems import stem
 
 PHRASING_WEIGHT = 1.0
 ALL_PHRASINGS_WEIGHT = 0.5
@@ -28,6 +29,22 @@ DICE_WEIGHT, COVERAGE_WEIGHT, RECALL_WEIGHT = 0.4, 0.4, 0.2
 # A word the knowledge base has never used is strong evidence the question is about
 # something else, so it weighs more than the rarest known word.
 UNKNOWN_WORD_FACTOR = 1.5
+# Words that, beside a single glossary term, ask what the term means ("CSO meaning?").
+DEFINITION_WORDS = frozenset(
+    stem(w)
+    for w in [
+        "mean",
+        "meaning",
+        "means",
+        "stand",
+        "stands",
+        "define",
+        "definition",
+        "explain",
+        "term",
+        "acronym",
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +73,7 @@ class MatchIndex:
         owners: NDArray[np.int32],
         fields: tuple[BM25Field, BM25Field, BM25Field],
         weights: dict[str, float],
+        definitions: dict[str, int] | None = None,
     ) -> None:
         self._analyzer = analyzer
         self._entries = entries
@@ -63,6 +81,7 @@ class MatchIndex:
         self._phrasing_field, self._all_field, self._answer_field = fields
         self._weights = weights
         self._unknown_weight = UNKNOWN_WORD_FACTOR * max(weights.values(), default=1.0)
+        self._definitions = definitions or {}
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> MatchIndex:
@@ -92,7 +111,19 @@ class MatchIndex:
             replace(e, term_weights=tuple(sum(weights[t] for t in terms) for terms in e.terms))
             for e in entries
         ]
-        return cls(analyzer, entries, np.asarray(owners, dtype=np.int32), fields, weights)
+        # A question that is just a glossary term ("CSOs?", "what's the VCFS") asks for its
+        # meaning, so it goes to the term's glossary entry rather than to an entry that
+        # merely mentions the term.
+        position = {entry.id: number for number, entry in enumerate(kb.entries)}
+        definitions = {
+            only: position[term.entry_id]
+            for term in kb.glossary
+            if term.entry_id in position and len(canonical := analyzer.terms(term.term)) == 1
+            for only in canonical
+        }
+        return cls(
+            analyzer, entries, np.asarray(owners, dtype=np.int32), fields, weights, definitions
+        )
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -119,6 +150,13 @@ class MatchIndex:
         order = order[ranking[order] > 0]
         if not len(order):
             return []
+        defined = self._defined_term(terms)
+        if defined is not None:
+            order = np.concatenate(([defined], order[order != defined]))
+            ranking[defined] = max(ranking)
+            # "mean", "stand for" only say a definition is wanted; they are not evidence
+            # against the glossary entry.
+            terms = [t for t in terms if t not in DEFINITION_WORDS]
         top = float(ranking[order[0]])
         hits: list[Hit] = []
         ceiling = 1.0
@@ -131,6 +169,10 @@ class MatchIndex:
             ceiling = score
             hits.append(Hit(entry.id, round(score, 6), phrasing))
         return hits
+
+    def _defined_term(self, terms: list[str]) -> int | None:
+        content = [t for t in terms if t not in DEFINITION_WORDS]
+        return self._definitions.get(content[0]) if len(content) == 1 else None
 
     def _rank(self, terms: list[str]) -> Scores:
         best_phrasing = np.zeros(len(self._entries), dtype=np.float32)

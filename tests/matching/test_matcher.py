@@ -145,3 +145,19 @@ def test_scores_are_between_0_and_1_and_never_rise_down_the_list(index: MatchInd
 def test_unrelated_questions_match_nothing(index: MatchIndex) -> None:
     assert index.search("purple elephants dancing") == []
     assert index.search("") == []
+
+
+def test_a_bare_glossary_term_asks_for_its_meaning() -> None:
+    """ "VCS?" wants the definition, not an entry that merely mentions the VCS; plural
+    acronyms ("VCSs") are the same term."""
+    glossary = (
+        GlossaryTerm(
+            "voluntary and community sector", "meaning", acronyms=("VCS",), entry_id="glossary-vcs"
+        ),
+    )
+    index = MatchIndex.build(KnowledgeBase((CHARITY_FUNDING, VCS, NOTICE), glossary=glossary))
+    for text in ("VCS?", "VCSs - what are they exactly", "vcs meaning", "what does VCS stand for"):
+        hits = index.search(text)
+        assert hits[0].entry_id == "glossary-vcs", text
+        assert decide(hits, Thresholds())[0] is Decision.ANSWER, text
+    assert top(index, "how should we fund vcs groups") == "vcs-funding"
