@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,6 +32,16 @@ class FakeSlack:
     ts: itertools.count = field(default_factory=lambda: itertools.count(1))  # type: ignore[type-arg]
     server: ThreadingHTTPServer | None = None
     socket_url: str | None = None  # what apps.connections.open hands out (Socket Mode)
+    connections: int = 0  # TCP connections accepted (keep-alive reuses them)
+    sockets: list[socket.socket] = field(default_factory=list)
+
+    def drop_connections(self) -> None:
+        """Close every open connection from the server's side, as Slack does to idle ones."""
+        with self.condition:
+            open_sockets, self.sockets = self.sockets, []
+        for sock in open_sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     @property
     def url(self) -> str:
@@ -106,8 +118,28 @@ def start_fake_slack() -> FakeSlack:
     fake = FakeSlack()
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # like Slack: connections are kept alive
+
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go out in separate writes; without this, Nagle's algorithm and
+            # the client's delayed ACK stall every kept-alive response by about 40 ms.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with fake.condition:
+                fake.connections += 1
+                fake.sockets.append(self.connection)
+
         def log_message(self, *args: Any) -> None:
             pass
+
+        def reply(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -128,21 +160,13 @@ def start_fake_slack() -> FakeSlack:
             if queued:
                 status, body, headers = queued.pop(0)
                 fake.record(Call(f"{method}#failed", params, token))
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(json.dumps(body).encode())
+                self.reply(status, json.dumps(body).encode(), headers)
                 return
             fake.record(Call(method, params, token))
             body = (
                 fake.response(method, params, token) if method != "response_url" else {"ok": True}
             )
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(json.dumps(body).encode() if method != "response_url" else b"ok")
+            self.reply(200, json.dumps(body).encode() if method != "response_url" else b"ok")
 
     fake.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=fake.server.serve_forever, daemon=True).start()

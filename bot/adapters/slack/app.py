@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
+from bot.adapters.slack.keepalive import KeepAliveWebClient
 from bot.adapters.slack.listeners import register_all
 from bot.adapters.slack.services import SlackServices
 from bot.errors import ConfigError
@@ -25,8 +26,9 @@ OAUTH_STATE_SECONDS = 600
 
 
 def web_client(services: SlackServices, token: str | None = None) -> WebClient:
-    """A Web API client on SLACK_API_URL that waits and retries when Slack says 429."""
-    return WebClient(
+    """A Web API client on SLACK_API_URL that keeps its connection open between calls and
+    waits and retries when Slack says 429."""
+    return KeepAliveWebClient(
         token=token,
         base_url=services.settings.slack_base_url(),
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
