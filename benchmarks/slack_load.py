@@ -209,7 +209,10 @@ def main() -> None:
         print(
             f"# Slack load benchmark, {time.strftime('%Y-%m-%d %H:%M')}: {args.rounds} rounds of {args.seconds:.0f} s per app and rate, alternating, after a warm-up; loopback\n"
         )
-        print(f"{'rate/s':>6} {'app':8} {'replies/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'lost':>5}")
+        print(
+            f"{'rate/s':>6} {'app':8} {'replies/s':>9} {'p50 ms':>8} {'p90 ms':>8} "
+            f"{'p99 ms':>8} {'lost':>5}"
+        )
         offset = 0
         apps = {"bare": bare_port, "full": full_port}
         for name, port in apps.items():  # warm up: first requests open connections, fill caches
@@ -227,13 +230,13 @@ def main() -> None:
             for name, sample in results.items():
                 print(
                     f"{rate:6} {name:8} {sample.throughput:9.1f} {sample.p50:8.1f} "
-                    f"{sample.percentile(0.99):8.1f} {sample.lost:5}",
+                    f"{sample.percentile(0.9):8.1f} {sample.percentile(0.99):8.1f} {sample.lost:5}",
                     flush=True,
                 )
             full, bare = results["full"], results["bare"]
             ratio = full.throughput / bare.throughput if bare.throughput else 0.0
             tail = full.percentile(0.99) / bare.percentile(0.99) if bare.latencies else 0.0
-            print(f"{'':6} {'ratio':8} {ratio:9.0%} {'':8} {tail:7.2f}x")
+            print(f"{'':6} {'ratio':8} {ratio:9.0%} {'':8} {'':8} {tail:7.2f}x")
     finally:
         for server in servers:
             server.terminate()
