@@ -134,7 +134,10 @@ def _print_sweep(console: Console, store: KnowledgeStore, cases: list) -> None: 
         "out-of-scope answered",
     )
     chosen = best(rows)
-    for row in sorted(rows, key=lambda r: (-r.accuracy, r.confident_wrong))[:40]:
+    shown = sorted(rows, key=lambda r: (-r.accuracy, r.confident_wrong))[:40]
+    if chosen is not None and chosen not in shown:
+        shown.append(chosen)
+    for row in shown:
         t = row.thresholds
         mark = " *" if row is chosen else ""
         table.add_row(
@@ -143,11 +146,15 @@ def _print_sweep(console: Console, store: KnowledgeStore, cases: list) -> None: 
         )  # fmt: skip
     console.print(table)
     if chosen is None:
-        console.print("[red]No setting keeps confident wrong answers within 1%.[/red]")
+        console.print(
+            "[red]No setting keeps confident wrong answers within 1% while answering no "
+            "out-of-scope question.[/red]"
+        )
         return
     t = chosen.thresholds
     console.print(
-        f"Best within the 1% wrong-answer gate (*): COMPACT_ANSWER_THRESHOLD={t.answer} "
+        "Best within the 1% wrong-answer gate, answering no out-of-scope question (*): "
+        f"COMPACT_ANSWER_THRESHOLD={t.answer} "
         f"COMPACT_CLARIFY_THRESHOLD={t.clarify} COMPACT_MARGIN={t.margin}",
         highlight=False,
     )

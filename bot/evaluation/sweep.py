@@ -45,11 +45,19 @@ def sweep(
     return rows
 
 
-def best(rows: Sequence[SweepRow], *, max_wrong: float = 0.01) -> SweepRow | None:
-    """The most accurate setting whose confident-wrong rate stays within ``max_wrong``; ties
-    go to fewer wrong answers, then to the lower clarify threshold (a "did you mean" with the
-    right option beats "I don't know"), then to the stricter answer threshold."""
-    allowed = [r for r in rows if r.confident_wrong <= max_wrong]
+def best(
+    rows: Sequence[SweepRow], *, max_wrong: float = 0.01, max_out_of_scope: float = 0.0
+) -> SweepRow | None:
+    """The most accurate setting whose confident-wrong rate stays within ``max_wrong`` and
+    that answers no more than ``max_out_of_scope`` of the out-of-scope questions (by default
+    none: answering a trap such as "volunteering days for employees" is the worst failure);
+    ties go to fewer wrong answers, then to the lower clarify threshold (a "did you mean" with
+    the right option beats "I don't know"), then to the stricter answer threshold."""
+    allowed = [
+        r
+        for r in rows
+        if r.confident_wrong <= max_wrong and r.out_of_scope_answered <= max_out_of_scope
+    ]
     if not allowed:
         return None
     return max(
