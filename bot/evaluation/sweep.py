@@ -52,7 +52,8 @@ def best(
     that answers no more than ``max_out_of_scope`` of the out-of-scope questions (by default
     none: answering a trap such as "volunteering days for employees" is the worst failure);
     ties go to fewer wrong answers, then to the lower clarify threshold (a "did you mean" with
-    the right option beats "I don't know"), then to the stricter answer threshold."""
+    the right option beats "I don't know"), then to the stricter answer threshold and the
+    wider margin (safer on questions the set does not contain)."""
     allowed = [
         r
         for r in rows
@@ -67,6 +68,7 @@ def best(
             -r.confident_wrong,
             -r.thresholds.clarify,
             r.thresholds.answer,
+            r.thresholds.margin,
         ),
     )
 
