@@ -24,9 +24,10 @@ def test_a_bad_reload_keeps_the_last_good_knowledge_base(tmp_path: Path) -> None
 
     shutil.copy(bundled_knowledge() / "funding.yml", folder / "funding.yml")
     (folder / "extra.yml").write_text(
-        "topic: Extra\nentries:\n  - id: extra-entry\n    question: Is this new?\n    answer: Yes.\n"
+        "topic: Extra\nentries:\n  - id: extra-entry\n    question: Is the zebra crossing rota new?\n"
+        "    answer: Yes.\n"
     )
     after = store.reload()
     assert store.current is after
     assert "extra-entry" in after.kb
-    assert after.index.search("is this new")[0].entry_id == "extra-entry"
+    assert after.index.search("zebra crossing rota")[0].entry_id == "extra-entry"
