@@ -38,9 +38,9 @@ class Database:
     @property
     def autocommit(self) -> Engine:
         """An engine for single statements that are atomic on their own, on the path to a chat
-        reply: no BEGIN/COMMIT and no pre-ping, one round trip each. If the server restarted,
-        the first statement fails and the pool is refreshed, so callers must tolerate an
-        error (the Slack event claim does: it answers anyway)."""
+        reply: no BEGIN/COMMIT and no pre-ping, one round trip each. Without the pre-ping a
+        connection dropped by a server restart is only found on use; ``execute_atomic``
+        retries once on a fresh connection when that happens."""
         if self._autocommit is None:
             if self.dialect == "sqlite":
                 self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
