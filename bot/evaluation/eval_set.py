@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.errors import EvalSetError
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.yaml_source import LocatedDict, LocatedList, read_yaml
+from bot.matching.text import words
 from bot.settings import PACKAGE_DIR
 
 IN_SCOPE_FILE = "in_scope.yml"
@@ -38,6 +39,7 @@ def load_eval_set(folder: Path, kb: KnowledgeBase) -> list[EvalCase]:
         )
     cases: list[EvalCase] = []
     problems: list[str] = []
+    stored = {tuple(words(p)): entry.id for entry in kb.entries for p in entry.phrasings}
     for name, in_scope in ((IN_SCOPE_FILE, True), (OUT_OF_SCOPE_FILE, False)):
         path = folder / name
         if not path.exists():
@@ -58,6 +60,14 @@ def load_eval_set(folder: Path, kb: KnowledgeBase) -> list[EvalCase]:
             expect = item.get("expect") if in_scope else None
             if in_scope and expect not in kb:
                 problems.append(f"{where}: 'expect' names unknown entry id {expect!r}")
+                continue
+            copied = stored.get(tuple(words(question)))
+            if copied is not None:
+                # A copy measures nothing: the set is there to test unseen wordings.
+                problems.append(
+                    f"{where}: {question.strip()!r} is a copy of a wording of entry "
+                    f"{copied!r}; reword the question or remove that wording from the entry"
+                )
                 continue
             cases.append(EvalCase(question.strip(), expect, where))
     if problems:

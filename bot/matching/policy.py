@@ -21,7 +21,7 @@ class Thresholds:
 
     answer: float = 0.7
     clarify: float = 0.35
-    margin: float = 0.15
+    margin: float = 0.1
     max_options: int = 3
 
     def __post_init__(self) -> None:
