@@ -19,8 +19,9 @@ from bot.adapters.slack.scheduler import clean_up, post_digest, web_client
 from bot.adapters.slack.wiring import slack_services
 from bot.review.themes import ThemeStatus
 from bot.settings import Settings
+from bot.storage.interaction_log import InteractionLog
 
-from .conftest import Bot, StartBot, payload, with_action
+from .conftest import Bot, StartBot, eventually, payload, with_action
 from .fake_slack import FakeSlack
 
 MANIFEST = Path(__file__).resolve().parents[2] / "app_manifest.yml"
@@ -148,6 +149,10 @@ def test_the_digest_posts_to_the_review_channel_and_its_buttons_triage(
         event["event"]["text"], event["event_id"] = f"<@UBOT> {question}", f"EvBIKE{n}"
         bot.event(event)
     fake_slack.wait_for("chat.postMessage", 2)
+    # Replies go out before their log rows are written; the digest reads the rows.
+    log = bot.services.assistant.log
+    assert isinstance(log, InteractionLog)
+    assert len(eventually(lambda: log.recent() if len(log.recent()) >= 2 else [])) == 2
     ts = post_digest(bot.services, web_client(bot.services, "xoxb-T1"))
     digest = fake_slack.wait_for("chat.postMessage", 3)[-1]
     assert ts
