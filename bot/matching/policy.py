@@ -20,8 +20,8 @@ class Thresholds:
     clarify when it reaches ``clarify``; otherwise say "I don't know yet"."""
 
     answer: float = 0.7
-    clarify: float = 0.35
-    margin: float = 0.1
+    clarify: float = 0.25
+    margin: float = 0.15
     max_options: int = 3
 
     def __post_init__(self) -> None:
