@@ -25,7 +25,13 @@ def bundled_knowledge() -> Path:
 
 
 # Chosen with benchmarks/semantic_trial.py (see docs/benchmarks.md).
-SEMANTIC_THRESHOLDS = {"answer_threshold": 0.65, "margin": 0.15, "clarify_threshold": 0.45}
+SEMANTIC_THRESHOLDS = {
+    "answer_threshold": 0.65,
+    "margin": 0.15,
+    "subject_answer_threshold": 0.75,
+    "subject_margin": 0.0,
+    "clarify_threshold": 0.45,
+}
 
 
 def _env(name: str) -> Any:
@@ -45,6 +51,8 @@ class Settings(BaseSettings):
     answer_threshold: float = Field(default=Thresholds.answer, gt=0, le=1)
     clarify_threshold: float = Field(default=Thresholds.clarify, gt=0, le=1)
     margin: float = Field(default=Thresholds.margin, ge=0, lt=1)
+    subject_answer_threshold: float = Field(default=Thresholds.subject_answer, gt=0, le=1)
+    subject_margin: float = Field(default=Thresholds.subject_margin, ge=0, lt=1)
 
     pseudonym_key: SecretStr | None = None
     retention_days: int = Field(default=365, ge=1)
@@ -78,7 +86,11 @@ class Settings(BaseSettings):
 
     def thresholds(self) -> Thresholds:
         return Thresholds(
-            answer=self.answer_threshold, clarify=self.clarify_threshold, margin=self.margin
+            answer=self.answer_threshold,
+            clarify=self.clarify_threshold,
+            margin=self.margin,
+            subject_answer=self.subject_answer_threshold,
+            subject_margin=self.subject_margin,
         )
 
     def knowledge_path(self) -> Path:

@@ -125,8 +125,10 @@ def _print_sweep(console: Console, store: KnowledgeStore, cases: list) -> None: 
     rows = sweep(store.current.index, cases)
     table = Table(
         "answer",
-        "clarify",
         "margin",
+        "subject answer",
+        "subject margin",
+        "clarify",
         "accuracy",
         "precision",
         "wrong (all)",
@@ -141,7 +143,8 @@ def _print_sweep(console: Console, store: KnowledgeStore, cases: list) -> None: 
         t = row.thresholds
         mark = " *" if row is chosen else ""
         table.add_row(
-            f"{t.answer:.2f}{mark}", f"{t.clarify:.2f}", f"{t.margin:.2f}", f"{row.accuracy:.1%}",
+            f"{t.answer:.2f}{mark}", f"{t.margin:.2f}", f"{t.subject_answer:.2f}", f"{t.subject_margin:.2f}",
+            f"{t.clarify:.2f}", f"{row.accuracy:.1%}",
             f"{row.precision:.1%}", f"{row.confident_wrong:.1%}", f"{row.clarify:.1%}", f"{row.out_of_scope_answered:.1%}",
         )  # fmt: skip
     console.print(table)
@@ -154,7 +157,8 @@ def _print_sweep(console: Console, store: KnowledgeStore, cases: list) -> None: 
     t = chosen.thresholds
     console.print(
         "Best within the 1% wrong-answer gate, answering no out-of-scope question (*): "
-        f"COMPACT_ANSWER_THRESHOLD={t.answer} "
-        f"COMPACT_CLARIFY_THRESHOLD={t.clarify} COMPACT_MARGIN={t.margin}",
+        f"COMPACT_ANSWER_THRESHOLD={t.answer} COMPACT_MARGIN={t.margin} "
+        f"COMPACT_SUBJECT_ANSWER_THRESHOLD={t.subject_answer} "
+        f"COMPACT_SUBJECT_MARGIN={t.subject_margin} COMPACT_CLARIFY_THRESHOLD={t.clarify}",
         highlight=False,
     )

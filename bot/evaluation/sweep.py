@@ -35,13 +35,50 @@ def sweep(
     clarify: Iterable[float] = CLARIFY_GRID,
     margin: Iterable[float] = MARGIN_GRID,
 ) -> list[SweepRow]:
+    """Score every combination of the five thresholds. Questions that name the subject are
+    decided only by ``subject_answer`` and ``subject_margin``, the rest only by ``answer`` and
+    ``margin``, so each group is counted once per (score, lead) pair and the counts are added:
+    the full grid costs a few thousand additions, not a search per setting."""
     searched = [(case, _hits(index, case)) for case in cases]
+    groups = (
+        [(c, h) for c, h in searched if not _names_subject(h)],
+        [(c, h) for c, h in searched if _names_subject(h)],
+    )
+    pairs = list(product(answer, margin))
+    clarify_values = list(clarify)
+    # counts[group][(answer, margin, clarify)] = _Counts for that group's questions
+    counts = [
+        {
+            (a, m, c): _count(Thresholds(answer=a, clarify=c, margin=m, subject_answer=a,
+                                         subject_margin=m), group)
+            for (a, m), c in product(pairs, clarify_values)
+            if c <= a
+        }
+        for group in groups
+    ]  # fmt: skip
+    total = len(searched) or 1
+    in_scope = sum(case.in_scope for case in cases) or 1
+    out_of_scope = (len(searched) - sum(case.in_scope for case in cases)) or 1
     rows = []
-    for a, c, m in product(answer, clarify, margin):
-        if c > a:
-            continue
-        thresholds = Thresholds(answer=a, clarify=c, margin=m)
-        rows.append(_score(thresholds, searched))
+    for c in clarify_values:
+        for (a, m), (sa, sm) in product(pairs, pairs):
+            if c > a or c > sa:
+                continue
+            other, subject = counts[0][(a, m, c)], counts[1][(sa, sm, c)]
+            right, wrong = other.right + subject.right, other.wrong + subject.wrong
+            answered = right + wrong
+            rows.append(
+                SweepRow(
+                    thresholds=Thresholds(
+                        answer=a, clarify=c, margin=m, subject_answer=sa, subject_margin=sm
+                    ),
+                    accuracy=right / in_scope,
+                    precision=right / (answered or 1),
+                    confident_wrong=wrong / total,
+                    clarify=(other.clarified + subject.clarified) / in_scope,
+                    out_of_scope_answered=(other.traps + subject.traps) / out_of_scope,
+                )
+            )
     return rows
 
 
@@ -52,8 +89,8 @@ def best(
     that answers no more than ``max_out_of_scope`` of the out-of-scope questions (by default
     none: answering a trap such as "volunteering days for employees" is the worst failure);
     ties go to fewer wrong answers, then to the lower clarify threshold (a "did you mean" with
-    the right option beats "I don't know"), then to the stricter answer threshold and the
-    wider margin (safer on questions the set does not contain)."""
+    the right option beats "I don't know"), then to the stricter answer thresholds and the
+    wider margins (safer on questions the set does not contain)."""
     allowed = [
         r
         for r in rows
@@ -69,6 +106,8 @@ def best(
             -r.thresholds.clarify,
             r.thresholds.answer,
             r.thresholds.margin,
+            r.thresholds.subject_answer,
+            r.thresholds.subject_margin,
         ),
     )
 
@@ -79,29 +118,30 @@ def _hits(index: Matcher, case: EvalCase) -> list[Hit] | None:
     return index.search(strip_greeting(case.question), limit=5)
 
 
-def _score(
+def _names_subject(hits: list[Hit] | None) -> bool:
+    return bool(hits and hits[0].names_subject)
+
+
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    right: int
+    wrong: int
+    traps: int  # out-of-scope questions answered (also counted in wrong)
+    clarified: int  # in-scope questions given a did-you-mean
+
+
+def _count(
     thresholds: Thresholds, searched: Sequence[tuple[EvalCase, list[Hit] | None]]
-) -> SweepRow:
-    in_scope = answered = right = wrong = clarified = oos_answered = 0
+) -> _Counts:
+    right = wrong = traps = clarified = 0
     for case, hits in searched:
         decision, chosen = decide(hits or [], thresholds)
-        in_scope += case.in_scope
         if decision is Decision.ANSWER:
-            answered += 1
             if chosen[0].entry_id == case.expect:
                 right += 1
             else:
                 wrong += 1
-                oos_answered += not case.in_scope
+                traps += not case.in_scope
         elif decision is Decision.CLARIFY and case.in_scope:
             clarified += 1
-    total = len(searched) or 1
-    out_of_scope = total - in_scope
-    return SweepRow(
-        thresholds=thresholds,
-        accuracy=right / (in_scope or 1),
-        precision=right / (answered or 1),
-        confident_wrong=wrong / total,
-        clarify=clarified / (in_scope or 1),
-        out_of_scope_answered=oos_answered / (out_of_scope or 1),
-    )
+    return _Counts(right, wrong, traps, clarified)

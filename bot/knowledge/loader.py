@@ -27,7 +27,7 @@ DEFAULT_SCOPES: tuple[Scope, ...] = (
     Scope("local-compact", "Local Compacts (check your own local text)"),
 )
 
-FILE_KEYS = {"topic", "defaults", "entries", "glossary", "synonyms", "scopes"}
+FILE_KEYS = {"topic", "defaults", "entries", "glossary", "synonyms", "subject", "scopes"}
 DEFAULTABLE = {"topic", "owner", "reviewed", "review_every", "applies_to"}
 ENTRY_KEYS = {
     "id", "topic", "question", "alternates", "answer", "sources", "applies_to",
@@ -88,6 +88,7 @@ class _Builder:
     pending: list[_Pending] = field(default_factory=list)
     glossary: list[GlossaryTerm] = field(default_factory=list)
     synonym_groups: list[tuple[str, ...]] = field(default_factory=list)
+    subject: list[str] = field(default_factory=list)
     scopes: dict[str, Scope] = field(default_factory=lambda: {s.id: s for s in DEFAULT_SCOPES})
     declared_ids: set[str] = field(default_factory=set)
 
@@ -117,6 +118,7 @@ class _Builder:
             entries=tuple(p.entry for p in self.pending),
             glossary=tuple(self.glossary),
             synonym_groups=tuple(self.synonym_groups),
+            subject=tuple(dict.fromkeys(self.subject)),
             scopes=dict(self.scopes),
             root=root,
         )
@@ -189,6 +191,8 @@ class _FileReader:
             self._read_scope(item, line)
         for item, line in self._items("synonyms"):
             self._read_synonym_group(item, line)
+        for item, line in self._items("subject"):
+            self._read_subject_word(item, line)
         for item, line in self._items("entries"):
             self._read_entry(item, line)
         for item, line in self._items("glossary"):
@@ -236,6 +240,14 @@ class _FileReader:
             self.problem(line, "each synonym group must be a list of two or more words or phrases")
             return
         self.builder.synonym_groups.append(tuple(w.strip() for w in item))
+
+    def _read_subject_word(self, item: Any, line: int) -> None:
+        if not _is_text(item):
+            self.problem(
+                line, f"each 'subject' item must be a word or phrase; got {_describe(item)}"
+            )
+            return
+        self.builder.subject.append(item.strip())
 
     def _read_entry(self, item: Any, line: int) -> None:
         if not isinstance(item, LocatedDict):

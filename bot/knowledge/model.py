@@ -83,6 +83,9 @@ class KnowledgeBase:
     entries: tuple[Entry, ...]
     glossary: tuple[GlossaryTerm, ...] = ()
     synonym_groups: tuple[tuple[str, ...], ...] = ()
+    # Words that name what the knowledge base is about ("Compact"): a question using one, or a
+    # glossary term, is inside the assistant's subject (see MatchIndex and Thresholds).
+    subject: tuple[str, ...] = ()
     scopes: Mapping[str, Scope] = field(default_factory=dict)
     root: Path | None = None
     _by_id: Mapping[str, Entry] = field(init=False, repr=False, compare=False)

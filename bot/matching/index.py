@@ -4,7 +4,10 @@ Ranking is BM25 over three fields of each entry: its best single phrasing, all i
 together, and (weakly) its answer. The score reported for each hit is a confidence in 0..1:
 how much of the question's informative wording the entry explains (see ``_confidence``).
 Words the knowledge base has never seen count against a match, so "notice period if I
-resign" does not ride on the word "notice".
+resign" does not ride on the word "notice". Each hit also says whether the question names the
+knowledge base's subject (a ``subject`` word such as "Compact", or a glossary term): such a
+question is about the Compact even when its wording is new, so the policy may answer it on a
+lower score (see ``Thresholds``).
 """
 
 from __future__ import annotations
@@ -49,11 +52,13 @@ DEFINITION_WORDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One entry's standing for a question: its confidence and its closest phrasing."""
+    """One entry's standing for a question: its confidence and its closest phrasing, and
+    whether the question names the knowledge base's subject (the same for all its hits)."""
 
     entry_id: str
     score: float
     phrasing: str
+    names_subject: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +79,7 @@ class MatchIndex:
         fields: tuple[BM25Field, BM25Field, BM25Field],
         weights: dict[str, float],
         definitions: dict[str, int] | None = None,
+        subject_terms: frozenset[str] = frozenset(),
     ) -> None:
         self._analyzer = analyzer
         self._entries = entries
@@ -82,6 +88,7 @@ class MatchIndex:
         self._weights = weights
         self._unknown_weight = UNKNOWN_WORD_FACTOR * max(weights.values(), default=1.0)
         self._definitions = definitions or {}
+        self._subject_terms = subject_terms
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> MatchIndex:
@@ -121,8 +128,21 @@ class MatchIndex:
             if term.entry_id in position and len(canonical := analyzer.terms(term.term)) == 1
             for only in canonical
         }
+        # Glossary terms and the declared subject words mark a question as about the Compact;
+        # each glossary spelling analyses to the one canonical term of its group.
+        subject_terms = frozenset(
+            term
+            for wording in (*kb.subject, *(s for g in kb.glossary for s in g.spellings))
+            for term in analyzer.terms(wording)
+        )
         return cls(
-            analyzer, entries, np.asarray(owners, dtype=np.int32), fields, weights, definitions
+            analyzer,
+            entries,
+            np.asarray(owners, dtype=np.int32),
+            fields,
+            weights,
+            definitions,
+            subject_terms,
         )
 
     def __len__(self) -> int:
@@ -158,6 +178,7 @@ class MatchIndex:
             # against the glossary entry.
             terms = [t for t in terms if t not in DEFINITION_WORDS]
         top = float(ranking[order[0]])
+        names_subject = not self._subject_terms.isdisjoint(terms)
         hits: list[Hit] = []
         ceiling = 1.0
         for position in order[:limit]:
@@ -167,7 +188,7 @@ class MatchIndex:
             # it ranks, so "top score minus next score" reads as a lead.
             score = min(ceiling, confidence * float(ranking[position]) / top)
             ceiling = score
-            hits.append(Hit(entry.id, round(score, 6), phrasing))
+            hits.append(Hit(entry.id, round(score, 6), phrasing, names_subject))
         return hits
 
     def _defined_term(self, terms: list[str]) -> int | None:

@@ -17,21 +17,31 @@ class Decision(StrEnum):
 @dataclass(frozen=True)
 class Thresholds:
     """Answer when the best score reaches ``answer`` and leads the runner-up by ``margin``;
-    clarify when it reaches ``clarify``; otherwise say "I don't know yet"."""
+    clarify when it reaches ``clarify``; otherwise say "I don't know yet".
+
+    A question that names the knowledge base's subject (the Compact, or a glossary term such
+    as VCS) cannot be one of the look-alike questions the assistant must not answer ("notice
+    period if I resign"), so it is answered from ``subject_answer``; the risk left is picking
+    the wrong one of two neighbouring entries, so it needs the wider lead ``subject_margin``.
+    All five values are chosen with ``compact-bot eval --sweep``."""
 
     answer: float = 0.7
-    clarify: float = 0.25
-    margin: float = 0.15
+    clarify: float = 0.35
+    margin: float = 0.05
+    subject_answer: float = 0.6
+    subject_margin: float = 0.15
     max_options: int = 3
 
     def __post_init__(self) -> None:
-        if not 0 < self.clarify <= self.answer <= 1:
-            raise ValueError(
-                "thresholds must satisfy 0 < clarify <= answer <= 1; "
-                f"got clarify={self.clarify}, answer={self.answer}"
-            )
-        if not 0 <= self.margin < 1:
-            raise ValueError(f"margin must be from 0 to 1; got {self.margin}")
+        for name, answer in (("answer", self.answer), ("subject_answer", self.subject_answer)):
+            if not 0 < self.clarify <= answer <= 1:
+                raise ValueError(
+                    f"thresholds must satisfy 0 < clarify <= {name} <= 1; "
+                    f"got clarify={self.clarify}, {name}={answer}"
+                )
+        for name, margin in (("margin", self.margin), ("subject_margin", self.subject_margin)):
+            if not 0 <= margin < 1:
+                raise ValueError(f"{name} must be from 0 to 1; got {margin}")
         if not 2 <= self.max_options <= 5:
             raise ValueError(f"max_options must be from 2 to 5; got {self.max_options}")
 
@@ -42,7 +52,12 @@ def decide(hits: list[Hit], thresholds: Thresholds) -> tuple[Decision, list[Hit]
         return Decision.NO_MATCH, []
     top = hits[0]
     runner_up = hits[1].score if len(hits) > 1 else 0.0
-    if top.score >= thresholds.answer and top.score - runner_up >= thresholds.margin:
+    answer, margin = (
+        (thresholds.subject_answer, thresholds.subject_margin)
+        if top.names_subject
+        else (thresholds.answer, thresholds.margin)
+    )
+    if top.score >= answer and top.score - runner_up >= margin:
         return Decision.ANSWER, [top]
     floor = max(thresholds.clarify, top.score - 0.25)
     options = [h for h in hits if h.score >= floor][: thresholds.max_options]

@@ -64,7 +64,9 @@ class SemanticIndex:
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         if not text.strip():
             return []
-        lexical = {h.entry_id: h.score for h in self.lexical.search(text, limit=20)}
+        lexical_hits = self.lexical.search(text, limit=20)
+        lexical = {h.entry_id: h.score for h in lexical_hits}
+        names_subject = bool(lexical_hits and lexical_hits[0].names_subject)
         scores = self._vectors @ self._model.encode([text], normalize_embeddings=True)[0]
         best: dict[str, tuple[float, str]] = {}
         for position in np.argsort(-scores)[:CANDIDATES]:
@@ -86,6 +88,7 @@ class SemanticIndex:
                     6,
                 ),
                 phrasing,
+                names_subject,
             )
             for entry_id, (cosine, phrasing) in best.items()
         ]

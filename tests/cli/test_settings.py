@@ -45,3 +45,21 @@ def test_thresholds_from_the_environment_change_decisions(run: Run) -> None:
     )  # fmt: skip
     assert default["outcome"] == "answer"
     assert strict["outcome"] == "clarify"
+
+
+def test_subject_thresholds_from_the_environment_change_decisions(run: Run) -> None:
+    """A question naming the Compact is decided by the subject thresholds, not the general
+    ones: making only the general ones impossible leaves it answered."""
+    question = "what is the compact?"
+    impossible = {"ANSWER_THRESHOLD": "1.0", "MARGIN": "0.99", "CLARIFY_THRESHOLD": "0.1"}
+    general = {f"COMPACT_{k}": v for k, v in impossible.items()}
+    subject = {f"COMPACT_SUBJECT_{k}": v for k, v in impossible.items() if k != "CLARIFY_THRESHOLD"}
+    subject["COMPACT_CLARIFY_THRESHOLD"] = "0.1"
+
+    def outcome(env: dict[str, str]) -> str:
+        result = run("ask", "--json", "--no-log", question, env=env)
+        assert result.returncode == 0, result.stderr
+        return str(json.loads(result.stdout)["outcome"])
+
+    assert outcome(general) == "answer"
+    assert outcome(subject) == "clarify"

@@ -225,3 +225,23 @@ def test_missing_path_and_empty_folder_are_clear(tmp_path: Path) -> None:
     ]
     (tmp_path / "empty").mkdir()
     assert problems_of(tmp_path / "empty") == [f"{rel(tmp_path / 'empty')}: has no .yml files"]
+
+
+def test_subject_words_are_read_and_bad_ones_named(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "about.yml",
+        "subject: [Compact, Covenant]\n"
+        + "topic: A\nentries:"
+        + GOOD_ENTRY.format(id="a", question="Q?"),
+    )
+    assert load_knowledge(tmp_path).subject == ("Compact", "Covenant")
+    write(
+        tmp_path,
+        "about.yml",
+        "subject:\n  - Compact\n  - [nested]\ntopic: A\nentries:"
+        + GOOD_ENTRY.format(id="a", question="Q?"),
+    )
+    [problem] = problems_of(tmp_path)
+    assert problem.startswith(f"{rel(tmp_path / 'about.yml')}:3:")
+    assert "each 'subject' item must be a word or phrase" in problem

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge.model import Entry, GlossaryTerm, KnowledgeBase
-from bot.matching.index import MatchIndex
+from bot.matching.index import Hit, MatchIndex
 from bot.matching.policy import Decision, Thresholds, decide
 
 NOTICE = Entry(
@@ -161,3 +161,44 @@ def test_a_bare_glossary_term_asks_for_its_meaning() -> None:
         assert hits[0].entry_id == "glossary-vcs", text
         assert decide(hits, Thresholds())[0] is Decision.ANSWER, text
     assert top(index, "how should we fund vcs groups") == "vcs-funding"
+
+
+def test_a_question_naming_the_subject_is_flagged_on_every_hit() -> None:
+    index = MatchIndex.build(
+        KnowledgeBase(
+            (NOTICE, PROCUREMENT, VCS, CHARITY_FUNDING),
+            glossary=(GlossaryTerm("voluntary and community sector", "m", acronyms=("VCS",)),),
+            subject=("Compact",),
+        )
+    )
+    for text in ("compact and procurement law", "grant notice for vcs groups"):
+        hits = index.search(text)
+        assert hits, text
+        assert all(h.names_subject for h in hits), text
+    for text in ("notice period if I resign", "procure a new laptop"):
+        hits = index.search(text)
+        assert hits, f"{text!r} shares words with an entry, so it has hits"
+        assert not any(h.names_subject for h in hits), text
+
+
+def test_a_question_naming_the_subject_is_answered_on_the_subject_thresholds() -> None:
+    thresholds = Thresholds(
+        answer=0.8, margin=0.05, subject_answer=0.6, subject_margin=0.2, clarify=0.3
+    )
+    for names_subject, lead, expected in [
+        (False, 0.3, Decision.CLARIFY),  # 0.65 is under the general bar of 0.8
+        (True, 0.3, Decision.ANSWER),  # ...and over the subject bar of 0.6
+        (True, 0.1, Decision.CLARIFY),  # but a subject question needs the wider lead
+    ]:
+        hits = [
+            Hit("a", 0.65, "a", names_subject),
+            Hit("b", round(0.65 - lead, 2), "b", names_subject),
+        ]
+        assert decide(hits, thresholds)[0] is expected, (names_subject, lead)
+
+
+def test_subject_thresholds_are_checked_like_the_others() -> None:
+    with pytest.raises(ValueError, match="clarify <= subject_answer"):
+        Thresholds(clarify=0.5, subject_answer=0.4)
+    with pytest.raises(ValueError, match="subject_margin must be from 0 to 1"):
+        Thresholds(subject_margin=1.5)
