@@ -52,13 +52,15 @@ DEFINITION_WORDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One entry's standing for a question: its confidence and its closest phrasing, and
-    whether the question names the knowledge base's subject (the same for all its hits)."""
+    """One entry's standing for a question: its confidence and its closest phrasing, whether
+    the question names the knowledge base's subject (the same for all its hits), and whether
+    it says exactly what that phrasing says (the same words once normalised)."""
 
     entry_id: str
     score: float
     phrasing: str
     names_subject: bool = False
+    exact: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,17 +181,23 @@ class MatchIndex:
             terms = [t for t in terms if t not in DEFINITION_WORDS]
         top = float(ranking[order[0]])
         names_subject = not self._subject_terms.isdisjoint(terms)
-        hits: list[Hit] = []
-        ceiling = 1.0
-        for position in order[:limit]:
+        query = frozenset(terms)
+        scored: list[tuple[float, str, str, bool]] = []
+        for position in order:
             entry = self._entries[int(position)]
             confidence, phrasing = self._confidence(terms, entry)
-            # Scores never rise down the list, and a runner-up is discounted by how far behind
-            # it ranks, so "top score minus next score" reads as a lead.
-            score = min(ceiling, confidence * float(ranking[position]) / top)
-            ceiling = score
-            hits.append(Hit(entry.id, round(score, 6), phrasing, names_subject))
-        return hits
+            exact = query in entry.terms
+            # A runner-up in the BM25 ranking is discounted by how far behind it ranks, so a
+            # lead in score reflects both views; the list is then ordered by that score, so an
+            # entry whose own wording matches the question exactly is never ranked below a
+            # neighbour that merely shares its stem ("commission" and "commissioning").
+            score = confidence * float(ranking[position]) / top
+            scored.append((score, entry.id, phrasing, exact))
+        scored.sort(key=lambda item: -item[0])
+        return [
+            Hit(entry_id, round(min(1.0, score), 6), phrasing, names_subject, exact)
+            for score, entry_id, phrasing, exact in scored[:limit]
+        ]
 
     def _defined_term(self, terms: list[str]) -> int | None:
         content = [t for t in terms if t not in DEFINITION_WORDS]

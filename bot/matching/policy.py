@@ -23,7 +23,11 @@ class Thresholds:
     as VCS) cannot be one of the look-alike questions the assistant must not answer ("notice
     period if I resign"), so it is answered from ``subject_answer``; the risk left is picking
     the wrong one of two neighbouring entries, so it needs the wider lead ``subject_margin``.
-    All five values are chosen with ``compact-bot eval --sweep``."""
+    All five values are chosen with ``compact-bot eval --sweep``.
+
+    A question that says exactly what one entry's stored wording says, and no other entry's,
+    is answered with that entry whatever the scores: the knowledge base's own questions (as
+    listed by ``/compact topics``) must never get "did you mean"."""
 
     answer: float = 0.7
     clarify: float = 0.35
@@ -58,6 +62,8 @@ def decide(hits: list[Hit], thresholds: Thresholds) -> tuple[Decision, list[Hit]
         else (thresholds.answer, thresholds.margin)
     )
     if top.score >= answer and top.score - runner_up >= margin:
+        return Decision.ANSWER, [top]
+    if top.exact and not any(h.exact for h in hits[1:]):
         return Decision.ANSWER, [top]
     floor = max(thresholds.clarify, top.score - 0.25)
     options = [h for h in hits if h.score >= floor][: thresholds.max_options]

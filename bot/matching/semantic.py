@@ -66,6 +66,7 @@ class SemanticIndex:
             return []
         lexical_hits = self.lexical.search(text, limit=20)
         lexical = {h.entry_id: h.score for h in lexical_hits}
+        exact = {h.entry_id for h in lexical_hits if h.exact}
         names_subject = bool(lexical_hits and lexical_hits[0].names_subject)
         scores = self._vectors @ self._model.encode([text], normalize_embeddings=True)[0]
         best: dict[str, tuple[float, str]] = {}
@@ -89,6 +90,7 @@ class SemanticIndex:
                 ),
                 phrasing,
                 names_subject,
+                entry_id in exact,
             )
             for entry_id, (cosine, phrasing) in best.items()
         ]

@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bot.knowledge.loader import load_knowledge
+from bot.settings import bundled_knowledge
 from bot.storage.database import Database
 from bot.storage.interaction_log import InteractionLog
 from bot.storage.pseudonyms import Pseudonymiser
@@ -102,3 +104,18 @@ def test_a_wrong_database_url_is_a_clear_error(run: Run) -> None:
     assert result.returncode == 1
     assert "is not a database URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_question_the_knowledge_base_lists_is_answered_with_its_own_entry(run: Run) -> None:
+    """Staff copy questions from `/compact topics` and App Home; none may get "did you mean"."""
+    kb = load_knowledge(bundled_knowledge())
+    result = run("ask", "--no-log", "--json", "-", stdin="\n".join(e.question for e in kb.entries))
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(replies) == len(kb.entries)
+    wrong = [
+        (entry.id, reply["outcome"], reply["entry_id"])
+        for entry, reply in zip(kb.entries, replies, strict=True)
+        if (reply["outcome"], reply["entry_id"]) != ("answer", entry.id)
+    ]
+    assert wrong == []

@@ -202,3 +202,41 @@ def test_subject_thresholds_are_checked_like_the_others() -> None:
         Thresholds(clarify=0.5, subject_answer=0.4)
     with pytest.raises(ValueError, match="subject_margin must be from 0 to 1"):
         Thresholds(subject_margin=1.5)
+
+
+COMMISSION = Entry(
+    id="commission",
+    topic="Who",
+    question="What was the Commission for the Compact?",
+    answer="A public body that oversaw the Compact.",
+)
+COMMISSIONING = Entry(
+    id="intelligent-commissioning",
+    topic="Procurement",
+    question="What is intelligent commissioning?",
+    answer="Commissioning in four stages: commissioning needs, commissioning plans, "
+    "commissioning services and reviewing commissioning.",
+    alternates=("is intelligent commissioning in the compact",),
+)
+
+
+def test_an_entry_worded_exactly_like_the_question_outranks_a_neighbour_sharing_a_stem() -> None:
+    """BM25 favours the commissioning entry (its answer repeats the stem); the confidence of
+    the entry whose own question is asked is higher, so it comes first, not tied second."""
+    index = MatchIndex.build(KnowledgeBase((COMMISSIONING, COMMISSION)))
+    hits = index.search("what was the commission for the compact")
+    assert [h.entry_id for h in hits] == ["commission", "intelligent-commissioning"]
+    assert hits[0].score > hits[1].score
+    assert hits[0].exact
+    assert not hits[1].exact
+    assert decide(hits, Thresholds())[0] is Decision.ANSWER
+
+
+def test_an_exact_wording_is_answered_even_with_a_close_neighbour() -> None:
+    thresholds = Thresholds(answer=0.7, margin=0.2, clarify=0.3)
+    close = [Hit("a", 0.9, "a", exact=True), Hit("b", 0.85, "b")]
+    assert decide(close, thresholds) == (Decision.ANSWER, [close[0]])
+    # Two entries storing the same wording is a clash (kb check reports it): ask which.
+    clash = [Hit("a", 0.9, "a", exact=True), Hit("b", 0.85, "b", exact=True)]
+    assert decide(clash, thresholds)[0] is Decision.CLARIFY
+    assert decide([Hit("a", 0.9, "a"), Hit("b", 0.85, "b")], thresholds)[0] is Decision.CLARIFY
