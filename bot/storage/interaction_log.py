@@ -159,23 +159,10 @@ class InteractionLog:
             )
 
     def _wait_for_row(self, interaction_id: int) -> None:
-        """Chat replies go out just before their row is written (see ``reserve_id``), so a
-        click that races the write waits briefly for it rather than being lost."""
-        deadline = time.monotonic() + self.pending_row_wait_s
-        while True:
-            try:
-                with self.database.session() as session:
-                    if session.get(InteractionRow, interaction_id) is not None:
-                        return
-            except SQLAlchemyError as exc:
-                raise DatabaseError(
-                    f"The interaction log could not be read: {exc.__class__.__name__}: {exc}"
-                ) from exc
-            if time.monotonic() >= deadline:
-                raise UnknownInteractionError(
-                    f"No interaction {interaction_id} in the log; feedback was not recorded."
-                )
-            time.sleep(0.05)
+        if not wait_for_interaction(self.database, interaction_id, self.pending_row_wait_s):
+            raise UnknownInteractionError(
+                f"No interaction {interaction_id} in the log; feedback was not recorded."
+            )
 
     def get(self, interaction_id: int) -> LoggedInteraction | None:
         with self.database.session() as session:
@@ -214,6 +201,27 @@ class InteractionLog:
             raise DatabaseError(
                 f"The interaction log could not be written: {exc.__class__.__name__}: {exc}"
             ) from exc
+
+
+def wait_for_interaction(
+    database: Database, interaction_id: int, timeout_s: float = PENDING_ROW_WAIT_S
+) -> bool:
+    """Chat replies go out just before their row is written (see ``reserve_id``), so anything
+    a click on the reply records against it (feedback, a question for the Champions) waits
+    briefly for the row rather than failing. False if it never appears."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with database.session() as session:
+                if session.get(InteractionRow, interaction_id) is not None:
+                    return True
+        except SQLAlchemyError as exc:
+            raise DatabaseError(
+                f"The interaction log could not be read: {exc.__class__.__name__}: {exc}"
+            ) from exc
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
 
 
 def _logged(row: InteractionRow) -> LoggedInteraction:

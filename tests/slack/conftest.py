@@ -119,8 +119,7 @@ def free_port() -> int:
 def fake_slack() -> Iterator[FakeSlack]:
     fake = start_fake_slack()
     yield fake
-    assert fake.server is not None
-    fake.server.shutdown()
+    fake.stop()
 
 
 @pytest.fixture

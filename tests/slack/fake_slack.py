@@ -43,6 +43,14 @@ class FakeSlack:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
+    def stop(self) -> None:
+        """Stop serving and close every connection, kept-alive ones included: a client that
+        still holds one must not go on talking to a fake from an earlier test."""
+        assert self.server is not None
+        self.server.shutdown()
+        self.drop_connections()
+        self.server.server_close()
+
     @property
     def url(self) -> str:
         assert self.server is not None

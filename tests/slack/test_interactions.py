@@ -48,10 +48,13 @@ def log_of(bot: Bot) -> InteractionLog:
 def test_helpful_and_not_helpful_are_recorded(bot: Bot, fake_slack: FakeSlack) -> None:
     posted = ask_by_mention(bot, fake_slack, "how much notice must we give before ending a grant?")
     helpful = button(posted, ids.HELPFUL)
+    # Clicks are handled concurrently, so each waits for its response, as a person would.
     assert bot.interaction(with_action(fake_slack, ids.HELPFUL, helpful["value"])).status == 200
+    [thanks] = fake_slack.wait_for("response_url")
+    assert "glad it helped" in thanks.params["text"]
     assert bot.interaction(with_action(fake_slack, ids.NOT_HELPFUL, helpful["value"])).status == 200
-    responses = fake_slack.wait_for("response_url", 2)
-    assert "glad it helped" in responses[0].params["text"]
+    flagged = fake_slack.wait_for("response_url", 2)[-1]
+    assert "flagged" in flagged.params["text"]
     value = ButtonValue.decode(helpful["value"])
     kinds = [(f.kind, f.entry_id) for f in log_of(bot).feedback_for(value.interaction_id or 0)]
     assert kinds == [

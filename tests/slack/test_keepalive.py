@@ -9,6 +9,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.adapters.slack.keepalive import KeepAliveWebClient
 
+from .conftest import Bot, payload
 from .fake_slack import FakeSlack
 
 
@@ -59,3 +60,22 @@ def test_rate_limits_and_api_errors_keep_the_stock_behaviour(fake_slack: FakeSla
     with pytest.raises(SlackApiError):
         client.chat_postMessage(channel="C1", text="server error")
     assert client.chat_postMessage(channel="C1", text="still works")["ok"] is True
+
+
+def test_the_bots_replies_share_kept_alive_connections(bot: Bot, fake_slack: FakeSlack) -> None:
+    """Bolt hands each request a new stock client; the bot's replies must still reuse open
+    connections (one per worker thread at most), not open one per reply."""
+    mentions = 20
+    for number in range(mentions):
+        event = payload("app_mention")
+        event["event_id"] = f"EvKEEP{number}"
+        event["event"]["ts"] = event["event"]["event_ts"] = f"1700000200.{number:06d}"
+        assert bot.event(event).status == 200
+        fake_slack.wait_for("chat.postMessage", number + 1)
+    replies = fake_slack.of("chat.postMessage")
+    assert sorted(c.params["thread_ts"] for c in replies) == [
+        f"1700000200.{n:06d}" for n in range(mentions)
+    ]
+    assert all(c.token == "xoxb-T1" for c in replies)
+    # Bolt runs listeners on at most 10 threads, and its first auth.test uses the stock client.
+    assert fake_slack.connections <= 11

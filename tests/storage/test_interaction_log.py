@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+from bot.adapters.slack.champions import ChampionDesk, ChampionQuestion
 from bot.core.assistant import Assistant
 from bot.core.knowledge_store import KnowledgeStore
 from bot.core.question import ChannelKind, Context, Question
@@ -13,6 +15,7 @@ from bot.core.recording import FeedbackKind
 from bot.errors import DatabaseError, UnknownInteractionError
 from bot.storage.database import Database
 from bot.storage.interaction_log import InteractionLog
+from bot.storage.tables import ChampionQuestionRow
 
 
 def test_every_question_is_logged_with_outcome_candidates_and_latency(
@@ -134,3 +137,41 @@ def test_a_connection_dropped_by_the_server_is_retried_once(database: Database) 
     with database.engine.begin() as connection:
         connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
     assert database.execute_atomic(text("SELECT 1")) == [(1,)]
+
+
+def test_a_champion_question_waits_for_the_row_it_came_from(
+    bundled_store: KnowledgeStore, interaction_log: InteractionLog, tmp_path: Path
+) -> None:
+    """ "Ask a Compact Champion" can be clicked before the reply's row is written: the question
+    is linked to it once it lands; one whose row never lands is kept, unlinked."""
+    desk = ChampionDesk(interaction_log.database, tmp_path)
+    assistant = Assistant(store=bundled_store, log=interaction_log)
+    question = Question("can volunteers claim travel expenses?", Context(ChannelKind.SLACK, "U1"))
+    opened: list[ChampionQuestion] = []
+    with assistant.answering(question) as reply:
+        assert reply.interaction_id is not None
+        click = threading.Thread(
+            target=lambda: opened.append(
+                desk.open(
+                    team_id="T1",
+                    asker="U1",
+                    question=question.text,
+                    interaction_id=reply.interaction_id,
+                )
+            )
+        )
+        click.start()
+        time.sleep(0.2)
+    click.join(timeout=5)
+    [linked] = opened
+    with interaction_log.database.session() as session:
+        row = session.get(ChampionQuestionRow, linked.id)
+        assert row is not None
+        assert row.interaction_id == reply.interaction_id
+
+    impatient = ChampionDesk(interaction_log.database, tmp_path, pending_row_wait_s=0.1)
+    lost = impatient.open(team_id="T1", asker="U1", question="still asked", interaction_id=424242)
+    with interaction_log.database.session() as session:
+        row = session.get(ChampionQuestionRow, lost.id)
+        assert row is not None
+        assert (row.question, row.interaction_id) == ("still asked", None)

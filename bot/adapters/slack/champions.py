@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,9 +11,11 @@ from pathlib import Path
 from bot.errors import ReviewActionError
 from bot.knowledge.drafts import Draft, write_draft
 from bot.storage.database import Database
-from bot.storage.interaction_log import utc_now
+from bot.storage.interaction_log import PENDING_ROW_WAIT_S, utc_now, wait_for_interaction
 from bot.storage.redaction import redact
 from bot.storage.tables import ChampionQuestionRow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,15 +32,31 @@ class ChampionQuestion:
 
 class ChampionDesk:
     def __init__(
-        self, database: Database, knowledge_root: Path, clock: Callable[[], datetime] = utc_now
+        self,
+        database: Database,
+        knowledge_root: Path,
+        clock: Callable[[], datetime] = utc_now,
+        pending_row_wait_s: float = PENDING_ROW_WAIT_S,
     ) -> None:
         self.database = database
         self.knowledge_root = knowledge_root
         self._clock = clock
+        self._pending_row_wait_s = pending_row_wait_s
 
     def open(
         self, *, team_id: str | None, asker: str, question: str, interaction_id: int | None
     ) -> ChampionQuestion:
+        """Keep the question, linked to the interaction it came from. The asker may click
+        before that interaction's row is written, so wait for it; if it never comes (the log
+        write failed), keep the question unlinked rather than lose it."""
+        if interaction_id is not None and not wait_for_interaction(
+            self.database, interaction_id, self._pending_row_wait_s
+        ):
+            log.warning(
+                "Interaction %s is not in the log; the Champion question is kept unlinked",
+                interaction_id,
+            )
+            interaction_id = None
         with self.database.session() as session:
             row = ChampionQuestionRow(
                 team_id=team_id,

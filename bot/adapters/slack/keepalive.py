@@ -2,7 +2,10 @@
 
 slack-sdk's ``WebClient`` opens a new connection, with a new TLS handshake, for every call.
 Every reply the bot sends is a call, so this client keeps one HTTP/1.1 keep-alive connection
-per thread (``http.client`` connections are not thread-safe) and reuses it. Everything else,
+per thread and server (``http.client`` connections are not thread-safe) and reuses it. The
+connections belong to the thread, not to one client: Bolt builds a fresh client for every
+request (``with_keep_alive`` turns it into one of these), and each must find the connection
+the last request on that thread left open. Everything else,
 including the retry handlers that wait out a 429, is the stock client's: only the final
 "send this request" step is replaced. With a proxy configured it falls back to the stock
 behaviour.
@@ -13,11 +16,13 @@ from __future__ import annotations
 import http.client
 import io
 import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.error import HTTPError
 from urllib.parse import urlsplit
 from urllib.request import Request
 
+from slack_bolt import BoltContext, BoltResponse
 from slack_sdk import WebClient
 
 # Errors that mean the server closed a kept-alive connection before our request reached it,
@@ -25,11 +30,10 @@ from slack_sdk import WebClient
 _STALE_CONNECTION = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
 
 
-class KeepAliveWebClient(WebClient):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._local = threading.local()
+_THREAD_CONNECTIONS = threading.local()
 
+
+class KeepAliveWebClient(WebClient):
     def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
         parts = urlsplit(url)
         if self.proxy is not None or parts.scheme not in {"http", "https"}:
@@ -81,7 +85,18 @@ class KeepAliveWebClient(WebClient):
             connection.close()
 
     def _pool(self) -> dict[tuple[str, str], http.client.HTTPConnection]:
-        pool = getattr(self._local, "pool", None)
+        pool = getattr(_THREAD_CONNECTIONS, "pool", None)
         if pool is None:
-            pool = self._local.pool = {}
+            pool = _THREAD_CONNECTIONS.pool = {}
         return pool
+
+
+def with_keep_alive(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+    """Bolt middleware: Bolt gives each request a new stock ``WebClient`` (one new connection
+    per call), and by the time global middleware runs, ``say`` and other helpers already hold
+    it. So the client itself becomes a keep-alive one: the subclass adds no state of its own
+    (the connections are the thread's), only the final "send this request" step differs."""
+    client = context.client
+    if type(client) is WebClient:
+        client.__class__ = KeepAliveWebClient
+    return next()
