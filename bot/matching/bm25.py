@@ -43,6 +43,11 @@ class BM25Field:
     def __contains__(self, term: str) -> bool:
         return term in self._postings
 
+    def containing(self, term: str) -> NDArray[np.int32] | None:
+        """The documents that contain ``term`` (None if none do)."""
+        posting = self._postings.get(term)
+        return None if posting is None else posting[0]
+
     def scores(self, terms: Iterable[str]) -> Scores:
         total = np.zeros(self.size, dtype=np.float32)
         for term in terms:

@@ -91,6 +91,11 @@ class MatchIndex:
         self._unknown_weight = UNKNOWN_WORD_FACTOR * max(weights.values(), default=1.0)
         self._definitions = definitions or {}
         self._subject_terms = subject_terms
+        # Every phrasing's total term weight, in the phrasing field's order (entry by entry),
+        # and where each entry's phrasings start in it.
+        phrasing_weights = np.asarray([w for e in entries for w in e.term_weights])
+        self._phrasing_weights = np.where(phrasing_weights > 0, phrasing_weights, 1.0)
+        self._starts = np.cumsum([0, *(len(e.phrasings) for e in entries)])
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> MatchIndex:
@@ -181,18 +186,26 @@ class MatchIndex:
             terms = [t for t in terms if t not in DEFINITION_WORDS]
         top = float(ranking[order[0]])
         names_subject = not self._subject_terms.isdisjoint(terms)
-        query = frozenset(terms)
+        query = _Query.of(terms, self._weights, self._unknown_weight)
+        closeness = self._closeness(query)
         scored: list[tuple[float, str, str, bool]] = []
+        kept: list[float] = []  # the best ``limit`` scores so far, highest first
         for position in order:
-            entry = self._entries[int(position)]
-            confidence, phrasing = self._confidence(terms, entry)
-            exact = query in entry.terms
             # A runner-up in the BM25 ranking is discounted by how far behind it ranks, so a
             # lead in score reflects both views; the list is then ordered by that score, so an
             # entry whose own wording matches the question exactly is never ranked below a
             # neighbour that merely shares its stem ("commission" and "commissioning").
-            score = confidence * float(ranking[position]) / top
-            scored.append((score, entry.id, phrasing, exact))
+            standing = float(ranking[position]) / top
+            if len(kept) == limit and standing <= kept[-1]:
+                break  # confidence is at most 1, so no entry from here on can make the list
+            entry = self._entries[int(position)]
+            covered = query.covered(entry.vocabulary)
+            if len(kept) == limit and standing * _best_possible(covered) <= kept[-1]:
+                continue
+            confidence, phrasing = self._confidence(closeness, covered, int(position))
+            score = confidence * standing
+            scored.append((score, entry.id, phrasing, query.terms in entry.terms))
+            kept = sorted([*kept, score], reverse=True)[:limit]
         scored.sort(key=lambda item: -item[0])
         return [
             Hit(entry_id, round(min(1.0, score), 6), phrasing, names_subject, exact)
@@ -213,26 +226,53 @@ class MatchIndex:
         )
         return ranking
 
-    def _confidence(self, terms: list[str], entry: _Entry) -> tuple[float, str]:
-        """Blend three views of how well ``entry`` explains the question: the Dice overlap with
-        its closest phrasing, the share of the question's weight the entry covers anywhere, and
-        the share of that phrasing the question covers. The weights were chosen on the
-        evaluation set (``compact-bot eval --sweep``; see docs/benchmarks.md)."""
-        weight = self._weights.get
-        unknown = self._unknown_weight
-        query = set(terms)
-        query_weight = sum(weight(t, unknown) for t in query)
-        covered = sum(weight(t, unknown) for t in query & entry.vocabulary) / query_weight
-        best, best_text = 0.0, entry.phrasings[0]
-        for phrasing_terms, phrasing_weight, phrasing_text in zip(
-            entry.terms, entry.term_weights, entry.phrasings, strict=True
-        ):
-            shared = sum(weight(t, unknown) for t in query & phrasing_terms)
-            if not shared:
-                continue
-            dice = 2 * shared / (query_weight + phrasing_weight)
-            recall = shared / phrasing_weight
-            closeness = DICE_WEIGHT * dice + RECALL_WEIGHT * recall
-            if closeness > best:
-                best, best_text = closeness, phrasing_text
-        return min(1.0, best + COVERAGE_WEIGHT * covered), best_text
+    def _closeness(self, query: _Query) -> NDArray[np.float64]:
+        """For every phrasing, how closely it matches the question: its IDF-weighted Dice
+        overlap with the question, plus the share of the phrasing the question covers."""
+        shared = np.zeros(len(self._phrasing_weights))
+        for term, weight in query.weights.items():
+            holders = self._phrasing_field.containing(term)
+            if holders is not None:
+                shared[holders] += weight
+        dice = 2 * shared / (query.weight + self._phrasing_weights)
+        recall = shared / self._phrasing_weights
+        closeness: NDArray[np.float64] = DICE_WEIGHT * dice + RECALL_WEIGHT * recall
+        return closeness
+
+    def _confidence(
+        self, closeness: NDArray[np.float64], covered: float, position: int
+    ) -> tuple[float, str]:
+        """Blend three views of how well an entry explains the question: the Dice overlap with
+        its closest phrasing, the share of that phrasing the question covers (both in
+        ``closeness``), and the share of the question's weight the entry covers anywhere
+        (``covered``). The weights were chosen on the evaluation set (``compact-bot eval
+        --sweep``; see docs/benchmarks.md)."""
+        entry = self._entries[position]
+        own = closeness[self._starts[position] : self._starts[position + 1]]
+        closest = int(np.argmax(own))
+        best = float(own[closest])
+        return min(1.0, best + COVERAGE_WEIGHT * covered), entry.phrasings[closest]
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    terms: frozenset[str]
+    weights: dict[str, float]  # each term's weight; unknown words weigh the most
+    weight: float
+
+    @classmethod
+    def of(cls, terms: list[str], known: dict[str, float], unknown: float) -> _Query:
+        weights = {t: known.get(t, unknown) for t in terms}
+        return cls(frozenset(terms), weights, sum(weights.values()))
+
+    def covered(self, vocabulary: frozenset[str]) -> float:
+        """The share of the question's weight that ``vocabulary`` contains."""
+        return sum(self.weights[t] for t in self.terms & vocabulary) / self.weight
+
+
+def _best_possible(covered: float) -> float:
+    """The highest confidence an entry covering ``covered`` of the question can reach: the
+    words a phrasing shares are at most those, so its Dice overlap is at most 2c / (1 + c)."""
+    return min(
+        1.0, DICE_WEIGHT * 2 * covered / (1 + covered) + RECALL_WEIGHT + COVERAGE_WEIGHT * covered
+    )
