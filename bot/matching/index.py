@@ -188,29 +188,25 @@ class MatchIndex:
         names_subject = not self._subject_terms.isdisjoint(terms)
         query = _Query.of(terms, self._weights, self._unknown_weight)
         closeness = self._closeness(query)
-        scored: list[tuple[float, str, str, bool]] = []
-        kept: list[float] = []  # the best ``limit`` scores so far, highest first
-        for position in order:
-            # A runner-up in the BM25 ranking is discounted by how far behind it ranks, so a
-            # lead in score reflects both views; the list is then ordered by that score, so an
-            # entry whose own wording matches the question exactly is never ranked below a
-            # neighbour that merely shares its stem ("commission" and "commissioning").
-            standing = float(ranking[position]) / top
-            if len(kept) == limit and standing <= kept[-1]:
-                break  # confidence is at most 1, so no entry from here on can make the list
+        # Entries that store exactly the question's wording come first; the rest keep their
+        # BM25 order, which weighs the answers too.
+        is_exact = np.array([query.terms in self._entries[int(p)].terms for p in order])
+        if is_exact.any():
+            order = np.concatenate((order[is_exact], order[~is_exact]))
+        hits: list[Hit] = []
+        ceiling = 1.0
+        for position in order[:limit]:
             entry = self._entries[int(position)]
+            exact = query.terms in entry.terms
             covered = query.covered(entry.vocabulary)
-            if len(kept) == limit and standing * _best_possible(covered) <= kept[-1]:
-                continue
             confidence, phrasing = self._confidence(closeness, covered, int(position))
-            score = confidence * standing
-            scored.append((score, entry.id, phrasing, query.terms in entry.terms))
-            kept = sorted([*kept, score], reverse=True)[:limit]
-        scored.sort(key=lambda item: -item[0])
-        return [
-            Hit(entry_id, round(min(1.0, score), 6), phrasing, names_subject, exact)
-            for score, entry_id, phrasing, exact in scored[:limit]
-        ]
+            # Scores never rise down the list, and a runner-up is discounted by how far behind
+            # it ranks, so "top score minus next score" reads as a lead.
+            standing = 1.0 if exact else float(ranking[position]) / top
+            score = min(ceiling, confidence * standing)
+            ceiling = score
+            hits.append(Hit(entry.id, round(score, 6), phrasing, names_subject, exact))
+        return hits
 
     def _defined_term(self, terms: list[str]) -> int | None:
         content = [t for t in terms if t not in DEFINITION_WORDS]
@@ -268,11 +264,3 @@ class _Query:
     def covered(self, vocabulary: frozenset[str]) -> float:
         """The share of the question's weight that ``vocabulary`` contains."""
         return sum(self.weights[t] for t in self.terms & vocabulary) / self.weight
-
-
-def _best_possible(covered: float) -> float:
-    """The highest confidence an entry covering ``covered`` of the question can reach: the
-    words a phrasing shares are at most those, so its Dice overlap is at most 2c / (1 + c)."""
-    return min(
-        1.0, DICE_WEIGHT * 2 * covered / (1 + covered) + RECALL_WEIGHT + COVERAGE_WEIGHT * covered
-    )
