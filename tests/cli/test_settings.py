@@ -31,7 +31,8 @@ def test_settings_are_read_from_a_dotenv_file(run: Run, tmp_path: Path) -> None:
 
 
 def test_thresholds_from_the_environment_change_decisions(run: Run) -> None:
-    question = "how much notice must we give before ending a grant?"
+    # Not an entry's stored wording: those are answered whatever the thresholds.
+    question = "how many months notice before ending a grant"
     default = json.loads(run("ask", "--json", "--no-log", question).stdout)
     strict = json.loads(
         run(
@@ -50,7 +51,7 @@ def test_thresholds_from_the_environment_change_decisions(run: Run) -> None:
 def test_subject_thresholds_from_the_environment_change_decisions(run: Run) -> None:
     """A question naming the Compact is decided by the subject thresholds, not the general
     ones: making only the general ones impossible leaves it answered."""
-    question = "what is the compact?"
+    question = "what does the compact say and why does it matter to my team"
     impossible = {"ANSWER_THRESHOLD": "1.0", "MARGIN": "0.99", "CLARIFY_THRESHOLD": "0.1"}
     general = {f"COMPACT_{k}": v for k, v in impossible.items()}
     subject = {f"COMPACT_SUBJECT_{k}": v for k, v in impossible.items() if k != "CLARIFY_THRESHOLD"}
