@@ -267,6 +267,10 @@ def main() -> None:
     finally:
         for server in servers:
             server.terminate()
+        for server in servers:
+            # The bot writes its last log rows as it shuts down: let it finish before the
+            # schema goes, or PostgreSQL logs "relation does not exist" for them.
+            server.wait(timeout=30)
         with create_engine(POSTGRES).begin() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
 
