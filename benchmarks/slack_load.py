@@ -64,7 +64,7 @@ def event_body(number: int, run: str, offset: int) -> tuple[str, str]:
             "type": "event_callback",
             "team_id": "T1",
             "api_app_id": "A1",
-            "event_id": f"Ev{run}{number}",
+            "event_id": f"Ev{run}-{number}",
             "event_time": 1700000000,
             "authorizations": [{"team_id": "T1", "user_id": "UBOT", "is_bot": True}],
             "event": {

@@ -25,15 +25,20 @@ class Runtime:
             self.database.dispose()
 
 
-def open_log(settings: Settings) -> tuple[Database, InteractionLog]:
+def open_log(settings: Settings, *, write_behind: bool = False) -> tuple[Database, InteractionLog]:
     database = Database.connect(settings.database())
     pseudonymiser = Pseudonymiser(settings.resolved_pseudonym_key())
-    return database, InteractionLog(database, pseudonymiser=pseudonymiser)
+    return database, InteractionLog(
+        database, pseudonymiser=pseudonymiser, write_behind=write_behind
+    )
 
 
-def build_runtime(settings: Settings, *, with_log: bool = True) -> Runtime:
-    """Load the knowledge base first (fast failure on bad YAML), then open the log."""
+def build_runtime(
+    settings: Settings, *, with_log: bool = True, write_behind: bool = False
+) -> Runtime:
+    """Load the knowledge base first (fast failure on bad YAML), then open the log. Servers
+    pass ``write_behind`` (see ``InteractionLog``)."""
     store = KnowledgeStore.open(settings.knowledge_path(), matcher=settings.matcher)
-    database, log = open_log(settings) if with_log else (None, None)
+    database, log = open_log(settings, write_behind=write_behind) if with_log else (None, None)
     assistant = Assistant(store=store, thresholds=settings.thresholds(), log=log)
     return Runtime(settings, store, assistant, database, log)

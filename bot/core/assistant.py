@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.core.knowledge_store import KnowledgeStore, LoadedKnowledge
 from bot.core.question import Question
@@ -30,6 +30,14 @@ from bot.matching.policy import Decision, Thresholds, decide
 log = logging.getLogger(__name__)
 
 CANDIDATE_LIMIT = 5
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedReply:
+    """A matched reply that has not been logged or sent (see ``Assistant.prepare``)."""
+
+    reply: Reply
+    elapsed_ms: float
 
 
 class Assistant:
@@ -59,15 +67,27 @@ class Assistant:
         elapsed_ms = (self._timer() - started) * 1000
         return self._logged(reply, elapsed_ms)
 
+    def prepare(self, question: Question) -> PreparedReply:
+        """Match the question, and neither log nor send the reply yet: for adapters that
+        check something before replying (that a delivery is not a duplicate, say) and want
+        the matching to overlap with that check. Send it with ``sending``."""
+        started = self._timer()
+        reply = self._reply(question, self.store.current)
+        return PreparedReply(reply, (self._timer() - started) * 1000)
+
     @contextmanager
     def answering(self, question: Question) -> Iterator[Reply]:
         """Like ``ask``, for chat adapters: send the reply inside the ``with`` block and the log
         is written after it, so the person never waits for the database. The reply already
         carries the id it will be logged under, for its buttons. Where the log cannot reserve
         ids (SQLite), it is written first, as ``ask`` does."""
-        started = self._timer()
-        reply = self._reply(question, self.store.current)
-        elapsed_ms = (self._timer() - started) * 1000
+        with self.sending(self.prepare(question)) as reply:
+            yield reply
+
+    @contextmanager
+    def sending(self, prepared: PreparedReply) -> Iterator[Reply]:
+        """``answering`` for a reply from ``prepare``."""
+        reply, elapsed_ms = prepared.reply, prepared.elapsed_ms
         reserved = self._reserve_id()
         if reserved is None:
             yield self._logged(reply, elapsed_ms)

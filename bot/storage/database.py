@@ -82,12 +82,15 @@ class Database:
             yield session
 
     def execute_atomic(
-        self, statement: Executable, parameters: dict[str, Any] | None = None
+        self,
+        statement: Executable,
+        parameters: dict[str, Any] | list[dict[str, Any]] | None = None,
     ) -> list[Row[Any]]:
         """Run one statement that is atomic on its own (an insert, say) on ``autocommit``,
         retrying once if the connection turns out to have been dropped (a server restart).
         Build ``statement`` once and pass the values as ``parameters``: constructing a
-        statement per call costs more than the round trip."""
+        statement per call costs more than the round trip. A list of parameter sets makes
+        one multi-row statement where the dialect can (an insert on PostgreSQL)."""
         for attempt in (1, 2):
             try:
                 with self.autocommit.connect() as connection:

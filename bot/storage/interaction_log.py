@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from bot.storage.database import Database
 from bot.storage.pseudonyms import Pseudonymiser
 from bot.storage.redaction import redact
 from bot.storage.tables import FeedbackRow, InteractionRow
+from bot.storage.write_behind import WriteBehind
 
 MAX_STORED_CHARS = 2000
 ID_BLOCK_SIZE = 1000
@@ -30,6 +32,9 @@ ID_REFILL_AT = 200
 PENDING_ROW_WAIT_S = 2.0
 
 _INSERT_INTERACTION = insert(InteractionRow).returning(InteractionRow.id)
+# Rows written behind have ids reserved from the sequence; skipping one that is already there
+# makes a retried batch harmless.
+_INSERT_RESERVED = postgresql.insert(InteractionRow).on_conflict_do_nothing(index_elements=["id"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +71,31 @@ class InteractionLog:
         pseudonymiser: Pseudonymiser,
         clock: Callable[[], datetime] = utc_now,
         pending_row_wait_s: float = PENDING_ROW_WAIT_S,
+        write_behind: bool = False,
     ) -> None:
+        """With ``write_behind`` (for chat servers, on PostgreSQL), rows whose id was reserved
+        are written on a background thread, several to a statement (see ``WriteBehind``);
+        ``flush`` writes them out now."""
         self.database = database
         self.pending_row_wait_s = pending_row_wait_s
         self.pseudonymiser = pseudonymiser
         self._clock = clock
         self._reserved: deque[int] = deque()
         self._reserve_lock = threading.Lock()
+        self._writer = (
+            WriteBehind(database, _INSERT_RESERVED, what="interaction rows")
+            if write_behind and database.dialect == "postgresql"
+            else None
+        )
+
+    def flush(self) -> bool:
+        """Write any rows still queued (``write_behind``); False if some could not be."""
+        return self._writer.flush() if self._writer is not None else True
+
+    def close(self) -> None:
+        """Write out queued rows and stop the writer thread (also done at exit)."""
+        if self._writer is not None:
+            self._writer.close()
 
     def reserve_id(self) -> int | None:
         """On PostgreSQL, the next id from the table's own sequence, fetched in blocks so that
@@ -129,6 +152,9 @@ class InteractionLog:
         }
         if interaction_id is not None:
             values["id"] = interaction_id
+            if self._writer is not None:
+                self._writer.put(values)
+                return interaction_id
         # A single insert, one round trip, no ORM unit of work: it runs on every question.
         try:
             [(new_id,)] = self.database.execute_atomic(_INSERT_INTERACTION, values)

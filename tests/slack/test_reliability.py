@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import create_engine
 
 from bot.adapters.slack.wiring import slack_services
+from bot.core.assistant import PreparedReply
 from bot.core.question import Question
-from bot.core.replies import Reply
 from bot.settings import Settings
 from bot.storage.database import Database
+from bot.storage.tables import SlackEventRow
 
-from .conftest import Bot, StartBot, payload, sign
+from .conftest import Bot, StartBot, eventually, payload, sign
 from .fake_slack import FakeSlack
 
 
@@ -79,22 +80,38 @@ def test_two_processes_sharing_one_database_answer_each_event_once(
 def test_acknowledgement_does_not_wait_for_the_answer(
     start_bot: StartBot, slack_settings: Settings, fake_slack: FakeSlack
 ) -> None:
+    """The ack goes back while matching is stuck. On PostgreSQL the event's claim row was sent
+    before the ack, so it is already there while the match runs; the reply waits for both."""
     services = slack_services(slack_settings)
-    release = threading.Event()
-    real_ask = services.assistant.ask
+    release, matching = threading.Event(), threading.Event()
+    real_prepare = services.assistant.prepare
 
-    def slow_ask(question: Question) -> Reply:
-        release.wait(10)  # the matcher or database is stuck
-        return real_ask(question)
+    def stuck_prepare(question: Question) -> PreparedReply:
+        matching.set()
+        release.wait(10)  # the matcher is stuck
+        return real_prepare(question)
 
-    services.assistant.ask = slow_ask  # type: ignore[method-assign]
+    services.assistant.prepare = stuck_prepare  # type: ignore[method-assign]
     bot = start_bot(slack_settings, services=services)
-    reply = bot.event(payload("app_mention"))
+    event = payload("app_mention")
+    reply = bot.event(event)  # returns while the match below is still stuck
     assert reply.status == 200
-    assert not release.is_set(), "the request was acknowledged while the answer was still pending"
+    assert matching.wait(5)
+    assert services.database is not None
+    if services.database.dialect == "postgresql":  # sent by middleware, before the ack
+        assert eventually(lambda: claimed(services.database, event["event_id"]) or None)
+    else:  # SQLite claims just before replying
+        assert not claimed(services.database, event["event_id"])
     assert fake_slack.of("chat.postMessage") == []
     release.set()
     fake_slack.wait_for("chat.postMessage")
+    assert claimed(services.database, event["event_id"])
+
+
+def claimed(database: Database | None, event_id: str) -> bool:
+    assert database is not None
+    with database.session() as session:
+        return session.get(SlackEventRow, event_id) is not None
 
 
 def test_rate_limits_are_retried_after_retry_after(bot: Bot, fake_slack: FakeSlack) -> None:

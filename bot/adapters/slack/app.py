@@ -70,6 +70,7 @@ def build_app(services: SlackServices, *, socket_mode: bool = False) -> App:
             "install into several workspaces."
         )
     app.use(with_keep_alive)
+    app.use(services.claims.start_early)
     register_all(app, services)
 
     @app.error

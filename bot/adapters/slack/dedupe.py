@@ -1,14 +1,26 @@
 """Answer each Slack event once: Slack retries deliveries, and several bot processes may share
-one database. The first process to insert the event's row answers; the others skip it."""
+one database. The first process to insert the event's row answers; the others skip it.
+
+On PostgreSQL the insert is sent early and read late (see ``bot.storage.in_flight``): Bolt
+middleware sends it as soon as a delivery has passed the signature check, before the
+acknowledgement, and the listener reads the result after matching the question, just before
+it replies. The round trip then overlaps with work the reply needs anyway instead of adding
+to it, and the row is still written before any reply is sent.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
+from slack_bolt import BoltContext, BoltResponse
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.errors import DatabaseError
+from bot.storage import in_flight
 from bot.storage.database import Database
 from bot.storage.tables import SlackEventRow
 
@@ -21,6 +33,25 @@ _CLAIM_POSTGRES, _CLAIM_SQLITE = (
     .returning(SlackEventRow.event_id)
     for insert in (postgresql.insert, sqlite.insert)
 )
+_CLAIM_SQL = (
+    f"INSERT INTO {SlackEventRow.__tablename__} (event_id, received_at) VALUES ($1, $2) "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+)
+_CONTEXT_KEY = "compact_event_claim"
+
+
+def is_question_event(event: Mapping[str, Any]) -> bool:
+    """An @mention, or a message a person typed in a DM: the events the bot answers. Edits,
+    joins and the bot's own messages (which Slack also delivers to DMs) are not questions."""
+    kind = event.get("type")
+    if kind == "app_mention":
+        return True
+    return (
+        kind == "message"
+        and event.get("channel_type") == "im"
+        and not event.get("subtype")
+        and not event.get("bot_id")
+    )
 
 
 def claim_event(database: Database | None, event_id: str | None, now: datetime) -> bool:
@@ -41,3 +72,49 @@ def claim_event(database: Database | None, event_id: str | None, now: datetime) 
     if not claimed:
         log.info("event %s was already handled; skipping the retry", event_id)
     return claimed
+
+
+class EventClaims:
+    """Claims question events early (see the module docstring)."""
+
+    def __init__(self, database: Database | None, clock: Callable[[], datetime]) -> None:
+        self._database = database
+        self._clock = clock
+
+    def start_early(
+        self, body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        """Bolt middleware (``app.use``): runs after the signature check, before the ack."""
+        event = body.get("event")
+        event_id = body.get("event_id")
+        if (
+            self._database is not None
+            and self._database.dialect == "postgresql"
+            and body.get("type") == "event_callback"
+            and isinstance(event, dict)
+            and isinstance(event_id, str)
+            and is_question_event(event)
+        ):
+            try:
+                context[_CONTEXT_KEY] = in_flight.send(
+                    self._database, _CLAIM_SQL, [event_id, self._clock().isoformat()]
+                )
+            except DatabaseError:
+                log.exception("could not send the claim for event %s; trying again later", event_id)
+        return next()
+
+    def won(self, body: dict[str, Any], context: BoltContext) -> bool:
+        """True if this process should answer. Call it once per question event, just before
+        replying: it reads the early claim, or claims now if none was sent."""
+        event_id = body.get("event_id")
+        pending: in_flight.InFlight | None = context.get(_CONTEXT_KEY)
+        if pending is None:
+            return claim_event(self._database, event_id, self._clock())
+        try:
+            claimed = bool(pending.rows())
+        except DatabaseError:
+            log.exception("could not record event %s; answering anyway", event_id)
+            return True
+        if not claimed:
+            log.info("event %s was already handled; skipping the retry", event_id)
+        return claimed

@@ -41,6 +41,7 @@ def post_digest(services: SlackServices, client: WebClient, *, days: int = 7) ->
     """Post the digest of the top open themes to the review channel; returns the message ts."""
     if services.themes is None or not services.settings.review_channel:
         raise ConfigError("The digest needs COMPACT_REVIEW_CHANNEL and a database.")
+    services.flush_log()
     digest = build_digest(services.themes, since=services.clock() - timedelta(days=days))
     text, blocks = digest_blocks(digest)
     response = client.chat_postMessage(

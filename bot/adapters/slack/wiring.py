@@ -10,7 +10,7 @@ from bot.settings import Settings
 
 
 def slack_services(settings: Settings) -> SlackServices:
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, write_behind=True)
     database = runtime.database
     return SlackServices(
         assistant=runtime.assistant,
@@ -19,4 +19,5 @@ def slack_services(settings: Settings) -> SlackServices:
         database=database,
         champions=ChampionDesk(database, runtime.store.path) if database else None,
         themes=ThemeService(database=database, knowledge=runtime.store) if database else None,
+        log=runtime.log,
     )

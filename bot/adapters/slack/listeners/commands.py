@@ -70,6 +70,7 @@ def _reload(services: SlackServices) -> str:
 def _stats(services: SlackServices) -> str:
     if services.database is None:
         return "No database is connected, so there are no figures."
+    services.flush_log()
     stats = usage_stats(services.database, since=services.clock() - timedelta(days=7))
     answered = stats.outcomes.get("answer", 0)
     rate = f"{answered / stats.questions:.0%}" if stats.questions else "-"

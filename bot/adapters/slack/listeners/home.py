@@ -25,6 +25,7 @@ def register(app: App, services: SlackServices) -> None:
         themes: list[ThemeSummary] | None = None
         if services.themes is not None and services.is_reviewer(user):
             try:
+                services.flush_log()
                 services.themes.refresh()
                 themes = services.themes.top(limit=5)
             except CompactError:

@@ -4,30 +4,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, Say
+from slack_bolt import App, BoltContext, Say
 
 from bot.adapters.slack.blocks import reply_blocks
-from bot.adapters.slack.dedupe import claim_event
+from bot.adapters.slack.dedupe import is_question_event
 from bot.adapters.slack.payloads import question_from_event
 from bot.adapters.slack.services import SlackServices
 
 
 def register(app: App, services: SlackServices) -> None:
     def answer(
-        event: dict[str, Any], body: dict[str, Any], say: Say, *, thread: str | None
+        event: dict[str, Any],
+        body: dict[str, Any],
+        context: BoltContext,
+        say: Say,
+        *,
+        thread: str | None,
     ) -> None:
-        if not claim_event(services.database, body.get("event_id"), services.clock()):
+        # Match while the claim sent by middleware is at the database; reply only if this
+        # process won it. The claim is read whatever happens, which frees its connection.
+        try:
+            prepared = services.assistant.prepare(question_from_event(event, body))
+        finally:
+            won = services.claims.won(body, context)
+        if not won:
             return
-        with services.assistant.answering(question_from_event(event, body)) as reply:
+        with services.assistant.sending(prepared) as reply:
             text, blocks = reply_blocks(reply, services.store.current.kb)
             say(text=text, blocks=blocks, thread_ts=thread)
 
     @app.event("app_mention")
-    def on_mention(event: dict[str, Any], body: dict[str, Any], say: Say) -> None:
-        answer(event, body, say, thread=event.get("thread_ts") or event.get("ts"))
+    def on_mention(
+        event: dict[str, Any], body: dict[str, Any], context: BoltContext, say: Say
+    ) -> None:
+        answer(event, body, context, say, thread=event.get("thread_ts") or event.get("ts"))
 
     @app.event("message")
-    def on_direct_message(event: dict[str, Any], body: dict[str, Any], say: Say) -> None:
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
-            return  # edits, joins and our own messages are not questions
-        answer(event, body, say, thread=event.get("thread_ts"))
+    def on_direct_message(
+        event: dict[str, Any], body: dict[str, Any], context: BoltContext, say: Say
+    ) -> None:
+        if is_question_event(event):  # not edits, joins or our own messages
+            answer(event, body, context, say, thread=event.get("thread_ts"))

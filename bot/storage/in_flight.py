@@ -1,0 +1,113 @@
+"""Send a statement to PostgreSQL now and read its result later, on any thread.
+
+A chat reply that must wait for a database write (the Slack adapter's "this delivery is ours"
+row) need not wait for the whole round trip: the statement goes out as soon as the request is
+known to be genuine, the work that does not depend on it (matching the question) runs while
+the server handles it, and the result is read only when it is needed. This uses libpq's
+asynchronous command interface through psycopg's public ``pq`` module, on a connection taken
+from the database's own pool, so connection settings, limits and recycling stay in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+import select
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from bot.errors import DatabaseError
+from bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+RESULT_TIMEOUT_S = 10.0
+
+
+class InFlight:
+    """One statement sent and not yet read. ``rows`` must be called exactly once: it gives the
+    connection back to the pool."""
+
+    def __init__(self, pooled: Any, sql: str) -> None:
+        self._pooled = pooled  # SQLAlchemy's pooled connection, checked out until ``rows``
+        self._sql = sql
+
+    def rows(self, timeout_s: float = RESULT_TIMEOUT_S) -> list[tuple[bytes | None, ...]]:
+        """The statement's rows (as text), waiting for them if need be. Raises
+        DatabaseError if it failed or took longer than ``timeout_s``."""
+        import psycopg
+        from psycopg import pq
+
+        pooled, self._pooled = self._pooled, None
+        if pooled is None:
+            raise RuntimeError("InFlight.rows() was already called")
+        pgconn = _pgconn(pooled)
+        healthy = False
+        try:
+            try:
+                result = _read_result(pgconn, timeout_s)
+            except psycopg.Error as exc:  # the server went away mid-statement
+                raise DatabaseError(f"Lost the database connection: {exc}") from exc
+            if result.status not in (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK):
+                message = (result.error_message or b"").decode(errors="replace").strip()
+                healthy = pgconn.status == pq.ConnStatus.OK
+                raise DatabaseError(f"The database refused '{self._sql}': {message}")
+            healthy = True
+            return [
+                tuple(result.get_value(row, col) for col in range(result.nfields))
+                for row in range(result.ntuples)
+            ]
+        finally:
+            if healthy:
+                pooled.close()  # back to the pool
+            else:
+                pooled.invalidate()  # broken or mid-statement: never reuse it
+
+
+def send(database: Database, sql: str, parameters: Sequence[str | None]) -> InFlight:
+    """Send ``sql`` (with ``$1``, ``$2``... placeholders; text parameters) on an autocommit
+    connection and return at once. PostgreSQL only. Raises DatabaseError if it could not be
+    sent."""
+    try:
+        pooled = database.autocommit.raw_connection()
+    except Exception as exc:  # the pool passes the driver's own errors through unwrapped
+        raise DatabaseError(f"No database connection: {exc.__class__.__name__}: {exc}") from exc
+    pgconn = _pgconn(pooled)
+    try:
+        pgconn.send_query_params(
+            sql.encode(), [None if p is None else p.encode() for p in parameters]
+        )
+    except Exception as exc:
+        pooled.invalidate()
+        raise DatabaseError(f"Could not send '{sql}': {exc}") from exc
+    return InFlight(pooled, sql)
+
+
+def _pgconn(pooled: Any) -> Any:
+    """libpq's connection under SQLAlchemy's pooled psycopg connection."""
+    return pooled.driver_connection.pgconn
+
+
+def _read_result(pgconn: Any, timeout_s: float) -> Any:
+    """Wait (without holding the GIL) for the one result of the statement sent on
+    ``pgconn``, and read up to the end of it so the connection is ready for the next."""
+    from psycopg import pq
+
+    deadline = time.monotonic() + timeout_s
+    result = None
+    while True:
+        pgconn.consume_input()
+        while not pgconn.is_busy():
+            next_result = pgconn.get_result()
+            if next_result is None:
+                if result is None:
+                    raise DatabaseError("The database sent no result")
+                return result
+            if result is None or result.status != pq.ExecStatus.FATAL_ERROR:
+                result = next_result
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise DatabaseError(f"No answer from the database after {timeout_s:.0f} s")
+        readable, _, _ = select.select([pgconn.socket], [], [], remaining)
+        if not readable:
+            raise DatabaseError(f"No answer from the database after {timeout_s:.0f} s")

@@ -1,0 +1,176 @@
+"""Write log rows on a background thread, many rows to a statement.
+
+A chat reply carries an interaction id reserved from the database's sequence before its row
+exists (``InteractionLog.reserve_id``), so the row need not be written by the thread that sent
+the reply. Under load, one multi-row insert costs this process and the database far less than
+one insert per question, and leaves the CPU to the next question. Rows wait at most
+``gather_s`` before they are written; anything that reads the row a click refers to already
+waits for it (``wait_for_interaction``).
+
+Nothing is dropped for a database that is briefly away: a batch that fails for want of a
+connection is kept and tried again, with growing pauses, while new rows queue behind it, up
+to ``max_pending`` rows (beyond that the oldest go, with an error in the log). The insert
+skips ids that are already there, so a batch that did land before its connection broke is
+not written twice. On shutdown what is queued is written out (``close``, also run at exit).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import queue
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from sqlalchemy import Executable
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+
+from bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+GATHER_S = 0.02
+MAX_ROWS_PER_STATEMENT = 500
+MAX_PENDING_ROWS = 50_000
+RETRY_PAUSES_S = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+
+_STOP = object()
+
+
+class _Flush(threading.Event):
+    written = False
+
+
+class WriteBehind:
+    def __init__(
+        self,
+        database: Database,
+        statement: Executable,
+        *,
+        what: str = "log rows",
+        gather_s: float = GATHER_S,
+        max_pending: int = MAX_PENDING_ROWS,
+    ) -> None:
+        self._database = database
+        self._statement = statement
+        self._what = what
+        self._gather_s = gather_s
+        self._max_pending = max_pending
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"write-{what}", daemon=True)
+        self._thread.start()
+        atexit.register(self.close)
+
+    def put(self, row: dict[str, Any]) -> None:
+        """Queue one row (the statement's parameters) to be written soon."""
+        if self._closed.is_set():
+            # Shutting down: nobody will write it later, so write it now.
+            self._write_now([row])
+            return
+        self._queue.put(row)
+
+    def flush(self, timeout_s: float = 10.0) -> bool:
+        """Write every row queued so far now. False if some could not be written (the
+        database is away: they stay queued) or that took longer than ``timeout_s``."""
+        request = _Flush()
+        self._queue.put(request)
+        return request.wait(timeout_s) and request.written
+
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Write out what is queued and stop the thread. Safe to call more than once."""
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        self._queue.put(_STOP)
+        self._thread.join(timeout_s)
+
+    def _run(self) -> None:
+        pending: deque[dict[str, Any]] = deque()
+        failures = 0
+        retry_at = 0.0
+        while True:
+            wait = max(0.0, retry_at - time.monotonic()) if pending else None
+            try:
+                first = self._queue.get(timeout=wait)
+            except queue.Empty:
+                items: list[Any] = []
+            else:
+                if isinstance(first, dict) and not failures:
+                    # Let a few more questions share the statement (cut short by ``close``).
+                    self._closed.wait(self._gather_s)
+                items = [first, *self._drain()]
+            flushes = [i for i in items if isinstance(i, _Flush)]
+            stopping = any(i is _STOP for i in items)
+            pending.extend(i for i in items if isinstance(i, dict))
+            self._cap(pending)
+            if pending and (flushes or stopping or time.monotonic() >= retry_at):
+                if self._write_pending(pending):
+                    failures = 0
+                else:
+                    failures += 1
+                    retry_at = (
+                        time.monotonic() + RETRY_PAUSES_S[min(failures, len(RETRY_PAUSES_S)) - 1]
+                    )
+            for request in flushes:
+                request.written = not pending
+                request.set()
+            if stopping:
+                if pending:
+                    log.error(
+                        "%d %s could not be written before shutdown and are lost",
+                        len(pending),
+                        self._what,
+                    )
+                return
+
+    def _drain(self) -> list[Any]:
+        items: list[Any] = []
+        while True:
+            try:
+                items.append(self._queue.get_nowait())
+            except queue.Empty:
+                return items
+
+    def _cap(self, pending: deque[dict[str, Any]]) -> None:
+        excess = len(pending) - self._max_pending
+        if excess > 0:
+            for _ in range(excess):
+                pending.popleft()
+            log.error("the database has been away too long: %d %s were dropped", excess, self._what)
+
+    def _write_pending(self, pending: deque[dict[str, Any]]) -> bool:
+        """Write ``pending`` in statements of up to MAX_ROWS_PER_STATEMENT; True if all went.
+        Rows are removed once written, or once they are found to be unwritable."""
+        while pending:
+            batch = [pending[i] for i in range(min(len(pending), MAX_ROWS_PER_STATEMENT))]
+            try:
+                self._database.execute_atomic(self._statement, batch)
+            except DBAPIError as exc:
+                if exc.connection_invalidated or _is_connection_error(exc):
+                    log.warning(
+                        "could not write %d %s (%s); will try again",
+                        len(pending),
+                        self._what,
+                        exc.__class__.__name__,
+                    )
+                    return False
+                log.exception("could not write %d %s; they are lost", len(batch), self._what)
+            except SQLAlchemyError:
+                log.exception("could not write %d %s; they are lost", len(batch), self._what)
+            for _ in batch:
+                pending.popleft()
+        return True
+
+    def _write_now(self, rows: list[dict[str, Any]]) -> None:
+        try:
+            self._database.execute_atomic(self._statement, rows)
+        except SQLAlchemyError:
+            log.exception("could not write %d %s; they are lost", len(rows), self._what)
+
+
+def _is_connection_error(exc: DBAPIError) -> bool:
+    """The server could not be reached (as opposed to a row it refused)."""
+    return isinstance(exc, OperationalError | InterfaceError)

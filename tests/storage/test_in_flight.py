@@ -1,0 +1,60 @@
+"""A statement sent now and read later (the Slack adapter's early event claim)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from bot.errors import DatabaseError
+from bot.storage import in_flight
+from bot.storage.database import Database
+
+
+@pytest.fixture
+def postgres(database: Database) -> Database:
+    if database.dialect != "postgresql":
+        pytest.skip("libpq's asynchronous commands are PostgreSQL's")
+    return database
+
+
+def checked_out(database: Database) -> int:
+    return int(database.autocommit.pool.checkedout())  # type: ignore[attr-defined]
+
+
+def test_the_result_is_read_later_and_the_connection_goes_back(postgres: Database) -> None:
+    pending = in_flight.send(postgres, "SELECT $1::text, $2::text", ["sent", None])
+    assert checked_out(postgres) == 1  # held while the statement is out
+    assert pending.rows() == [(b"sent", None)]
+    assert checked_out(postgres) == 0
+    with pytest.raises(RuntimeError, match="already called"):
+        pending.rows()
+
+
+def test_a_refused_statement_names_itself_and_the_connection_stays_usable(
+    postgres: Database,
+) -> None:
+    with pytest.raises(DatabaseError, match="refused 'SELECT nonsense'"):
+        in_flight.send(postgres, "SELECT nonsense", []).rows()
+    assert checked_out(postgres) == 0
+    assert in_flight.send(postgres, "SELECT 1", []).rows() == [(b"1",)]
+
+
+def test_a_connection_dropped_mid_statement_is_an_error_not_a_hang(postgres: Database) -> None:
+    pending = in_flight.send(postgres, "SELECT pg_sleep(5)", [])
+    with postgres.engine.begin() as connection:
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE query = 'SELECT pg_sleep(5)' AND pid <> pg_backend_pid()"
+            )
+        )
+    with pytest.raises(DatabaseError):
+        pending.rows(timeout_s=3)
+    assert checked_out(postgres) == 0  # thrown away, not returned
+    assert in_flight.send(postgres, "SELECT 2", []).rows() == [(b"2",)]
+
+
+def test_no_answer_in_time_is_an_error(postgres: Database) -> None:
+    with pytest.raises(DatabaseError, match="No answer from the database"):
+        in_flight.send(postgres, "SELECT pg_sleep(2)", []).rows(timeout_s=0.2)
+    assert checked_out(postgres) == 0

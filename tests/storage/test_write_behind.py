@@ -1,0 +1,110 @@
+"""Log rows written behind the reply: batched, kept while the database is away, flushed on
+close."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, event, func, insert, select
+
+from bot.core.assistant import Assistant
+from bot.core.knowledge_store import KnowledgeStore
+from bot.core.question import ChannelKind, Context, Question
+from bot.storage.database import Database
+from bot.storage.interaction_log import InteractionLog
+from bot.storage.pseudonyms import Pseudonymiser
+from bot.storage.tables import InteractionRow
+from bot.storage.write_behind import WriteBehind
+
+
+def row(number: int) -> dict[str, Any]:
+    return {
+        "asked_at": datetime.now(UTC),
+        "channel": "slack",
+        "user_hash": "u",
+        "conversation_hash": "c",
+        "question": f"question {number}",
+        "outcome": "no_match",
+        "entry_id": None,
+        "confidence": 0.0,
+        "candidates": [],
+        "latency_ms": 0.1,
+    }
+
+
+def stored_questions(database: Database) -> list[str]:
+    with database.session() as session:
+        return sorted(session.scalars(select(InteractionRow.question)))
+
+
+def test_rows_queued_together_share_one_statement(database: Database) -> None:
+    statements: list[str] = []
+    event.listen(
+        database.autocommit,
+        "before_cursor_execute",
+        lambda _c, _cur, sql, *_: statements.append(sql),
+    )
+    writer = WriteBehind(database, insert(InteractionRow), gather_s=0.2)
+    for number in range(5):
+        writer.put(row(number))
+    assert writer.flush()
+    assert stored_questions(database) == [f"question {n}" for n in range(5)]
+    assert len([s for s in statements if s.lstrip().upper().startswith("INSERT")]) == 1
+    writer.close()
+
+
+def test_rows_wait_for_a_database_that_is_away(database: Database) -> None:
+    """Nothing is lost to a short outage: the rows stay queued and land when it is back."""
+    writer = WriteBehind(database, insert(InteractionRow), gather_s=0)
+    working = database.autocommit
+    database._autocommit = create_engine(  # the server has gone away
+        "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
+    )
+    writer.put(row(1))
+    writer.put(row(2))
+    assert writer.flush() is False
+    database._autocommit = working
+    assert writer.flush() is True
+    assert stored_questions(database) == ["question 1", "question 2"]
+    writer.close()
+
+
+def test_closing_writes_out_what_is_queued(database: Database) -> None:
+    writer = WriteBehind(database, insert(InteractionRow), gather_s=30)
+    writer.put(row(7))
+    writer.close()
+    assert stored_questions(database) == ["question 7"]
+    writer.put(row(8))  # after close: written at once rather than lost
+    assert stored_questions(database) == ["question 7", "question 8"]
+
+
+def test_a_row_the_database_refuses_is_reported_and_the_rest_go_on(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    writer = WriteBehind(database, insert(InteractionRow), gather_s=0)
+    writer.put({**row(1), "question": None})  # NOT NULL
+    assert writer.flush()
+    assert "could not write 1 log rows; they are lost" in caplog.text
+    writer.put(row(2))
+    assert writer.flush()
+    assert stored_questions(database) == ["question 2"]
+    writer.close()
+
+
+def test_a_chat_log_writes_reserved_rows_behind_on_postgresql(
+    bundled_store: KnowledgeStore, database: Database
+) -> None:
+    log = InteractionLog(database, pseudonymiser=Pseudonymiser("k" * 16), write_behind=True)
+    assistant = Assistant(store=bundled_store, log=log)
+    question = Question("what is the compact?", Context(ChannelKind.SLACK, "U1"))
+    with assistant.answering(question) as reply:
+        assert reply.interaction_id is not None
+    assert log.flush()
+    logged = log.get(reply.interaction_id)
+    assert logged is not None
+    assert logged.question == "what is the compact?"
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(InteractionRow)) == 1
+    log.close()
