@@ -97,6 +97,19 @@ def send(port: int, body: str) -> None:
         response.read()
 
 
+def measured_round_trip_ms(url: str) -> float:
+    """p50 of ``SELECT 1`` on one connection: the delay a statement really sees."""
+    engine = create_engine(url)
+    timings = []
+    with engine.connect() as connection:
+        for _ in range(50):
+            started = time.perf_counter()
+            connection.exec_driver_sql("SELECT 1").all()
+            timings.append((time.perf_counter() - started) * 1000)
+    engine.dispose()
+    return statistics.median(timings)
+
+
 def cpu_times() -> tuple[int, int]:
     """(stolen, total) CPU ticks so far, from /proc/stat; (0, 0) where there is none. Steal is
     time the hypervisor gave this machine's CPUs to someone else: on a shared host it comes in
@@ -198,17 +211,32 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=8, help="rounds per rate, alternating which app goes first"
     )
+    parser.add_argument(
+        "--db-round-trip-ms",
+        type=float,
+        default=0,
+        help="put PostgreSQL this many ms away (a delaying proxy), as on another host",
+    )
     args = parser.parse_args()
 
     fake = start_fake_slack()
     schema = f"load_{uuid.uuid4().hex[:8]}"
     with create_engine(POSTGRES).begin() as connection:
         connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    database = (
-        make_url(POSTGRES)
-        .update_query_dict({"options": f"-csearch_path={schema}"})
-        .render_as_string(hide_password=False)
-    )
+    database_url = make_url(POSTGRES).update_query_dict({"options": f"-csearch_path={schema}"})
+    proxy = None
+    round_trip = 0.0
+    if args.db_round_trip_ms > 0:
+        proxy_port = free_port()
+        target = f"{database_url.host}:{database_url.port}"
+        proxy = subprocess.Popen(
+            [sys.executable, str(ROOT / "benchmarks" / "delay_proxy.py"), str(proxy_port), target,
+             str(args.db_round_trip_ms)]
+        )  # fmt: skip
+        database_url = database_url.set(port=proxy_port)
+        time.sleep(0.5)
+        round_trip = measured_round_trip_ms(database_url.render_as_string(hide_password=False))
+    database = database_url.render_as_string(hide_password=False)
     env = {
         **os.environ, "SLACK_BOT_TOKEN": "xoxb-T1", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
         "DATABASE_URL": database, "COMPACT_PSEUDONYM_KEY": "load-test-key-0123456789", "COMPACT_HOST": "127.0.0.1",
@@ -231,7 +259,14 @@ def main() -> None:
         wait_until_up(full_port, "/healthz")
         wait_until_up(bare_port, "/slack/events")
         print(
-            f"# Slack load benchmark, {time.strftime('%Y-%m-%d %H:%M')}: {args.rounds} rounds of {args.seconds:.0f} s per app and rate, alternating, after a warm-up; loopback\n"
+            f"# Slack load benchmark, {time.strftime('%Y-%m-%d %H:%M')}: {args.rounds} rounds of {args.seconds:.0f} s per app and rate, alternating, after a warm-up; loopback"
+            + (
+                f"; PostgreSQL behind a {args.db_round_trip_ms:g} ms delay "
+                f"(SELECT 1 takes {round_trip:.1f} ms p50 through it)"
+                if proxy
+                else ""
+            )
+            + "\n"
         )
         print(
             f"{'rate/s':>6} {'app':8} {'replies/s':>9} {'p50 ms':>8} {'p90 ms':>8} "
@@ -271,6 +306,9 @@ def main() -> None:
             # The bot writes its last log rows as it shuts down: let it finish before the
             # schema goes, or PostgreSQL logs "relation does not exist" for them.
             server.wait(timeout=30)
+        if proxy is not None:  # last: the bot's final rows go through it
+            proxy.terminate()
+            proxy.wait(timeout=30)
         with create_engine(POSTGRES).begin() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
 
