@@ -11,7 +11,7 @@ to it, and the row is still written before any reply is sent.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sized
 from datetime import datetime
 from typing import Any
 
@@ -61,11 +61,17 @@ def claim_event(database: Database | None, event_id: str | None, now: datetime) 
     # One statement and one round trip: "insert unless present" tells us whether we won,
     # without the cost of an ORM session and a rolled-back unique-key violation.
     statement = _CLAIM_POSTGRES if database.dialect == "postgresql" else _CLAIM_SQLITE
+    return _claimed(
+        event_id,
+        lambda: database.execute_atomic(statement, {"event_id": event_id, "received_at": now}),
+    )
+
+
+def _claimed(event_id: str | None, inserted_rows: Callable[[], Sized]) -> bool:
+    """Whether the claim's insert returned its row; True (answer) if it failed."""
     try:
-        claimed = bool(
-            database.execute_atomic(statement, {"event_id": event_id, "received_at": now})
-        )
-    except SQLAlchemyError:
+        claimed = bool(inserted_rows())
+    except (SQLAlchemyError, DatabaseError):
         # Better to risk answering twice than to leave someone unanswered.
         log.exception("could not record event %s; answering anyway", event_id)
         return True
@@ -110,11 +116,4 @@ class EventClaims:
         pending: in_flight.InFlight | None = context.get(_CONTEXT_KEY)
         if pending is None:
             return claim_event(self._database, event_id, self._clock())
-        try:
-            claimed = bool(pending.rows())
-        except DatabaseError:
-            log.exception("could not record event %s; answering anyway", event_id)
-            return True
-        if not claimed:
-            log.info("event %s was already handled; skipping the retry", event_id)
-        return claimed
+        return _claimed(event_id, pending.rows)
