@@ -1,7 +1,8 @@
 """A BM25 field: documents of terms in, a score for every document per query out.
 
-Postings are NumPy arrays, so a query costs one vector add per query term however large the
-knowledge base is.
+Postings are NumPy arrays. A query gathers the postings of all its terms and sums them in one
+``bincount``, so it costs a handful of vector operations however many terms it has and however
+large the knowledge base is.
 """
 
 from __future__ import annotations
@@ -9,49 +10,79 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-Scores = NDArray[np.float32]
+Scores = NDArray[np.float64]
+
+
+Posting = tuple[NDArray[np.int32], NDArray[np.float32]]  # documents, and the term's weight in each
 
 
 class BM25Field:
-    def __init__(
-        self, documents: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75
-    ) -> None:
-        self.size = len(documents)
+    def __init__(self, size: int, postings: dict[str, Posting]) -> None:
+        self.size = size
+        self._postings = postings
+
+    @classmethod
+    def of(
+        cls, documents: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75
+    ) -> BM25Field:
+        size = len(documents)
         lengths = [len(doc) for doc in documents]
-        average = max(sum(lengths) / max(self.size, 1), 1.0)
+        average = max(sum(lengths) / max(size, 1), 1.0)
         frequency = Counter(term for doc in documents for term in set(doc))
-        self.idf = {
-            term: math.log(1 + (self.size - count + 0.5) / (count + 0.5))
+        idf = {
+            term: math.log(1 + (size - count + 0.5) / (count + 0.5))
             for term, count in frequency.items()
         }
         postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
         for position, doc in enumerate(documents):
             norm = k1 * (1 - b + b * lengths[position] / average)
             for term, count in Counter(doc).items():
-                weight = self.idf[term] * count * (k1 + 1) / (count + norm)
+                weight = idf[term] * count * (k1 + 1) / (count + norm)
                 postings[term][0].append(position)
                 postings[term][1].append(weight)
-        self._postings = {
-            term: (np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32))
-            for term, (ids, weights) in postings.items()
-        }
+        return cls(
+            size,
+            {
+                term: (np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32))
+                for term, (ids, weights) in postings.items()
+            },
+        )
 
-    def __contains__(self, term: str) -> bool:
-        return term in self._postings
-
-    def containing(self, term: str) -> NDArray[np.int32] | None:
-        """The documents that contain ``term`` (None if none do)."""
-        posting = self._postings.get(term)
-        return None if posting is None else posting[0]
+    @classmethod
+    def blend(cls, parts: Sequence[tuple[BM25Field, float]]) -> BM25Field:
+        """One field whose scores are the weighted sum of ``parts``' (fields over the same
+        documents): a query then gathers one set of postings instead of one per field."""
+        size = parts[0][0].size
+        terms = {term for field, _ in parts for term in field._postings}
+        postings: dict[str, Posting] = {}
+        for term in terms:
+            found = [(p, w) for field, w in parts if (p := field._postings.get(term)) is not None]
+            summed = np.bincount(
+                np.concatenate([ids for (ids, _), _ in found]),
+                np.concatenate([weights * w for (_, weights), w in found]),
+                minlength=size,
+            )
+            ids = np.flatnonzero(summed).astype(np.int32)
+            postings[term] = (ids, summed[ids].astype(np.float32))
+        return cls(size, postings)
 
     def scores(self, terms: Iterable[str]) -> Scores:
-        total = np.zeros(self.size, dtype=np.float32)
-        for term in terms:
-            posting = self._postings.get(term)
-            if posting is not None:
-                total[posting[0]] += posting[1]
+        """Every document's BM25 score for ``terms``."""
+        found = [p for t in terms if (p := self._postings.get(t)) is not None]
+        if not found:
+            return np.zeros(self.size)
+        total: Scores = np.bincount(
+            _joined([ids for ids, _ in found]),
+            _joined([weights for _, weights in found]),
+            minlength=self.size,
+        ).astype(np.float64, copy=False)
         return total
+
+
+def _joined(arrays: list[Any]) -> Any:
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)

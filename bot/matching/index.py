@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
-from numpy.typing import NDArray
 
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.analyzer import Analyzer, Canonicaliser
@@ -70,6 +69,8 @@ class _Entry:
     terms: tuple[frozenset[str], ...]
     vocabulary: frozenset[str]
     term_weights: tuple[float, ...] = ()  # each phrasing's total term weight, for Dice
+    # For each term, which of the entry's phrasings (by number) use it.
+    holders: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 class MatchIndex:
@@ -77,25 +78,28 @@ class MatchIndex:
         self,
         analyzer: Analyzer,
         entries: list[_Entry],
-        owners: NDArray[np.int32],
-        fields: tuple[BM25Field, BM25Field, BM25Field],
+        fields: tuple[BM25Field, BM25Field],
         weights: dict[str, float],
         definitions: dict[str, int] | None = None,
         subject_terms: frozenset[str] = frozenset(),
     ) -> None:
         self._analyzer = analyzer
         self._entries = entries
-        self._owners = owners
-        self._phrasing_field, self._all_field, self._answer_field = fields
+        # Each phrasing on its own, and each entry as a whole (all its phrasings and its answer).
+        self._phrasing_field, self._entry_field = fields
         self._weights = weights
         self._unknown_weight = UNKNOWN_WORD_FACTOR * max(weights.values(), default=1.0)
         self._definitions = definitions or {}
         self._subject_terms = subject_terms
-        # Every phrasing's total term weight, in the phrasing field's order (entry by entry),
-        # and where each entry's phrasings start in it.
-        phrasing_weights = np.asarray([w for e in entries for w in e.term_weights])
-        self._phrasing_weights = np.where(phrasing_weights > 0, phrasing_weights, 1.0)
-        self._starts = np.cumsum([0, *(len(e.phrasings) for e in entries)])
+        # Where each entry's phrasings start in the phrasing field (entry by entry). Every
+        # entry has a phrasing (its question), so each entry's best phrasing score is one
+        # ``maximum.reduceat`` over these starts.
+        self._starts = np.cumsum([0, *(len(e.phrasings) for e in entries)])[:-1]
+        # The entries that store a phrasing with exactly these terms.
+        self._exact: dict[frozenset[str], frozenset[int]] = {}
+        for number, entry in enumerate(entries):
+            for terms in entry.terms:
+                self._exact[terms] = self._exact.get(terms, frozenset()) | {number}
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> MatchIndex:
@@ -104,17 +108,25 @@ class MatchIndex:
         analyzer.learn(p for entry in kb.entries for p in entry.phrasings)
         entries: list[_Entry] = []
         phrasing_docs: list[list[str]] = []
-        owners: list[int] = []
-        for number, entry in enumerate(kb.entries):
+        for entry in kb.entries:
             terms = [analyzer.terms(text) for text in entry.phrasings]
             phrasing_docs += terms
-            owners += [number] * len(terms)
             sets = tuple(frozenset(t) for t in terms)
             entries.append(_Entry(entry.id, entry.phrasings, sets, frozenset().union(*sets)))
         fields = (
-            BM25Field(phrasing_docs),
-            BM25Field([[t for doc in e.terms for t in doc] for e in entries]),
-            BM25Field([analyzer.terms(entry.answer) for entry in kb.entries]),
+            BM25Field.of(phrasing_docs),
+            BM25Field.blend(
+                [
+                    (
+                        BM25Field.of([[t for doc in e.terms for t in doc] for e in entries]),
+                        ALL_PHRASINGS_WEIGHT,
+                    ),
+                    (
+                        BM25Field.of([analyzer.terms(entry.answer) for entry in kb.entries]),
+                        ANSWER_WEIGHT,
+                    ),
+                ]
+            ),
         )
         # Confidence weights come from how many entries use a term, not how many phrasings:
         # an entry repeating its own key word across alternates should not make it common.
@@ -122,7 +134,14 @@ class MatchIndex:
         total = max(len(entries), 1)
         weights = {t: math.log(1 + total / n) for t, n in used_by.items()}
         entries = [
-            replace(e, term_weights=tuple(sum(weights[t] for t in terms) for terms in e.terms))
+            replace(
+                e,
+                term_weights=tuple(sum(weights[t] for t in terms) or 1.0 for terms in e.terms),
+                holders={
+                    t: tuple(n for n, terms in enumerate(e.terms) if t in terms)
+                    for t in e.vocabulary
+                },
+            )
             for e in entries
         ]
         # A question that is just a glossary term ("CSOs?", "what's the VCFS") asks for its
@@ -145,7 +164,6 @@ class MatchIndex:
         return cls(
             analyzer,
             entries,
-            np.asarray(owners, dtype=np.int32),
             fields,
             weights,
             definitions,
@@ -187,19 +205,21 @@ class MatchIndex:
         top = float(ranking[order[0]])
         names_subject = not self._subject_terms.isdisjoint(terms)
         query = _Query.of(terms, self._weights, self._unknown_weight)
-        closeness = self._closeness(query)
         # Entries that store exactly the question's wording come first; the rest keep their
         # BM25 order, which weighs the answers too.
-        is_exact = np.array([query.terms in self._entries[int(p)].terms for p in order])
-        if is_exact.any():
-            order = np.concatenate((order[is_exact], order[~is_exact]))
+        exact_entries = self._exact.get(query.terms, frozenset())
+        if exact_entries:
+            listed = order.tolist()
+            order = np.asarray(
+                [p for p in listed if p in exact_entries]
+                + [p for p in listed if p not in exact_entries]
+            )
         hits: list[Hit] = []
         ceiling = 1.0
-        for position in order[:limit]:
-            entry = self._entries[int(position)]
-            exact = query.terms in entry.terms
-            covered = query.covered(entry.vocabulary)
-            confidence, phrasing = self._confidence(closeness, covered, int(position))
+        for position in order[:limit].tolist():
+            entry = self._entries[position]
+            exact = position in exact_entries
+            confidence, phrasing = self._confidence(query, position)
             # Scores never rise down the list, and a runner-up is discounted by how far behind
             # it ranks, so "top score minus next score" reads as a lead.
             standing = 1.0 if exact else float(ranking[position]) / top
@@ -213,40 +233,33 @@ class MatchIndex:
         return self._definitions.get(content[0]) if len(content) == 1 else None
 
     def _rank(self, terms: list[str]) -> Scores:
-        best_phrasing = np.zeros(len(self._entries), dtype=np.float32)
-        np.maximum.at(best_phrasing, self._owners, self._phrasing_field.scores(terms))
-        ranking: Scores = (
-            PHRASING_WEIGHT * best_phrasing
-            + ALL_PHRASINGS_WEIGHT * self._all_field.scores(terms)
-            + ANSWER_WEIGHT * self._answer_field.scores(terms)
-        )
+        best_phrasing = np.maximum.reduceat(self._phrasing_field.scores(terms), self._starts)
+        ranking: Scores = PHRASING_WEIGHT * best_phrasing + self._entry_field.scores(terms)
         return ranking
 
-    def _closeness(self, query: _Query) -> NDArray[np.float64]:
-        """For every phrasing, how closely it matches the question: its IDF-weighted Dice
-        overlap with the question, plus the share of the phrasing the question covers."""
-        shared = np.zeros(len(self._phrasing_weights))
-        for term, weight in query.weights.items():
-            holders = self._phrasing_field.containing(term)
-            if holders is not None:
-                shared[holders] += weight
-        dice = 2 * shared / (query.weight + self._phrasing_weights)
-        recall = shared / self._phrasing_weights
-        closeness: NDArray[np.float64] = DICE_WEIGHT * dice + RECALL_WEIGHT * recall
-        return closeness
+    def _confidence(self, query: _Query, position: int) -> tuple[float, str]:
+        """Blend three views of how well an entry explains the question: the IDF-weighted
+        Dice overlap with its closest phrasing, the share of that phrasing the question covers,
+        and the share of the question's weight the entry covers anywhere. The weights were
+        chosen on the evaluation set (``compact-bot eval --sweep``; see docs/benchmarks.md).
 
-    def _confidence(
-        self, closeness: NDArray[np.float64], covered: float, position: int
-    ) -> tuple[float, str]:
-        """Blend three views of how well an entry explains the question: the Dice overlap with
-        its closest phrasing, the share of that phrasing the question covers (both in
-        ``closeness``), and the share of the question's weight the entry covers anywhere
-        (``covered``). The weights were chosen on the evaluation set (``compact-bot eval
-        --sweep``; see docs/benchmarks.md)."""
+        Plain Python over one entry's phrasings: it runs for a handful of entries per
+        question, where whole-index array work would cost more than it saves."""
         entry = self._entries[position]
-        own = closeness[self._starts[position] : self._starts[position + 1]]
-        closest = int(np.argmax(own))
-        best = float(own[closest])
+        shared = [0.0] * len(entry.phrasings)
+        for term, weight in query.weights.items():
+            for number in entry.holders.get(term, ()):
+                shared[number] += weight
+        best, closest = 0.0, 0
+        for number, overlap in enumerate(shared):
+            if overlap:
+                own = entry.term_weights[number]
+                closeness = (
+                    DICE_WEIGHT * 2 * overlap / (query.weight + own) + RECALL_WEIGHT * overlap / own
+                )
+                if closeness > best:
+                    best, closest = closeness, number
+        covered = query.weight_of(entry.vocabulary) / query.weight
         return min(1.0, best + COVERAGE_WEIGHT * covered), entry.phrasings[closest]
 
 
@@ -261,6 +274,7 @@ class _Query:
         weights = {t: known.get(t, unknown) for t in terms}
         return cls(frozenset(terms), weights, sum(weights.values()))
 
-    def covered(self, vocabulary: frozenset[str]) -> float:
-        """The share of the question's weight that ``vocabulary`` contains."""
-        return sum(self.weights[t] for t in self.terms & vocabulary) / self.weight
+    def weight_of(self, terms: frozenset[str]) -> float:
+        """The total weight of the question's terms that ``terms`` contains."""
+        weights = self.weights
+        return sum(weights[t] for t in self.terms & terms)
