@@ -31,7 +31,10 @@ from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
 
-GATHER_S = 0.02
+# Long enough that a busy server writes several questions per statement (at 25 questions a
+# second, about five), short enough that gaps and figures are near live; clicks that need the
+# row wait up to PENDING_ROW_WAIT_S for it, and reports flush first.
+GATHER_S = 0.2
 MAX_ROWS_PER_STATEMENT = 500
 MAX_PENDING_ROWS = 50_000
 RETRY_PAUSES_S = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)

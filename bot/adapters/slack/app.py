@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
-from bot.adapters.slack.keepalive import KeepAliveWebClient, with_keep_alive
+from bot.adapters.slack.keepalive import KeepAlive, KeepAliveWebClient
 from bot.adapters.slack.listeners import register_all
 from bot.adapters.slack.services import SlackServices
 from bot.errors import ConfigError
@@ -69,8 +69,8 @@ def build_app(services: SlackServices, *, socket_mode: bool = False) -> App:
             "Set SLACK_BOT_TOKEN for one workspace, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to "
             "install into several workspaces."
         )
-    app.use(with_keep_alive)
-    app.use(services.claims.start_early)
+    app.use(KeepAlive())
+    app.use(services.claims)
     register_all(app, services)
 
     @app.error

@@ -4,10 +4,10 @@ slack-sdk's ``WebClient`` opens a new connection, with a new TLS handshake, for 
 Every reply the bot sends is a call, so this client keeps one HTTP/1.1 keep-alive connection
 per thread and server (``http.client`` connections are not thread-safe) and reuses it. The
 connections belong to the thread, not to one client: Bolt builds a fresh client for every
-request (``with_keep_alive`` turns it into one of these), and each must find the connection
-the last request on that thread left open. Everything else,
-including the retry handlers that wait out a 429, is the stock client's: only the final
-"send this request" step is replaced. With a proxy configured it falls back to the stock
+request (the ``KeepAlive`` middleware turns it into one of these), and each must find the
+connection the last request on that thread left open. Everything else, including the retry
+handlers that wait out a 429, is the stock client's: only the final "send this request" step
+is replaced. With a proxy configured it falls back to the stock
 behaviour.
 """
 
@@ -22,7 +22,8 @@ from urllib.error import HTTPError
 from urllib.parse import urlsplit
 from urllib.request import Request
 
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 # Errors that mean the server closed a kept-alive connection before our request reached it,
@@ -91,12 +92,19 @@ class KeepAliveWebClient(WebClient):
         return pool
 
 
-def with_keep_alive(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+class KeepAlive(Middleware):
     """Bolt middleware: Bolt gives each request a new stock ``WebClient`` (one new connection
     per call), and by the time global middleware runs, ``say`` and other helpers already hold
     it. So the client itself becomes a keep-alive one: the subclass adds no state of its own
-    (the connections are the thread's), only the final "send this request" step differs."""
-    client = context.client
-    if type(client) is WebClient:
-        client.__class__ = KeepAliveWebClient
-    return next()
+    (the connections are the thread's), only the final "send this request" step differs.
+
+    A ``Middleware`` subclass rather than a function, because Bolt calls these directly, while
+    a function middleware costs a round of argument injection on every request."""
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        client = req.context.client
+        if type(client) is WebClient:
+            client.__class__ = KeepAliveWebClient
+        return next()

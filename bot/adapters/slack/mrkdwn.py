@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
@@ -31,6 +32,8 @@ def unwrap(markdown: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+# The answers' wording is fixed between reloads, so each is converted once, not per reply.
+@lru_cache(maxsize=4096)
 def to_mrkdwn(markdown: str) -> str:
     """**bold** -> *bold*, *italic* -> _italic_, [text](url) -> <url|text>, - item -> • item."""
     text = escape(unwrap(markdown))
@@ -41,6 +44,7 @@ def to_mrkdwn(markdown: str) -> str:
     return _BULLET.sub(r"\1• ", text)
 
 
+@lru_cache(maxsize=4096)
 def plain(markdown: str) -> str:
     """Markdown without markup, for notification text."""
     return re.sub(r"[*_`]", "", _LINK.sub(r"\1", markdown)).strip()
