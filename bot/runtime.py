@@ -21,6 +21,9 @@ class Runtime:
     log: InteractionLog | None
 
     def close(self) -> None:
+        """Write out queued log rows, then let go of the database's connections."""
+        if self.log is not None:
+            self.log.close()
         if self.database is not None:
             self.database.dispose()
 

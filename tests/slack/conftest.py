@@ -152,8 +152,11 @@ StartBot = Callable[..., Bot]
 
 
 @pytest.fixture
-def start_bot() -> Iterator[StartBot]:
+def start_bot(database_url: str) -> Iterator[StartBot]:
+    # Depends on the database so that it is torn down first: the bots write out their queued
+    # log rows before the test's schema goes.
     servers: list[uvicorn.Server] = []
+    bots: list[Bot] = []
 
     def _start(settings: Settings, *, services: SlackServices | None = None) -> Bot:
         services = services or slack_services(settings)
@@ -170,11 +173,14 @@ def start_bot() -> Iterator[StartBot]:
             time.sleep(0.02)
         assert server.started, "the bot's HTTP server did not start"
         servers.append(server)
-        return Bot(f"http://127.0.0.1:{port}", services, server)
+        bots.append(Bot(f"http://127.0.0.1:{port}", services, server))
+        return bots[-1]
 
     yield _start
     for server in servers:
         server.should_exit = True
+    for bot in bots:
+        bot.services.close()
 
 
 @pytest.fixture

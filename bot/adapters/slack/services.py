@@ -38,6 +38,13 @@ class SlackServices:
         if self.log is not None:
             self.log.flush()
 
+    def close(self) -> None:
+        """Write out queued log rows, then let go of the database's connections."""
+        if self.log is not None:
+            self.log.close()
+        if self.database is not None:
+            self.database.dispose()
+
     def is_admin(self, user: str | None, channel: str | None) -> bool:
         """Admin commands: configured people anywhere, anyone in the review channel."""
         review = self.settings.review_channel
