@@ -13,7 +13,9 @@ import argparse
 import hashlib
 import hmac
 import json
+import math
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -126,6 +128,7 @@ class Sample:
     """What one app did at one rate, pooled over rounds."""
 
     latencies: list[float] = field(default_factory=list)
+    rounds: list[list[float]] = field(default_factory=list)
     replies: int = 0
     offered: int = 0
     busy_seconds: float = 0.0
@@ -134,6 +137,7 @@ class Sample:
 
     def add(self, latencies: list[float], offered: int, busy_seconds: float) -> None:
         self.latencies += latencies
+        self.rounds.append(latencies)
         self.replies += len(latencies)
         self.offered += offered
         self.busy_seconds += busy_seconds
@@ -151,10 +155,7 @@ class Sample:
         return self.replies / self.busy_seconds if self.busy_seconds else 0.0
 
     def percentile(self, share: float) -> float:
-        ordered = sorted(self.latencies)
-        if not ordered:
-            return 0.0
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+        return percentile(self.latencies, share)
 
     @property
     def p50(self) -> float:
@@ -163,6 +164,29 @@ class Sample:
     @property
     def lost(self) -> int:
         return self.offered - self.replies
+
+
+def percentile(latencies: list[float], share: float) -> float:
+    ordered = sorted(latencies)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def tail_ratio_interval(full: Sample, bare: Sample, draws: int = 400) -> tuple[float, float]:
+    """A 90% bootstrap interval for the p99 ratio: rounds are drawn again with replacement,
+    each full round with the bare round measured beside it, so a burst of stolen CPU that
+    hit one pair of rounds is in or out of a draw as a whole."""
+    pairs = list(zip(full.rounds, bare.rounds, strict=True))
+    chooser = random.Random(6)  # the same draws every run
+    ratios = []
+    for _ in range(draws):
+        chosen = [chooser.choice(pairs) for _ in pairs]
+        bare_p99 = percentile([x for _, b in chosen for x in b], 0.99)
+        if bare_p99:
+            ratios.append(percentile([x for f, _ in chosen for x in f], 0.99) / bare_p99)
+    ratios.sort()
+    return percentile(ratios, 0.05), percentile(ratios, 0.95)
 
 
 def drive(
@@ -209,7 +233,15 @@ def main() -> None:
     # pooled rounds give each p99 at least a few hundred samples (320 at 10/s).
     parser.add_argument("--seconds", type=float, default=4, help="length of each round")
     parser.add_argument(
-        "--rounds", type=int, default=8, help="rounds per rate, alternating which app goes first"
+        "--rounds",
+        type=int,
+        default=8,
+        help="rounds per rate (at least), alternating which app goes first",
+    )
+    # A p99 needs many samples to be more than its few slowest events: from 320 samples it is
+    # the 4th slowest. Low rates get more rounds until each app has at least this many.
+    parser.add_argument(
+        "--min-samples", type=int, default=1000, help="samples per app and rate (at least)"
     )
     parser.add_argument(
         "--db-round-trip-ms",
@@ -259,7 +291,8 @@ def main() -> None:
         wait_until_up(full_port, "/healthz")
         wait_until_up(bare_port, "/slack/events")
         print(
-            f"# Slack load benchmark, {time.strftime('%Y-%m-%d %H:%M')}: {args.rounds} rounds of {args.seconds:.0f} s per app and rate, alternating, after a warm-up; loopback"
+            f"# Slack load benchmark, {time.strftime('%Y-%m-%d %H:%M')}: rounds of {args.seconds:.0f} s per app and rate "
+            f"(at least {args.rounds}, and {args.min_samples} samples), alternating, after a warm-up; loopback"
             + (
                 f"; PostgreSQL behind a {args.db_round_trip_ms:g} ms delay "
                 f"(SELECT 1 takes {round_trip:.1f} ms p50 through it)"
@@ -279,7 +312,8 @@ def main() -> None:
             drive(port, fake, 20, WARM_UP_SECONDS, f"warm{name}", offset)
         for rate in args.rates:
             results = {name: Sample() for name in apps}
-            for round_number in range(args.rounds):
+            rounds = max(args.rounds, math.ceil(args.min_samples / (rate * args.seconds)))
+            for round_number in range(rounds):
                 # Alternate which app goes first, so drift in the machine's load hits both.
                 order = list(apps) if round_number % 2 == 0 else list(reversed(apps))
                 for name in order:
@@ -298,7 +332,11 @@ def main() -> None:
             full, bare = results["full"], results["bare"]
             ratio = full.throughput / bare.throughput if bare.throughput else 0.0
             tail = full.percentile(0.99) / bare.percentile(0.99) if bare.latencies else 0.0
-            print(f"{'':6} {'ratio':8} {ratio:9.0%} {'':8} {'':8} {tail:7.2f}x")
+            low, high = tail_ratio_interval(full, bare)
+            print(
+                f"{'':6} {'ratio':8} {ratio:9.0%} {'':8} {'':8} {tail:7.2f}x"
+                f"   (p99 ratio, 90% interval over rounds: {low:.2f}-{high:.2f}x)"
+            )
     finally:
         for server in servers:
             server.terminate()
