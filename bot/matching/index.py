@@ -246,19 +246,20 @@ class MatchIndex:
         Plain Python over one entry's phrasings: it runs for a handful of entries per
         question, where whole-index array work would cost more than it saves."""
         entry = self._entries[position]
-        shared = [0.0] * len(entry.phrasings)
+        # Only the phrasings that share a term with the question: an entry has dozens.
+        shared: dict[int, float] = {}
         for term, weight in query.weights.items():
             for number in entry.holders.get(term, ()):
-                shared[number] += weight
+                shared[number] = shared.get(number, 0.0) + weight
         best, closest = 0.0, 0
-        for number, overlap in enumerate(shared):
-            if overlap:
-                own = entry.term_weights[number]
-                closeness = (
-                    DICE_WEIGHT * 2 * overlap / (query.weight + own) + RECALL_WEIGHT * overlap / own
-                )
-                if closeness > best:
-                    best, closest = closeness, number
+        for number, overlap in shared.items():
+            own = entry.term_weights[number]
+            closeness = (
+                DICE_WEIGHT * 2 * overlap / (query.weight + own) + RECALL_WEIGHT * overlap / own
+            )
+            # Ties go to the earlier phrasing, whatever order the terms found them in.
+            if closeness > best or (closeness == best and number < closest):
+                best, closest = closeness, number
         covered = query.weight_of(entry.vocabulary) / query.weight
         return min(1.0, best + COVERAGE_WEIGHT * covered), entry.phrasings[closest]
 
