@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -69,8 +69,6 @@ class _Entry:
     terms: tuple[frozenset[str], ...]
     vocabulary: frozenset[str]
     term_weights: tuple[float, ...] = ()  # each phrasing's total term weight, for Dice
-    # For each term, which of the entry's phrasings (by number) use it.
-    holders: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 class MatchIndex:
@@ -96,10 +94,17 @@ class MatchIndex:
         # ``maximum.reduceat`` over these starts.
         self._starts = np.cumsum([0, *(len(e.phrasings) for e in entries)])[:-1]
         # The entries that store a phrasing with exactly these terms.
-        self._exact: dict[frozenset[str], frozenset[int]] = {}
+        self._exact: dict[frozenset[str], tuple[int, ...]] = {}
         for number, entry in enumerate(entries):
             for terms in entry.terms:
-                self._exact[terms] = self._exact.get(terms, frozenset()) | {number}
+                held = self._exact.get(terms, ())
+                if number not in held:
+                    self._exact[terms] = (*held, number)
+        # For each entry that has been a hit, which of its phrasings (by number) use each term:
+        # made when first needed, since a search looks at a handful of entries. Equal tuples
+        # are stored once across entries (most are one small number, such as (0,)).
+        self._holders: dict[int, dict[str, tuple[int, ...]]] = {}
+        self._shared_holders: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> MatchIndex:
@@ -135,12 +140,7 @@ class MatchIndex:
         weights = {t: math.log(1 + total / n) for t, n in used_by.items()}
         entries = [
             replace(
-                e,
-                term_weights=tuple(sum(weights[t] for t in terms) or 1.0 for terms in e.terms),
-                holders={
-                    t: tuple(n for n, terms in enumerate(e.terms) if t in terms)
-                    for t in e.vocabulary
-                },
+                e, term_weights=tuple(sum(weights[t] for t in terms) or 1.0 for terms in e.terms)
             )
             for e in entries
         ]
@@ -207,7 +207,7 @@ class MatchIndex:
         query = _Query.of(terms, self._weights, self._unknown_weight)
         # Entries that store exactly the question's wording come first; the rest keep their
         # BM25 order, which weighs the answers too.
-        exact_entries = self._exact.get(query.terms, frozenset())
+        exact_entries = self._exact.get(query.terms, ())
         if exact_entries:
             listed = order.tolist()
             order = np.asarray(
@@ -246,10 +246,13 @@ class MatchIndex:
         Plain Python over one entry's phrasings: it runs for a handful of entries per
         question, where whole-index array work would cost more than it saves."""
         entry = self._entries[position]
+        holders = self._holders.get(position)
+        if holders is None:
+            holders = self._holders[position] = _holders(entry.terms, self._shared_holders)
         # Only the phrasings that share a term with the question: an entry has dozens.
         shared: dict[int, float] = {}
         for term, weight in query.weights.items():
-            for number in entry.holders.get(term, ()):
+            for number in holders.get(term, ()):
                 shared[number] = shared.get(number, 0.0) + weight
         best, closest = 0.0, 0
         for number, overlap in shared.items():
@@ -262,6 +265,18 @@ class MatchIndex:
                 best, closest = closeness, number
         covered = query.weight_of(entry.vocabulary) / query.weight
         return min(1.0, best + COVERAGE_WEIGHT * covered), entry.phrasings[closest]
+
+
+def _holders(
+    phrasings: tuple[frozenset[str], ...], shared: dict[tuple[int, ...], tuple[int, ...]]
+) -> dict[str, tuple[int, ...]]:
+    """For each term, the numbers of the phrasings that use it, in one pass over the terms;
+    each tuple is the one already in ``shared`` where there is one."""
+    found: dict[str, list[int]] = {}
+    for number, terms in enumerate(phrasings):
+        for term in terms:
+            found.setdefault(term, []).append(number)
+    return {term: shared.setdefault(key := tuple(numbers), key) for term, numbers in found.items()}
 
 
 @dataclass(frozen=True, slots=True)
