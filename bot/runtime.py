@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.assistant import Assistant
+from bot.core.foreground import Foreground
 from bot.core.knowledge_store import KnowledgeStore
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -28,11 +29,13 @@ class Runtime:
             self.database.dispose()
 
 
-def open_log(settings: Settings, *, write_behind: bool = False) -> tuple[Database, InteractionLog]:
+def open_log(
+    settings: Settings, *, write_behind: bool = False, foreground: Foreground | None = None
+) -> tuple[Database, InteractionLog]:
     database = Database.connect(settings.database())
     pseudonymiser = Pseudonymiser(settings.resolved_pseudonym_key())
     return database, InteractionLog(
-        database, pseudonymiser=pseudonymiser, write_behind=write_behind
+        database, pseudonymiser=pseudonymiser, write_behind=write_behind, foreground=foreground
     )
 
 
@@ -42,6 +45,14 @@ def build_runtime(
     """Load the knowledge base first (fast failure on bad YAML), then open the log. Servers
     pass ``write_behind`` (see ``InteractionLog``)."""
     store = KnowledgeStore.open(settings.knowledge_path(), matcher=settings.matcher)
-    database, log = open_log(settings, write_behind=write_behind) if with_log else (None, None)
-    assistant = Assistant(store=store, thresholds=settings.thresholds(), log=log)
+    # The log writes between the answers the assistant marks busy here.
+    foreground = Foreground()
+    database, log = (
+        open_log(settings, write_behind=write_behind, foreground=foreground)
+        if with_log
+        else (None, None)
+    )
+    assistant = Assistant(
+        store=store, thresholds=settings.thresholds(), log=log, foreground=foreground
+    )
     return Runtime(settings, store, assistant, database, log)

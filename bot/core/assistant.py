@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+from bot.core.foreground import Foreground
 from bot.core.knowledge_store import KnowledgeStore, LoadedKnowledge
 from bot.core.question import Question
 from bot.core.recording import FeedbackKind, InteractionRecorder
@@ -51,8 +52,11 @@ class Assistant:
         thresholds: Thresholds | None = None,
         log: InteractionRecorder | None = None,
         timer: Callable[[], float] = time.perf_counter,
+        foreground: Foreground | None = None,
     ) -> None:
         self.store = store
+        # Answering marks itself here; background work (the log writer) waits for it.
+        self.foreground = foreground or Foreground()
         self.thresholds = thresholds or Thresholds()
         self.log = log
         self._timer = timer
@@ -81,7 +85,7 @@ class Assistant:
         is written after it, so the person never waits for the database. The reply already
         carries the id it will be logged under, for its buttons. Where the log cannot reserve
         ids (SQLite), it is written first, as ``ask`` does."""
-        with self.sending(self.prepare(question)) as reply:
+        with self.foreground.busy(), self.sending(self.prepare(question)) as reply:
             yield reply
 
     @contextmanager

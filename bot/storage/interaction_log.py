@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.core.foreground import Foreground
 from bot.core.question import Context
 from bot.core.recording import FeedbackKind
 from bot.core.replies import Reply
@@ -72,10 +73,11 @@ class InteractionLog:
         clock: Callable[[], datetime] = utc_now,
         pending_row_wait_s: float = PENDING_ROW_WAIT_S,
         write_behind: bool = False,
+        foreground: Foreground | None = None,
     ) -> None:
         """With ``write_behind`` (for chat servers, on PostgreSQL), rows whose id was reserved
-        are written on a background thread, several to a statement (see ``WriteBehind``);
-        ``flush`` writes them out now."""
+        are written on a background thread, several to a statement, between the answers that
+        ``foreground`` marks busy (see ``WriteBehind``); ``flush`` writes them out now."""
         self.database = database
         self.pending_row_wait_s = pending_row_wait_s
         self.pseudonymiser = pseudonymiser
@@ -83,7 +85,7 @@ class InteractionLog:
         self._reserved: deque[int] = deque()
         self._reserve_lock = threading.Lock()
         self._writer = (
-            WriteBehind(database, _INSERT_RESERVED, what="interaction rows")
+            WriteBehind(database, _INSERT_RESERVED, what="interaction rows", foreground=foreground)
             if write_behind and database.dialect == "postgresql"
             else None
         )

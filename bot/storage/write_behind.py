@@ -12,6 +12,10 @@ connection is kept and tried again, with growing pauses, while new rows queue be
 to ``max_pending`` rows (beyond that the oldest go, with an error in the log). The insert
 skips ids that are already there, so a batch that did land before its connection broke is
 not written twice. On shutdown what is queued is written out (``close``, also run at exit).
+
+Given the server's ``Foreground``, a batch waits (up to ``yield_s``) for a moment when no
+question is being answered, so a write does not slow an answer down; a flush or a shutdown
+does not wait.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 from sqlalchemy import Executable
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
+from bot.core.foreground import Foreground
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -35,6 +40,9 @@ log = logging.getLogger(__name__)
 # second, about five), short enough that gaps and figures are near live; clicks that need the
 # row wait up to PENDING_ROW_WAIT_S for it, and reports flush first.
 GATHER_S = 0.2
+# At most this long waiting for a moment between answers: a server that is never idle still
+# writes its log, in batches at most this much bigger.
+YIELD_S = 0.5
 MAX_ROWS_PER_STATEMENT = 500
 MAX_PENDING_ROWS = 50_000
 RETRY_PAUSES_S = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
@@ -55,12 +63,16 @@ class WriteBehind:
         what: str = "log rows",
         gather_s: float = GATHER_S,
         max_pending: int = MAX_PENDING_ROWS,
+        foreground: Foreground | None = None,
+        yield_s: float = YIELD_S,
     ) -> None:
         self._database = database
         self._statement = statement
         self._what = what
         self._gather_s = gather_s
         self._max_pending = max_pending
+        self._foreground = foreground
+        self._yield_s = yield_s
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"write-{what}", daemon=True)
@@ -110,6 +122,8 @@ class WriteBehind:
             pending.extend(i for i in items if isinstance(i, dict))
             self._cap(pending)
             if pending and (flushes or stopping or time.monotonic() >= retry_at):
+                if self._foreground is not None and not (flushes or stopping):
+                    self._foreground.wait_until_idle(self._yield_s)
                 if self._write_pending(pending):
                     failures = 0
                 else:

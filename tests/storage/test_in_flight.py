@@ -58,3 +58,31 @@ def test_no_answer_in_time_is_an_error(postgres: Database) -> None:
     with pytest.raises(DatabaseError, match="No answer from the database"):
         in_flight.send(postgres, "SELECT pg_sleep(2)", []).rows(timeout_s=0.2)
     assert checked_out(postgres) == 0
+
+
+ECHO = "SELECT $1::text, (SELECT count(*) FROM pg_prepared_statements WHERE name = 'echo')::text"
+
+
+def test_a_prepared_statement_is_prepared_once_and_reused(postgres: Database) -> None:
+    # Preparing "echo" twice on one connection would be refused, so three sends in a row on
+    # the pool's one connection show it is prepared once; the count shows it is server-side.
+    for word in ("one", "two", "three"):
+        assert in_flight.send(postgres, ECHO, [word], prepared="echo").rows() == [
+            (word.encode(), b"1")
+        ]
+    assert checked_out(postgres) == 0
+
+
+def test_a_prepared_statement_the_server_forgot_is_prepared_again(postgres: Database) -> None:
+    assert in_flight.send(postgres, ECHO, ["kept"], prepared="echo").rows()
+    assert in_flight.send(postgres, "DEALLOCATE echo", []).rows() == []
+    with pytest.raises(DatabaseError, match="does not exist"):
+        in_flight.send(postgres, ECHO, ["lost"], prepared="echo").rows()
+    assert in_flight.send(postgres, ECHO, ["back"], prepared="echo").rows() == [(b"back", b"1")]
+
+
+def test_a_statement_that_cannot_be_prepared_names_itself(postgres: Database) -> None:
+    with pytest.raises(DatabaseError, match="refused to prepare 'SELECT nonsense'"):
+        in_flight.send(postgres, "SELECT nonsense", [], prepared="nonsense")
+    assert checked_out(postgres) == 0
+    assert in_flight.send(postgres, "SELECT 3", []).rows() == [(b"3",)]

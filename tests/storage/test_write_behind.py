@@ -1,8 +1,10 @@
 """Log rows written behind the reply: batched, kept while the database is away, flushed on
-close."""
+close, and written between answers rather than during them."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, event, func, insert, select
 
 from bot.core.assistant import Assistant
+from bot.core.foreground import Foreground
 from bot.core.knowledge_store import KnowledgeStore
 from bot.core.question import ChannelKind, Context, Question
 from bot.storage.database import Database
@@ -37,6 +40,60 @@ def row(number: int) -> dict[str, Any]:
 def stored_questions(database: Database) -> list[str]:
     with database.session() as session:
         return sorted(session.scalars(select(InteractionRow.question)))
+
+
+def eventually(check: Callable[[], bool], timeout_s: float = 10) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_a_batch_waits_for_a_moment_between_answers(database: Database) -> None:
+    foreground = Foreground()
+    writer = WriteBehind(
+        database, insert(InteractionRow), gather_s=0, foreground=foreground, yield_s=30
+    )
+    with foreground.busy():
+        writer.put(row(1))
+        time.sleep(0.5)  # with nothing to wait for, the row would be written within this
+        assert stored_questions(database) == []
+    assert eventually(lambda: stored_questions(database) == ["question 1"])
+    writer.close()
+
+
+def test_a_server_that_is_never_idle_still_writes_its_log(database: Database) -> None:
+    foreground = Foreground()
+    writer = WriteBehind(
+        database, insert(InteractionRow), gather_s=0, foreground=foreground, yield_s=0.1
+    )
+    with foreground.busy():
+        writer.put(row(1))
+        assert eventually(lambda: stored_questions(database) == ["question 1"])
+        writer.put(row(2))
+        assert writer.flush()  # a flush does not wait for the answers to stop
+        assert stored_questions(database) == ["question 1", "question 2"]
+    writer.close()
+
+
+def test_answering_is_busy_on_the_foreground_the_log_writer_watches(
+    bundled_store: KnowledgeStore, database: Database
+) -> None:
+    foreground = Foreground()
+    log = InteractionLog(
+        database, pseudonymiser=Pseudonymiser("k" * 16), write_behind=True, foreground=foreground
+    )
+    assistant = Assistant(store=bundled_store, log=log, foreground=foreground)
+    question = Question("what is the compact?", Context(ChannelKind.SLACK, "U1"))
+    with assistant.answering(question) as reply:
+        assert not foreground.idle
+    assert foreground.idle
+    assert log.flush()
+    assert reply.interaction_id is not None
+    assert log.get(reply.interaction_id) is not None
+    log.close()
 
 
 def test_rows_queued_together_share_one_statement(database: Database) -> None:

@@ -107,7 +107,10 @@ class EventClaims(Middleware):
         ):
             try:
                 context[_CONTEXT_KEY] = in_flight.send(
-                    self._database, _CLAIM_SQL, [event_id, self._clock().isoformat()]
+                    self._database,
+                    _CLAIM_SQL,
+                    [event_id, self._clock().isoformat()],
+                    prepared="compact_claim_event",
                 )
             except DatabaseError:
                 log.exception("could not send the claim for event %s; trying again later", event_id)

@@ -38,8 +38,13 @@ async def _bolt_request(request: Request) -> BoltRequest:
 
 
 def asgi_app(app: App, services: SlackServices) -> Starlette:
+    foreground = services.assistant.foreground
+
     async def events(request: Request) -> Response:
-        return _to_response(await run_in_threadpool(app.dispatch, await _bolt_request(request)))
+        # From arrival to acknowledgement, then the listener marks its own part.
+        with foreground.busy():
+            bolt = await _bolt_request(request)
+            return _to_response(await run_in_threadpool(app.dispatch, bolt))
 
     async def install(request: Request) -> Response:
         if app.oauth_flow is None:

@@ -23,15 +23,16 @@ def register(app: App, services: SlackServices) -> None:
     ) -> None:
         # Match while the claim sent by middleware is at the database; reply only if this
         # process won it. The claim is read whatever happens, which frees its connection.
-        try:
-            prepared = services.assistant.prepare(question_from_event(event, body))
-        finally:
-            won = services.claims.won(body, context)
-        if not won:
-            return
-        with services.assistant.sending(prepared) as reply:
-            text, blocks = reply_blocks(reply, services.store.current.kb)
-            say(text=text, blocks=blocks, thread_ts=thread)
+        with services.assistant.foreground.busy():
+            try:
+                prepared = services.assistant.prepare(question_from_event(event, body))
+            finally:
+                won = services.claims.won(body, context)
+            if not won:
+                return
+            with services.assistant.sending(prepared) as reply:
+                text, blocks = reply_blocks(reply, services.store.current.kb)
+                say(text=text, blocks=blocks, thread_ts=thread)
 
     @app.event("app_mention")
     def on_mention(
