@@ -60,6 +60,16 @@ class LoggedFeedback:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class _Queued:
+    """A reply waiting for the writer thread to log it under its reserved id."""
+
+    reply: Reply
+    latency_ms: float
+    interaction_id: int
+    asked_at: datetime
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -85,7 +95,13 @@ class InteractionLog:
         self._reserved: deque[int] = deque()
         self._reserve_lock = threading.Lock()
         self._writer = (
-            WriteBehind(database, _INSERT_RESERVED, what="interaction rows", foreground=foreground)
+            WriteBehind(
+                database,
+                _INSERT_RESERVED,
+                what="interaction rows",
+                foreground=foreground,
+                rows=self._queued_values,
+            )
             if write_behind and database.dialect == "postgresql"
             else None
         )
@@ -137,9 +153,32 @@ class InteractionLog:
             ) from exc
 
     def record(self, reply: Reply, *, latency_ms: float, interaction_id: int | None = None) -> int:
+        if interaction_id is not None and self._writer is not None:
+            # Hashing and redacting happen on the writer's thread, off the answer's path.
+            self._writer.put(_Queued(reply, latency_ms, interaction_id, self._clock()))
+            return interaction_id
+        values = self._values(reply, latency_ms, self._clock())
+        if interaction_id is not None:
+            values["id"] = interaction_id
+        # A single insert, one round trip, no ORM unit of work: it runs on every question.
+        try:
+            [(new_id,)] = self.database.execute_atomic(_INSERT_INTERACTION, values)
+        except SQLAlchemyError as exc:
+            raise DatabaseError(
+                f"The interaction log could not be written: {exc.__class__.__name__}: {exc}"
+            ) from exc
+        return int(new_id)
+
+    def _queued_values(self, queued: _Queued) -> dict[str, Any]:
+        return {
+            **self._values(queued.reply, queued.latency_ms, queued.asked_at),
+            "id": queued.interaction_id,
+        }
+
+    def _values(self, reply: Reply, latency_ms: float, asked_at: datetime) -> dict[str, Any]:
         context = reply.question.context
-        values: dict[str, Any] = {
-            "asked_at": self._clock(),
+        return {
+            "asked_at": asked_at,
             "channel": str(context.channel),
             "user_hash": self.pseudonymiser.user(context),
             "conversation_hash": self.pseudonymiser.conversation(context),
@@ -152,19 +191,6 @@ class InteractionLog:
             ],
             "latency_ms": round(latency_ms, 3),
         }
-        if interaction_id is not None:
-            values["id"] = interaction_id
-            if self._writer is not None:
-                self._writer.put(values)
-                return interaction_id
-        # A single insert, one round trip, no ORM unit of work: it runs on every question.
-        try:
-            [(new_id,)] = self.database.execute_atomic(_INSERT_INTERACTION, values)
-        except SQLAlchemyError as exc:
-            raise DatabaseError(
-                f"The interaction log could not be written: {exc.__class__.__name__}: {exc}"
-            ) from exc
-        return int(new_id)
 
     def record_feedback(
         self,

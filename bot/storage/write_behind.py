@@ -15,7 +15,8 @@ not written twice. On shutdown what is queued is written out (``close``, also ru
 
 Given the server's ``Foreground``, a batch waits (up to ``yield_s``) for a moment when no
 question is being answered, so a write does not slow an answer down; a flush or a shutdown
-does not wait.
+does not wait. With a ``rows`` function, what is put is turned into the statement's
+parameters on the writer's thread too, so the answering thread only queues it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import queue
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Executable
@@ -65,6 +67,7 @@ class WriteBehind:
         max_pending: int = MAX_PENDING_ROWS,
         foreground: Foreground | None = None,
         yield_s: float = YIELD_S,
+        rows: Callable[[Any], dict[str, Any]] | None = None,
     ) -> None:
         self._database = database
         self._statement = statement
@@ -73,17 +76,21 @@ class WriteBehind:
         self._max_pending = max_pending
         self._foreground = foreground
         self._yield_s = yield_s
+        self._rows = rows
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"write-{what}", daemon=True)
         self._thread.start()
         atexit.register(self.close)
 
-    def put(self, row: dict[str, Any]) -> None:
-        """Queue one row (the statement's parameters) to be written soon."""
+    def put(self, row: Any) -> None:
+        """Queue one row (the statement's parameters, or what ``rows`` turns into them) to be
+        written soon."""
         if self._closed.is_set():
             # Shutting down: nobody will write it later, so write it now.
-            self._write_now([row])
+            values = self._values(row)
+            if values is not None:
+                self._write_now([values])
             return
         self._queue.put(row)
 
@@ -113,13 +120,13 @@ class WriteBehind:
             except queue.Empty:
                 items: list[Any] = []
             else:
-                if isinstance(first, dict) and not failures:
+                if _is_row(first) and not failures:
                     # Let a few more questions share the statement (cut short by ``close``).
                     self._closed.wait(self._gather_s)
                 items = [first, *self._drain()]
             flushes = [i for i in items if isinstance(i, _Flush)]
             stopping = any(i is _STOP for i in items)
-            pending.extend(i for i in items if isinstance(i, dict))
+            pending.extend(v for i in items if _is_row(i) and (v := self._values(i)) is not None)
             self._cap(pending)
             if pending and (flushes or stopping or time.monotonic() >= retry_at):
                 if self._foreground is not None and not (flushes or stopping):
@@ -181,11 +188,27 @@ class WriteBehind:
                 pending.popleft()
         return True
 
+    def _values(self, row: Any) -> dict[str, Any] | None:
+        """The statement's parameters for one queued row; None (and an error in the log) if
+        they cannot be made, so one bad row never stops the writer."""
+        if self._rows is None:
+            values: dict[str, Any] = row
+            return values
+        try:
+            return self._rows(row)
+        except Exception:
+            log.exception("could not prepare one of the %s; it is lost", self._what)
+            return None
+
     def _write_now(self, rows: list[dict[str, Any]]) -> None:
         try:
             self._database.execute_atomic(self._statement, rows)
         except SQLAlchemyError:
             log.exception("could not write %d %s; they are lost", len(rows), self._what)
+
+
+def _is_row(item: Any) -> bool:
+    return item is not _STOP and not isinstance(item, _Flush)
 
 
 def _is_connection_error(exc: DBAPIError) -> bool:

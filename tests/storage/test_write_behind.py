@@ -3,6 +3,7 @@ close, and written between answers rather than during them."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -76,6 +77,29 @@ def test_a_server_that_is_never_idle_still_writes_its_log(database: Database) ->
         assert writer.flush()  # a flush does not wait for the answers to stop
         assert stored_questions(database) == ["question 1", "question 2"]
     writer.close()
+
+
+def test_rows_are_made_on_the_writer_thread_and_a_bad_one_is_reported(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    made_on: list[str] = []
+
+    def rows(number: int) -> dict[str, Any]:
+        made_on.append(threading.current_thread().name)
+        if number < 0:
+            raise ValueError("no such question")
+        return row(number)
+
+    writer = WriteBehind(database, insert(InteractionRow), gather_s=0, rows=rows)
+    writer.put(-1)
+    writer.put(4)
+    assert writer.flush()
+    assert stored_questions(database) == ["question 4"]
+    assert "could not prepare one of the log rows; it is lost" in caplog.text
+    assert threading.current_thread().name not in made_on
+    writer.close()
+    writer.put(5)  # after close: made and written at once
+    assert stored_questions(database) == ["question 4", "question 5"]
 
 
 def test_answering_is_busy_on_the_foreground_the_log_writer_watches(
