@@ -52,11 +52,17 @@ def eventually(check: Callable[[], bool], timeout_s: float = 10) -> bool:
     return True
 
 
-def test_a_batch_waits_for_a_moment_between_answers(database: Database) -> None:
+def writer_beside_answers(database: Database, yield_s: float) -> tuple[Foreground, WriteBehind]:
+    """A writer that keeps out of the way of the answers its ``Foreground`` marks busy."""
     foreground = Foreground()
     writer = WriteBehind(
-        database, insert(InteractionRow), gather_s=0, foreground=foreground, yield_s=30
+        database, insert(InteractionRow), gather_s=0, foreground=foreground, yield_s=yield_s
     )
+    return foreground, writer
+
+
+def test_a_batch_waits_for_a_moment_between_answers(database: Database) -> None:
+    foreground, writer = writer_beside_answers(database, yield_s=30)
     with foreground.busy():
         writer.put(row(1))
         time.sleep(0.5)  # with nothing to wait for, the row would be written within this
@@ -66,10 +72,7 @@ def test_a_batch_waits_for_a_moment_between_answers(database: Database) -> None:
 
 
 def test_a_server_that_is_never_idle_still_writes_its_log(database: Database) -> None:
-    foreground = Foreground()
-    writer = WriteBehind(
-        database, insert(InteractionRow), gather_s=0, foreground=foreground, yield_s=0.1
-    )
+    foreground, writer = writer_beside_answers(database, yield_s=0.1)
     with foreground.busy():
         writer.put(row(1))
         assert eventually(lambda: stored_questions(database) == ["question 1"])
