@@ -4,12 +4,19 @@
 - a bare Bolt app that acknowledges and posts a fixed reply (``bare_bolt.py``),
 
 measured in the same run. Latency is from sending the event to the fake Slack receiving the
-reply's ``chat.postMessage``. Run: ``python benchmarks/slack_load.py``.
+reply's ``chat.postMessage``; ``cpu ms`` is the app's own process's CPU time per reply. Run:
+``python benchmarks/slack_load.py``.
+
+To see what a change does, measure the bot before it in the same rounds, beside the bare app:
+``git worktree add /tmp/before HEAD`` (or the commit before the change), then
+``python benchmarks/slack_load.py --before /tmp/before``; ``--variant NAME=OPTIONS`` adds a
+bot started with other ``serve slack`` options.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import hmac
 import json
@@ -38,6 +45,13 @@ from tests.slack.fake_slack import FakeSlack, start_fake_slack  # noqa: E402
 SECRET = "load-test-signing-secret"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 WARM_UP_SECONDS = 3
+
+
+def parse_variant(text: str) -> tuple[str, list[str]]:
+    name, separator, options = text.partition("=")
+    if not separator or not name.strip() or name.strip() in ("bare", "full"):
+        raise SystemExit(f"--variant {text!r}: expected NAME=OPTIONS, with a new NAME")
+    return name.strip(), options.split()
 
 
 def free_port() -> int:
@@ -123,6 +137,15 @@ def cpu_times() -> tuple[int, int]:
     return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process has used so far, from /proc; 0 where there is none."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Sample:
     """What one app did at one rate, pooled over rounds."""
@@ -133,6 +156,7 @@ class Sample:
     offered: int = 0
     busy_seconds: float = 0.0
     stolen_ticks: int = 0
+    cpu_seconds: float = 0.0  # the app's own process: user and system time
     total_ticks: int = 0
 
     def add(self, latencies: list[float], offered: int, busy_seconds: float) -> None:
@@ -149,6 +173,10 @@ class Sample:
     @property
     def steal(self) -> float:
         return self.stolen_ticks / self.total_ticks if self.total_ticks else 0.0
+
+    @property
+    def cpu_per_reply_ms(self) -> float:
+        return self.cpu_seconds * 1000 / self.replies if self.replies else 0.0
 
     @property
     def throughput(self) -> float:
@@ -223,6 +251,25 @@ def drive(
     return latencies, total, finished - started
 
 
+def measured_round(
+    port: int, fake: FakeSlack, rate: int, seconds: float, run: str, offset: int
+) -> tuple[list[float], int, float]:
+    """``drive``, with this process's garbage collector held back until the round is over.
+    The load generator and the fake Slack run here, and keep every reply: left alone, the
+    collector's full collections of them grew to 50-150 ms by the fifth minute, and each
+    stalled whichever app was being measured. The full bot's larger replies made them fall
+    in its rounds more often than in the bare app's (seen 2026-12-04: a round with a p99 of
+    40-57 ms, always the full bot's, in most runs at 100/s)."""
+    gc.collect()
+    gc.disable()
+    try:
+        return drive(port, fake, rate, seconds, run, offset)
+    finally:
+        gc.enable()
+        with fake.condition:
+            fake.calls.clear()  # every reply of the round is in, or given up on
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -249,7 +296,29 @@ def main() -> None:
         default=0,
         help="put PostgreSQL this many ms away (a delaying proxy), as on another host",
     )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME=OPTIONS",
+        help="also run the full bot with these `serve slack` options, in the same rounds, e.g. "
+        "--variant 'other-kb=--kb /path/to/knowledge'",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also run the full bot from another checkout of this repository, labelled "
+        "'before', in the same rounds, e.g. after `git worktree add /tmp/before HEAD~1`",
+    )
     args = parser.parse_args()
+    variants = dict(parse_variant(text) for text in args.variant)
+    checkouts = {name: ROOT for name in ("full", *variants)}
+    if args.before is not None:
+        if not (args.before / "bot" / "__main__.py").is_file():
+            raise SystemExit(f"--before {args.before}: not a checkout of this repository")
+        variants["before"] = []
+        checkouts["before"] = args.before.resolve()
 
     fake = start_fake_slack()
     schema = f"load_{uuid.uuid4().hex[:8]}"
@@ -273,23 +342,27 @@ def main() -> None:
         **os.environ, "SLACK_BOT_TOKEN": "xoxb-T1", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
         "DATABASE_URL": database, "COMPACT_PSEUDONYM_KEY": "load-test-key-0123456789", "COMPACT_HOST": "127.0.0.1",
     }  # fmt: skip
-    full_port, bare_port = free_port(), free_port()
-    servers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "slack", "--port", str(full_port)],
-            env=env,
-            cwd=ROOT,
-            stderr=subprocess.DEVNULL,
-        ),
-        subprocess.Popen(
-            [sys.executable, str(ROOT / "benchmarks" / "bare_bolt.py"), str(bare_port)],
+    apps = {"bare": free_port(), "full": free_port()} | {name: free_port() for name in variants}
+    servers = {
+        "bare": subprocess.Popen(
+            [sys.executable, str(ROOT / "benchmarks" / "bare_bolt.py"), str(apps["bare"])],
             env=env,
             stderr=subprocess.DEVNULL,
-        ),
-    ]
+        )
+    } | {
+        name: subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "slack", "--port", str(port),
+             *variants.get(name, [])],
+            env={**env, "PYTHONPATH": os.pathsep.join([str(checkouts[name]), os.environ.get("PYTHONPATH", "")])},
+            cwd=checkouts[name],
+            stderr=subprocess.DEVNULL,
+        )
+        for name, port in apps.items()
+        if name != "bare"
+    }  # fmt: skip
     try:
-        wait_until_up(full_port, "/healthz")
-        wait_until_up(bare_port, "/slack/events")
+        for name, port in apps.items():
+            wait_until_up(port, "/slack/events" if name == "bare" else "/healthz")
         print(
             f"# Slack load benchmark, {time.strftime('%Y-%m-%d %H:%M')}: rounds of {args.seconds:.0f} s per app and rate "
             f"(at least {args.rounds}, and {args.min_samples} samples), alternating, after a warm-up; loopback"
@@ -301,46 +374,57 @@ def main() -> None:
             )
             + "\n"
         )
+        width = max([8, *(len(f"{name}/bare") for name in apps if len(apps) > 2)])
         print(
-            f"{'rate/s':>6} {'app':8} {'replies/s':>9} {'p50 ms':>8} {'p90 ms':>8} "
-            f"{'p99 ms':>8} {'lost':>5} {'samples':>8} {'steal':>6}"
+            f"{'rate/s':>6} {'app':{width}} {'replies/s':>9} {'p50 ms':>8} {'p90 ms':>8} "
+            f"{'p99 ms':>8} {'lost':>5} {'samples':>8} {'steal':>6} {'cpu ms':>7}"
         )
         offset = 0
-        apps = {"bare": bare_port, "full": full_port}
         for name, port in apps.items():  # warm up: first requests open connections, fill caches
             offset += 100_000
-            drive(port, fake, 20, WARM_UP_SECONDS, f"warm{name}", offset)
+            measured_round(port, fake, 20, WARM_UP_SECONDS, f"warm{name}", offset)
         for rate in args.rates:
             results = {name: Sample() for name in apps}
             rounds = max(args.rounds, math.ceil(args.min_samples / (rate * args.seconds)))
             for round_number in range(rounds):
-                # Alternate which app goes first, so drift in the machine's load hits both.
-                order = list(apps) if round_number % 2 == 0 else list(reversed(apps))
+                # Rotate which app goes first, so drift in the machine's load hits them all.
+                names = list(apps)
+                shift = round_number % len(names)
+                order = names[shift:] + names[:shift]
+                if round_number // len(names) % 2:
+                    order.reverse()
                 for name in order:
                     offset += 100_000
                     run = f"{name}{rate}r{round_number}"
-                    before = cpu_times()
-                    results[name].add(*drive(apps[name], fake, rate, args.seconds, run, offset))
+                    before, used = cpu_times(), process_cpu_seconds(servers[name].pid)
+                    results[name].add(
+                        *measured_round(apps[name], fake, rate, args.seconds, run, offset)
+                    )
                     results[name].add_cpu(before, cpu_times())
+                    results[name].cpu_seconds += process_cpu_seconds(servers[name].pid) - used
             for name, sample in results.items():
                 print(
-                    f"{rate:6} {name:8} {sample.throughput:9.1f} {sample.p50:8.1f} "
+                    f"{rate:6} {name:{width}} {sample.throughput:9.1f} {sample.p50:8.1f} "
                     f"{sample.percentile(0.9):8.1f} {sample.percentile(0.99):8.1f} {sample.lost:5} "
-                    f"{len(sample.latencies):8} {sample.steal:6.0%}",
+                    f"{len(sample.latencies):8} {sample.steal:6.0%} {sample.cpu_per_reply_ms:7.2f}",
                     flush=True,
                 )
-            full, bare = results["full"], results["bare"]
-            ratio = full.throughput / bare.throughput if bare.throughput else 0.0
-            tail = full.percentile(0.99) / bare.percentile(0.99) if bare.latencies else 0.0
-            low, high = tail_ratio_interval(full, bare)
-            print(
-                f"{'':6} {'ratio':8} {ratio:9.0%} {'':8} {'':8} {tail:7.2f}x"
-                f"   (p99 ratio, 90% interval over rounds: {low:.2f}-{high:.2f}x)"
-            )
+            bare = results["bare"]
+            for name, full in results.items():
+                if name == "bare":
+                    continue
+                ratio = full.throughput / bare.throughput if bare.throughput else 0.0
+                tail = full.percentile(0.99) / bare.percentile(0.99) if bare.latencies else 0.0
+                low, high = tail_ratio_interval(full, bare)
+                label = "ratio" if len(apps) == 2 else f"{name}/bare"
+                print(
+                    f"{'':6} {label:{width}} {ratio:9.0%} {'':8} {'':8} {tail:7.2f}x"
+                    f"   (p99 ratio, 90% interval over rounds: {low:.2f}-{high:.2f}x)"
+                )
     finally:
-        for server in servers:
+        for server in servers.values():
             server.terminate()
-        for server in servers:
+        for server in servers.values():
             # The bot writes its last log rows as it shuts down: let it finish before the
             # schema goes, or PostgreSQL logs "relation does not exist" for them.
             server.wait(timeout=30)
