@@ -255,11 +255,11 @@ def measured_round(
     port: int, fake: FakeSlack, rate: int, seconds: float, run: str, offset: int
 ) -> tuple[list[float], int, float]:
     """``drive``, with this process's garbage collector held back until the round is over.
-    The load generator and the fake Slack run here, and keep every reply: left alone, the
-    collector's full collections of them grew to 50-150 ms by the fifth minute, and each
-    stalled whichever app was being measured. The full bot's larger replies made them fall
-    in its rounds more often than in the bare app's (seen 2026-12-04: a round with a p99 of
-    40-57 ms, always the full bot's, in most runs at 100/s)."""
+    The load generator and the fake Slack run here, and kept every reply: left alone, the
+    collector's full collections grew to 57-159 ms within three minutes, and each stalled
+    whichever app was being measured. The full bot's larger replies made them fall in its
+    rounds more often than in the bare app's (seen 2026-12-04: in most runs at 100/s, one
+    round with a p99 several times the others', nearly always the full bot's)."""
     gc.collect()
     gc.disable()
     try:
