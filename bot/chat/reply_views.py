@@ -5,6 +5,7 @@ text; small talk and the topics."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.chat import wording
 from bot.chat.action_values import Action, ActionValue
@@ -25,7 +26,7 @@ from bot.chat.views import (
 )
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
 from bot.core.wording import NO_MATCH_TEXT, NONE_OF_THESE_TEXT
-from bot.knowledge.model import KnowledgeBase, Topic
+from bot.knowledge.model import Entry, KnowledgeBase, Topic
 
 RELATED_SHOWN = 3
 
@@ -49,17 +50,9 @@ def reply_view(reply: Reply, kb: KnowledgeBase, *, shareable: bool = False) -> V
 
 def answer_view(reply: Answer, kb: KnowledgeBase, *, shareable: bool = False) -> View:
     entry = reply.entry
+    scopes = tuple(kb.scope_label(scope) for scope in entry.applies_to)
+    about, related = _entry_blocks(entry, reply.related[:RELATED_SHOWN], scopes)
     value = ActionValue(reply.question.text, reply.interaction_id, entry.id).encode()
-    blocks: list[Block] = [paragraph(entry.answer)]
-    footer: list[Span | str] = []
-    for number, source in enumerate(entry.sources):
-        footer.append("; " if number else "**Source:** ")
-        footer.append(Link(source.url, source.cite()) if source.url else Plain(source.cite()))
-    for number, scope in enumerate(entry.applies_to):
-        footer.append("; " if number else (" · " if footer else "") + "**Applies to:** ")
-        footer.append(Plain(kb.scope_label(scope)))
-    if footer:
-        blocks.append(Note(paragraph(*footer).spans))
     buttons = [
         Button("Helpful", Action.HELPFUL, value, primary=True),
         Button("Not helpful", Action.NOT_HELPFUL, value),
@@ -67,22 +60,34 @@ def answer_view(reply: Answer, kb: KnowledgeBase, *, shareable: bool = False) ->
     ]
     if shareable:
         buttons.append(Button("Share in channel", Action.SHARE, value))
-    blocks.append(Buttons(tuple(buttons)))
-    if reply.related:
-        blocks.append(Note(paragraph(wording.RELATED_HEADING).spans))
-        blocks.append(
-            Buttons(
-                tuple(
-                    Button(
-                        related.question,
-                        Action.RELATED,
-                        ActionValue(related.question, entry_id=related.id).encode(),
-                    )
-                    for related in reply.related[:RELATED_SHOWN]
-                )
-            )
+    return View(plain(entry.answer), (*about, Buttons(tuple(buttons)), *related))
+
+
+# An entry's answer, sources and related questions are the same in every reply until the
+# knowledge base changes: built once (the arguments are the key), not for every answer.
+@lru_cache(maxsize=4096)
+def _entry_blocks(
+    entry: Entry, related: tuple[Entry, ...], scopes: tuple[str, ...]
+) -> tuple[tuple[Block, ...], tuple[Block, ...]]:
+    about: list[Block] = [paragraph(entry.answer)]
+    footer: list[Span | str] = []
+    for number, source in enumerate(entry.sources):
+        footer.append("; " if number else "**Source:** ")
+        footer.append(Link(source.url, source.cite()) if source.url else Plain(source.cite()))
+    for number, scope in enumerate(scopes):
+        footer.append("; " if number else (" · " if footer else "") + "**Applies to:** ")
+        footer.append(Plain(scope))
+    if footer:
+        about.append(Note(paragraph(*footer).spans))
+    if not related:
+        return tuple(about), ()
+    questions = Buttons(
+        tuple(
+            Button(r.question, Action.RELATED, ActionValue(r.question, entry_id=r.id).encode())
+            for r in related
         )
-    return View(plain(entry.answer), tuple(blocks))
+    )
+    return tuple(about), (Note(paragraph(wording.RELATED_HEADING).spans), questions)
 
 
 def clarify_view(reply: Clarify) -> View:

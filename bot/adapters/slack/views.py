@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.adapters.slack import ids
-from bot.adapters.slack.blocks import Block, actions, button, section
+from bot.adapters.slack.blocks import MRKDWN, Block, actions, button, section
 from bot.adapters.slack.mrkdwn import escape
 from bot.chat.action_values import ActionValue
+from bot.chat.views import Emphasis, Plain
 from bot.knowledge.model import KnowledgeBase, Topic
 from bot.review.themes import ThemeSummary
 
@@ -30,14 +31,8 @@ def home_view(kb: KnowledgeBase, themes: Sequence[ThemeSummary] | None = None) -
     blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Topics"}})
     for number, topic in enumerate(kb.topics()):
         blocks.append(
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": f"*{escape(topic.name)}* · {len(topic.entries)} questions",
-                },
-                "accessory": button("Open", ids.numbered(ids.SHOW_TOPIC, number), topic.name),
-            }
+            section(f"*{escape(topic.name)}* · {len(topic.entries)} questions")
+            | {"accessory": button("Open", ids.numbered(ids.SHOW_TOPIC, number), topic.name)}
         )
     if themes is not None:
         blocks.append(
@@ -57,14 +52,13 @@ def home_view(kb: KnowledgeBase, themes: Sequence[ThemeSummary] | None = None) -
 
 def topic_modal(topic: Topic) -> dict[str, Any]:
     buttons = [
-        {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": escape(entry.question)},
+        section(escape(entry.question))
+        | {
             "accessory": button(
                 "Ask",
                 ids.numbered(ids.RELATED, n),
                 ActionValue(entry.question, entry_id=entry.id).encode(),
-            ),
+            )
         }
         for n, entry in enumerate(topic.entries[:40])
     ]
@@ -85,7 +79,7 @@ def champion_modal(question_id: int, question: str) -> dict[str, Any]:
         "submit": {"type": "plain_text", "text": "Send answer"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            section(f">{escape(question)}"),
+            section(MRKDWN.span(Plain(question, Emphasis.QUOTE))),
             {
                 "type": "input",
                 "block_id": ids.ANSWER_BLOCK,
