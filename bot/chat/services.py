@@ -60,7 +60,12 @@ class ChatServices:
         object.__setattr__(
             self,
             "claims",
-            DeliveryClaims(self.database, self.clock, namespace=self.claims_namespace),
+            DeliveryClaims(
+                self.database,
+                self.clock,
+                namespace=self.claims_namespace,
+                budget_s=self.settings.db_budget_s(),
+            ),
         )
 
     @classmethod

@@ -72,6 +72,13 @@ class InFlight:
             else:
                 pooled.invalidate()  # broken or mid-statement: never reuse it
 
+    def abandon(self) -> None:
+        """Give the connection up without reading the result: it is closed, not reused, as
+        the statement may still be running on it."""
+        pooled, self._pooled = self._pooled, None
+        if pooled is not None:
+            pooled.invalidate()
+
 
 def send(
     database: Database,
@@ -79,11 +86,12 @@ def send(
     parameters: Sequence[str | None],
     *,
     prepared: str | None = None,
+    timeout_s: float = RESULT_TIMEOUT_S,
 ) -> InFlight:
     """Send ``sql`` (with ``$1``, ``$2``... placeholders; text parameters) on an autocommit
     connection and return at once; with a ``prepared`` name, as that prepared statement
     (prepared first, the first time on each connection). PostgreSQL only. Raises
-    DatabaseError if it could not be sent."""
+    DatabaseError if it could not be sent, or preparing took longer than ``timeout_s``."""
     try:
         pooled = database.autocommit.raw_connection()
     except Exception as exc:  # the pool passes the driver's own errors through unwrapped
@@ -94,7 +102,7 @@ def send(
         if prepared is None:
             pgconn.send_query_params(sql.encode(), values)
         else:
-            _prepare_once(pooled, prepared, sql)
+            _prepare_once(pooled, prepared, sql, timeout_s)
             pgconn.send_query_prepared(prepared.encode(), values)
     except _Refused as exc:
         pooled.close()  # the connection is fine; the statement is not
@@ -114,7 +122,7 @@ def _prepared_on(pooled: Any) -> set[str]:
     return names
 
 
-def _prepare_once(pooled: Any, name: str, sql: str) -> None:
+def _prepare_once(pooled: Any, name: str, sql: str, timeout_s: float) -> None:
     """Prepare ``sql`` as ``name`` on this connection unless it already is (one round trip,
     the first time only)."""
     from psycopg import pq
@@ -124,7 +132,7 @@ def _prepare_once(pooled: Any, name: str, sql: str) -> None:
         return
     pgconn = _pgconn(pooled)
     pgconn.send_prepare(name.encode(), sql.encode())
-    result = _read_result(pgconn, RESULT_TIMEOUT_S)
+    result = _read_result(pgconn, timeout_s)
     if result.status != pq.ExecStatus.COMMAND_OK:
         message = (result.error_message or b"").decode(errors="replace").strip()
         raise _Refused(f"The database refused to prepare '{sql}': {message}")
@@ -155,7 +163,7 @@ def _read_result(pgconn: Any, timeout_s: float) -> Any:
                 result = next_result
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise DatabaseError(f"No answer from the database after {timeout_s:.0f} s")
+            raise DatabaseError(f"No answer from the database within {timeout_s * 1000:.0f} ms")
         readable, _, _ = select.select([pgconn.socket], [], [], remaining)
         if not readable:
-            raise DatabaseError(f"No answer from the database after {timeout_s:.0f} s")
+            raise DatabaseError(f"No answer from the database within {timeout_s * 1000:.0f} ms")
