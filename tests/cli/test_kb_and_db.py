@@ -40,7 +40,7 @@ def test_db_upgrade_creates_and_reports_the_revision(run: Run, tmp_path: Path) -
     again = run("db", "upgrade", "--db", url)
     assert first.returncode == 0, first.stderr
     assert again.returncode == 0, again.stderr
-    assert "is at revision 0003" in first.stdout
+    assert "is at revision 0005" in first.stdout
 
 
 def test_every_command_explains_itself(run: Run) -> None:
