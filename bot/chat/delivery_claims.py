@@ -34,7 +34,7 @@ from bot.chat.recent_deliveries import RecentDeliveries
 from bot.errors import DatabaseError
 from bot.storage import in_flight
 from bot.storage.database import Database
-from bot.storage.deferred import Deferred
+from bot.storage.deferred import Deferred, warn_now_and_then
 from bot.storage.tables import DeliveryRow
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,9 @@ class DeliveryClaims:
                 release=in_flight.InFlight.abandon,
             )
         except DatabaseError as exc:
-            log.warning("could not send the claim for %s (%s)", delivery_id, exc)
+            warn_now_and_then(
+                log, "claim", "could not send the claim for %s (%s)", delivery_id, exc
+            )
             return None
 
     def won(self, delivery_id: str | None, pending: PendingClaim | None = None) -> bool:
@@ -145,7 +147,9 @@ class DeliveryClaims:
                 Deferred.run(lambda: database.execute_atomic(statement, parameters), self._budget_s)
             )
         except DatabaseError as exc:
-            log.warning(
+            warn_now_and_then(
+                log,
+                "claim",
                 "could not claim delivery %s in the database (%s); this process answers it "
                 "once, another process could answer a retry of it again",
                 delivery_id,

@@ -18,6 +18,12 @@ MAKE_A_KEY = (
 )
 
 
+_UNREADABLE = (
+    "A stored token cannot be decrypted with COMPACT_TOKEN_KEY: was the key it was encrypted "
+    "with removed? Put that key back after the new one, or reinstall the app there."
+)
+
+
 class TokenKeyError(ConfigError):
     """A stored secret cannot be read with the configured keys."""
 
@@ -53,10 +59,7 @@ class TokenCipher:
         try:
             return self._all.decrypt(value.encode()).decode()
         except InvalidToken as exc:
-            raise TokenKeyError(
-                "A stored token cannot be decrypted with COMPACT_TOKEN_KEY: was the key it was "
-                "encrypted with removed? Put that key back after the new one, or reinstall."
-            ) from exc
+            raise TokenKeyError(_UNREADABLE) from exc
 
     def is_sealed(self, value: str) -> bool:
         if not _looks_sealed(value):
@@ -81,9 +84,14 @@ class TokenCipher:
         return False
 
     def reseal(self, value: str) -> str:
+        """``value`` sealed with the newest key. Raises TokenKeyError if it is sealed with a
+        key that is not configured."""
         if not _looks_sealed(value):
             return self._newest.encrypt(value.encode()).decode()
-        return self._all.rotate(value.encode()).decode()
+        try:
+            return self._all.rotate(value.encode()).decode()
+        except InvalidToken as exc:
+            raise TokenKeyError(_UNREADABLE) from exc
 
 
 def _looks_sealed(value: str) -> bool:

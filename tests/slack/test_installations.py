@@ -159,3 +159,22 @@ def test_removal_and_revocation_forget_the_workspace(
     bot.event(event_from("T1", event_id="EvAFTERREVOKE"))
     time.sleep(0.5)
     assert len(fake_slack.of("chat.postMessage")) == 1, "no answer with a revoked token"
+
+
+def test_a_token_sealed_with_a_key_no_longer_configured_is_not_used(
+    start_bot: StartBot,
+    slack_settings: Settings,
+    fake_slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bot = start_bot(oauth_settings(slack_settings))
+    install(bot, "T1")
+    bot.services.close()
+    caplog.set_level(logging.WARNING)
+    other_key = Fernet.generate_key().decode()
+    stranger = start_bot(oauth_settings(slack_settings, token_key=other_key))  # starts anyway
+    assert stranger.event(event_from("T1")).status == 200
+    time.sleep(0.5)
+    assert fake_slack.of("chat.postMessage") == []
+    said = [r.getMessage() for r in caplog.records if "team T1" in r.getMessage()]
+    assert any("cannot be decrypted with COMPACT_TOKEN_KEY" in line for line in said), said

@@ -18,8 +18,8 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from sqlalchemy import Engine, select, update
 
 from bot.errors import DatabaseError
-from bot.storage.deferred import Deferred
-from bot.storage.token_cipher import TokenCipher
+from bot.storage.deferred import Deferred, warn_now_and_then
+from bot.storage.token_cipher import TokenCipher, TokenKeyError
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,8 @@ class SealedInstallationStore(SQLAlchemyInstallationStore):
                 is_enterprise_install=is_enterprise_install,
             ),
         )
-        return None if found is None else self._unsealed(found)
+        bot: Bot | None = self._readable(found, team_id)
+        return bot
 
     def find_installation(
         self,
@@ -79,7 +80,8 @@ class SealedInstallationStore(SQLAlchemyInstallationStore):
                 is_enterprise_install=is_enterprise_install,
             ),
         )
-        return None if found is None else self._unsealed(found)
+        installation: Installation | None = self._readable(found, team_id)
+        return installation
 
     def delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         self._forget(enterprise_id, team_id)
@@ -98,12 +100,17 @@ class SealedInstallationStore(SQLAlchemyInstallationStore):
         with self.engine.begin() as connection:
             for table in (self.installations, self.bots):
                 columns = [table.c[name] for name in SECRET_FIELDS if name in table.c]
-                for row in connection.execute(select(table.c.id, *columns)).mappings():
-                    values = {
-                        column.name: self.cipher.reseal(row[column.name])
-                        for column in columns
-                        if self.cipher.needs_sealing(row[column.name])
-                    }
+                rows = connection.execute(select(table.c.id, table.c.team_id, *columns))
+                for row in rows.mappings():
+                    try:
+                        values = {
+                            column.name: self.cipher.reseal(row[column.name])
+                            for column in columns
+                            if self.cipher.needs_sealing(row[column.name])
+                        }
+                    except TokenKeyError as exc:
+                        log.error("The Slack installation of team %s: %s", row["team_id"], exc)
+                        continue
                     if values:
                         connection.execute(
                             update(table).where(table.c.id == row["id"]).values(**values)
@@ -129,7 +136,9 @@ class SealedInstallationStore(SQLAlchemyInstallationStore):
         except DatabaseError as exc:
             with self._lock:
                 kept = self._last_read.get(key)
-            log.warning(
+            warn_now_and_then(
+                log,
+                "installation",
                 "could not read the Slack installation of team %s (%s); %s",
                 key[1][1],
                 exc,
@@ -144,6 +153,17 @@ class SealedInstallationStore(SQLAlchemyInstallationStore):
         with self._lock:
             for key in [k for k in self._last_read if k[1][:2] == (enterprise_id, team_id)]:
                 del self._last_read[key]
+
+    def _readable(self, found: Any, team_id: str | None) -> Any:
+        """The installation with its tokens decrypted; None (with the reason logged) if they
+        cannot be, so that the workspace is treated as not installed."""
+        if found is None:
+            return None
+        try:
+            return self._unsealed(found)
+        except TokenKeyError as exc:
+            log.error("The Slack installation of team %s cannot be used: %s", team_id, exc)
+            return None
 
     def _sealed(self, value: Any) -> Any:
         return _with_fields(value, self.cipher.seal)
