@@ -5,8 +5,9 @@ delivery's row answers, the others skip it.
 The database is never waited for before a request is acknowledged, and on the way to a reply
 for at most the budget (``COMPACT_DB_BUDGET_MS``):
 
-- ``send`` starts the claim on a worker (``bot.storage.deferred``) and returns at once; on
-  PostgreSQL the insert goes out as soon as a request is known to be genuine, and is read late
+- ``send``, on PostgreSQL, sends the insert as soon as a request is known to be genuine, on a
+  connection kept ready with it prepared (``bot.storage.ready_statement``), so sending never
+  waits; with none ready, a worker sends it (``bot.storage.deferred``). It is read late
   (``bot.storage.in_flight``), so the round trip overlaps with matching the question.
 - ``won``, just before the reply, reads it: from the send, or claiming there and then.
 - If the database cannot decide within the budget (it is away, hung or locked), the process
@@ -35,6 +36,7 @@ from bot.errors import DatabaseError
 from bot.storage import in_flight
 from bot.storage.database import Database
 from bot.storage.deferred import Deferred, warn_now_and_then
+from bot.storage.ready_statement import ReadyStatement
 from bot.storage.tables import DeliveryRow
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ _CLAIM_SQL = (
     f"INSERT INTO {DeliveryRow.__tablename__} (event_id, received_at) VALUES ($1, $2) "
     "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
 )
+_PREPARED = "compact_claim_event"
 PendingClaim = Deferred[in_flight.InFlight]
 
 
@@ -71,6 +74,11 @@ class DeliveryClaims:
         self._namespace = namespace
         self._budget_s = budget_s
         self._recent = RecentDeliveries()
+        self._ready = (
+            ReadyStatement(database, _CLAIM_SQL, name=_PREPARED, timeout_s=budget_s)
+            if database is not None and database.dialect == "postgresql"
+            else None
+        )
 
     def key(self, delivery_id: str) -> str:
         """The row's key: the id in this channel's namespace, hashed if it would not fit."""
@@ -91,13 +99,17 @@ class DeliveryClaims:
         if database is None or not self.sends_early or not delivery_id:
             return None
         values = [self.key(delivery_id), self._clock().isoformat()]
+        if self._ready is not None:
+            sent = self._ready.send(values)  # inline: a ready connection never waits
+            if sent is not None:
+                return Deferred.done(sent, release=in_flight.InFlight.abandon)
         try:
             return Deferred.start(
                 lambda: in_flight.send(
                     database,
                     _CLAIM_SQL,
                     values,
-                    prepared="compact_claim_event",
+                    prepared=_PREPARED,
                     timeout_s=self._budget_s,
                 ),
                 release=in_flight.InFlight.abandon,
@@ -156,6 +168,11 @@ class DeliveryClaims:
                 exc,
             )
             return None
+
+    def close(self) -> None:
+        """Let go of the connections kept ready for claims."""
+        if self._ready is not None:
+            self._ready.close()
 
     def forget_old(self) -> None:
         """Delete claims old enough that no platform will retry them."""

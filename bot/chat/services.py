@@ -95,6 +95,7 @@ class ChatServices:
 
     def close(self) -> None:
         """Write out queued log rows, then let go of the database's connections."""
+        self.claims.close()
         if self.log is not None:
             self.log.close()
         if self.database is not None:

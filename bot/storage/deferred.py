@@ -91,6 +91,13 @@ class Deferred(Generic[T]):
         return cls(_WORKERS.submit(work), release)
 
     @classmethod
+    def done(cls, value: T, *, release: Callable[[T], None] | None = None) -> Deferred[T]:
+        """Work already done (inline): its result, for code that also takes deferred work."""
+        future: Future[T] = Future()
+        future.set_result(value)
+        return cls(future, release)
+
+    @classmethod
     def run(cls, work: Callable[[], T], timeout_s: float) -> T:
         """``work()``, waited for at most ``timeout_s``."""
         return cls.start(work).result(timeout_s)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import select
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.errors import DatabaseError
@@ -34,10 +34,18 @@ class InFlight:
     """One statement sent and not yet read. ``rows`` must be called exactly once: it gives the
     connection back to the pool."""
 
-    def __init__(self, pooled: Any, sql: str, prepared: str | None = None) -> None:
+    def __init__(
+        self,
+        pooled: Any,
+        sql: str,
+        prepared: str | None = None,
+        give_back: Callable[[Any], None] | None = None,
+    ) -> None:
         self._pooled = pooled  # SQLAlchemy's pooled connection, checked out until ``rows``
         self._sql = sql
         self._prepared = prepared
+        # Where a healthy connection goes once read: the pool, unless its owner keeps it.
+        self._give_back = give_back or _to_the_pool
 
     def rows(self, timeout_s: float = RESULT_TIMEOUT_S) -> list[tuple[bytes | None, ...]]:
         """The statement's rows (as text), waiting for them if need be. Raises
@@ -68,7 +76,7 @@ class InFlight:
             ]
         finally:
             if healthy:
-                pooled.close()  # back to the pool
+                self._give_back(pooled)
             else:
                 pooled.invalidate()  # broken or mid-statement: never reuse it
 
@@ -113,8 +121,43 @@ def send(
     return InFlight(pooled, sql, prepared)
 
 
+def _to_the_pool(pooled: Any) -> None:
+    pooled.close()
+
+
 class _Refused(Exception):
     """PostgreSQL would not prepare a statement."""
+
+
+def prepare(pooled: Any, name: str, sql: str, timeout_s: float) -> None:
+    """Prepare ``sql`` as ``name`` on a connection from ``Database.autocommit`` (once)."""
+    try:
+        _prepare_once(pooled, name, sql, timeout_s)
+    except _Refused as exc:
+        raise DatabaseError(str(exc)) from exc
+
+
+def send_prepared(
+    pooled: Any,
+    name: str,
+    sql: str,
+    parameters: Sequence[str | None],
+    *,
+    give_back: Callable[[Any], None],
+) -> InFlight:
+    """Send the statement prepared as ``name`` on ``pooled``: no round trip, so it never
+    waits for the server. Raises DatabaseError (the connection is then thrown away)."""
+    values = [None if p is None else p.encode() for p in parameters]
+    try:
+        _pgconn(pooled).send_query_prepared(name.encode(), values)
+    except Exception as exc:
+        pooled.invalidate()
+        raise DatabaseError(f"Could not send '{sql}': {exc}") from exc
+    return InFlight(pooled, sql, name, give_back)
+
+
+def is_prepared(pooled: Any, name: str) -> bool:
+    return name in _prepared_on(pooled)
 
 
 def _prepared_on(pooled: Any) -> set[str]:
