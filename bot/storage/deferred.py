@@ -6,7 +6,8 @@ that answers a delivery once, the workspace's installation) starts on a worker a
 is known, and the caller waits for its result only when it needs it, for at most
 ``COMPACT_DB_BUDGET_MS``. Work that is not waited for finishes by itself, and whatever it
 holds (a connection) is released then. A hung database must not gather a stuck worker per
-request: past ``MAX_STUCK`` abandoned calls still running, new work is refused at once.
+request: past ``MAX_STUCK`` abandoned calls still running, or with every worker taken, new
+work is refused at once.
 """
 
 from __future__ import annotations
@@ -40,12 +41,20 @@ class _Workers:
         self._count = count
         self._started = False
         self._lock = threading.Lock()
-        self.stuck = 0
+        self.stuck = 0  # abandoned by their callers, still running
+        self.taken = 0  # queued or running
+
+    @property
+    def saturated(self) -> bool:
+        """Every worker is taken: new work would only queue behind calls that hang."""
+        return self.taken >= self._count
 
     def submit(self, work: Callable[[], T]) -> Future[T]:
         if not self._started:
             self._start()
         future: Future[T] = Future()
+        with self._lock:
+            self.taken += 1
         self._jobs.put((work, future))  # type: ignore[arg-type]
         return future
 
@@ -62,12 +71,16 @@ class _Workers:
     def _run(self) -> None:
         while True:
             work, future = self._jobs.get()
-            if not future.set_running_or_notify_cancel():
-                continue  # its caller stopped waiting before it started
             try:
-                future.set_result(work())
-            except BaseException as exc:
-                future.set_exception(exc)
+                if not future.set_running_or_notify_cancel():
+                    continue  # its caller stopped waiting before it started
+                try:
+                    future.set_result(work())
+                except BaseException as exc:
+                    future.set_exception(exc)
+            finally:
+                with self._lock:
+                    self.taken -= 1
 
 
 _WORKERS = _Workers(WORKERS)
@@ -84,9 +97,9 @@ class Deferred(Generic[T]):
     ) -> Deferred[T]:
         """Start ``work`` now. ``release`` frees what its result holds, if nobody reads it.
         Raises DatabaseError at once when too many earlier calls are stuck."""
-        if _WORKERS.stuck >= MAX_STUCK:
+        if _WORKERS.stuck >= MAX_STUCK or _WORKERS.saturated:
             raise DatabaseError(
-                f"The database is not answering: {_WORKERS.stuck} calls are still waiting for it"
+                f"The database is not answering: {_WORKERS.taken} calls are still waiting for it"
             )
         return cls(_WORKERS.submit(work), release)
 

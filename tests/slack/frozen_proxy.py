@@ -73,12 +73,14 @@ class FrozenProxy:
                 self._forward(selector)
 
     def _close(self, selector: selectors.BaseSelector, pair: _Pair) -> None:
+        with self._lock:
+            if pair not in self._pairs:
+                return  # both ends hung up at once
+            self._pairs.remove(pair)
         for end in (pair.client, pair.server):
             if end is not None and end.fileno() != -1:
                 selector.unregister(end)
                 end.close()
-        with self._lock:
-            self._pairs.remove(pair)
 
     def _forward(self, selector: selectors.BaseSelector) -> None:
         with self._lock:
