@@ -138,10 +138,11 @@ class DeliveryClaims:
             # The database could not say: fall back on what this process has answered.
             return self._recent.add(key)
         if decided:
-            self._recent.add(key)
-        else:  # not remembered: the winner may be a delivery of it still in this process
-            log.info("delivery %s was already handled; skipping the retry", delivery_id)
-        return decided
+            # Won in the database, unless this process answered it meanwhile without it.
+            return self._recent.add(key)
+        # Not remembered: the winner may be a delivery of it still being handled here.
+        log.info("delivery %s was already handled; skipping the retry", delivery_id)
+        return False
 
     def _decide(self, key: str, delivery_id: str, pending: PendingClaim | None) -> bool | None:
         """Whether the claim's insert returned its row; None if the database did not say."""

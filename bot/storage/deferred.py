@@ -6,8 +6,8 @@ that answers a delivery once, the workspace's installation) starts on a worker a
 is known, and the caller waits for its result only when it needs it, for at most
 ``COMPACT_DB_BUDGET_MS``. Work that is not waited for finishes by itself, and whatever it
 holds (a connection) is released then. A hung database must not gather a stuck worker per
-request: past ``MAX_STUCK`` abandoned calls still running, or with every worker taken, new
-work is refused at once.
+request: past ``MAX_STUCK`` abandoned calls still running, or with every worker taken while
+one of them hangs, new work is refused at once.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ T = TypeVar("T")
 
 WORKERS = 8
 MAX_STUCK = 4
+_POLL_S = 0.05  # how often a wait checks whether it can ever be answered
 
 
 class _Workers:
@@ -97,7 +98,8 @@ class Deferred(Generic[T]):
     ) -> Deferred[T]:
         """Start ``work`` now. ``release`` frees what its result holds, if nobody reads it.
         Raises DatabaseError at once when too many earlier calls are stuck."""
-        if _WORKERS.stuck >= MAX_STUCK or _WORKERS.saturated:
+        # A healthy burst may queue briefly; behind calls that hang, nothing should.
+        if _WORKERS.stuck >= MAX_STUCK or (_WORKERS.saturated and _WORKERS.stuck):
             raise DatabaseError(
                 f"The database is not answering: {_WORKERS.taken} calls are still waiting for it"
             )
@@ -118,17 +120,27 @@ class Deferred(Generic[T]):
     def result(self, timeout_s: float) -> T:
         """The work's result, waiting at most ``timeout_s``; raises DatabaseError if it takes
         longer (it is then abandoned) or failed."""
+        deadline = time.monotonic() + timeout_s
         try:
-            return self._future.result(timeout=max(0.0, timeout_s))
-        except FutureTimeout:
-            self.abandon()
-            raise DatabaseError(
-                f"No answer from the database within {timeout_s * 1000:.0f} ms"
-            ) from None
+            while True:
+                remaining = deadline - time.monotonic()
+                try:
+                    return self._future.result(timeout=max(0.0, min(remaining, _POLL_S)))
+                except FutureTimeout:
+                    if remaining <= _POLL_S or self._behind_hung_calls():
+                        self.abandon()
+                        raise DatabaseError(
+                            f"No answer from the database within {timeout_s * 1000:.0f} ms"
+                        ) from None
         except DatabaseError:
             raise
         except Exception as exc:
             raise DatabaseError(f"{type(exc).__name__}: {_first_line(exc)}") from exc
+
+    def _behind_hung_calls(self) -> bool:
+        """Still queued behind workers that all wait on calls abandoned as hung: it would
+        only start once they fail, too late."""
+        return not self._future.running() and _WORKERS.saturated and _WORKERS.stuck > 0
 
     def abandon(self) -> None:
         """Stop waiting: the work is skipped if it has not started, else its result is
