@@ -24,13 +24,17 @@ from bot.storage.pseudonyms import Pseudonymiser
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PSEUDONYM_KEY = "test-key-0123456789abcdef"
+# Read by us (DATABASE_URL) or by the Teams SDK, which must never see them (see sdk.py).
+SETTINGS_ELSEWHERE = frozenset(
+    {"DATABASE_URL", "CLIENT_ID", "CLIENT_SECRET", "TENANT_ID", "SERVICE_URL", "CLOUD"}
+)
 
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the data folder at a temporary one and drop any settings from the caller's shell."""
     for name in list(os.environ):
-        if name.startswith(("COMPACT_", "SLACK_")) or name == "DATABASE_URL":
+        if name.startswith(("COMPACT_", "SLACK_", "TEAMS_")) or name in SETTINGS_ELSEWHERE:
             monkeypatch.delenv(name)
     data_dir = tmp_path / "data"
     monkeypatch.setenv("COMPACT_DATA_DIR", str(data_dir))
