@@ -5,12 +5,13 @@ from __future__ import annotations
 from bot.adapters.slack.champions import ChampionDesk
 from bot.adapters.slack.services import SlackServices
 from bot.review.themes import ThemeService
-from bot.runtime import build_runtime
+from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 
 
-def slack_services(settings: Settings) -> SlackServices:
-    runtime = build_runtime(settings, write_behind=True)
+def slack_services(settings: Settings, runtime: Runtime | None = None) -> SlackServices:
+    """Slack's services, on ``runtime`` when one is shared with another channel."""
+    runtime = runtime or build_runtime(settings, write_behind=True)
     database = runtime.database
     return SlackServices(
         assistant=runtime.assistant,
