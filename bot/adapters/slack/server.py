@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.adapters.slack.services import SlackServices
+from bot.chat.services import ChatServices
 from bot.server import ServedChannel, build_server
 
 
@@ -34,7 +34,7 @@ async def _bolt_request(request: Request) -> BoltRequest:
     )
 
 
-def slack_channel(app: App, services: SlackServices) -> ServedChannel:
+def slack_channel(app: App, services: ChatServices) -> ServedChannel:
     """Slack's routes for the one server (``bot.server``)."""
     foreground = services.assistant.foreground
 
@@ -72,7 +72,7 @@ def slack_channel(app: App, services: SlackServices) -> ServedChannel:
     )
 
 
-def asgi_app(app: App, services: SlackServices) -> Starlette:
+def asgi_app(app: App, services: ChatServices) -> Starlette:
     """The server with Slack alone."""
     return build_server(
         [slack_channel(app, services)], store=services.store, database=services.database

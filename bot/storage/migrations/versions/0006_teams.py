@@ -2,7 +2,7 @@
 each Champion's answer goes, and room in the Champion questions for Teams' longer ids.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -28,6 +28,7 @@ WIDER = {
 
 
 def upgrade() -> None:
+    _resize(new=True)
     op.create_table(
         "teams_conversations",
         sa.Column("conversation_id", sa.String(512), primary_key=True),
@@ -49,24 +50,20 @@ def upgrade() -> None:
         sa.Column("service_url", sa.String(512), nullable=False),
         sa.Column("conversation_id", sa.String(512), nullable=False),
     )
-    _resize(new=True)
 
 
 def downgrade() -> None:
-    _resize(new=False)
     op.drop_table("teams_champion_replies")
     op.drop_table("teams_conversations")
+    _resize(new=False)
 
 
 def _resize(*, new: bool) -> None:
-    """SQLite does not enforce a VARCHAR's length, so only other databases need the change
-    (and SQLite would have to copy the whole table to make it)."""
-    if op.get_bind().dialect.name == "sqlite":
-        return
-    for column, (old, wide) in WIDER.items():
-        op.alter_column(
-            "champion_questions",
-            column,
-            type_=sa.String(wide if new else old),
-            existing_type=sa.String(old if new else wide),
-        )
+    """Before any table refers to it: SQLite changes a column by copying the table."""
+    with op.batch_alter_table("champion_questions") as table:
+        for column, (old, wide) in WIDER.items():
+            table.alter_column(
+                column,
+                type_=sa.String(wide if new else old),
+                existing_type=sa.String(old if new else wide),
+            )
