@@ -4,6 +4,8 @@ user's real data, and nothing reaches the internet."""
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import uuid
@@ -40,6 +42,21 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     monkeypatch.setenv("COMPACT_DATA_DIR", str(data_dir))
     monkeypatch.chdir(tmp_path)  # so a developer's .env is not read
     return data_dir
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled knowledge base, so tests may edit it."""
+    folder = tmp_path / "knowledge"
+    shutil.copytree(bundled_knowledge(), folder)
+    return folder
+
+
+def free_port() -> int:
+    """A port nothing listens on, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import shutil
-import socket
 import threading
 import time
 import urllib.error
@@ -28,8 +26,9 @@ import uvicorn
 from bot.adapters.teams.app import TeamsBot, build_teams
 from bot.runtime import build_runtime
 from bot.server import build_server
-from bot.settings import Settings, bundled_knowledge, load_settings
+from bot.settings import Settings, load_settings
 
+from ..conftest import free_port
 from .fake_teams import FakeTeams, start_fake_teams
 
 T = TypeVar("T")
@@ -139,12 +138,6 @@ class LoopThread:
         self.loop.call_soon_threadsafe(self.loop.stop)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def outbound_token(scope: Any, tenant: Any) -> str:
     """Stands in for the client-secret exchange with Microsoft Entra."""
     return OUTBOUND_TOKEN
@@ -155,13 +148,6 @@ def fake_teams() -> Iterator[FakeTeams]:
     fake = start_fake_teams()
     yield fake
     fake.stop()
-
-
-@pytest.fixture
-def kb_copy(tmp_path: Path) -> Path:
-    folder = tmp_path / "knowledge"
-    shutil.copytree(bundled_knowledge(), folder)
-    return folder
 
 
 @pytest.fixture

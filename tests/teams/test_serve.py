@@ -10,6 +10,8 @@ import sys
 import textwrap
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +116,37 @@ def test_serve_teams_half_configured_names_the_missing_variable(run) -> None:  #
     assert "Traceback" not in result.stderr
 
 
-def _wait_for_health(port: int, process: subprocess.Popen[str]) -> dict[str, Any]:
+@contextmanager
+def _server_process(
+    command: str, *, database_url: str, kb: Path, **variables: str
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``compact-bot COMMAND`` as a real process on a free port: its port and first health."""
+    port = free_port()
+    settings = {
+        "DATABASE_URL": database_url,
+        "COMPACT_KB": str(kb),
+        "COMPACT_PORT": str(port),
+        "COMPACT_HOST": "127.0.0.1",
+        "COMPACT_PSEUDONYM_KEY": "teams-test-key-0123456789",
+        "COMPACT_TEAMS_SKIP_AUTH": "true",  # no Entra offline to swap a secret for a token
+        "TEAMS_TENANT_ID": TENANT,
+        **variables,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", *command.split()],
+        env={**os.environ, **settings},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield port, _first_health(port, process)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _first_health(port: int, process: subprocess.Popen[str]) -> dict[str, Any]:
     for _ in range(300):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
@@ -128,9 +160,9 @@ def _wait_for_health(port: int, process: subprocess.Popen[str]) -> dict[str, Any
     raise AssertionError(process.stderr.read() if process.stderr else "no answer on /healthz")
 
 
-def _post(port: int, body: dict[str, Any], path: str = "/api/messages") -> int:
+def _post(port: int, body: dict[str, Any]) -> int:
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}",
+        f"http://127.0.0.1:{port}/api/messages",
         data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json"},
     )
@@ -151,27 +183,12 @@ def test_serve_teams_process_answers_once_beside_another_process(
         update={"teams_skip_auth": True, "teams_client_secret": None, "teams_client_id": None}
     )
     in_process = start_teams(settings)
-    port = free_port()
-    env = {
-        **os.environ,
-        "COMPACT_TEAMS_SKIP_AUTH": "true",
-        "TEAMS_TENANT_ID": TENANT,
-        "TEAMS_SERVICE_URL": fake_teams.service_url,
-        "DATABASE_URL": database_url,
-        "COMPACT_KB": str(kb_copy),
-        "COMPACT_PORT": str(port),
-        "COMPACT_HOST": "127.0.0.1",
-        "COMPACT_PSEUDONYM_KEY": "teams-test-key-0123456789",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "teams"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        health = _wait_for_health(port, process)
+    with _server_process(
+        "serve teams",
+        database_url=database_url,
+        kb=kb_copy,
+        TEAMS_SERVICE_URL=fake_teams.service_url,
+    ) as (port, health):
         assert health["channels"] == ["teams"]
         assert any("authentication is OFF" in w for w in health["warnings"])
         for number in range(2):
@@ -181,43 +198,24 @@ def test_serve_teams_process_answers_once_beside_another_process(
             sent = fake_teams.quiet(0.5)
             assert len(sent) == number + 1
             assert "three months" in sent[-1].text
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_start_serves_slack_and_teams_from_one_port(
     fake_teams: FakeTeams, database_url: str, kb_copy: Path
 ) -> None:
     fake_slack = start_fake_slack()
-    port = free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-T1",
-        "SLACK_SIGNING_SECRET": "slack-signing-secret-0123456789",
-        "SLACK_API_URL": fake_slack.api_url,
-        "COMPACT_TEAMS_SKIP_AUTH": "true",
-        "TEAMS_TENANT_ID": TENANT,
-        "DATABASE_URL": database_url,
-        "COMPACT_KB": str(kb_copy),
-        "COMPACT_PORT": str(port),
-        "COMPACT_HOST": "127.0.0.1",
-        "COMPACT_PSEUDONYM_KEY": "teams-test-key-0123456789",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "start"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
     try:
-        health = _wait_for_health(port, process)
-        assert health["channels"] == ["slack", "teams"]
-        body = activity("personal_message", text=QUESTION, service_url=fake_teams.service_url)
-        assert _post(port, body) == 200
-        assert "three months" in fake_teams.wait_for(1)[0].text
+        with _server_process(
+            "start",
+            database_url=database_url,
+            kb=kb_copy,
+            SLACK_BOT_TOKEN="xoxb-T1",
+            SLACK_SIGNING_SECRET="slack-signing-secret-0123456789",
+            SLACK_API_URL=fake_slack.api_url,
+        ) as (port, health):
+            assert health["channels"] == ["slack", "teams"]
+            body = activity("personal_message", text=QUESTION, service_url=fake_teams.service_url)
+            assert _post(port, body) == 200
+            assert "three months" in fake_teams.wait_for(1)[0].text
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         fake_slack.stop()

@@ -9,6 +9,7 @@ logged with its traceback, the person gets a polite message, and Teams gets a 20
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
@@ -20,16 +21,8 @@ from bot.adapters.teams.services import TeamsServices
 from bot.chat.views import notice
 
 if TYPE_CHECKING:
-    from microsoft_teams.api import (
-        ActivityBase,
-        ConversationUpdateActivity,
-        InstallUpdateActivity,
-    )
+    from microsoft_teams.api import ActivityBase
     from microsoft_teams.api.activities import Activity
-    from microsoft_teams.api.activities.invoke.adaptive_card.action import (
-        AdaptiveCardInvokeActivity,
-    )
-    from microsoft_teams.api.activities.message.message import MessageActivity
     from microsoft_teams.apps import ActivityContext, App
 
 log = logging.getLogger(__name__)
@@ -38,40 +31,44 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
 def register_all(app: App, services: TeamsServices) -> None:
-    @app.on_message
-    async def on_message(ctx: ActivityContext[MessageActivity]) -> None:
-        try:
-            await run_in_threadpool(messages.on_message, services, ctx.activity)
-        except Exception:
-            log.exception("the Teams message listener failed")
-            await _apologise(services, ctx.activity)
-
-    @app.on_card_action
-    async def on_card_action(ctx: ActivityContext[AdaptiveCardInvokeActivity]) -> Any:
-        try:
-            return await run_in_threadpool(actions.on_card_action, services, ctx.activity)
-        except Exception:
-            log.exception("the Teams card action listener failed")
-            return actions.message(SORRY)
-
-    @app.on_conversation_update
-    async def on_conversation_update(ctx: ActivityContext[ConversationUpdateActivity]) -> None:
-        try:
-            await run_in_threadpool(installs.on_conversation_update, services, ctx.activity)
-        except Exception:
-            log.exception("the Teams conversation update listener failed")
-
-    @app.on_installation_update
-    async def on_installation_update(ctx: ActivityContext[InstallUpdateActivity]) -> None:
-        try:
-            await run_in_threadpool(installs.on_installation_update, services, ctx.activity)
-        except Exception:
-            log.exception("the Teams installation listener failed")
+    app.on_message(_in_worker(services, messages.on_message, "message", apology=_apologise))
+    app.on_card_action(
+        _in_worker(services, actions.on_card_action, "card action", answer=actions.message(SORRY))
+    )
+    app.on_conversation_update(
+        _in_worker(services, installs.on_conversation_update, "conversation update")
+    )
+    app.on_installation_update(
+        _in_worker(services, installs.on_installation_update, "installation update")
+    )
 
     @app.on_activity
     async def on_anything_else(ctx: ActivityContext[Activity]) -> None:
         # Only activities no listener above takes reach here (the SDK runs the first match).
         log.info("Teams activity of type %s not handled", ctx.activity.type)
+
+
+def _in_worker(
+    services: TeamsServices,
+    listener: Callable[[TeamsServices, Any], Any],
+    what: str,
+    *,
+    answer: Any = None,
+    apology: Callable[[TeamsServices, Any], Awaitable[None]] | None = None,
+) -> Any:
+    """An SDK handler that runs ``listener`` in a worker thread. On a crash: log it, say
+    sorry (``apology``), and give Teams ``answer`` (an invoke needs one) with a 200."""
+
+    async def handler(ctx: ActivityContext[Any]) -> Any:
+        try:
+            return await run_in_threadpool(listener, services, ctx.activity)
+        except Exception:
+            log.exception("the Teams %s listener failed", what)
+            if apology is not None:
+                await apology(services, ctx.activity)
+            return answer
+
+    return handler
 
 
 async def _apologise(services: TeamsServices, activity: ActivityBase) -> None:
