@@ -4,7 +4,9 @@ commands, and the bot being added to a chat or a team."""
 from __future__ import annotations
 
 import json
+import logging
 
+import pytest
 from sqlalchemy import select
 
 from bot.storage.tables import InteractionRow, TeamsConversationRow
@@ -101,7 +103,9 @@ def test_an_activity_from_another_tenant_is_dropped(teams: Bot) -> None:
     assert teams.fake.quiet(0.3) == []
 
 
-def test_unknown_activities_invokes_and_events_get_200(teams: Bot) -> None:
+def test_unknown_activities_invokes_and_events_get_200(
+    teams: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
     base = activity("personal_message", text="x", service_url=teams.fake.service_url)
     for extra in (
         {"type": "somethingNew"},
@@ -110,5 +114,9 @@ def test_unknown_activities_invokes_and_events_get_200(teams: Bot) -> None:
         {"type": "messageReaction", "reactionsAdded": [{"type": "like"}]},
         {"type": "typing"},
     ):
-        assert teams.post({**base, **extra}).status == 200, extra
+        with caplog.at_level(logging.INFO):
+            assert teams.post({**base, **extra}).status == 200, extra
     assert teams.fake.quiet(0.3) == []
+    assert "Teams activity not handled (type somethingNew" in caplog.text
+    assert "name future/feature" in caplog.text
+    assert "Teams activity of type messageReaction not handled" in caplog.text
