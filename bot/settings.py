@@ -77,12 +77,12 @@ class Settings(BaseSettings):
     champions_channel: str | None = None  # channel id where "Ask a Compact Champion" posts
     review_channel: str | None = None  # channel id for the weekly digest and admin commands
     admin_users: str = ""  # comma-separated Slack user ids allowed /compact reload and stats
+    # Microsoft Teams: the Azure bot registration's app id, secret and (single) tenant.
+    teams_client_id: str | None = _env("TEAMS_CLIENT_ID")
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
     digest_cron: str = "mon 09:00"  # when the weekly digest posts (day and time, server time)
 
-    # Microsoft Teams. The bot's id is the Azure bot registration's Microsoft App ID.
-    teams_client_id: str | None = _env("TEAMS_CLIENT_ID")
     # The Teams app package (compact-bot teams package); see docs/teams.md.
     teams_domain: str = ""  # the bot's public host name(s), comma-separated: validDomains
     teams_app_id: str | None = None  # the package's own GUID; default derived from the bot id

@@ -24,6 +24,7 @@ def package(
         Path,
         typer.Option(
             "--out",
+            metavar="PATH",
             help="Folder to write the .zip into (created if needed), or a file name ending .zip.",
         ),
     ] = Path("."),
@@ -31,6 +32,7 @@ def package(
         list[str] | None,
         typer.Option(
             "--domain",
+            metavar="HOST",
             help="The bot's public host name, e.g. compact-bot.example.gov.uk; repeat for more. "
             "Listed as the app's validDomains, and gives the default website link. "
             "Default: COMPACT_TEAMS_DOMAIN (comma-separated).",
@@ -40,6 +42,7 @@ def package(
     app_id: Annotated[
         str | None,
         typer.Option(
+            metavar="GUID",
             help="The app's own GUID in Teams. Default: COMPACT_TEAMS_APP_ID, else one derived "
             "from the bot id, the same every time. Changing it makes Teams see a new app.",
             show_default=False,
@@ -48,6 +51,7 @@ def package(
     app_version: Annotated[
         str | None,
         typer.Option(
+            metavar="X.Y.Z",
             help="The app's version, e.g. 1.0.1. Default: the Compact Assistant's version. "
             "Raise it to update an app already uploaded.",
             show_default=False,
@@ -56,6 +60,7 @@ def package(
     developer_name: Annotated[
         str | None,
         typer.Option(
+            metavar="NAME",
             help="Publisher shown in Teams, up to 32 characters, e.g. your organisation. "
             "Default: COMPACT_TEAMS_DEVELOPER_NAME, else 'Compact Assistant'.",
             show_default=False,
@@ -64,6 +69,7 @@ def package(
     website_url: Annotated[
         str | None,
         typer.Option(
+            metavar="URL",
             help="Publisher's https:// website. Default: COMPACT_TEAMS_WEBSITE_URL, else "
             "https://<first domain>/.",
             show_default=False,
@@ -72,6 +78,7 @@ def package(
     privacy_url: Annotated[
         str | None,
         typer.Option(
+            metavar="URL",
             help="Your privacy notice. Default: COMPACT_TEAMS_PRIVACY_URL, else the website.",
             show_default=False,
         ),
@@ -79,6 +86,7 @@ def package(
     terms_url: Annotated[
         str | None,
         typer.Option(
+            metavar="URL",
             help="Your terms of use. Default: COMPACT_TEAMS_TERMS_URL, else the website.",
             show_default=False,
         ),
@@ -86,9 +94,11 @@ def package(
 ) -> None:
     """Build the Teams app package: manifest.json with the two icons, in one .zip.
 
-    The bot id comes from TEAMS_CLIENT_ID (the Azure bot's Microsoft App ID). Upload the
-    .zip in the Teams admin centre (Teams apps > Manage apps > Upload new app) or, to try
-    it yourself, in Teams (Apps > Manage your apps > Upload an app).
+    The bot id comes from TEAMS_CLIENT_ID (the Azure bot's Microsoft App ID).
+
+    Upload the .zip in the Teams admin centre: Teams apps > Manage apps > Upload new app.
+
+    The full walk-through is in docs/teams.md.
     """
     settings = load_settings(
         teams_domain=",".join(domain) if domain else None,

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.main
 from jsonschema import Draft4Validator, Draft6Validator, validators
 
 from bot.adapters.teams.package import app_source
+from bot.cli.app import app
 from bot.settings import PACKAGE_DIR
 
 from ..conftest import REPO, Run
@@ -253,6 +255,18 @@ def python(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, *args], capture_output=True, text=True, env=env, timeout=300, check=False
     )
+
+
+def test_the_administrators_guide_covers_every_option_and_setting() -> None:
+    guide = (REPO / "docs" / "teams.md").read_text()
+    command = typer.main.get_command(app).commands["teams"].commands["package"]  # type: ignore[attr-defined]
+    flags = [flag for param in command.params for flag in param.opts if flag.startswith("--")]
+    assert "--domain" in flags
+    assert [flag for flag in flags if f"`{flag}" not in guide] == []
+    for name in ("TEAMS_CLIENT_ID", "TEAMS_CLIENT_SECRET", "TEAMS_TENANT_ID"):
+        assert f"`{name}`" in guide
+    for field in ("domain", "developer_name", "website_url", "privacy_url", "terms_url", "app_id"):
+        assert f"`COMPACT_TEAMS_{field.upper()}`" in guide
 
 
 # --- PNG reading, enough for the checks above (8-bit RGB or RGBA, not interlaced) -------------
