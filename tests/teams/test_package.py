@@ -19,9 +19,11 @@ import pytest
 import typer.main
 from jsonschema import Draft4Validator, Draft6Validator, validators
 
-from bot.adapters.teams.package import app_source
+from bot.adapters.teams.package import app_source, write_package
+from bot.adapters.teams.package_identity import AppIdentity
 from bot.cli.app import app
-from bot.settings import PACKAGE_DIR
+from bot.errors import ConfigError
+from bot.settings import PACKAGE_DIR, load_settings
 
 from ..conftest import REPO, Run
 
@@ -202,6 +204,29 @@ def test_bad_values_get_a_clear_error(
     assert result.returncode == 1
     assert expected in " ".join(result.stderr.split())
     assert not list(tmp_path.glob("*.zip"))
+
+
+def test_an_unwritable_destination_is_reported_plainly(run: Run, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    result = run(
+        "teams", "package", "--out", str(blocker), "--domain", DOMAIN,
+        env={"TEAMS_CLIENT_ID": BOT_ID},
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Could not write the Teams app package" in result.stderr
+    assert "--out" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_icon_of_the_wrong_size_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "teams_app"
+    shutil.copytree(app_source(), source)
+    shutil.copy(source / "color.png", source / "outline.png")  # someone's own icon, too big
+    identity = AppIdentity.from_settings(load_settings(teams_client_id=BOT_ID, teams_domain=DOMAIN))
+    with pytest.raises(ConfigError, match=r"outline icon .* must be a 32x32 PNG \(it is 192x192\)"):
+        write_package(identity, tmp_path / "out", source)
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_pasted_endpoint_url_is_reduced_to_its_host(run: Run, tmp_path: Path) -> None:

@@ -73,9 +73,21 @@ def write_package(identity: AppIdentity, out: Path, source: Path | None = None) 
     for name, path in icons.items():
         _check_icon(path, name)
     target = out if out.suffix.lower() == ".zip" else out / package_name(identity.version)
-    target.parent.mkdir(parents=True, exist_ok=True)
     entries = [(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n")]
     entries += [(manifest["icons"][name], path.read_bytes()) for name, path in icons.items()]
+    try:
+        _write_zip(target, entries)
+    except OSError as exc:
+        raise ConfigError(
+            f"Could not write the Teams app package to {target}: {exc.strerror or exc}. "
+            "Choose another folder with --out."
+        ) from None
+    return AppPackage(path=target, manifest=manifest, files=tuple(name for name, _ in entries))
+
+
+def _write_zip(target: Path, entries: list[tuple[str, bytes]]) -> None:
+    """Write the zip beside its final name, then move it there: never a half-written file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".zip.part")
     try:
         with os.fdopen(descriptor, "wb") as handle, zipfile.ZipFile(handle, "w") as archive:
@@ -84,11 +96,10 @@ def write_package(identity: AppIdentity, out: Path, source: Path | None = None) 
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, data)
-        os.replace(temporary, target)  # never leave a half-written package behind
+        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return AppPackage(path=target, manifest=manifest, files=tuple(name for name, _ in entries))
 
 
 def package_name(version: str) -> str:
@@ -114,10 +125,14 @@ def _read_template(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"The Teams app template {path} is not valid JSON (line {exc.lineno}): {exc.msg}."
         ) from None
-    bots = template.get("bots")
-    if not isinstance(bots, list) or len(bots) != 1 or not isinstance(template.get("icons"), dict):
+    if not (
+        isinstance(template, dict)
+        and isinstance(template.get("bots"), list)
+        and len(template["bots"]) == 1
+        and isinstance(template.get("icons"), dict)
+    ):
         raise ConfigError(f"The Teams app template {path} must declare one bot and the icons.")
-    return dict(template)
+    return template
 
 
 def _check_icon(path: Path, name: str) -> None:
