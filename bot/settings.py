@@ -17,11 +17,17 @@ from bot.matching.policy import Thresholds
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+def bundled_folder(name: str) -> Path:
+    """A top-level folder shipped with the assistant (``knowledge``, ``teams_app``): the
+    repository's own when running from a checkout, else the copy that pyproject.toml packs
+    into the wheel as ``bot/bundled_<name>``."""
+    checkout = PACKAGE_DIR.parent / name
+    return checkout if checkout.is_dir() else PACKAGE_DIR / f"bundled_{name}"
+
+
 def bundled_knowledge() -> Path:
-    """The knowledge base shipped with the assistant: the repository's ``knowledge/`` folder
-    when running from a checkout, else the copy packed into the wheel."""
-    checkout = PACKAGE_DIR.parent / "knowledge"
-    return checkout if checkout.is_dir() else PACKAGE_DIR / "bundled_knowledge"
+    """The knowledge base shipped with the assistant."""
+    return bundled_folder("knowledge")
 
 
 # Chosen with benchmarks/semantic_trial.py (see docs/benchmarks.md).
@@ -77,9 +83,35 @@ class Settings(BaseSettings):
     champions_channel: str | None = None  # channel id where "Ask a Compact Champion" posts
     review_channel: str | None = None  # channel id for the weekly digest and admin commands
     admin_users: str = ""  # comma-separated Slack user ids allowed /compact reload and stats
+    # Microsoft Teams: the Azure bot registration's app id, secret and (single) tenant.
+    teams_client_id: str | None = _env("TEAMS_CLIENT_ID")
+    teams_client_secret: SecretStr | None = _env("TEAMS_CLIENT_SECRET")
+    teams_tenant_id: str | None = _env("TEAMS_TENANT_ID")
+    teams_skip_auth: bool = False  # local development only; refused with a client secret
+    teams_champions_channel: str | None = None  # Teams channel id (19:...@thread.tacv2)
+    teams_review_channel: str | None = None  # Teams channel id for the digest and admin commands
+    teams_admin_users: str = ""  # comma-separated Microsoft Entra object ids
+    # Where proactive messages go before any activity has told us the tenant's service URL.
+    teams_service_url: str = Field(
+        default="https://smba.trafficmanager.net/teams/",
+        validation_alias=AliasChoices("TEAMS_SERVICE_URL", "COMPACT_TEAMS_SERVICE_URL"),
+    )
+    # Where the keys that sign Teams' requests are published: tests point it at a local fake.
+    teams_openid_url: str = Field(
+        default="https://login.botframework.com/v1/.well-known/openidconfiguration",
+        validation_alias=AliasChoices("TEAMS_OPENID_URL", "COMPACT_TEAMS_OPENID_URL"),
+    )
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
     digest_cron: str = "mon 09:00"  # when the weekly digest posts (day and time, server time)
+
+    # The Teams app package (compact-bot teams package); see docs/teams.md.
+    teams_domain: str = ""  # the bot's public host name(s), comma-separated: validDomains
+    teams_app_id: str | None = None  # the package's own GUID; default derived from the bot id
+    teams_developer_name: str = "Compact Assistant"
+    teams_website_url: str | None = None  # default https://<first domain>/
+    teams_privacy_url: str | None = None  # default: the website URL
+    teams_terms_url: str | None = None  # default: the website URL
 
     @model_validator(mode="after")
     def _check_thresholds(self) -> Settings:
@@ -114,6 +146,16 @@ class Settings(BaseSettings):
 
     def admin_user_ids(self) -> frozenset[str]:
         return frozenset(u.strip() for u in self.admin_users.split(",") if u.strip())
+
+    def teams_admin_ids(self) -> frozenset[str]:
+        return frozenset(u.strip().lower() for u in self.teams_admin_users.split(",") if u.strip())
+
+    def wants_teams(self) -> bool:
+        """Any Teams credential, or local development without authentication: serve Teams
+        (and stop at start-up if the set is incomplete, see ``bot.adapters.teams.credentials``)."""
+        return self.teams_skip_auth or any(
+            (self.teams_client_id, self.teams_client_secret, self.teams_tenant_id)
+        )
 
     def has_slack_credentials(self) -> bool:
         return bool(self.slack_bot_token or self.slack_client_id) and bool(
