@@ -3,7 +3,7 @@ and a Fernet-encrypted token (see bot/storage/token_cipher.py) needs more when S
 rotation makes tokens long. SQLite does not enforce these lengths, so only PostgreSQL changes.
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0006 (numbered before it, applied after: 0006 reached main first)
 Create Date: 2026-12-05
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0004"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
