@@ -80,7 +80,7 @@ class ChampionDesk:
     def posted(self, question_id: int, *, channel: str, ts: str) -> None:
         with self.database.session() as session:
             row = session.get(ChampionQuestionRow, question_id)
-            if row is not None:
+            if row is not None and row.status == "open":  # not ids for an answered one
                 row.channel, row.message_ts = channel, ts
 
     def get(self, question_id: int) -> ChampionQuestion:

@@ -78,8 +78,10 @@ def test_typed_mentions_and_links_stay_inert_in_every_kind_of_reply(
     after(fake, "chat.postEphemeral", lambda: bot.interaction(shortcut))
 
     missed = ask_by_mention(bot, fake, f"where can I park my bicycle {HOSTILE}", "EvMISS")
+    notices = len(fake.of("response_url"))
     post = after(fake, "chat.postMessage", lambda: clicked(bot, fake, missed, ids.ASK_CHAMPION))
     assert post.params["channel"] == "CCHAMPIONS"
+    fake.wait_for("response_url", notices + 1)  # the asker is told: the post is recorded
     opened = after(
         fake,
         "views.open",
