@@ -32,7 +32,9 @@ class Runtime:
 def open_log(
     settings: Settings, *, write_behind: bool = False, foreground: Foreground | None = None
 ) -> tuple[Database, InteractionLog]:
-    database = Database.connect(settings.database())
+    """The log for answering: it opens (and answers go on) even when the database is away;
+    it is then tried again in the background (see ``Database.open``)."""
+    database = Database.open(settings.database(), budget_s=settings.db_budget_s())
     pseudonymiser = Pseudonymiser(settings.resolved_pseudonym_key())
     return database, InteractionLog(
         database, pseudonymiser=pseudonymiser, write_behind=write_behind, foreground=foreground

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     subject_answer_threshold: float = Field(default=Thresholds.subject_answer, gt=0, le=1)
     subject_margin: float = Field(default=Thresholds.subject_margin, ge=0, lt=1)
 
+    # The longest an answer waits for the database (connecting, logging, claiming a Slack
+    # event). Past it the answer goes on without; see Availability in bot/storage.
+    db_budget_ms: int = Field(default=500, ge=10, le=60_000)
+
     pseudonym_key: SecretStr | None = None
     retention_days: int = Field(default=365, ge=1)
     log_level: str = "WARNING"
@@ -98,6 +102,9 @@ class Settings(BaseSettings):
 
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'compact.db'}"
+
+    def db_budget_s(self) -> float:
+        return self.db_budget_ms / 1000
 
     def slack_base_url(self) -> str:
         """The Web API base URL with the trailing slash slack-sdk needs to join method names."""

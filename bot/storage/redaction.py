@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bot.core.question import MAX_QUESTION_CHARS
+
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # A URL's query string often carries names, emails or tokens: keep the page, drop the query.
     (re.compile(r"(https?://[^\s?#<>|]+)\?[^\s<>|]*", re.IGNORECASE), r"\1?[redacted]"),
@@ -36,3 +38,18 @@ def redact(text: str) -> str:
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return text
+
+
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """Text any database can store: control characters (NUL among them) dropped, and a lone
+    surrogate (which cannot be encoded as UTF-8) replaced by U+FFFD."""
+    return _UNSTORABLE.sub(lambda m: "" if m.group() < "\ud800" else "\ufffd", text)
+
+
+def storable(text: str) -> str:
+    """A question as it is stored: cleaned, redacted and cut to MAX_QUESTION_CHARS. Redaction
+    sees a little more than is kept, so that personal data cut in two is still found."""
+    return redact(clean(text[: MAX_QUESTION_CHARS + 200]))[:MAX_QUESTION_CHARS]

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import DatabaseError
 from bot.storage import in_flight
+from bot.storage.availability import failure_reason
 from bot.storage.database import Database
 from bot.storage.tables import SlackEventRow
 
@@ -57,7 +58,7 @@ def is_question_event(event: Mapping[str, Any]) -> bool:
 
 def claim_event(database: Database | None, event_id: str | None, now: datetime) -> bool:
     """True if this process should handle the event."""
-    if database is None or not event_id:
+    if database is None or not event_id or not database.available:
         return True
     # One statement and one round trip: "insert unless present" tells us whether we won,
     # without the cost of an ORM session and a rolled-back unique-key violation.
@@ -72,9 +73,11 @@ def _claimed(event_id: str | None, inserted_rows: Callable[[], Sized]) -> bool:
     """Whether the claim's insert returned its row; True (answer) if it failed."""
     try:
         claimed = bool(inserted_rows())
-    except (SQLAlchemyError, DatabaseError):
+    except (SQLAlchemyError, DatabaseError) as exc:
         # Better to risk answering twice than to leave someone unanswered.
-        log.exception("could not record event %s; answering anyway", event_id)
+        log.warning(
+            "could not record event %s (%s); answering anyway", event_id, failure_reason(exc)
+        )
         return True
     if not claimed:
         log.info("event %s was already handled; skipping the retry", event_id)
@@ -100,6 +103,7 @@ class EventClaims(Middleware):
         if (
             self._database is not None
             and self._database.dialect == "postgresql"
+            and self._database.available
             and body.get("type") == "event_callback"
             and isinstance(event, dict)
             and isinstance(event_id, str)

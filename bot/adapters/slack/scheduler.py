@@ -18,6 +18,7 @@ from bot.adapters.slack.services import SlackServices
 from bot.adapters.slack.views import digest_blocks
 from bot.errors import CompactError, ConfigError
 from bot.review.digest import build_digest
+from bot.storage.availability import failure_reason
 from bot.storage.tables import SlackEventRow
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,8 @@ def post_digest(services: SlackServices, client: WebClient, *, days: int = 7) ->
 
 def clean_up(services: SlackServices) -> None:
     """Delete expired OAuth states and event ids old enough that Slack will not retry them."""
-    if services.database is None:
-        return
+    if services.database is None or not services.database.available:
+        return  # it runs again in an hour
     now = datetime.now(UTC)
     try:
         with services.database.engine.begin() as connection:
@@ -65,8 +66,11 @@ def clean_up(services: SlackServices) -> None:
             session.execute(
                 delete(SlackEventRow).where(SlackEventRow.received_at < now - timedelta(days=1))
             )
-    except SQLAlchemyError:
-        log.exception("clean-up of OAuth states and event ids failed; will try again")
+    except SQLAlchemyError as exc:
+        log.warning(
+            "clean-up of OAuth states and event ids failed (%s); will try again",
+            failure_reason(exc),
+        )
 
 
 def cron(spec: str) -> CronTrigger:
