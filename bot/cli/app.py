@@ -15,6 +15,7 @@ from bot.cli.db import db_app
 from bot.cli.eval import eval_command
 from bot.cli.gaps import gaps_app
 from bot.cli.kb import kb_app
+from bot.cli.markup import markup
 from bot.cli.options import DbOption, KbOption, settings_from
 from bot.cli.serve import serve_app, serve_slack
 from bot.errors import CompactError
@@ -62,5 +63,7 @@ def main() -> None:
     try:
         app()
     except CompactError as exc:
-        Console(stderr=True).print(f"[red]Error:[/red] {exc}", highlight=False, soft_wrap=True)
+        Console(stderr=True).print(
+            markup("[red]Error:[/red] {}", exc), highlight=False, soft_wrap=True
+        )
         sys.exit(1)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from bot.cli.markup import markup
 from bot.cli.options import DbOption, settings_from
 from bot.review.periods import parse_period
 from bot.review.retention import purge
@@ -28,7 +29,8 @@ def upgrade(db: DbOption = None) -> None:
     finally:
         database.dispose()
     Console().print(
-        f"[green]OK[/green] {describe_url(url)} is at revision {revisions}", highlight=False
+        markup("[green]OK[/green] {} is at revision {}", describe_url(url), revisions),
+        highlight=False,
     )
 
 

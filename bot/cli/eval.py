@@ -114,6 +114,7 @@ def _print_report(console: Console, report: EvalReport) -> None:
                 f"  {r.case.where}  {r.case.question!r}: want {want}, got {got}",
                 highlight=False,
                 soft_wrap=True,
+                markup=False,
             )
     verdict = "[green]PASS[/green]" if report.passes_gates else "[red]FAIL[/red]"
     console.print(

@@ -6,6 +6,7 @@ Documented in docs/ask-json.md; add fields freely, never rename or remove one.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
@@ -39,3 +40,16 @@ def _message(reply: Reply) -> str:
             return NO_MATCH_TEXT
         case SmallTalk():
             return reply.text
+
+
+# Characters a reader splitting on lines (Python's str.splitlines, JavaScript) may take for a
+# line break; JSON allows them raw, so escape them to keep one object per line.
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_line(value: dict[str, Any]) -> str:
+    """``value`` as JSON on exactly one line."""
+    line = json.dumps(value, ensure_ascii=False)
+    for character, escaped in _LINE_BREAKS.items():
+        line = line.replace(character, escaped)
+    return line

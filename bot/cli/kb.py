@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from bot.cli.markup import markup
 from bot.cli.options import KbOption, settings_from
 from bot.errors import KnowledgeBaseError
 from bot.knowledge.interchange import convert, export_text, read_rows, write_files
@@ -44,11 +45,20 @@ def check(
     else:
         console = Console()
         for finding in findings:
-            console.print(f"[yellow]warning[/yellow] {finding}", highlight=False, soft_wrap=True)
+            console.print(
+                markup("[yellow]warning[/yellow] {}", finding), highlight=False, soft_wrap=True
+            )
         status = "[green]OK[/green]" if not findings else "[yellow]OK with warnings[/yellow]"
         console.print(
-            f"{status} {path}: {len(knowledge)} entries ({len(knowledge.glossary)} glossary terms) "
-            f"in {len(knowledge.topics())} topics; {len(findings)} warning(s)",
+            status
+            + markup(
+                " {}: {} entries ({} glossary terms) in {} topics; {} warning(s)",
+                path,
+                len(knowledge),
+                len(knowledge.glossary),
+                len(knowledge.topics()),
+                len(findings),
+            ),
             highlight=False,
             soft_wrap=True,
         )
@@ -66,7 +76,7 @@ def _report_errors(exc: KnowledgeBaseError, output: str) -> None:
         return
     err = Console(stderr=True)
     for problem in exc.problems:
-        err.print(f"[red]error[/red] {problem}", highlight=False, soft_wrap=True)
+        err.print(markup("[red]error[/red] {}", problem), highlight=False, soft_wrap=True)
     err.print(f"{len(exc.problems)} error(s); the knowledge base was not loaded")
 
 
@@ -109,16 +119,25 @@ def import_command(
         result = convert(rows, progress=lambda: bar.advance(task))
     for problem in result.problems:
         console.print(
-            f"[yellow]skipped[/yellow] {source}: {problem}", highlight=False, soft_wrap=True
+            markup("[yellow]skipped[/yellow] {}: {}", source, problem),
+            highlight=False,
+            soft_wrap=True,
         )
     if not result.entries:
-        console.print(f"[red]Nothing to import:[/red] no usable rows in {source}.")
+        console.print(markup("[red]Nothing to import:[/red] no usable rows in {}.", source))
         raise typer.Exit(1)
     written = write_files(result, out, force=force)
+    skipped = f"; skipped {len(result.problems)} row(s)" if result.problems else ""
     Console().print(
-        f"[green]Imported[/green] {len(result.entries)} entries into {len(written)} file(s) in {out}"
-        f"{f'; skipped {len(result.problems)} row(s)' if result.problems else ''}. "
-        f"Next: compact-bot kb check --kb {out}",
+        markup(
+            "[green]Imported[/green] {} entries into {} file(s) in {}{}. "
+            "Next: compact-bot kb check --kb {}",
+            len(result.entries),
+            len(written),
+            out,
+            skipped,
+            out,
+        ),
         highlight=False,
     )
 
@@ -140,4 +159,6 @@ def export_command(
         sys.stdout.write(text)
     else:
         Path(out).write_text(text, encoding="utf-8")
-        Console(stderr=True).print(f"Wrote {len(knowledge)} entries to {out}", highlight=False)
+        Console(stderr=True).print(
+            f"Wrote {len(knowledge)} entries to {out}", highlight=False, markup=False
+        )

@@ -91,12 +91,15 @@ class _Builder:
     subject: list[str] = field(default_factory=list)
     scopes: dict[str, Scope] = field(default_factory=lambda: {s.id: s for s in DEFAULT_SCOPES})
     declared_ids: set[str] = field(default_factory=set)
+    # A file that did not parse declares ids nobody can see: do not call them unknown.
+    unread_files: bool = False
 
     def read_file(self, path: Path) -> None:
         shown = _shown(path)
         data, problems = read_yaml(path, shown)
         self.problems.extend(problems)
         if data is None:
+            self.unread_files = self.unread_files or bool(problems)
             if not problems:
                 self.problems.append(Problem(shown, None, "is empty"))
             return
@@ -145,7 +148,7 @@ class _Builder:
                     self.problems.append(
                         Problem(entry.file, line, "'related' lists the entry itself", entry.id)
                     )
-                elif related not in self.declared_ids:
+                elif related not in self.declared_ids and not self.unread_files:
                     self.problems.append(
                         Problem(
                             entry.file, line, f"'related' names unknown id '{related}'", entry.id

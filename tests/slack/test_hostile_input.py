@@ -1,7 +1,9 @@
-"""Any text Slack can send reaches the log cleaned: JSON allows NUL and lone surrogates, which
-PostgreSQL's text cannot hold. One such question never costs the others their rows."""
+"""Hostile input through the running bot: text that PostgreSQL cannot store, and a knowledge
+file nested deep enough to exhaust Python's recursion limit."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -27,3 +29,19 @@ def test_questions_with_nul_bytes_and_lone_surrogates_are_logged(
     with bot.services.database.session() as session:
         stored = sorted(session.scalars(select(InteractionRow.question)))
     assert stored == ["consultation length", "grant  notice period", "grant \ufffd notice period"]
+
+
+def test_reload_reports_a_deeply_nested_file_and_keeps_answering(
+    bot: Bot, fake_slack: FakeSlack, kb_copy: Path
+) -> None:
+    (kb_copy / "funding.yml").write_text(
+        "entries:\n  - id: deep\n    question: " + "[" * 20_000 + "]" * 20_000 + "\n"
+    )
+    fields = payload("slash_command", response_url=fake_slack.url)
+    fields.update(text="reload", user_id="UADMIN")
+    bot.command(fields)
+    [reply] = fake_slack.wait_for("response_url")
+    assert "was not reloaded" in reply.params["text"]
+    assert "funding.yml:3" in reply.params["text"]
+    assert "nested more than 50 deep" in reply.params["text"]
+    assert "funding-notice" in bot.services.store.current.kb
