@@ -45,7 +45,9 @@ def purge_command(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Delete old interactions, their feedback and their place in themes (retention)."""
+    """Delete old interactions and every copy of their text (retention): their feedback,
+    their place in themes and suggestions, and Champion questions. Themes and suggestions
+    that still have newer questions take their wording from those; the rest are deleted."""
     settings = settings_from(None, db)
     period = parse_period(older_than) if older_than else timedelta(days=settings.retention_days)
     database = Database.connect(settings.database())

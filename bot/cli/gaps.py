@@ -129,7 +129,8 @@ def report(
     since: SinceOption = "30d",
     fmt: Annotated[str, typer.Option("--format", help="md, csv or html")] = "md",
     out: Annotated[
-        Path | None, typer.Option("--out", help="File to write; default: print it.")
+        Path | None,
+        typer.Option("--out", help="File to write, or - for standard output (the default)."),
     ] = None,
     kb: KbOption = None,
     db: DbOption = None,
@@ -142,7 +143,7 @@ def report(
     start = until - parse_period(since)
     with _service(kb, db) as service:
         text = renderers[fmt](build_report(service, since=start, until=until))
-    if out is None:
+    if out is None or str(out) == "-":
         typer.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")

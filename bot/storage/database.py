@@ -13,16 +13,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, Executable, Row, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import DatabaseError
 from bot.storage.availability import Availability, failure_reason
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-# Keys of the locks that serialise work across processes sharing one database.
-MIGRATION_LOCK = 7020011998
-REVIEW_LOCK = 7020011999
+MIGRATION_LOCK = 7020011998  # PostgreSQL advisory lock: one process migrates at a time
+CONFLICT_ATTEMPTS = 3
 T = TypeVar("T")
 
 
@@ -153,15 +152,6 @@ class Database:
         with self._sessions.begin() as session:
             yield session
 
-    @contextmanager
-    def exclusive(self, key: int) -> Iterator[Session]:
-        """A session holding a lock, shared by every process on this database, until it
-        commits: for work that reads rows and then writes rows derived from them (grouping
-        questions into themes), so that two runs at once cannot both write the same rows."""
-        with self.session() as session:
-            _lock(session.connection(), key)
-            yield session
-
     def execute_atomic(
         self,
         statement: Executable,
@@ -285,14 +275,22 @@ def _postgres_session(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _lock_for_migration(connection: Any) -> None:
-    """Several processes may start at once on one database; only one migrates at a time."""
-    _lock(connection, MIGRATION_LOCK)
-
-
-def _lock(connection: Any, key: int) -> None:
-    """Hold a lock until the transaction ends: PostgreSQL's advisory lock named ``key``, or
-    SQLite's one write lock (taken up front, so the transaction reads what it will write)."""
+    """Several processes may start at once on one database; only one migrates at a time:
+    PostgreSQL's advisory lock, or SQLite's one write lock, held until the migration commits."""
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)})")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
     elif connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def retry_on_conflict(work: Callable[[], T], *, attempts: int = CONFLICT_ATTEMPTS) -> T:
+    """Run ``work`` (one transaction that reads rows and writes rows derived from them) again
+    if another process wrote the same rows first: the next run reads what it wrote. Several
+    ``gaps`` commands, or a command and the bot, may group new questions at the same time."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except IntegrityError:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
