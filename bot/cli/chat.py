@@ -12,7 +12,7 @@ from bot.cli.console_render import render
 from bot.core.assistant import Assistant
 from bot.core.question import ChannelKind, Context, Question
 from bot.core.replies import Answer, Clarify, Reply
-from bot.core.wording import NONE_OF_THESE_TEXT
+from bot.core.wording import NONE_OF_THESE_TEXT, PRIVACY_TEXT
 
 QUIT_WORDS = {"quit", "exit", "q", ":q", "bye now"}
 YES = {"y", "yes", "yep", "yeah", "helpful"}
@@ -21,7 +21,7 @@ NONE_WORDS = {"0", "none", "none of these", "neither"}
 
 BANNER = (
     "Compact Assistant: ask about funding, procurement, consultation, volunteering, equality "
-    "or disputes under the Compact.\nType help, topics or quit."
+    f"or disputes under the Compact.\n{PRIVACY_TEXT}\nType help, topics or quit."
 )
 
 
