@@ -190,6 +190,8 @@ class Availability:
         while not self._closed.is_set():
             try:
                 self._reach()
+                if self._stuck >= MAX_STUCK:  # it answers us, but not the calls it holds
+                    raise DatabaseUnavailable(f"{self._stuck} calls are still waiting for it")
                 self._reached.set()
                 self._prepare()
             except Exception as exc:

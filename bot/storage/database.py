@@ -252,11 +252,14 @@ def _make_folder(engine: Engine) -> None:
 
 
 def _connect_options(url: URL) -> dict[str, Any]:
+    # Parameters are people's questions and hashes: keep them out of every error message and
+    # traceback (SQLAlchemy otherwise writes them into the exception's text).
+    options: dict[str, Any] = {"hide_parameters": True}
     if url.get_backend_name() == "postgresql":
-        return {"connect_args": {"connect_timeout": 5}}
-    if url.get_backend_name() == "sqlite":
-        return {"connect_args": {"timeout": 30}}
-    return {}
+        options["connect_args"] = {"connect_timeout": 5}
+    elif url.get_backend_name() == "sqlite":
+        options["connect_args"] = {"timeout": 30}
+    return options
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
