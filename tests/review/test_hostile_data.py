@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-from bot.adapters.slack.champions import ChampionDesk
+from bot.chat.champion_desk import ChampionDesk
 from bot.core.assistant import Assistant
 from bot.core.replies import Clarify
 from bot.storage.database import Database
