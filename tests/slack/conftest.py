@@ -101,6 +101,24 @@ class Bot:
         return _send(urllib.request.Request(self.url + path, method="GET", headers=headers or {}))
 
 
+def post_event(base_url: str, body: dict[str, Any]) -> Reply:
+    """A signed Events API request to a bot running at ``base_url`` (another process)."""
+    data = json.dumps(body)
+    stamp = int(time.time())
+    return _send(
+        urllib.request.Request(
+            f"{base_url}/slack/events",
+            data=data.encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "X-Slack-Request-Timestamp": str(stamp),
+                "X-Slack-Signature": sign(data, stamp),
+            },
+        )
+    )
+
+
 def _send(request: urllib.request.Request) -> Reply:
     try:
         with urllib.request.urlopen(request, timeout=30) as response:

@@ -19,7 +19,7 @@ from bot.storage.interaction_log import InteractionLog
 from bot.storage.pseudonyms import Pseudonymiser
 
 from ..outages import hung_server
-from .conftest import SECRET, free_port, payload, sign
+from .conftest import SECRET, free_port, payload, post_event
 from .fake_slack import FakeSlack
 
 
@@ -74,19 +74,7 @@ def mention(url: str, event_id: str, text: str) -> None:
     body = payload("app_mention")
     body["event_id"] = event_id
     body["event"]["text"] = f"<@UBOT> {text}"
-    data = json.dumps(body)
-    stamp = int(time.time())
-    request = urllib.request.Request(
-        f"{url}/slack/events",
-        data=data.encode(),
-        headers={
-            "Content-Type": "application/json",
-            "X-Slack-Request-Timestamp": str(stamp),
-            "X-Slack-Signature": sign(data, stamp),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 200
+    assert post_event(url, body).status == 200
 
 
 def test_serve_answers_without_its_database_and_logs_again_when_it_is_back(

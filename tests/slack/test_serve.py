@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .conftest import SECRET, free_port, payload, sign
+from .conftest import SECRET, free_port, payload, post_event
 from .fake_slack import FakeSlack
 
 
@@ -51,19 +51,7 @@ def test_start_with_slack_credentials_serves_http(
             process.stderr.read() if process.poll() is not None else "no answer on /healthz"
         )
         assert health["database"] == "ok"
-        body = json.dumps(payload("app_mention"))
-        stamp = int(time.time())
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/slack/events",
-            data=body.encode(),
-            headers={
-                "Content-Type": "application/json",
-                "X-Slack-Request-Timestamp": str(stamp),
-                "X-Slack-Signature": sign(body, stamp),
-            },
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            assert response.status == 200
+        assert post_event(f"http://127.0.0.1:{port}", payload("app_mention")).status == 200
         [post] = fake_slack.wait_for("chat.postMessage")
         assert "three months" in json.dumps(post.params["blocks"])
     finally:

@@ -16,7 +16,6 @@ from bot.adapters.slack.app import web_client
 from bot.adapters.slack.blocks import render
 from bot.chat.digest_schedule import DIGEST_DAYS, compose_digest, start_schedule
 from bot.chat.services import ChatServices
-from bot.storage.availability import failure_reason
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +35,11 @@ def post_digest(services: ChatServices, client: WebClient, *, days: int = DIGEST
 
 def clean_up(services: ChatServices) -> None:
     """Delete expired OAuth states and event ids old enough that Slack will not retry them."""
-    if services.database is not None and not services.database.available:
-        return  # it runs again in an hour
     try:
         forget_expired_states(services)
         services.claims.forget_old()
-    except SQLAlchemyError as exc:
-        log.warning(
-            "clean-up of OAuth states and event ids failed (%s); will try again",
-            failure_reason(exc),
-        )
+    except SQLAlchemyError:
+        log.exception("clean-up of OAuth states and event ids failed; will try again")
 
 
 def forget_expired_states(services: ChatServices) -> None:
