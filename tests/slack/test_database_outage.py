@@ -4,7 +4,6 @@ and logs again (after migrating) once the database is back."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -19,24 +18,14 @@ from bot.storage.interaction_log import InteractionLog
 from bot.storage.pseudonyms import Pseudonymiser
 
 from ..outages import hung_server
-from .conftest import SECRET, free_port, payload, post_event
+from .conftest import free_port, payload, post_event, serve_env
 from .fake_slack import FakeSlack
 
 
 @contextmanager
 def serving(database_url: str, fake_slack: FakeSlack, kb: Path) -> Iterator[Any]:
     port = free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-T1",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake_slack.api_url,
-        "DATABASE_URL": database_url,
-        "COMPACT_KB": str(kb),
-        "COMPACT_PORT": str(port),
-        "COMPACT_HOST": "127.0.0.1",
-        "COMPACT_PSEUDONYM_KEY": "outage-test-key-0123456789",
-    }
+    env = serve_env(fake_slack, database_url, kb, port)
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "slack"],
         env=env,
