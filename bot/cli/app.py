@@ -15,7 +15,7 @@ from bot.cli.db import db_app
 from bot.cli.eval import eval_command
 from bot.cli.gaps import gaps_app
 from bot.cli.kb import kb_app
-from bot.cli.options import DbOption, KbOption, settings_from
+from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.cli.serve import serve_app, serve_slack
 from bot.errors import CompactError
 from bot.runtime import build_runtime
@@ -36,9 +36,9 @@ app.add_typer(serve_app, name="serve")
 
 
 @app.command("chat")
-def chat(kb: KbOption = None, db: DbOption = None) -> None:
+def chat(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None) -> None:
     """Chat with the assistant in this terminal."""
-    runtime = build_runtime(settings_from(kb, db))
+    runtime = build_runtime(settings_from(kb, db, local_kb))
     console = Console()
     try:
         run_chat(runtime.assistant, console, console.input, user=getpass.getuser())
@@ -47,12 +47,12 @@ def chat(kb: KbOption = None, db: DbOption = None) -> None:
 
 
 @app.command("start")
-def start(kb: KbOption = None, db: DbOption = None) -> None:
+def start(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None) -> None:
     """Start the assistant: the Slack bot when Slack credentials are set, else the console chat."""
-    if settings_from(kb, db).has_slack_credentials():
-        serve_slack(kb=kb, db=db)
+    if settings_from(kb, db, local_kb).has_slack_credentials():
+        serve_slack(kb=kb, db=db, local_kb=local_kb)
         return
-    chat(kb=kb, db=db)
+    chat(kb=kb, db=db, local_kb=local_kb)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from bot.cli.options import DbOption, KbOption, settings_from
+from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 
 serve_app = typer.Typer(help="Run the assistant as a chat bot.", no_args_is_help=True)
 
@@ -24,6 +24,7 @@ def serve_slack(
     port: Annotated[
         int | None, typer.Option(help="HTTP port (default COMPACT_PORT, 3000).")
     ] = None,
+    local_kb: LocalKbOption = None,
 ) -> None:
     """Run the Slack bot. Socket Mode when SLACK_APP_TOKEN is set (no public URL needed);
     otherwise an HTTP server with /slack/events, /healthz and, with SLACK_CLIENT_ID and
@@ -36,7 +37,7 @@ def serve_slack(
     from bot.adapters.slack.wiring import slack_services
 
     logging.getLogger().setLevel(logging.INFO)
-    settings = settings_from(kb, db)
+    settings = settings_from(kb, db, local_kb)
     services = slack_services(settings)
     socket_mode = settings.slack_app_token is not None
     app = build_app(services, socket_mode=socket_mode)

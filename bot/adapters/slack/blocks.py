@@ -9,7 +9,8 @@ from bot.adapters.slack import ids
 from bot.adapters.slack.mrkdwn import escape, plain, to_mrkdwn
 from bot.adapters.slack.payloads import ButtonValue
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
-from bot.core.wording import NO_MATCH_TEXT, NONE_OF_THESE_TEXT
+from bot.core.standing import ARCHIVED_LABEL, standing_of
+from bot.core.wording import BINDS_NOW_LABEL, NO_MATCH_TEXT, NONE_OF_THESE_TEXT
 from bot.knowledge.model import KnowledgeBase, Topic
 
 Block = dict[str, Any]
@@ -85,19 +86,32 @@ def reply_blocks(
 def _answer(reply: Answer, kb: KnowledgeBase, shareable: bool) -> list[Block]:
     entry = reply.entry
     value = ButtonValue(reply.question.text, reply.interaction_id, entry.id).encode()
+    standing = standing_of(entry, kb)
     sources = "; ".join(
-        f"<{s.url}|{escape(s.cite())}>" if s.url else escape(s.cite()) for s in entry.sources
+        (f"<{s.url}|{escape(s.cite())}>" if s.url else escape(s.cite()))
+        + (f" ({ARCHIVED_LABEL})" if s.archived else "")
+        for s in entry.sources
     )
-    scopes = "; ".join(escape(kb.scope_label(s)) for s in entry.applies_to)
+    scopes = "; ".join(escape(label) for label in standing.applies_to)
     footer = " · ".join(
         part
         for part in (
-            f"*Source:* {sources}" if sources else "",
             f"*Applies to:* {scopes}" if scopes else "",
+            escape(standing.status_label),
+            escape(standing.checked),
+            f"*Source:* {sources}" if sources else "",
         )
         if part
     )
-    blocks: list[Block] = [section(to_mrkdwn(entry.answer))]
+    blocks: list[Block] = []
+    if standing.local_label:
+        label = escape(standing.local_label)
+        link = f"<{standing.local_url}|{label}>" if standing.local_url else label
+        blocks.append({"type": "context", "elements": [_text(f"*{link}*")]})
+    blocks.append(section(to_mrkdwn(entry.answer)))
+    if standing.binds_now:
+        binds_now = f"*{BINDS_NOW_LABEL}:* {escape(standing.binds_now)}"
+        blocks.append({"type": "context", "elements": [_text(binds_now)]})
     if footer:
         blocks.append({"type": "context", "elements": [_text(footer)]})
     buttons = [
