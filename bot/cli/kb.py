@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,15 @@ def check(
         typer.Option("--strict", help="Fail on warnings too, such as overdue review dates."),
     ] = False,
     output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Judge review dates as of this day (YYYY-MM-DD), e.g. your next meeting.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate and lint every knowledge file, and your local layer's with them.
 
@@ -48,7 +58,7 @@ def check(
     except KnowledgeBaseError as exc:
         _report_errors(exc, output)
         raise typer.Exit(1) from None
-    findings = lint(knowledge)
+    findings = lint(knowledge, today=as_of.date() if as_of else None)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     warnings = [f for f in findings if f.severity is Severity.WARNING]
     if output == "json":

@@ -10,9 +10,9 @@ from datetime import date
 from bot.knowledge.model import Entry, KnowledgeBase, Layer, Status
 
 STATUS_LABELS = {
-    Status.CURRENT: "Current",
-    Status.HISTORICAL: "Historical",
-    Status.LOCAL_ONLY: "Where a local Compact adopts it",
+    Status.CURRENT: "Status: current",
+    Status.HISTORICAL: "Status: historical",
+    Status.LOCAL_ONLY: "Status: applies where a local Compact adopts it",
 }
 LOCAL_LABEL = "Your local Compact"
 ARCHIVED_LABEL = "archived copy"

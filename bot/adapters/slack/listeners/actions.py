@@ -90,7 +90,8 @@ def register(app: App, services: SlackServices) -> None:
     def on_related(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
         value = _value(body)
-        reply = services.assistant.ask(question_from_action(body, value.question))
+        question = question_from_action(body, value.question)
+        reply = services.assistant.open_related(question, value.entry_id)
         text, blocks = reply_blocks(reply, kb())
         container = body.get("container") or {}
         if body.get("view") is not None:  # from the App Home topic list: answer in the DM
