@@ -17,6 +17,7 @@ from bot.cli.gaps import gaps_app
 from bot.cli.kb import kb_app
 from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.cli.serve import serve_app, serve_slack
+from bot.cli.teams import teams_app
 from bot.errors import CompactError
 from bot.runtime import build_runtime
 
@@ -33,6 +34,7 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
 app.add_typer(gaps_app, name="gaps")
 app.add_typer(serve_app, name="serve")
+app.add_typer(teams_app, name="teams")
 
 
 @app.command("chat")

@@ -42,15 +42,12 @@ def _answer(reply: Answer, console: Console, kb: KnowledgeBase) -> None:
         console.print(
             f"[bold]{BINDS_NOW_LABEL}:[/bold] {escape(standing.binds_now)}", highlight=False
         )
-    facts = [
-        f"[dim]Applies to:[/dim] {escape('; '.join(standing.applies_to))}"
-        if standing.applies_to
-        else "",
-        escape(standing.status_label),
-        escape(standing.checked),
-    ]
-    if any(facts):
-        console.print(" · ".join(f for f in facts if f), highlight=False)
+    if standing.applies_to:
+        scopes = escape("; ".join(standing.applies_to))
+        console.print(f"[dim]Applies to:[/dim] {scopes}", highlight=False)
+    facts = " · ".join(f for f in (standing.status_label, standing.checked) if f)
+    if facts:
+        console.print(escape(facts), highlight=False)
     for source in entry.sources:
         archived = f" [dim]({ARCHIVED_LABEL})[/dim]" if source.archived else ""
         console.print(f"[dim]Source:[/dim] {escape(source.cite())}{archived}", highlight=False)

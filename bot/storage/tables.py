@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -123,11 +124,13 @@ class SuggestionSourceRow(Base):
     )
 
 
-# --- Slack: delivered events and Compact Champion questions (migration 0003) ---
+# --- Chat: delivered events and Compact Champion questions (migration 0003) ---
 
 
-class SlackEventRow(Base):
-    """An Events API delivery already taken by one bot process: Slack retries are ignored."""
+class DeliveryRow(Base):
+    """A delivery (a Slack event, a Teams activity) already taken by one bot process, so that
+    retries are ignored. The table's name predates the second channel; other channels' ids
+    carry their channel's prefix (see ``bot.chat.delivery_claims``)."""
 
     __tablename__ = "slack_events"
 
@@ -154,3 +157,54 @@ class ChampionQuestionRow(Base):
     answered_by: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# --- Induction: tour progress, quiz answers and completions (migration 0004) ---
+
+
+class InductionRunRow(Base):
+    """One time through the tour and quiz by one person. Kept when they start again, so the
+    managers' report still counts a completion."""
+
+    __tablename__ = "induction_runs"
+    __table_args__ = (UniqueConstraint("user_hash", "attempt", name="uq_induction_runs_attempt"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_hash: Mapped[str] = mapped_column(String(64), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)  # 1 the first time, then 2, 3, ...
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    score: Mapped[int | None] = mapped_column(Integer)
+    total: Mapped[int | None] = mapped_column(Integer)
+
+
+class InductionProgressRow(Base):
+    """Where one person is in the tour now. ``version`` grows with every change, so two clicks
+    handled at once cannot both move the tour on (compare-and-set)."""
+
+    __tablename__ = "induction_progress"
+
+    user_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("induction_runs.id", ondelete="CASCADE"), index=True
+    )
+    phase: Mapped[str] = mapped_column(String(16))  # tour, quiz, done, review
+    step: Mapped[int] = mapped_column(Integer)
+    question: Mapped[int] = mapped_column(Integer)
+    seen: Mapped[list[str]] = mapped_column(JSON)  # ids of the steps seen
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class InductionAnswerRow(Base):
+    """One quiz answer. The key makes a repeated click on an answer count once."""
+
+    __tablename__ = "induction_answers"
+
+    run_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("induction_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    option: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

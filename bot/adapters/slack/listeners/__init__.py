@@ -5,9 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.adapters.slack.listeners import actions, champions, commands, home, messages, shortcuts
-from bot.adapters.slack.services import SlackServices
+from bot.chat.services import ChatServices
 
 
-def register_all(app: App, services: SlackServices) -> None:
+def register_all(app: App, services: ChatServices) -> None:
     for group in (messages, commands, shortcuts, actions, champions, home):
         group.register(app, services)

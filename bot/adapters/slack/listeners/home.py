@@ -8,15 +8,15 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.adapters.slack.services import SlackServices
 from bot.adapters.slack.views import home_view
+from bot.chat.services import ChatServices
 from bot.errors import CompactError
 from bot.review.themes import ThemeSummary
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, services: SlackServices) -> None:
+def register(app: App, services: ChatServices) -> None:
     @app.event("app_home_opened")
     def on_home(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") not in (None, "home"):
