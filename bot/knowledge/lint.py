@@ -82,14 +82,9 @@ def standing(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
                 "sentence on who it binds today, e.g. that the Civil Society Covenant succeeded "
                 "the national Compact in July 2025 and it applies where a local Compact adopts it",
             )
-        count = word_count(entry.binds_now)
-        if count > MAX_BINDS_NOW_WORDS:
-            yield _warn(
-                entry,
-                "binds-now-long",
-                f"'binds_now' has {count} words; keep it to one plain sentence "
-                f"(about {MAX_BINDS_NOW_WORDS} words at most)",
-            )
+        yield from _word_limit(
+            entry, entry.binds_now, MAX_BINDS_NOW_WORDS, "binds-now-long", "'binds_now'"
+        )
 
 
 def source_quality(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
@@ -130,11 +125,13 @@ def readability(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
 
 def answer_length(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
     for entry in kb.entries:
-        count = word_count(entry.answer)
-        if count > MAX_ANSWER_WORDS:
-            yield _warn(
-                entry, "too-long", f"answer has {count} words; keep it to about {MAX_ANSWER_WORDS}"
-            )
+        yield from _word_limit(entry, entry.answer, MAX_ANSWER_WORDS, "too-long", "answer")
+
+
+def _word_limit(entry: Entry, text: str, limit: int, code: str, what: str) -> Iterator[Finding]:
+    count = word_count(text)
+    if count > limit:
+        yield _warn(entry, code, f"{what} has {count} words; keep it to about {limit}")
 
 
 def undefined_acronyms(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
