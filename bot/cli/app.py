@@ -16,7 +16,7 @@ from bot.cli.eval import eval_command
 from bot.cli.gaps import gaps_app
 from bot.cli.kb import kb_app
 from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
-from bot.cli.serve import serve_app, serve_slack
+from bot.cli.serve import configured_channels, run_server, serve
 from bot.cli.teams import teams_app
 from bot.errors import CompactError
 from bot.runtime import build_runtime
@@ -33,7 +33,7 @@ app.command("eval")(eval_command)
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
 app.add_typer(gaps_app, name="gaps")
-app.add_typer(serve_app, name="serve")
+app.command("serve")(serve)
 app.add_typer(teams_app, name="teams")
 
 
@@ -50,9 +50,12 @@ def chat(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = Non
 
 @app.command("start")
 def start(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None) -> None:
-    """Start the assistant: the Slack bot when Slack credentials are set, else the console chat."""
-    if settings_from(kb, db, local_kb).has_slack_credentials():
-        serve_slack(kb=kb, db=db, local_kb=local_kb)
+    """Start the assistant: the chat bot for Slack and Teams, whichever have credentials set,
+    else the console chat."""
+    settings = settings_from(kb, db, local_kb)
+    channels = configured_channels(settings)
+    if channels:
+        run_server(settings, channels, host=settings.host, port=settings.port)
         return
     chat(kb=kb, db=db, local_kb=local_kb)
 
