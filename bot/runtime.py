@@ -41,12 +41,22 @@ def open_log(
     )
 
 
+def open_store(settings: Settings) -> KnowledgeStore:
+    """The knowledge base the settings name: national, local layer and answer settings."""
+    return KnowledgeStore.open(
+        settings.knowledge_path(),
+        matcher=settings.matcher,
+        local=settings.local_kb,
+        settings=settings.answer_settings(),
+    )
+
+
 def build_runtime(
     settings: Settings, *, with_log: bool = True, write_behind: bool = False
 ) -> Runtime:
     """Load the knowledge base first (fast failure on bad YAML), then open the log. Servers
     pass ``write_behind`` (see ``InteractionLog``)."""
-    store = KnowledgeStore.open(settings.knowledge_path(), matcher=settings.matcher)
+    store = open_store(settings)
     # The log writes between the answers the assistant marks busy here.
     foreground = Foreground()
     database, log = (

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from bot.cli.console_render import render
 from bot.cli.json_contract import json_line, reply_to_json
-from bot.cli.options import DbOption, KbOption, settings_from
+from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.core.question import ChannelKind, Context, Question
 from bot.runtime import build_runtime
 
@@ -28,6 +28,7 @@ def ask(
     ] = False,
     kb: KbOption = None,
     db: DbOption = None,
+    local_kb: LocalKbOption = None,
 ) -> None:
     """Ask a question and print the reply.
 
@@ -35,14 +36,14 @@ def ask(
     JSON object per line in the same order: question, outcome (answer, clarify, no_match or
     smalltalk), entry_id, answer, confidence, candidates (up to 5 {entry_id, question, score}).
     """
-    runtime = build_runtime(settings_from(kb, db), with_log=not no_log)
+    runtime = build_runtime(settings_from(kb, db, local_kb), with_log=not no_log)
     context = Context(ChannelKind.CLI, "cli")
     console = Console()
     try:
         for text in _questions(question):
             reply = runtime.assistant.ask(Question(text, context))
             if as_json:
-                _write_line(json_line(reply_to_json(reply)))
+                _write_line(json_line(reply_to_json(reply, runtime.store.current.kb)))
             else:
                 render(reply, console, runtime.store.current.kb)
     finally:

@@ -78,7 +78,8 @@ class ChatSession:
         number = choice.removeprefix("r")
         if number.isdigit() and 1 <= int(number) <= len(answer.related):
             related = answer.related[int(number) - 1]
-            self._show(self.assistant.ask(Question(related.question, self.context)))
+            question = Question(related.question, self.context)
+            self._show(self.assistant.open_related(question, related.id))
             return True
         return False
 

@@ -14,7 +14,6 @@ from slack_sdk.errors import SlackApiError
 
 from bot.cli.markup import cell, markup
 from bot.cli.options import DbOption, KbOption, settings_from
-from bot.core.knowledge_store import KnowledgeStore
 from bot.errors import ConfigError
 from bot.review.actions import link, promote
 from bot.review.digest import build_digest, digest_markdown
@@ -24,6 +23,7 @@ from bot.review.report_html import to_html
 from bot.review.report_text import to_csv, to_markdown
 from bot.review.suggestions import SuggestionService
 from bot.review.themes import OPEN, ThemeService, ThemeStatus
+from bot.runtime import open_store
 from bot.storage.database import Database
 from bot.storage.interaction_log import utc_now
 
@@ -43,7 +43,7 @@ SinceOption = Annotated[
 @contextmanager
 def _service(kb: Path | None, db: str | None) -> Iterator[ThemeService]:
     settings = settings_from(kb, db)
-    store = KnowledgeStore.open(settings.knowledge_path(), matcher=settings.matcher)
+    store = open_store(settings)  # with the local layer, when one is set
     database = Database.connect(settings.database())
     try:
         service = ThemeService(database=database, knowledge=store)

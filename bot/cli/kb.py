@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,11 +13,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli.markup import markup
-from bot.cli.options import KbOption, settings_from
+from bot.cli.options import KbOption, LocalKbOption, settings_from
 from bot.errors import KnowledgeBaseError
 from bot.knowledge.interchange import convert, export_text, read_rows, write_files
-from bot.knowledge.lint import Finding, lint
+from bot.knowledge.lint import Finding, Severity, lint
 from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import KnowledgeBase
 
 kb_app = typer.Typer(help="Check and maintain the knowledge base.", no_args_is_help=True)
 
@@ -24,46 +26,88 @@ kb_app = typer.Typer(help="Check and maintain the knowledge base.", no_args_is_h
 @kb_app.command("check")
 def check(
     kb: KbOption = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    local_kb: LocalKbOption = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Fail on warnings too, such as overdue review dates."),
+    ] = False,
     output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Judge review dates as of this day (YYYY-MM-DD), e.g. your next meeting.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Validate and lint every knowledge file.
+    """Validate and lint every knowledge file, and your local layer's with them.
 
-    Errors (the knowledge base cannot be used) exit 1. Warnings (readability, answer length,
-    undefined acronyms, colliding or duplicate phrasings, overdue reviews, missing sources)
-    are printed, and exit 1 only with --strict.
+    Errors exit 1: a file the assistant cannot use, or an answer resting on the national
+    Compact that does not say who it binds now. Warnings (overdue reviews, mirror sources
+    not marked archived, readability, answer length, undefined acronyms, colliding or
+    duplicate phrasings, missing sources or status) are printed, and exit 1 only with
+    --strict, for the review group's own checks.
     """
-    path = settings_from(kb, None).knowledge_path()
+    settings = settings_from(kb, None, local_kb)
+    path = settings.knowledge_path()
     try:
-        knowledge = load_knowledge(path)
+        knowledge = load_knowledge(
+            path, local=settings.local_kb, settings=settings.answer_settings()
+        )
     except KnowledgeBaseError as exc:
         _report_errors(exc, output)
         raise typer.Exit(1) from None
-    findings = lint(knowledge)
+    findings = lint(knowledge, today=as_of.date() if as_of else None)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    warnings = [f for f in findings if f.severity is Severity.WARNING]
     if output == "json":
-        print(json.dumps({"errors": [], "warnings": [_as_dict(f) for f in findings]}, indent=2))
-    else:
-        console = Console()
-        for finding in findings:
-            console.print(
-                markup("[yellow]warning[/yellow] {}", finding), highlight=False, soft_wrap=True
+        print(
+            json.dumps(
+                {
+                    "errors": [_as_dict(f) for f in errors],
+                    "warnings": [_as_dict(f) for f in warnings],
+                },
+                indent=2,
             )
-        status = "[green]OK[/green]" if not findings else "[yellow]OK with warnings[/yellow]"
-        console.print(
-            status
-            + markup(
-                " {}: {} entries ({} glossary terms) in {} topics; {} warning(s)",
-                path,
-                len(knowledge),
-                len(knowledge.glossary),
-                len(knowledge.topics()),
-                len(findings),
-            ),
-            highlight=False,
-            soft_wrap=True,
         )
-    if strict and findings:
+    else:
+        _print_findings(knowledge, path, errors, warnings)
+    if errors or (strict and warnings):
         raise typer.Exit(1)
+
+
+def _print_findings(
+    knowledge: KnowledgeBase, path: Path, errors: list[Finding], warnings: list[Finding]
+) -> None:
+    console = Console()
+    for finding in errors:
+        console.print(markup("[red]error[/red] {}", finding), highlight=False, soft_wrap=True)
+    for finding in warnings:
+        console.print(
+            markup("[yellow]warning[/yellow] {}", finding), highlight=False, soft_wrap=True
+        )
+    if errors:
+        status = "[red]FAILED[/red]"
+    else:
+        status = "[green]OK[/green]" if not warnings else "[yellow]OK with warnings[/yellow]"
+    local = f" with local layer {knowledge.local_root}" if knowledge.local_root else ""
+    console.print(
+        status
+        + markup(
+            " {}{}: {} entries ({} glossary terms) in {} topics; {} error(s), {} warning(s)",
+            path,
+            local,
+            len(knowledge),
+            len(knowledge.glossary),
+            len(knowledge.topics()),
+            len(errors),
+            len(warnings),
+        ),
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _report_errors(exc: KnowledgeBaseError, output: str) -> None:
@@ -149,11 +193,13 @@ def export_command(
     ] = "-",
     fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
     kb: KbOption = None,
+    local_kb: LocalKbOption = None,
 ) -> None:
     """Write the knowledge base as CSV or JSON (the same columns kb import reads)."""
     if fmt not in {"csv", "json"}:
         raise typer.BadParameter(f"use csv or json, not {fmt!r}", param_hint="--format")
-    knowledge = load_knowledge(settings_from(kb, None).knowledge_path())
+    settings = settings_from(kb, None, local_kb)
+    knowledge = load_knowledge(settings.knowledge_path(), local=settings.local_kb)
     text = export_text(knowledge, fmt)
     if out == "-":
         sys.stdout.write(text)

@@ -17,6 +17,14 @@ KbOption = Annotated[
         show_default=False,
     ),
 ]
+LocalKbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--local-kb",
+        help="Your local Compact's own entries, over the national ones (or COMPACT_LOCAL_KB).",
+        show_default=False,
+    ),
+]
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -27,5 +35,5 @@ DbOption = Annotated[
 ]
 
 
-def settings_from(kb: Path | None, db: str | None) -> Settings:
-    return load_settings(kb=kb, database_url=db)
+def settings_from(kb: Path | None, db: str | None, local_kb: Path | None = None) -> Settings:
+    return load_settings(kb=kb, database_url=db, local_kb=local_kb)

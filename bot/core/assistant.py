@@ -75,6 +75,18 @@ class Assistant:
         elapsed_ms = (self._timer() - started) * 1000
         return self._logged(reply, elapsed_ms)
 
+    def open_related(self, question: Question, entry_id: str | None) -> Reply:
+        """A related question picked from an answer: answered with that entry even where its
+        wording would match another one (such as the national answer a local one replaced).
+        Falls back to matching the wording when the entry has gone since the answer."""
+        started = self._timer()
+        loaded = self.store.current
+        entry = loaded.kb.get(entry_id) if entry_id else None
+        if entry is None:
+            return self.ask(question)
+        reply = self._answer(question, loaded, entry, 1.0, (), None)
+        return self._logged(reply, (self._timer() - started) * 1000)
+
     def prepare(self, question: Question) -> PreparedReply:
         """Match the question, and neither log nor send the reply yet: for adapters that
         check something before replying (that a delivery is not a duplicate, say) and want

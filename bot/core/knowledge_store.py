@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -42,18 +43,39 @@ class LoadedKnowledge:
 
 
 class KnowledgeStore:
-    def __init__(self, path: Path, loaded: LoadedKnowledge, *, matcher: str = "lexical") -> None:
+    """The national knowledge base, with a council's local layer over it when one is set;
+    both are read again on every reload."""
+
+    def __init__(
+        self,
+        path: Path,
+        loaded: LoadedKnowledge,
+        *,
+        matcher: str = "lexical",
+        local: Path | None = None,
+        settings: Mapping[str, str] | None = None,
+    ) -> None:
         self.path = path
+        self.local = local
+        self.settings = dict(settings or {})
         self.matcher = matcher
         self._current = loaded
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, path: Path, *, matcher: str = "lexical") -> KnowledgeStore:
-        """Load ``path``; raises KnowledgeBaseError listing every problem."""
-        return cls(
-            path, LoadedKnowledge.build(load_knowledge(path), matcher=matcher), matcher=matcher
-        )
+    def open(
+        cls,
+        path: Path,
+        *,
+        matcher: str = "lexical",
+        local: Path | None = None,
+        settings: Mapping[str, str] | None = None,
+    ) -> KnowledgeStore:
+        """Load ``path`` (and ``local`` over it); raises KnowledgeBaseError listing every
+        problem. ``settings`` are the values answers may show (bot/knowledge/configured.py)."""
+        kb = load_knowledge(path, local=local, settings=settings)
+        loaded = LoadedKnowledge.build(kb, matcher=matcher)
+        return cls(path, loaded, matcher=matcher, local=local, settings=settings)
 
     @property
     def current(self) -> LoadedKnowledge:
@@ -63,7 +85,8 @@ class KnowledgeStore:
         """Load again from disk. On error the old knowledge base keeps serving and the
         KnowledgeBaseError is raised for the caller to show."""
         with self._lock:
-            loaded = LoadedKnowledge.build(load_knowledge(self.path), matcher=self.matcher)
+            kb = load_knowledge(self.path, local=self.local, settings=self.settings)
+            loaded = LoadedKnowledge.build(kb, matcher=self.matcher)
             self._current = loaded
         log.info("knowledge base reloaded from %s: %d entries", self.path, len(loaded.kb))
         return loaded

@@ -31,3 +31,4 @@ NONE_OF_THESE_TEXT = (
     "Thanks, I've noted that none of those fitted. The Compact review group will see your "
     "question. You could try asking it another way."
 )
+BINDS_NOW_LABEL = "Who this binds now"
