@@ -105,14 +105,14 @@ def test_a_yaml_syntax_error_is_reported_at_its_own_line_and_alone(
     shutil.copytree(bundled_knowledge(), folder)
     funding = folder / "funding.yml"
     lines = funding.read_text().splitlines()
-    assert lines[11].startswith("      - ")
-    lines[11] = '      - "grant ending notice?'  # line 12: the closing quote is missing
+    broken = next(n for n, line in enumerate(lines) if line.startswith("      - "))
+    lines[broken] = '      - "grant ending notice?'  # the closing quote is missing
     funding.write_text("\n".join(lines) + "\n")
     result = run("kb", "check", "--kb", str(folder))
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
     assert len(errors) == 1, result.stderr  # no "'related' names unknown id" from other files
-    assert "funding.yml:12: YAML syntax error" in errors[0]
+    assert f"funding.yml:{broken + 1}: YAML syntax error" in errors[0]
     assert "closing quote" in errors[0]
 
 
