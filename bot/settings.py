@@ -12,6 +12,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
+from bot.induction.views import LocalContacts
 from bot.matching.policy import Thresholds
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -69,6 +70,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SLACK_API_URL", "COMPACT_SLACK_API_URL"),
     )
     champions_channel: str | None = None  # channel id where "Ask a Compact Champion" posts
+    # This installation's local Compact and Champions, named in the induction tour.
+    local_compact_name: str | None = None
+    local_compact_url: str | None = None
+    champions_contact: str | None = None  # free text: who the Champions are, how to reach them
     review_channel: str | None = None  # channel id for the weekly digest and admin commands
     admin_users: str = ""  # comma-separated Slack user ids allowed /compact reload and stats
     host: str = "0.0.0.0"
@@ -102,6 +107,14 @@ class Settings(BaseSettings):
     def slack_base_url(self) -> str:
         """The Web API base URL with the trailing slash slack-sdk needs to join method names."""
         return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
+
+    def local_contacts(self) -> LocalContacts:
+        return LocalContacts(
+            compact_name=(self.local_compact_name or "").strip() or None,
+            compact_url=(self.local_compact_url or "").strip() or None,
+            champions_contact=(self.champions_contact or "").strip() or None,
+            champions_channel=(self.champions_channel or "").strip() or None,
+        )
 
     def admin_user_ids(self) -> frozenset[str]:
         return frozenset(u.strip() for u in self.admin_users.split(",") if u.strip())

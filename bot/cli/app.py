@@ -17,6 +17,7 @@ from bot.cli.gaps import gaps_app
 from bot.cli.kb import kb_app
 from bot.cli.options import DbOption, KbOption, settings_from
 from bot.cli.serve import serve_app, serve_slack
+from bot.cli.tour import tour_command
 from bot.errors import CompactError
 from bot.runtime import build_runtime
 
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 app.command("ask")(ask)
 app.command("eval")(eval_command)
+app.command("tour")(tour_command)
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
 app.add_typer(gaps_app, name="gaps")

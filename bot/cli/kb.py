@@ -12,7 +12,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli.options import KbOption, settings_from
-from bot.errors import KnowledgeBaseError
+from bot.errors import KnowledgeBaseError, Problem
+from bot.induction.content import Tour
+from bot.induction.lint import lint_tour
+from bot.induction.loader import induction_file, load_tour
 from bot.knowledge.interchange import convert, export_text, read_rows, write_files
 from bot.knowledge.lint import Finding, lint
 from bot.knowledge.loader import load_knowledge
@@ -26,19 +29,30 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
-    """Validate and lint every knowledge file.
+    """Validate and lint every knowledge file, and the induction tour (induction.yml).
 
     Errors (the knowledge base cannot be used) exit 1. Warnings (readability, answer length,
-    undefined acronyms, colliding or duplicate phrasings, overdue reviews, missing sources)
-    are printed, and exit 1 only with --strict.
+    undefined acronyms, colliding or duplicate phrasings, overdue reviews, missing sources,
+    long tour steps) are printed, and exit 1 only with --strict.
     """
     path = settings_from(kb, None).knowledge_path()
+    problems: list[Problem] = []
     try:
         knowledge = load_knowledge(path)
     except KnowledgeBaseError as exc:
-        _report_errors(exc, output)
+        problems += exc.problems
+        knowledge = None
+    tour_file = induction_file(path)
+    tour: Tour | None = None
+    if tour_file is not None:
+        try:  # checked even when the entries failed, so every problem is listed at once
+            tour = load_tour(tour_file, knowledge)
+        except KnowledgeBaseError as exc:
+            problems += exc.problems
+    if problems or knowledge is None:
+        _report_errors(KnowledgeBaseError(problems), output)
         raise typer.Exit(1) from None
-    findings = lint(knowledge)
+    findings = lint(knowledge) + (lint_tour(tour) if tour is not None else [])
     if output == "json":
         print(json.dumps({"errors": [], "warnings": [_as_dict(f) for f in findings]}, indent=2))
     else:
@@ -48,7 +62,13 @@ def check(
         status = "[green]OK[/green]" if not findings else "[yellow]OK with warnings[/yellow]"
         console.print(
             f"{status} {path}: {len(knowledge)} entries ({len(knowledge.glossary)} glossary terms) "
-            f"in {len(knowledge.topics())} topics; {len(findings)} warning(s)",
+            f"in {len(knowledge.topics())} topics"
+            + (
+                f"; a tour of {len(tour.steps)} steps and {len(tour.quiz)} quiz questions"
+                if tour
+                else ""
+            )
+            + f"; {len(findings)} warning(s)",
             highlight=False,
             soft_wrap=True,
         )

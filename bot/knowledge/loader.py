@@ -18,6 +18,8 @@ from bot.knowledge.yaml_source import LocatedDict, LocatedList, read_yaml
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 GLOSSARY_TOPIC = "Glossary"
 DRAFTS_FOLDER = "drafts"
+# The induction tour and quiz (see bot/induction): read by its own loader, not as entries.
+INDUCTION_FILE = "induction.yml"
 
 DEFAULT_SCOPES: tuple[Scope, ...] = (
     Scope("national-compact-1998", "National Compact (1998) and its codes"),
@@ -59,6 +61,8 @@ def _yaml_files(folder: Path) -> Iterator[Path]:
     for file in sorted(folder.rglob("*")):
         relative = file.relative_to(folder)
         if DRAFTS_FOLDER in relative.parts[:-1] or relative.name.startswith((".", "_")):
+            continue
+        if relative == Path(INDUCTION_FILE):
             continue
         if file.suffix in {".yml", ".yaml"} and file.is_file():
             yield file

@@ -1,0 +1,126 @@
+"""induction.yml: the bundled tour is sound, and a bad one is rejected with file, line and step,
+while the last good one keeps serving."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.core.knowledge_store import KnowledgeStore
+from bot.errors import KnowledgeBaseError
+from bot.induction.loader import MAX_STEP_WORDS
+from bot.knowledge.readability import word_count
+
+from .conftest import Run
+
+EVERY_TOPIC = (
+    "what the compact was", "where things stand today", "campaign", "funding", "buying",
+    "consultation", "volunteering", "equality", "sector commits", "go wrong", "local compact",
+)  # fmt: skip
+
+
+def test_the_bundled_tour_covers_the_issue_and_links_every_fact(
+    bundled_store: KnowledgeStore,
+) -> None:
+    tour = bundled_store.current.tour
+    kb = bundled_store.current.kb
+    assert tour is not None
+    assert 8 <= len(tour.steps) <= 12
+    assert 5 <= len(tour.quiz) <= 8
+    titles = " | ".join(s.title.casefold() for s in tour.steps)
+    for topic in EVERY_TOPIC:
+        assert topic in titles, topic
+    for step in tour.steps:
+        assert word_count(step.text) <= MAX_STEP_WORDS
+        assert step.entries
+        assert all(e in kb for e in step.entries)
+        assert all(kb[e].sources for e in step.entries), step.id  # linked entries are sourced
+    assert [s.local_contacts for s in tour.steps] == [False] * (len(tour.steps) - 1) + [True]
+    covenant = tour.steps[1]
+    assert "Civil Society Covenant" in covenant.text
+    assert "July 2025" in covenant.text
+    for question in tour.quiz:
+        assert 1 <= question.correct <= len(question.options)
+        assert all(kb[e].sources for e in question.entries)
+        assert tour.step_for(question) is not None, question.id
+
+
+def _write_bad_tour(folder: Path) -> None:
+    text = (folder / "induction.yml").read_text()
+    text = text.replace(
+        "entries: [compact-breach, local-disputes-procedure, ombudsman-complaint]",
+        "entries: [compact-breach, no-such-entry]",
+    )
+    text = text.replace(
+        "      - Two weeks\n", "      - text: Two weeks\n        correct: true\n", 1
+    )  # the notice question now has two right answers
+    text = text.replace(
+        "      - text: The Civil Society Covenant\n        correct: true\n",
+        "      - The Civil Society Covenant\n",
+    )  # and this one has none
+    long_step = " ".join(["Funding words here."] * 45)
+    text = re.sub(
+        r"(  - id: funding-terms\n    title: Funding terms\n    text: \|\n)(?:      .*\n|\n)+?(    entries:)",
+        lambda m: f"{m.group(1)}      {long_step}\n{m.group(2)}",
+        text,
+    )
+    (folder / "induction.yml").write_text(text)
+
+
+def test_kb_check_names_file_line_and_step_for_each_problem(run: Run, kb_copy: Path) -> None:
+    _write_bad_tour(kb_copy)
+    result = run("kb", "check", "--kb", str(kb_copy))
+    assert result.returncode == 1
+    err = " ".join(result.stderr.split())
+    assert re.search(
+        r"induction\.yml:\d+: step 10 'when-things-go-wrong': links to entry 'no-such-entry', "
+        r"which is not in the knowledge base",
+        err,
+    ), err
+    assert re.search(
+        r"induction\.yml:\d+: question 1 'notice-before-a-cut': exactly one option must be "
+        r"marked 'correct: true'; 2 are \(1, 3\)",
+        err,
+    ), err
+    assert re.search(
+        r"induction\.yml:\d+: question 2 'what-succeeded-the-compact': exactly one option must "
+        r"be marked 'correct: true'; none is",
+        err,
+    ), err
+    assert re.search(r"induction\.yml:\d+: step 4 'funding-terms': has 135 words", err), err
+    assert "4 error(s); the knowledge base was not loaded" in err
+
+
+def test_kb_check_reports_tour_problems_beside_entry_problems(run: Run, kb_copy: Path) -> None:
+    (kb_copy / "induction.yml").write_text("title: T\nsteps: []\nquiz:\n  - just text\n")
+    funding = kb_copy / "funding.yml"
+    funding.write_text(funding.read_text().replace("  - id: funding-notice\n", "  - id: Bad Id\n"))
+    result = run("kb", "check", "--kb", str(kb_copy), "--format", "json")
+    assert result.returncode == 1
+    assert "'steps' must be a list with at least one item" in result.stdout
+    assert "question 1: must be a mapping" in result.stdout
+    assert "must be lower-case words joined by hyphens" in result.stdout
+
+
+def test_a_bad_tour_never_replaces_a_good_one_on_reload(kb_copy: Path) -> None:
+    store = KnowledgeStore.open(kb_copy)
+    good = store.current
+    _write_bad_tour(kb_copy)
+    with pytest.raises(KnowledgeBaseError) as caught:
+        store.reload()
+    assert any("no-such-entry" in str(p) for p in caught.value.problems)
+    assert store.current is good
+    assert good.tour is not None
+    assert len(good.tour.steps) == 11
+
+
+def test_the_tour_is_not_read_as_knowledge_entries(bundled_store: KnowledgeStore) -> None:
+    assert not any(e.file.endswith("induction.yml") for e in bundled_store.current.kb.entries)
+
+
+def test_kb_check_shows_the_tour_in_its_summary(run: Run) -> None:
+    result = run("kb", "check")
+    assert result.returncode == 0, result.stderr
+    assert "a tour of 11 steps and 7 quiz questions" in " ".join(result.stdout.split())
