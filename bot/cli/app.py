@@ -14,6 +14,7 @@ from bot.cli.chat import run_chat
 from bot.cli.db import db_app
 from bot.cli.eval import eval_command
 from bot.cli.gaps import gaps_app
+from bot.cli.induction import induction_app
 from bot.cli.kb import kb_app
 from bot.cli.options import DbOption, KbOption, settings_from
 from bot.cli.serve import serve_app, serve_slack
@@ -34,6 +35,7 @@ app.command("tour")(tour_command)
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
 app.add_typer(gaps_app, name="gaps")
+app.add_typer(induction_app, name="induction")
 app.add_typer(serve_app, name="serve")
 
 
@@ -43,7 +45,13 @@ def chat(kb: KbOption = None, db: DbOption = None) -> None:
     runtime = build_runtime(settings_from(kb, db))
     console = Console()
     try:
-        run_chat(runtime.assistant, console, console.input, user=getpass.getuser())
+        run_chat(
+            runtime.assistant,
+            console,
+            console.input,
+            user=getpass.getuser(),
+            induction=runtime.induction,
+        )
     finally:
         runtime.close()
 
