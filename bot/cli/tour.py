@@ -36,7 +36,16 @@ KEYS = {
     Verb.RESET: "r",
     Verb.PROGRESS: "p",
 }
-WORDS = {"next": Verb.NEXT, "back": Verb.BACK, "more": Verb.MORE, "tell me more": Verb.MORE}
+# Typed words that work on any screen (a button's own key wins).
+WORDS = {
+    "next": Verb.NEXT,
+    "back": Verb.BACK,
+    "more": Verb.MORE,
+    "tell me more": Verb.MORE,
+    "r": Verb.RESET,
+    "restart": Verb.RESET,
+    "start again": Verb.RESET,
+}
 HELP = "Type one of the keys shown in brackets, or q to stop."
 
 
