@@ -15,6 +15,7 @@ from bot.core.knowledge_store import KnowledgeStore
 from bot.core.question import ChannelKind, Context
 from bot.induction import wording
 from bot.induction.events import TourEvent, Verb
+from bot.induction.machine import Notice
 from bot.induction.progress import ProgressStore
 from bot.induction.report import induction_figures
 from bot.induction.service import InductionService
@@ -89,7 +90,7 @@ def test_progress_is_kept_and_resumed_by_another_process(
     resumed = later.handle(ME, TourEvent(Verb.START))
     assert isinstance(resumed, StepView)
     assert resumed.number == 4
-    assert wording.NOTICES[wording.Notice.WELCOME_BACK] in resumed.notices
+    assert wording.NOTICES[Notice.WELCOME_BACK] in resumed.notices
     summary = later.summary(ME)
     assert summary is not None
     assert (summary.steps_seen, summary.where) == (4, "Step 4 of 11")
@@ -138,7 +139,7 @@ def test_a_repeated_answer_counts_once(bundled_store: KnowledgeStore, database: 
     again = svc.handle(ME, first_answer)  # a double click, or Slack delivering it twice
     assert isinstance(again, QuestionView)
     assert again.number == 2
-    assert wording.NOTICES[wording.Notice.ALREADY_ANSWERED] in again.notices
+    assert wording.NOTICES[Notice.ALREADY_ANSWERED] in again.notices
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(InductionAnswerRow)) == 1
 

@@ -19,15 +19,16 @@ SHARE = "share_in_channel"
 SHOW_TOPICS = "show_topics"
 SHOW_TOPIC = "show_topic"  # numbered
 START_TOUR = "start_tour"
+TOUR = "tour"  # numbered: every button of the induction tour; its value is the tour's event
 CHAMPION_ANSWER = "champion_answer"
 THEME_IN_REVIEW = "theme_in_review"
 THEME_IGNORE = "theme_ignore"
 
 ACTIONS = (
     HELPFUL, NOT_HELPFUL, ASK_CHAMPION, CHOOSE, NONE_OF_THESE, RELATED, SHARE, SHOW_TOPICS,
-    SHOW_TOPIC, START_TOUR, CHAMPION_ANSWER, THEME_IN_REVIEW, THEME_IGNORE,
+    SHOW_TOPIC, START_TOUR, TOUR, CHAMPION_ANSWER, THEME_IN_REVIEW, THEME_IGNORE,
 )  # fmt: skip
-NUMBERED = (CHOOSE, RELATED, SHOW_TOPIC, THEME_IN_REVIEW, THEME_IGNORE)
+NUMBERED = (CHOOSE, RELATED, SHOW_TOPIC, TOUR, THEME_IN_REVIEW, THEME_IGNORE)
 
 CHAMPION_MODAL = "champion_answer_modal"
 ANSWER_BLOCK, ANSWER_INPUT = "answer_block", "answer_input"

@@ -10,6 +10,7 @@ from bot.adapters.slack.champions import ChampionDesk
 from bot.adapters.slack.dedupe import EventClaims
 from bot.core.assistant import Assistant
 from bot.core.knowledge_store import KnowledgeStore
+from bot.induction.service import InductionService
 from bot.review.themes import ThemeService
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -25,6 +26,7 @@ class SlackServices:
     champions: ChampionDesk | None = None
     themes: ThemeService | None = None
     log: InteractionLog | None = None
+    induction: InductionService | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
     claims: EventClaims = field(init=False)
 

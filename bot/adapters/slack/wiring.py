@@ -20,4 +20,5 @@ def slack_services(settings: Settings) -> SlackServices:
         champions=ChampionDesk(database, runtime.store.path) if database else None,
         themes=ThemeService(database=database, knowledge=runtime.store) if database else None,
         log=runtime.log,
+        induction=runtime.induction,
     )

@@ -1,5 +1,5 @@
-"""Button clicks: feedback, did-you-mean choices, related questions, sharing, topics, tour,
-and the review channel's triage buttons. Every click is recorded against its interaction."""
+"""Button clicks: feedback, did-you-mean choices, related questions, sharing, topics, and the
+review channel's triage buttons. Every click is recorded against its interaction."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from bot.adapters.slack.blocks import (
 )
 from bot.adapters.slack.payloads import ButtonValue, question_from_action
 from bot.adapters.slack.services import SlackServices
-from bot.adapters.slack.views import TOUR_TEXT, topic_modal
+from bot.adapters.slack.views import topic_modal
 from bot.core.replies import Answer
 from bot.knowledge.model import KnowledgeBase
 from bot.review.themes import ThemeStatus
@@ -141,13 +141,6 @@ def register(app: App, services: SlackServices) -> None:
         topic = next((t for t in kb().topics() if t.name == name), None)
         if topic is not None:
             client.views_open(trigger_id=body["trigger_id"], view=topic_modal(topic))
-
-    @app.action(ids.START_TOUR)
-    def on_tour(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        client.chat_postMessage(
-            channel=_user(body) or "", text=TOUR_TEXT, blocks=[section(TOUR_TEXT)]
-        )
 
     def triage(body: dict[str, Any], respond: Respond, status: ThemeStatus) -> None:
         theme_id = (body.get("actions") or [{}])[0].get("value", "")

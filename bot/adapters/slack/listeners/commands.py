@@ -9,10 +9,10 @@ from slack_bolt import Ack, App, Respond
 
 from bot.adapters.slack import ids
 from bot.adapters.slack.blocks import reply_blocks, section, topics_block
+from bot.adapters.slack.listeners.tour import tour_command_reply
 from bot.adapters.slack.mrkdwn import escape
 from bot.adapters.slack.payloads import context_of
 from bot.adapters.slack.services import SlackServices
-from bot.adapters.slack.views import TOUR_TEXT
 from bot.core.question import Question
 from bot.errors import KnowledgeBaseError
 from bot.review.stats import usage_stats
@@ -27,8 +27,9 @@ def register(app: App, services: SlackServices) -> None:
         text = (command.get("text") or "").strip()
         word = text.casefold()
         user, channel = command.get("user_id"), command.get("channel_id")
-        if word == "tour":
-            respond(response_type="ephemeral", text=TOUR_TEXT, blocks=[section(TOUR_TEXT)])
+        tour = tour_command_reply(services, text, command)
+        if tour is not None:
+            respond(response_type="ephemeral", text=tour[0], blocks=tour[1])
         elif word == "topics":
             kb = services.store.current.kb
             respond(

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.adapters.slack.payloads import context_of
 from bot.adapters.slack.services import SlackServices
 from bot.adapters.slack.views import home_view
 from bot.errors import CompactError
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def register(app: App, services: SlackServices) -> None:
     @app.event("app_home_opened")
-    def on_home(event: dict[str, Any], client: WebClient) -> None:
+    def on_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") not in (None, "home"):
             return
         user = event.get("user")
@@ -30,4 +31,9 @@ def register(app: App, services: SlackServices) -> None:
                 themes = services.themes.top(limit=5)
             except CompactError:
                 log.exception("could not load the open themes for App Home")
-        client.views_publish(user_id=user or "", view=home_view(services.store.current.kb, themes))
+        tour = None
+        if services.induction is not None:
+            tour = services.induction.summary(context_of(body, user=user, conversation=None))
+        client.views_publish(
+            user_id=user or "", view=home_view(services.store.current.kb, themes, tour)
+        )

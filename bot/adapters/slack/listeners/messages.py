@@ -8,6 +8,7 @@ from slack_bolt import App, BoltContext, Say
 
 from bot.adapters.slack.blocks import reply_blocks
 from bot.adapters.slack.dedupe import is_question_event
+from bot.adapters.slack.listeners.tour import answered_as_tour
 from bot.adapters.slack.payloads import question_from_event
 from bot.adapters.slack.services import SlackServices
 
@@ -44,5 +45,7 @@ def register(app: App, services: SlackServices) -> None:
     def on_direct_message(
         event: dict[str, Any], body: dict[str, Any], context: BoltContext, say: Say
     ) -> None:
-        if is_question_event(event):  # not edits, joins or our own messages
+        if not is_question_event(event):  # not edits, joins or our own messages
+            return
+        if not answered_as_tour(services, event, body, context, say):
             answer(event, body, context, say, thread=event.get("thread_ts"))
