@@ -55,7 +55,7 @@ class ChatSession:
         command = typed_command(text) if self.induction is not None else None
         if command is not None and self.induction is not None:
             self.pending = None
-            self.tour = ConsoleTour(self.induction.handle, self.console, self.context)
+            self.tour = ConsoleTour(self.induction, self.console, self.context)
             self.tour.send(command)
             return True
         pending, self.pending = self.pending, None

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
 from rich.rule import Rule
 
+from bot.chat.text_fallback import block_text
+from bot.chat.tour_views import tour_view
+from bot.chat.views import Buttons, Heading
 from bot.cli.options import DbOption, KbOption, settings_from
 from bot.core.knowledge_store import KnowledgeStore
 from bot.core.question import ChannelKind, Context
 from bot.errors import DatabaseError
 from bot.induction.events import TourEvent, Verb, typed_command
-from bot.induction.text import as_text
+from bot.induction.service import InductionService
 from bot.induction.views import Button, QuestionView, ResultView, TourView
+from bot.knowledge.model import KnowledgeBase
 from bot.runtime import induction_service
 from bot.storage.database import Database
 
@@ -62,14 +66,17 @@ class ConsoleTour:
     """One person's tour in this terminal. Remembers the view on screen so keys mean its
     buttons."""
 
-    service: Callable[[Context, TourEvent], TourView]
+    service: InductionService
     console: Console
     context: Context
     view: TourView | None = None
     keys: dict[str, Button] = field(default_factory=dict)
 
     def send(self, event: TourEvent) -> None:
-        self.show(self.service(self.context, event))
+        self.show(self.service.handle(self.context, event))
+
+    def kb(self) -> KnowledgeBase:
+        return self.service.knowledge.current.kb
 
     def handle(self, line: str) -> bool:
         """Handle one line typed during the tour. False when the person stops."""
@@ -95,12 +102,16 @@ class ConsoleTour:
         buttons = (*view.buttons, Button("My progress", TourEvent(Verb.PROGRESS)))
         self.keys = {key(b): b for b in reversed(buttons)}  # the view's own button wins a key
         self.console.print(Rule(escape(view.heading), align="left"))
-        shown = replace(view, options=()) if isinstance(view, QuestionView) else view
-        self.console.print(Markdown(as_text(shown, heading=False)))
+        # The same view every chat channel renders; its heading and buttons are shown above
+        # and below. Its line breaks are kept (markdown would join them).
+        text = "\n\n".join(
+            block_text(b)
+            for b in tour_view(view, self.kb()).blocks
+            if not isinstance(b, Heading | Buttons)
+        )
+        self.console.print(Markdown(text.replace("\n", "  \n"), hyperlinks=False))
         choices = [b for b in buttons if b.verb not in (Verb.ANSWER, Verb.REVISIT)]
         if isinstance(view, QuestionView):
-            for number, option in enumerate(view.options, start=1):
-                self.console.print(f"  [cyan]{number}.[/cyan] {escape(option)}", highlight=False)
             self.console.print("Type the number of your answer.")
         elif isinstance(view, ResultView) and view.revisit:
             self.console.print("Type a step's number to look at it again.")
@@ -137,9 +148,7 @@ def tour_command(kb: KbOption = None, db: DbOption = None) -> None:
     console = Console()
     try:
         context = Context(ChannelKind.CONSOLE, getpass.getuser())
-        run_tour(
-            ConsoleTour(service.handle, console, context), console.input, TourEvent(Verb.START)
-        )
+        run_tour(ConsoleTour(service, console, context), console.input, TourEvent(Verb.START))
     finally:
         if database is not None:
             database.dispose()

@@ -42,17 +42,14 @@ REVISIT_INTRO = "Worth another look:"
 COMPLETED_ON = "Finished on {day.day} {day:%B %Y}."
 
 # The step with local contacts: configuration, or a plain statement that it is not set.
-LOCAL_COMPACT = "**Your local Compact:** {name}"
+LOCAL_COMPACT = "**Your local Compact:** "
 LOCAL_COMPACT_UNSET = (
-    "**Your local Compact:** not set up in this assistant yet. Ask your council's voluntary "
-    "sector lead for your area's text."
+    "not set up in this assistant yet. Ask your council's voluntary sector lead for your "
+    "area's text."
 )
-CHAMPIONS = "**Your Compact Champions:** {contact}"
-CHAMPIONS_CHANNEL = "**Compact Champions' channel:** {channel}"
-CHAMPIONS_UNSET = (
-    "**Your Compact Champions:** not named in this assistant yet. Ask your local Compact lead "
-    "who they are."
-)
+CHAMPIONS = "**Your Compact Champions:** "
+CHAMPIONS_CHANNEL = "**Compact Champions' channel:** "
+CHAMPIONS_UNSET = "not named in this assistant yet. Ask your local Compact lead who they are."
 ADMIN_HINT = (
     "An administrator can name them with COMPACT_LOCAL_COMPACT_NAME, COMPACT_LOCAL_COMPACT_URL "
     "and COMPACT_CHAMPIONS_CONTACT."
@@ -65,3 +62,6 @@ def where_label(*, phase: str, step: int, steps: int, question: int, questions: 
     if phase == "quiz":
         return f"Quiz question {question} of {questions}"
     return f"Step {step} of {steps}"
+
+
+NOT_A_TOUR_BUTTON = "That button no longer works. Type *tour* to carry on with the tour."

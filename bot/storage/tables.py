@@ -124,11 +124,13 @@ class SuggestionSourceRow(Base):
     )
 
 
-# --- Slack: delivered events and Compact Champion questions (migration 0003) ---
+# --- Chat: delivered events and Compact Champion questions (migration 0003) ---
 
 
-class SlackEventRow(Base):
-    """An Events API delivery already taken by one bot process: Slack retries are ignored."""
+class DeliveryRow(Base):
+    """A delivery (a Slack event, a Teams activity) already taken by one bot process, so that
+    retries are ignored. The table's name predates the second channel; other channels' ids
+    carry their channel's prefix (see ``bot.chat.delivery_claims``)."""
 
     __tablename__ = "slack_events"
 

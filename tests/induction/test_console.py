@@ -37,7 +37,7 @@ def test_a_new_starter_takes_the_tour_and_quiz_and_the_report_shows_it(
     assert "Your Compact Champions: not named in this assistant yet" in out
     assert "[n] Start the quiz" in out
     assert "Quiz question 1 of 7" in out
-    assert "  3. At least three months" in out
+    assert "• 3. At least three months" in out
     assert out.count("Right.") == 6
     assert "Not quite. The answer is: Raise it calmly with the body concerned." in out
     assert "Your result: 6 out of 7" in out

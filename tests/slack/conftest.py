@@ -22,8 +22,8 @@ import uvicorn
 
 from bot.adapters.slack.app import build_app
 from bot.adapters.slack.server import asgi_app
-from bot.adapters.slack.services import SlackServices
 from bot.adapters.slack.wiring import slack_services
+from bot.chat.services import ChatServices
 from bot.settings import Settings, load_settings
 
 from .fake_slack import FakeSlack, start_fake_slack
@@ -56,7 +56,7 @@ class Reply:
 @dataclass
 class Bot:
     url: str
-    services: SlackServices
+    services: ChatServices
     server: uvicorn.Server
 
     def post(
@@ -158,7 +158,7 @@ def start_bot(database_url: str) -> Iterator[StartBot]:
     servers: list[uvicorn.Server] = []
     bots: list[Bot] = []
 
-    def _start(settings: Settings, *, services: SlackServices | None = None) -> Bot:
+    def _start(settings: Settings, *, services: ChatServices | None = None) -> Bot:
         services = services or slack_services(settings)
         app = build_app(services)
         port = free_port()

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from bot.adapters.slack import ids
-from bot.adapters.slack.payloads import ButtonValue
+from bot.chat.action_values import ActionValue
 from bot.core.recording import FeedbackKind
 from bot.storage.interaction_log import InteractionLog
 
@@ -55,7 +55,7 @@ def test_helpful_and_not_helpful_are_recorded(bot: Bot, fake_slack: FakeSlack) -
     assert bot.interaction(with_action(fake_slack, ids.NOT_HELPFUL, helpful["value"])).status == 200
     flagged = fake_slack.wait_for("response_url", 2)[-1]
     assert "flagged" in flagged.params["text"]
-    value = ButtonValue.decode(helpful["value"])
+    value = ActionValue.decode(helpful["value"])
     kinds = [(f.kind, f.entry_id) for f in log_of(bot).feedback_for(value.interaction_id or 0)]
     assert kinds == [
         (FeedbackKind.HELPFUL, "funding-notice"),
@@ -70,7 +70,7 @@ def test_did_you_mean_buttons_answer_and_record_the_choice(bot: Bot, fake_slack:
     bot.interaction(with_action(fake_slack, option["action_id"], option["value"]))
     [response] = fake_slack.wait_for("response_url")
     assert response.params["replace_original"] is True
-    value = ButtonValue.decode(option["value"])
+    value = ActionValue.decode(option["value"])
     [chosen] = log_of(bot).feedback_for(value.interaction_id or 0)
     assert (chosen.kind, chosen.entry_id) == (FeedbackKind.CHOSE, value.entry_id)
 

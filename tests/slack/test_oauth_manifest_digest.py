@@ -14,9 +14,9 @@ from sqlalchemy import text
 
 from bot.adapters.slack import ids
 from bot.adapters.slack.app import BOT_SCOPES, build_app
-from bot.adapters.slack.payloads import ButtonValue
 from bot.adapters.slack.scheduler import clean_up, post_digest, web_client
 from bot.adapters.slack.wiring import slack_services
+from bot.chat.action_values import ActionValue
 from bot.review.themes import ThemeStatus
 from bot.settings import Settings
 from bot.storage.interaction_log import InteractionLog
@@ -100,7 +100,7 @@ def test_the_manifest_and_the_code_agree(slack_settings: Settings, fake_slack: F
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == set(BOT_SCOPES)
 
     app = build_app(slack_services(slack_settings))
-    value = ButtonValue("what is the compact?", None, "what-is-the-compact").encode()
+    value = ActionValue("what is the compact?", None, "what-is-the-compact").encode()
     requests = [payload("slash_command", response_url=fake_slack.url)]
     requests += [payload("message_shortcut", response_url=fake_slack.url)]
     requests += [

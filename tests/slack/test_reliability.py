@@ -14,7 +14,7 @@ from bot.core.assistant import PreparedReply
 from bot.core.question import Question
 from bot.settings import Settings
 from bot.storage.database import Database
-from bot.storage.tables import SlackEventRow
+from bot.storage.tables import DeliveryRow
 
 from .conftest import Bot, StartBot, eventually, payload, sign
 from .fake_slack import FakeSlack
@@ -111,7 +111,7 @@ def test_acknowledgement_does_not_wait_for_the_answer(
 def claimed(database: Database | None, event_id: str) -> bool:
     assert database is not None
     with database.session() as session:
-        return session.get(SlackEventRow, event_id) is not None
+        return session.get(DeliveryRow, event_id) is not None
 
 
 def test_rate_limits_are_retried_after_retry_after(bot: Bot, fake_slack: FakeSlack) -> None:

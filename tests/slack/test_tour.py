@@ -10,14 +10,16 @@ from typing import Any
 from sqlalchemy import create_engine
 
 from bot.adapters.slack import ids
-from bot.adapters.slack.tour_blocks import tour_blocks
+from bot.adapters.slack.blocks import render
 from bot.adapters.slack.wiring import slack_services
+from bot.chat.tour_views import tour_view
 from bot.induction import wording
 from bot.induction.machine import Notice
 from bot.induction.progress import ProgressStore
 from bot.induction.report import induction_figures
 from bot.induction.service import InductionService
 from bot.induction.views import LocalContacts, StepView
+from bot.knowledge.model import KnowledgeBase
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.interaction_log import utc_now
@@ -25,6 +27,7 @@ from bot.storage.interaction_log import utc_now
 from .conftest import Bot, StartBot, payload, with_action
 from .fake_slack import FakeSlack
 
+KB = KnowledgeBase(entries=())
 RIGHT = [3, 1, 2, 3, 2, 3, 3]  # the quiz's right options, in order
 DM, USER = "D0DIRECT", "U123ASKER"
 
@@ -94,6 +97,7 @@ def test_a_new_starter_takes_the_tour_in_a_dm_on_one_message(
         assert f"Step {number} of 11" in view["text"]
     assert "Civil Society Covenant" in json.dumps(fake_slack.of("chat.update")[0].params)
     assert "Your local Compact:* not set up in this assistant yet" in content(view)
+    assert "*Compact Champions' channel:* <#CCHAMPIONS>" in content(view)
     view = click(bot, fake_slack, tour_button(view, "Start the quiz"))
     for number, right in enumerate(RIGHT, start=1):
         assert view["text"] == f"Quiz question {number} of 7"
@@ -128,6 +132,7 @@ def test_slash_compact_tour_updates_its_private_reply_in_place(
     assert more["replace_original"] is True
     assert "Is the Compact still in force?" in content(more)
     assert "*Source:*" in content(more)
+    assert "*Applies to:* Civil Society Covenant (2025)" in content(more)
     back = click(bot, fake_slack, tour_button(more, "Back to the tour"), ephemeral=True)
     assert back["text"] == "Step 2 of 11: Where things stand today"
     assert fake_slack.of("chat.postMessage") == []
@@ -252,18 +257,17 @@ def test_configured_contacts_are_shown_and_never_become_markup() -> None:
             compact_name="Preston <!channel> *Compact*",
             compact_url="https://example.org/compact",
             champions_contact="Ask <@U999> or [click](https://evil.example)",
-            champions_channel="CCHAMPIONS",
         ),
     )
-    _, blocks = tour_blocks(view)
+    _, blocks = render(tour_view(view, KB, champions_conversation="CCHAMPIONS"))
     shown = json.dumps(blocks)
     assert "<!channel>" not in shown
     assert "<@U999>" not in shown
     assert "<https://evil.example" not in shown
-    assert "<https://example.org/compact|Preston &lt;!channel&gt; Compact>" in shown
+    assert "<https://example.org/compact|Preston &lt;!channel&gt; *Compact*>" in shown
     assert "<#CCHAMPIONS>" in shown
     unsafe = StepView(1, 1, "t", "x", (), local=LocalContacts(compact_url="javascript:alert(1)"))
-    assert "<javascript" not in json.dumps(tour_blocks(unsafe)[1])
+    assert "<javascript" not in json.dumps(render(tour_view(unsafe, KB))[1])
 
 
 def _context() -> Any:

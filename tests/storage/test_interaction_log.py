@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.adapters.slack.champions import ChampionDesk, ChampionQuestion
+from bot.chat.champion_desk import ChampionDesk, ChampionQuestion
 from bot.core.assistant import Assistant
 from bot.core.knowledge_store import KnowledgeStore
 from bot.core.question import ChannelKind, Context, Question

@@ -14,9 +14,10 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
+from bot.adapters.slack.dedupe import EventClaims
 from bot.adapters.slack.keepalive import KeepAlive, KeepAliveWebClient
 from bot.adapters.slack.listeners import register_all
-from bot.adapters.slack.services import SlackServices
+from bot.chat.services import ChatServices
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ BOT_SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "im:r
 OAUTH_STATE_SECONDS = 600
 
 
-def web_client(services: SlackServices, token: str | None = None) -> WebClient:
+def web_client(services: ChatServices, token: str | None = None) -> WebClient:
     """A Web API client on SLACK_API_URL that keeps its connection open between calls and
     waits and retries when Slack says 429."""
     return KeepAliveWebClient(
@@ -35,7 +36,7 @@ def web_client(services: SlackServices, token: str | None = None) -> WebClient:
     )
 
 
-def build_app(services: SlackServices, *, socket_mode: bool = False) -> App:
+def build_app(services: ChatServices, *, socket_mode: bool = False) -> App:
     settings = services.settings
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -70,7 +71,7 @@ def build_app(services: SlackServices, *, socket_mode: bool = False) -> App:
             "install into several workspaces."
         )
     app.use(KeepAlive())
-    app.use(services.claims)
+    app.use(EventClaims(services.claims))
     register_all(app, services)
 
     @app.error
@@ -82,7 +83,7 @@ def build_app(services: SlackServices, *, socket_mode: bool = False) -> App:
     return app
 
 
-def oauth_flow(services: SlackServices) -> OAuthFlow:
+def oauth_flow(services: ChatServices) -> OAuthFlow:
     settings = services.settings
     if services.database is None:
         raise ConfigError("Multi-workspace OAuth needs the database (DATABASE_URL).")

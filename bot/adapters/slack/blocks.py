@@ -1,38 +1,30 @@
-"""Replies as Block Kit. Everything a person typed is escaped before it is shown."""
+"""Neutral views as Block Kit. Text a person typed (``Plain`` spans) is escaped in every
+field Slack renders, the notification ``text`` included, so it can never mention or link."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from bot.adapters.slack import ids
-from bot.adapters.slack.mrkdwn import escape, plain, to_mrkdwn
-from bot.adapters.slack.payloads import ButtonValue
-from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
-from bot.core.wording import NO_MATCH_TEXT, NONE_OF_THESE_TEXT
-from bot.knowledge.model import KnowledgeBase, Topic
+from bot.adapters.slack.mrkdwn import escape, to_mrkdwn
+from bot.chat import views
+from bot.chat.markup import Markup
 
 Block = dict[str, Any]
 BUTTON_TEXT = 75  # Slack's limit for a button label
-
-
-def _text(text: str, kind: str = "mrkdwn") -> dict[str, Any]:
-    return (
-        {"type": kind, "text": text}
-        if kind == "mrkdwn"
-        else {"type": kind, "text": text, "emoji": True}
-    )
+SUMMARY_TEXT = 150  # of the notification text that goes with blocks
+HEADER_TEXT = 150
 
 
 def section(text: str) -> Block:
-    return {"type": "section", "text": _text(text)}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def button(label: str, action_id: str, value: str = "", style: str | None = None) -> dict[str, Any]:
     label = label if len(label) <= BUTTON_TEXT else label[: BUTTON_TEXT - 1] + "…"
     element: dict[str, Any] = {
         "type": "button",
-        "text": _text(label, "plain_text"),
+        "text": {"type": "plain_text", "text": label, "emoji": True},
         "action_id": action_id,
     }
     if value:
@@ -46,98 +38,61 @@ def actions(*elements: dict[str, Any]) -> Block:
     return {"type": "actions", "elements": list(elements)}
 
 
-def reply_blocks(
-    reply: Reply, kb: KnowledgeBase, *, shareable: bool = False
-) -> tuple[str, list[Block]]:
-    """The notification text and the blocks for any reply."""
-    question = reply.question.text
-    match reply:
-        case Answer():
-            return plain(reply.entry.answer)[:150], _answer(reply, kb, shareable)
-        case Clarify():
-            value = ButtonValue(question, reply.interaction_id)
-            options = [
-                button(
-                    o.entry.question,
-                    ids.numbered(ids.CHOOSE, n),
-                    ButtonValue(question, reply.interaction_id, o.entry.id).encode(),
-                )
-                for n, o in enumerate(reply.options)
-            ]
-            options.append(button("None of these", ids.NONE_OF_THESE, value.encode()))
-            return "Did you mean one of these?", [section("*Did you mean:*"), actions(*options)]
-        case NoMatch():
-            encoded = ButtonValue(question, reply.interaction_id).encode()
-            return NO_MATCH_TEXT, [
-                section(to_mrkdwn(NO_MATCH_TEXT)),
-                actions(
-                    button("Ask a Compact Champion", ids.ASK_CHAMPION, encoded),
-                    button("Show topics", ids.SHOW_TOPICS, "topics"),
-                ),
-            ]
-        case SmallTalk():
-            blocks = [section(to_mrkdwn(reply.text))]
-            if reply.topics:
-                blocks.append(topics_block(reply.topics))
-            return plain(reply.text)[:150], blocks
+MRKDWN = Markup(
+    escape=escape,
+    markdown=to_mrkdwn,
+    bold="*{text}*",
+    italic="_{text}_",
+    quote_line=">",
+    mention="<@{user}>",
+    link="<{url}|{label}>",
+    conversation="<#{conversation}>",
+)
 
 
-def _answer(reply: Answer, kb: KnowledgeBase, shareable: bool) -> list[Block]:
-    entry = reply.entry
-    value = ButtonValue(reply.question.text, reply.interaction_id, entry.id).encode()
-    sources = "; ".join(
-        f"<{s.url}|{escape(s.cite())}>" if s.url else escape(s.cite()) for s in entry.sources
+def render(view: views.View) -> tuple[str, list[Block]]:
+    """The notification text and the blocks for a view."""
+    counts: dict[str, int] = {}
+    blocks = [_block(block, counts) for block in view.blocks]
+    return escape(view.summary[:SUMMARY_TEXT]), blocks
+
+
+def text_of(view: views.View) -> str:
+    """A short view (a notice) as one mrkdwn text, for a message without blocks."""
+    return "\n".join(
+        MRKDWN.spans(block.spans)
+        for block in view.blocks
+        if isinstance(block, views.Paragraph | views.Note)
     )
-    scopes = "; ".join(escape(kb.scope_label(s)) for s in entry.applies_to)
-    footer = " · ".join(
-        part
-        for part in (
-            f"*Source:* {sources}" if sources else "",
-            f"*Applies to:* {scopes}" if scopes else "",
-        )
-        if part
-    )
-    blocks: list[Block] = [section(to_mrkdwn(entry.answer))]
-    if footer:
-        blocks.append({"type": "context", "elements": [_text(footer)]})
-    buttons = [
-        button("Helpful", ids.HELPFUL, value, "primary"),
-        button("Not helpful", ids.NOT_HELPFUL, value),
-        button("Ask a Compact Champion", ids.ASK_CHAMPION, value),
-    ]
-    if shareable:
-        buttons.append(button("Share in channel", ids.SHARE, value))
-    blocks.append(actions(*buttons))
-    if reply.related:
-        blocks.append({"type": "context", "elements": [_text("*Related questions:*")]})
-        blocks.append(
-            actions(
-                *(
-                    button(
-                        r.question,
-                        ids.numbered(ids.RELATED, n),
-                        ButtonValue(r.question, entry_id=r.id).encode(),
-                    )
-                    for n, r in enumerate(reply.related[:3])
-                )
-            )
-        )
-    return blocks
 
 
-def shared_blocks(user: str, reply: Answer, kb: KnowledgeBase) -> tuple[str, list[Block]]:
-    """An ephemeral answer posted for the whole channel."""
-    intro = section(f"<@{user}> shared an answer to: _{escape(reply.question.text)}_")
-    text, blocks = reply_blocks(reply, kb)
-    return text, [intro, *[b for b in blocks if b["type"] != "actions"]]
+def message(view: views.View) -> dict[str, Any]:
+    """The ``text`` and ``blocks`` arguments of a message; a notice goes as text alone."""
+    if view.notice:
+        return {"text": text_of(view)}
+    text, blocks = render(view)
+    return {"text": text, "blocks": blocks}
 
 
-def topics_block(topics: Sequence[Topic]) -> Block:
-    lines = [
-        f"• *{escape(t.name)}* ({len(t.entries)}): {escape(t.entries[0].question)}" for t in topics
-    ]
-    return section("\n".join(lines))
-
-
-def none_of_these_blocks() -> list[Block]:
-    return [section(to_mrkdwn(NONE_OF_THESE_TEXT))]
+def _block(block: views.Block, counts: dict[str, int]) -> Block:
+    match block:
+        case views.Heading(text):
+            return {"type": "header", "text": {"type": "plain_text", "text": text[:HEADER_TEXT]}}
+        case views.Paragraph(spans):
+            return section(MRKDWN.spans(spans))
+        case views.Note(spans):
+            return {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": MRKDWN.spans(spans)}],
+            }
+        case views.Buttons(buttons):
+            elements = []
+            for item in buttons:
+                action_id = item.action.value
+                if action_id in ids.NUMBERED:
+                    number = counts.get(action_id, 0)
+                    counts[action_id] = number + 1
+                    action_id = ids.numbered(action_id, number)
+                style = "primary" if item.primary else None
+                elements.append(button(item.label, action_id, item.value, style))
+            return actions(*elements)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+from bot.chat.markdown import LINK, unwrap
+
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", re.DOTALL)
 _BULLET = re.compile(r"^(\s*)[-*] ", re.MULTILINE)
@@ -17,21 +18,6 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def unwrap(markdown: str) -> str:
-    """Join hard-wrapped lines: Slack shows every newline, YAML answers wrap at 90 columns."""
-    paragraphs = []
-    for block in re.split(r"\n\s*\n", markdown.strip()):
-        lines: list[str] = []
-        for raw in block.splitlines():
-            line = raw.strip()
-            if lines and not re.match(r"[-*] ", line):
-                lines[-1] += " " + line
-            else:
-                lines.append(line)
-        paragraphs.append("\n".join(lines))
-    return "\n\n".join(paragraphs)
-
-
 # The answers' wording is fixed between reloads, so each is converted once, not per reply.
 @lru_cache(maxsize=4096)
 def to_mrkdwn(markdown: str) -> str:
@@ -40,11 +26,5 @@ def to_mrkdwn(markdown: str) -> str:
     text = _BOLD.sub(lambda m: f"{_BOLD_MARK}{m.group(1)}{_BOLD_MARK}", text)
     text = _ITALIC.sub(r"_\1_", text)
     text = text.replace(_BOLD_MARK, "*")
-    text = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", text)
+    text = LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", text)
     return _BULLET.sub(r"\1• ", text)
-
-
-@lru_cache(maxsize=4096)
-def plain(markdown: str) -> str:
-    """Markdown without markup, for notification text."""
-    return re.sub(r"[*_`]", "", _LINK.sub(r"\1", markdown)).strip()

@@ -1,48 +1,14 @@
-"""What the Slack adapter carries in button values, and how it reads questions from payloads."""
+"""Slack payloads into neutral values: who asked what, where, and what a click carries."""
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from bot.chat.action_values import ActionValue
 from bot.core.question import ChannelKind, Context, Question
 
-MAX_VALUE_QUESTION = 1500  # a button value holds at most 2,000 characters
 _MENTION_OF_BOT = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>\s*")
-
-
-@dataclass(frozen=True, slots=True)
-class ButtonValue:
-    """Links a click back to the interaction it belongs to."""
-
-    question: str
-    interaction_id: int | None = None
-    entry_id: str | None = None
-
-    def encode(self) -> str:
-        data = {
-            "q": self.question[:MAX_VALUE_QUESTION],
-            "i": self.interaction_id,
-            "e": self.entry_id,
-        }
-        return json.dumps({k: v for k, v in data.items() if v is not None}, separators=(",", ":"))
-
-    @classmethod
-    def decode(cls, value: str | None) -> ButtonValue:
-        try:
-            data = json.loads(value or "{}")
-        except json.JSONDecodeError:
-            data = {}
-        if not isinstance(data, dict):
-            data = {}
-        interaction = data.get("i")
-        return cls(
-            question=str(data.get("q", "")),
-            interaction_id=interaction if isinstance(interaction, int) else None,
-            entry_id=str(data["e"]) if data.get("e") else None,
-        )
 
 
 def context_of(body: dict[str, Any], *, user: str | None, conversation: str | None) -> Context:
@@ -64,9 +30,26 @@ def question_from_event(event: dict[str, Any], body: dict[str, Any]) -> Question
     )
 
 
-def question_from_action(body: dict[str, Any], text: str) -> Question:
-    user = (body.get("user") or {}).get("id")
+def clicked_value(body: dict[str, Any]) -> str:
+    """The raw value of the button clicked."""
+    return str((body.get("actions") or [{}])[0].get("value") or "")
+
+
+def action_value(body: dict[str, Any]) -> ActionValue:
+    return ActionValue.decode(clicked_value(body))
+
+
+def clicker(body: dict[str, Any]) -> str | None:
+    return (body.get("user") or {}).get("id")
+
+
+def action_context(body: dict[str, Any]) -> Context:
+    """Who clicked, and in which conversation."""
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
         "channel_id"
     )
-    return Question(text, context_of(body, user=user, conversation=channel))
+    return context_of(body, user=clicker(body), conversation=channel)
+
+
+def question_from_action(body: dict[str, Any], text: str) -> Question:
+    return Question(text, action_context(body))

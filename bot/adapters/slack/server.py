@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.adapters.slack.services import SlackServices
+from bot.chat.services import ChatServices
 
 
 def _to_response(bolt: BoltResponse) -> Response:
@@ -37,7 +37,7 @@ async def _bolt_request(request: Request) -> BoltRequest:
     )
 
 
-def asgi_app(app: App, services: SlackServices) -> Starlette:
+def asgi_app(app: App, services: ChatServices) -> Starlette:
     foreground = services.assistant.foreground
 
     async def events(request: Request) -> Response:
@@ -84,7 +84,7 @@ def asgi_app(app: App, services: SlackServices) -> Starlette:
     )
 
 
-def _database_state(services: SlackServices) -> str:
+def _database_state(services: ChatServices) -> str:
     """'ok' or 'unavailable': a database outage degrades logging, not answering."""
     assert services.database is not None
     try:

@@ -1,4 +1,4 @@
-"""App Home, modals, the Champions' channel post and the weekly digest, as Block Kit."""
+"""Slack's own surfaces, as Block Kit: App Home and the modals."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from typing import Any
 
 from bot.adapters.slack import ids
 from bot.adapters.slack.blocks import Block, actions, button, section
-from bot.adapters.slack.mrkdwn import escape
-from bot.adapters.slack.payloads import ButtonValue
+from bot.adapters.slack.mrkdwn import escape, to_mrkdwn
+from bot.chat.action_values import ActionValue
 from bot.induction.text import progress_text
 from bot.induction.views import ProgressView
 from bot.knowledge.model import KnowledgeBase, Topic
-from bot.review.digest import Digest
 from bot.review.themes import ThemeSummary
 
 WELCOME = (
@@ -33,7 +32,7 @@ def home_view(
     blocks: list[Block] = [section(WELCOME)]
     if tour is not None:  # None: this knowledge base has no tour
         status = (
-            TOUR_INTRO if not tour.started else f"*Your induction:* {escape(progress_text(tour))}"
+            f"*Your induction:* {to_mrkdwn(progress_text(tour))}" if tour.started else TOUR_INTRO
         )
         main = tour.main_button
         blocks += [
@@ -76,7 +75,7 @@ def topic_modal(topic: Topic) -> dict[str, Any]:
             "accessory": button(
                 "Ask",
                 ids.numbered(ids.RELATED, n),
-                ButtonValue(entry.question, entry_id=entry.id).encode(),
+                ActionValue(entry.question, entry_id=entry.id).encode(),
             ),
         }
         for n, entry in enumerate(topic.entries[:40])
@@ -87,19 +86,6 @@ def topic_modal(topic: Topic) -> dict[str, Any]:
         "close": {"type": "plain_text", "text": "Close"},
         "blocks": [section("Choose a question; I'll answer it in our direct messages."), *buttons],
     }
-
-
-def champion_post(
-    question_id: int, question: str, *, answered_by: str | None = None
-) -> tuple[str, list[Block]]:
-    status = f"*Answered* by <@{answered_by}>" if answered_by else "*Open*: waiting for a Champion"
-    blocks: list[Block] = [
-        section(f"*A question for the Compact Champions:*\n>{escape(question)}"),
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Status: {status}"}]},
-    ]
-    if not answered_by:
-        blocks.append(actions(button("Answer", ids.CHAMPION_ANSWER, str(question_id), "primary")))
-    return f"A question for the Compact Champions: {question[:100]}", blocks
 
 
 def champion_modal(question_id: int, question: str) -> dict[str, Any]:
@@ -134,26 +120,3 @@ def champion_modal(question_id: int, question: str) -> dict[str, Any]:
             },
         ],
     }
-
-
-def digest_blocks(digest: Digest) -> tuple[str, list[Block]]:
-    title = f"Questions we could not answer, {digest.since:%d %b} to {digest.until:%d %b %Y}"
-    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}}]
-    if digest.empty:
-        blocks.append(section("Nothing went unanswered this week."))
-    for theme in digest.themes:
-        examples = "\n".join(f"• _{escape(e)}_" for e in theme.examples[:3])
-        blocks.append(
-            section(
-                f"*Theme {theme.id}* · {theme.count} questions from {theme.askers} people\n{escape(theme.label)}\n{examples}"
-            )
-        )
-        blocks.append(
-            actions(
-                button(
-                    "Mark in review", ids.numbered(ids.THEME_IN_REVIEW, int(theme.id)), theme.id
-                ),
-                button("Ignore", ids.numbered(ids.THEME_IGNORE, int(theme.id)), theme.id),
-            )
-        )
-    return title, blocks

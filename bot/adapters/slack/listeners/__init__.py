@@ -13,9 +13,9 @@ from bot.adapters.slack.listeners import (
     shortcuts,
     tour,
 )
-from bot.adapters.slack.services import SlackServices
+from bot.chat.services import ChatServices
 
 
-def register_all(app: App, services: SlackServices) -> None:
+def register_all(app: App, services: ChatServices) -> None:
     for group in (messages, commands, shortcuts, actions, champions, home, tour):
         group.register(app, services)

@@ -9,15 +9,16 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.adapters.slack.payloads import context_of
-from bot.adapters.slack.services import SlackServices
 from bot.adapters.slack.views import home_view
+from bot.chat.services import ChatServices
+from bot.chat.tour import home_progress
 from bot.errors import CompactError
 from bot.review.themes import ThemeSummary
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, services: SlackServices) -> None:
+def register(app: App, services: ChatServices) -> None:
     @app.event("app_home_opened")
     def on_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") not in (None, "home"):
@@ -31,9 +32,7 @@ def register(app: App, services: SlackServices) -> None:
                 themes = services.themes.top(limit=5)
             except CompactError:
                 log.exception("could not load the open themes for App Home")
-        tour = None
-        if services.induction is not None:
-            tour = services.induction.summary(context_of(body, user=user, conversation=None))
+        tour = home_progress(services, context_of(body, user=user, conversation=None))
         client.views_publish(
             user_id=user or "", view=home_view(services.store.current.kb, themes, tour)
         )

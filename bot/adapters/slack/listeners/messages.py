@@ -6,14 +6,15 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, Say
 
-from bot.adapters.slack.blocks import reply_blocks
-from bot.adapters.slack.dedupe import is_question_event
+from bot.adapters.slack.blocks import render
+from bot.adapters.slack.dedupe import event_won, is_question_event
 from bot.adapters.slack.listeners.tour import answered_as_tour
 from bot.adapters.slack.payloads import question_from_event
-from bot.adapters.slack.services import SlackServices
+from bot.chat.reply_views import reply_view
+from bot.chat.services import ChatServices
 
 
-def register(app: App, services: SlackServices) -> None:
+def register(app: App, services: ChatServices) -> None:
     def answer(
         event: dict[str, Any],
         body: dict[str, Any],
@@ -28,11 +29,11 @@ def register(app: App, services: SlackServices) -> None:
             try:
                 prepared = services.assistant.prepare(question_from_event(event, body))
             finally:
-                won = services.claims.won(body, context)
+                won = event_won(services.claims, body, context)
             if not won:
                 return
             with services.assistant.sending(prepared) as reply:
-                text, blocks = reply_blocks(reply, services.store.current.kb)
+                text, blocks = render(reply_view(reply, services.store.current.kb))
                 say(text=text, blocks=blocks, thread_ts=thread)
 
     @app.event("app_mention")

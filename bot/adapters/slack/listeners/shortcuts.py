@@ -8,13 +8,14 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.adapters.slack import ids
-from bot.adapters.slack.blocks import reply_blocks
+from bot.adapters.slack.blocks import render
 from bot.adapters.slack.payloads import context_of
-from bot.adapters.slack.services import SlackServices
+from bot.chat.reply_views import reply_view
+from bot.chat.services import ChatServices
 from bot.core.question import Question
 
 
-def register(app: App, services: SlackServices) -> None:
+def register(app: App, services: ChatServices) -> None:
     @app.shortcut(ids.SHORTCUT)
     def on_shortcut(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -25,7 +26,7 @@ def register(app: App, services: SlackServices) -> None:
             message.get("text") or "", context_of(shortcut, user=user, conversation=channel)
         )
         with services.assistant.answering(question) as reply:
-            text, blocks = reply_blocks(reply, services.store.current.kb)
+            text, blocks = render(reply_view(reply, services.store.current.kb))
             client.chat_postEphemeral(
                 channel=channel or "",
                 user=user or "",

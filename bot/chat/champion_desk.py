@@ -1,4 +1,8 @@
-"""Questions passed to the Compact Champions, and their answers, kept in the database."""
+"""Questions passed to the Compact Champions, and their answers, kept in the database.
+
+A question keeps the platform's raw ids of the person who asked (``asker``, with ``team_id``)
+and of the post in the Champions' channel (``channel``, ``message_ts``): they are what the
+answer needs to reach the asker and to mark the post answered."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.chat.wording import ALREADY_ANSWERED, EMPTY_CHAMPION_ANSWER
 from bot.errors import ReviewActionError
 from bot.knowledge.drafts import Draft, write_draft
 from bot.storage.database import Database
@@ -84,17 +89,18 @@ class ChampionDesk:
             return _value(row)
 
     def answer(
-        self, question_id: int, *, champion: str, answer: str
+        self, question_id: int, *, champion: str, answer: str, via: str
     ) -> tuple[ChampionQuestion, Path]:
-        """Record the answer and save it as a draft entry for the review group."""
+        """Record the answer and save it as a draft entry for the review group; ``via`` names
+        the channel it came from, for the draft's note."""
+        if not answer.strip():
+            raise ReviewActionError(EMPTY_CHAMPION_ANSWER)
         with self.database.session() as session:
             row = session.get(ChampionQuestionRow, question_id)
             if row is None:
                 raise ReviewActionError(f"There is no Champion question {question_id}.")
             if row.status == "answered":
-                raise ReviewActionError(
-                    f"This question was already answered by <@{row.answered_by}>."
-                )
+                raise ReviewActionError(ALREADY_ANSWERED)
             row.status, row.answer, row.answered_by, row.answered_at = (
                 "answered",
                 answer.strip(),
@@ -107,7 +113,7 @@ class ChampionDesk:
             Draft(
                 question=value.question,
                 answer=answer.strip(),
-                note="Answered by a Compact Champion in Slack.",
+                note=f"Answered by a Compact Champion in {via}.",
             ),
         )
         return value, draft

@@ -1,0 +1,134 @@
+"""Ask a Compact Champion, on any channel: the question goes to the Champions' conversation
+with an Answer button; a Champion answers in a form; the answer goes back to the asker, the
+post shows who answered, and the answer is kept as a draft entry for the review group.
+
+The adapter sends what these functions return: ``escalate`` gives the post for the Champions
+and the note for the asker, ``answer`` the message for the asker and the post's new version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.chat import wording
+from bot.chat.action_values import Action, ActionValue
+from bot.chat.champion_desk import ChampionQuestion
+from bot.chat.services import ChatServices
+from bot.chat.views import (
+    Block,
+    Button,
+    Buttons,
+    Emphasis,
+    Mention,
+    Note,
+    Plain,
+    View,
+    notice,
+    paragraph,
+)
+from bot.core.question import Context
+from bot.errors import ReviewActionError
+
+SUMMARY_QUESTION = 100  # characters of the question in the post's notification
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    question: ChampionQuestion
+    conversation: str  # where the post goes: the Champions' conversation
+    post: View
+    to_asker: View
+
+
+@dataclass(frozen=True, slots=True)
+class ChampionAnswer:
+    question: ChampionQuestion
+    to_asker: View
+    post: View  # the Champions' post, now answered: replaces the original
+    draft: Path
+
+
+def escalate(services: ChatServices, context: Context, value: ActionValue) -> Escalation | View:
+    """Keep the question and make the post for the Champions; a notice for the asker instead
+    when no Champions' conversation is set up."""
+    conversation = services.setup.champions_conversation
+    if services.champions is None or not conversation:
+        setting = services.setup.champions_setting
+        return notice(wording.CHAMPIONS_NOT_SET_UP.format(setting=setting))
+    question = services.champions.open(
+        team_id=context.workspace_id,
+        asker=context.user_id,
+        question=value.question,
+        interaction_id=value.interaction_id,
+    )
+    return Escalation(
+        question,
+        conversation,
+        request_view(question.id, question.question),
+        notice(wording.PASSED_TO_CHAMPIONS),
+    )
+
+
+def record_post(
+    services: ChatServices, question_id: int, *, conversation: str, message: str
+) -> None:
+    """Where the post went, so that it can be marked answered later."""
+    if services.champions is not None:
+        services.champions.posted(question_id, channel=conversation, ts=message)
+
+
+def open_for_answer(services: ChatServices, question_id: int) -> ChampionQuestion | View:
+    """The question a Champion is about to answer, or a notice that it is already answered."""
+    if services.champions is None:
+        return notice(wording.NO_DATABASE_FOR_CHAMPIONS)
+    question = services.champions.get(question_id)
+    if question.status == "answered":
+        return notice(wording.ALREADY_ANSWERED)
+    return question
+
+
+def answer(services: ChatServices, question_id: int, *, champion: str, text: str) -> ChampionAnswer:
+    """Record a Champion's answer. Raises ReviewActionError (with a message for the Champion)
+    when the answer is empty or the question is already answered."""
+    if services.champions is None:
+        raise ReviewActionError(wording.NO_DATABASE_FOR_CHAMPIONS)
+    question, draft = services.champions.answer(
+        question_id, champion=champion, answer=text, via=services.setup.name
+    )
+    to_asker = paragraph(
+        wording.CHAMPION_ANSWERED,
+        Plain(question.question, Emphasis.ITALIC),
+        ":\n",
+        text.strip(),
+    )
+    return ChampionAnswer(
+        question,
+        View(
+            f"A Compact Champion answered your question: {text.strip()}"[:150],
+            (to_asker,),
+            notice=True,
+        ),
+        request_view(question.id, question.question, answered_by=champion),
+        draft,
+    )
+
+
+def request_view(question_id: int, question: str, *, answered_by: str | None = None) -> View:
+    """The post in the Champions' conversation: the question (never who asked), its status,
+    and an Answer button until it is answered."""
+    status = (
+        Note(paragraph("Status: **Answered** by ", Mention(answered_by)).spans)
+        if answered_by
+        else Note(paragraph("Status: **Open**: waiting for a Champion").spans)
+    )
+    blocks: list[Block] = [
+        paragraph(wording.CHAMPIONS_HEADING, "\n", Plain(question, Emphasis.QUOTE)),
+        status,
+    ]
+    if not answered_by:
+        blocks.append(
+            Buttons((Button("Answer", Action.CHAMPION_ANSWER, str(question_id), primary=True),))
+        )
+    summary = f"A question for the Compact Champions: {question[:SUMMARY_QUESTION]}"
+    return View(summary, tuple(blocks))

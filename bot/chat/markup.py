@@ -1,0 +1,46 @@
+"""How a channel writes spans of text: its escaping, its markdown, and its forms for bold,
+italic, a quote, a mention and a link. Each renderer declares one ``Markup``; turning spans
+into text is the same for all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from bot.chat.markdown import keep_edges
+from bot.chat.views import Conversation, Emphasis, Link, Markdown, Mention, Plain, Span
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    escape: Callable[[str], str]  # makes typed text inert
+    markdown: Callable[[str], str]  # our markdown subset into the channel's own
+    bold: str  # format strings with {text}
+    italic: str
+    quote_line: str  # put before each line of a quote
+    mention: str  # with {user}, already escaped
+    link: str  # with {url} and {label}, both escaped
+    conversation: str = "#{conversation}"  # with {conversation}, escaped
+
+    def span(self, span: Span) -> str:
+        match span:
+            case Markdown(text):
+                return keep_edges(text, self.markdown)
+            case Plain(text, emphasis):
+                inert = self.escape(text)
+                if emphasis is Emphasis.BOLD:
+                    return self.bold.format(text=inert)
+                if emphasis is Emphasis.ITALIC:
+                    return self.italic.format(text=inert)
+                if emphasis is Emphasis.QUOTE:
+                    return self.quote_line + inert.replace("\n", "\n" + self.quote_line)
+                return inert
+            case Mention(user_id):
+                return self.mention.format(user=self.escape(user_id))
+            case Link(url, label):
+                return self.link.format(url=self.escape(url), label=self.escape(label))
+            case Conversation(conversation_id):
+                return self.conversation.format(conversation=self.escape(conversation_id))
+
+    def spans(self, spans: Iterable[Span]) -> str:
+        return "".join(self.span(span) for span in spans)

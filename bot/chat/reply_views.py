@@ -1,0 +1,155 @@
+"""What each reply shows, for every channel: the answer with its sources, what it applies to,
+its buttons and related questions; a did-you-mean's options and "none of these"; the no-match
+text; small talk and the topics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.chat import wording
+from bot.chat.action_values import Action, ActionValue
+from bot.chat.markdown import plain
+from bot.chat.views import (
+    Block,
+    Button,
+    Buttons,
+    Emphasis,
+    Link,
+    Mention,
+    Note,
+    Plain,
+    Span,
+    View,
+    lines,
+    paragraph,
+)
+from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
+from bot.core.wording import NO_MATCH_TEXT, NONE_OF_THESE_TEXT
+from bot.knowledge.model import Entry, KnowledgeBase, Topic
+
+RELATED_SHOWN = 3
+
+
+def reply_view(reply: Reply, kb: KnowledgeBase, *, shareable: bool = False) -> View:
+    """The view of any reply. ``shareable``: the reply is private to the asker (a slash
+    command), so it offers to share the answer with the channel."""
+    match reply:
+        case Answer():
+            return answer_view(reply, kb, shareable=shareable)
+        case Clarify():
+            return clarify_view(reply)
+        case NoMatch():
+            return no_match_view(reply)
+        case SmallTalk():
+            blocks: list[Block] = [paragraph(reply.text)]
+            if reply.topics:
+                blocks.append(topics_list(reply.topics))
+            return View(plain(reply.text), tuple(blocks))
+
+
+def sources_note(entry: Entry, kb: KnowledgeBase) -> Note | None:
+    """An entry's sources and what it applies to, as small print under its answer."""
+    footer: list[Span | str] = []
+    for number, source in enumerate(entry.sources):
+        footer.append("; " if number else "**Source:** ")
+        footer.append(Link(source.url, source.cite()) if source.url else Plain(source.cite()))
+    for number, scope in enumerate(entry.applies_to):
+        footer.append("; " if number else (" · " if footer else "") + "**Applies to:** ")
+        footer.append(Plain(kb.scope_label(scope)))
+    return Note(paragraph(*footer).spans) if footer else None
+
+
+def answer_view(reply: Answer, kb: KnowledgeBase, *, shareable: bool = False) -> View:
+    entry = reply.entry
+    value = ActionValue(reply.question.text, reply.interaction_id, entry.id).encode()
+    blocks: list[Block] = [paragraph(entry.answer)]
+    footer = sources_note(entry, kb)
+    if footer is not None:
+        blocks.append(footer)
+    buttons = [
+        Button("Helpful", Action.HELPFUL, value, primary=True),
+        Button("Not helpful", Action.NOT_HELPFUL, value),
+        Button(wording.ASK_CHAMPION, Action.ASK_CHAMPION, value),
+    ]
+    if shareable:
+        buttons.append(Button("Share in channel", Action.SHARE, value))
+    blocks.append(Buttons(tuple(buttons)))
+    if reply.related:
+        blocks.append(Note(paragraph(wording.RELATED_HEADING).spans))
+        blocks.append(
+            Buttons(
+                tuple(
+                    Button(
+                        related.question,
+                        Action.RELATED,
+                        ActionValue(related.question, entry_id=related.id).encode(),
+                    )
+                    for related in reply.related[:RELATED_SHOWN]
+                )
+            )
+        )
+    return View(plain(entry.answer), tuple(blocks))
+
+
+def clarify_view(reply: Clarify) -> View:
+    question = reply.question.text
+    options = [
+        Button(
+            option.entry.question,
+            Action.CHOOSE,
+            ActionValue(question, reply.interaction_id, option.entry.id).encode(),
+        )
+        for option in reply.options
+    ]
+    none = ActionValue(question, reply.interaction_id).encode()
+    options.append(Button(wording.NONE_OF_THESE, Action.NONE_OF_THESE, none))
+    return View(wording.DID_YOU_MEAN, (paragraph("**Did you mean:**"), Buttons(tuple(options))))
+
+
+def no_match_view(reply: NoMatch) -> View:
+    value = ActionValue(reply.question.text, reply.interaction_id).encode()
+    return View(
+        plain(NO_MATCH_TEXT),
+        (
+            paragraph(NO_MATCH_TEXT),
+            Buttons(
+                (
+                    Button(wording.ASK_CHAMPION, Action.ASK_CHAMPION, value),
+                    Button(wording.SHOW_TOPICS, Action.SHOW_TOPICS, "topics"),
+                )
+            ),
+        ),
+    )
+
+
+def none_of_these_view() -> View:
+    return View(wording.NONE_OF_THESE_SUMMARY, (paragraph(NONE_OF_THESE_TEXT),))
+
+
+def topics_list(topics: Sequence[Topic]) -> Block:
+    """Each topic with its size and a first question to try."""
+    return lines(
+        [
+            (
+                Plain(topic.name, Emphasis.BOLD),
+                f" ({len(topic.entries)}): ",
+                Plain(topic.entries[0].question),
+            )
+            for topic in topics
+        ]
+    )
+
+
+def topics_view(topics: Sequence[Topic]) -> View:
+    return View("Topics", (paragraph(wording.TOPICS_HEADING), topics_list(topics)))
+
+
+def shared_view(sharer: str, reply: Answer, kb: KnowledgeBase) -> View:
+    """An answer one person shares with the whole conversation, without its buttons."""
+    answer = answer_view(reply, kb)
+    intro = paragraph(
+        Mention(sharer),
+        " shared an answer to: ",
+        Plain(reply.question.text, Emphasis.ITALIC),
+    )
+    return View(answer.summary, (intro, *answer.without_buttons().blocks))
