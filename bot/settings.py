@@ -113,7 +113,6 @@ class Settings(BaseSettings):
             compact_name=(self.local_compact_name or "").strip() or None,
             compact_url=(self.local_compact_url or "").strip() or None,
             champions_contact=(self.champions_contact or "").strip() or None,
-            champions_channel=(self.champions_channel or "").strip() or None,
         )
 
     def admin_user_ids(self) -> frozenset[str]:

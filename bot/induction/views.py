@@ -31,12 +31,12 @@ class Button:
 @dataclass(frozen=True, slots=True)
 class LocalContacts:
     """This installation's local Compact and Compact Champions, from configuration. Any of
-    them may be unset; the tour then says so plainly."""
+    them may be unset; the tour then says so plainly. (The Champions' channel is each chat
+    channel's own: see ``ChannelSetup.champions_conversation``.)"""
 
     compact_name: str | None = None
     compact_url: str | None = None
     champions_contact: str | None = None  # free text: who they are, how to reach them
-    champions_channel: str | None = None  # a chat channel id; the adapter links it
 
 
 @dataclass(frozen=True, slots=True)
