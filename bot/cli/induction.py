@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from bot.cli.options import DbOption, KbOption, settings_from
-from bot.core.knowledge_store import LoadedKnowledge
+from bot.cli.options import DbOption, KbOption, OutOption, SinceOption, settings_from, write_out
+from bot.induction.loader import tour_of
 from bot.induction.report import induction_figures
 from bot.induction.report_render import to_csv, to_html, to_text
 from bot.review.periods import parse_period
@@ -24,13 +22,9 @@ RENDERERS = {"text": to_text, "csv": to_csv, "html": to_html}
 
 @induction_app.command("report")
 def report(
-    since: Annotated[
-        str, typer.Option("--since", help="Period to cover, e.g. 7d, 30d, 12w, 6m, 1y.")
-    ] = "30d",
+    since: SinceOption = "30d",
     fmt: Annotated[str, typer.Option("--format", help="text, csv or html")] = "text",
-    out: Annotated[
-        Path | None, typer.Option("--out", help="File to write; default: print it.")
-    ] = None,
+    out: OutOption = None,
     kb: KbOption = None,
     db: DbOption = None,
 ) -> None:
@@ -42,15 +36,10 @@ def report(
     until = utc_now()
     start = until - parse_period(since)
     settings = settings_from(kb, db)
-    tour = LoadedKnowledge.load(settings.knowledge_path()).tour
+    tour = tour_of(settings.knowledge_path())
     database = Database.connect(settings.database())
     try:
         figures = induction_figures(database, tour, since=start, until=until)
     finally:
         database.dispose()
-    text = RENDERERS[fmt](figures)
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
-        Console(stderr=True).print(f"Wrote {out}", highlight=False)
+    write_out(RENDERERS[fmt](figures), out)

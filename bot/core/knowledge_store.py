@@ -52,7 +52,7 @@ class LoadedKnowledge:
         Raises KnowledgeBaseError listing every problem."""
         kb = load_knowledge(path)
         tour_file = induction_file(path)
-        tour = load_tour(tour_file, kb) if tour_file else None
+        tour = load_tour(tour_file, kb) if tour_file else None  # before the costly index
         return cls.build(kb, matcher=matcher, tour=tour)
 
 

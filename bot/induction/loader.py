@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.errors import KnowledgeBaseError, Problem
 from bot.induction.content import QuizQuestion, Step, Tour
-from bot.knowledge.loader import INDUCTION_FILE, _shown
+from bot.knowledge.loader import INDUCTION_FILE, _shown, load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.readability import word_count
 from bot.knowledge.yaml_source import LocatedDict, LocatedList, read_yaml
@@ -31,6 +31,12 @@ def induction_file(knowledge_path: Path) -> Path | None:
     """``induction.yml`` in a knowledge folder, if there is one."""
     candidate = Path(knowledge_path) / INDUCTION_FILE
     return candidate if candidate.is_file() else None
+
+
+def tour_of(knowledge_path: Path) -> Tour | None:
+    """The tour of a knowledge folder, checked against its entries (no index is built)."""
+    tour_file = induction_file(knowledge_path)
+    return load_tour(tour_file, load_knowledge(knowledge_path)) if tour_file else None
 
 
 def load_tour(path: Path, kb: KnowledgeBase | None) -> Tour:
