@@ -18,11 +18,17 @@ from bot.matching.policy import Thresholds
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+def bundled_folder(name: str) -> Path:
+    """A top-level folder shipped with the assistant (``knowledge``, ``teams_app``): the
+    repository's own when running from a checkout, else the copy that pyproject.toml packs
+    into the wheel as ``bot/bundled_<name>``."""
+    checkout = PACKAGE_DIR.parent / name
+    return checkout if checkout.is_dir() else PACKAGE_DIR / f"bundled_{name}"
+
+
 def bundled_knowledge() -> Path:
-    """The knowledge base shipped with the assistant: the repository's ``knowledge/`` folder
-    when running from a checkout, else the copy packed into the wheel."""
-    checkout = PACKAGE_DIR.parent / "knowledge"
-    return checkout if checkout.is_dir() else PACKAGE_DIR / "bundled_knowledge"
+    """The knowledge base shipped with the assistant."""
+    return bundled_folder("knowledge")
 
 
 # Chosen with benchmarks/semantic_trial.py (see docs/benchmarks.md).
@@ -76,9 +82,19 @@ class Settings(BaseSettings):
     champions_contact: str | None = None  # free text: who the Champions are, how to reach them
     review_channel: str | None = None  # channel id for the weekly digest and admin commands
     admin_users: str = ""  # comma-separated Slack user ids allowed /compact reload and stats
+    # Microsoft Teams: the Azure bot registration's app id, secret and (single) tenant.
+    teams_client_id: str | None = _env("TEAMS_CLIENT_ID")
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
     digest_cron: str = "mon 09:00"  # when the weekly digest posts (day and time, server time)
+
+    # The Teams app package (compact-bot teams package); see docs/teams.md.
+    teams_domain: str = ""  # the bot's public host name(s), comma-separated: validDomains
+    teams_app_id: str | None = None  # the package's own GUID; default derived from the bot id
+    teams_developer_name: str = "Compact Assistant"
+    teams_website_url: str | None = None  # default https://<first domain>/
+    teams_privacy_url: str | None = None  # default: the website URL
+    teams_terms_url: str | None = None  # default: the website URL
 
     @model_validator(mode="after")
     def _check_thresholds(self) -> Settings:

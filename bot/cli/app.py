@@ -18,6 +18,7 @@ from bot.cli.induction import induction_app
 from bot.cli.kb import kb_app
 from bot.cli.options import DbOption, KbOption, settings_from
 from bot.cli.serve import serve_app, serve_slack
+from bot.cli.teams import teams_app
 from bot.cli.tour import tour_command
 from bot.errors import CompactError
 from bot.runtime import build_runtime
@@ -37,6 +38,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(gaps_app, name="gaps")
 app.add_typer(induction_app, name="induction")
 app.add_typer(serve_app, name="serve")
+app.add_typer(teams_app, name="teams")
 
 
 @app.command("chat")
