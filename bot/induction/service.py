@@ -11,6 +11,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.core.knowledge_store import KnowledgeStore
@@ -65,10 +66,7 @@ class InductionService:
             try:
                 assert self.progress is not None
                 saved = self.progress.save(person, saved, moved, tour, now)
-                moved = Transition(
-                    saved.state, moved.display, moved.notice, True, moved.new_run,
-                    moved.answered, moved.more_step, moved.completed,
-                )  # fmt: skip
+                moved = replace(moved, state=saved.state)  # its run number, as stored
             except ProgressConflict:
                 # Another click got there first: show where the person is now, unchanged.
                 current, in_memory = self._load(person)
