@@ -274,3 +274,15 @@ def _context() -> Any:
     from bot.core.question import ChannelKind, Context
 
     return Context(ChannelKind.SLACK, USER, workspace_id="T1")
+
+
+def test_a_mention_asking_for_the_tour_sends_it_to_the_dm(bot: Bot, fake_slack: FakeSlack) -> None:
+    mention = payload("app_mention")
+    mention["event"]["text"], mention["event_id"] = "<@UBOT> tour", "EvTOURMENTION"
+    assert bot.event(mention).status == 200
+    posts = fake_slack.wait_for("chat.postMessage", 2)
+    [to_dm] = [p.params for p in posts if p.params["channel"] == USER]
+    assert to_dm["text"] == "Step 1 of 11: What the Compact was"
+    [note] = [p.params for p in posts if p.params["channel"] == "CGENERAL"]
+    assert note["text"] == "I've sent you the induction tour in a direct message."
+    assert note["thread_ts"] == "1700000100.000100"

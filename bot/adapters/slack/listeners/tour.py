@@ -13,11 +13,19 @@ from slack_sdk import WebClient
 from bot.adapters.slack import ids
 from bot.adapters.slack.blocks import message, render
 from bot.adapters.slack.dedupe import event_won
-from bot.adapters.slack.payloads import action_context, clicked_value, clicker, context_of
+from bot.adapters.slack.payloads import (
+    action_context,
+    clicked_value,
+    clicker,
+    context_of,
+    question_from_event,
+)
 from bot.chat import tour
 from bot.chat.services import ChatServices
 from bot.chat.views import View
 from bot.induction.events import typed_command
+
+SENT_TO_DM = "I've sent you the induction tour in a direct message."
 
 
 def register(app: App, services: ChatServices) -> None:
@@ -63,15 +71,25 @@ def answered_as_tour(
     body: dict[str, Any],
     context: BoltContext,
     say: Say,
+    client: WebClient,
 ) -> bool:
-    """A DM that is a tour command ("tour", "my progress") posts the tour there, once even
-    if Slack delivers the message twice. False when the message is a question."""
-    text = event.get("text") or ""
+    """A DM or @mention that is a tour command ("tour", "my progress") gets the tour, once
+    even if Slack delivers the message twice: in the DM itself, or, for an @mention in a
+    channel, in the person's DM with a note in the thread. False when it is a question."""
+    text = question_from_event(event, body).text  # without the @mention of the assistant
     if typed_command(text) is None or services.induction is None:
         return False
-    if event_won(services.claims, body, context):
-        where = context_of(body, user=event.get("user"), conversation=event.get("channel"))
-        view = tour.typed(services, where, text)
-        if view is not None:
-            say(**message(view))
+    if not event_won(services.claims, body, context):
+        return True
+    user = event.get("user") or ""
+    in_dm = event.get("channel_type") == "im"
+    where = context_of(body, user=user, conversation=event.get("channel") if in_dm else user)
+    view = tour.typed(services, where, text)
+    if view is None:
+        return True
+    if in_dm:
+        say(**message(view))
+    else:
+        client.chat_postMessage(channel=user, **message(view))
+        say(text=SENT_TO_DM, thread_ts=event.get("thread_ts") or event.get("ts"))
     return True
