@@ -124,3 +124,22 @@ def test_kb_check_shows_the_tour_in_its_summary(run: Run) -> None:
     result = run("kb", "check")
     assert result.returncode == 0, result.stderr
     assert "a tour of 11 steps and 7 quiz questions" in " ".join(result.stdout.split())
+
+
+def test_a_question_must_name_a_step_that_covers_it(kb_copy: Path) -> None:
+    path = kb_copy / "induction.yml"
+    text = path.read_text()
+    text = text.replace("    step: funding-terms\n", "    step: no-such-step\n", 1)
+    text = text.replace("    step: consultation\n", "    step: volunteering\n", 1)
+    path.write_text(text)
+    with pytest.raises(KnowledgeBaseError) as caught:
+        KnowledgeStore.open(kb_copy)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(
+        "question 1 'notice-before-a-cut': 'step' names no step ('no-such-step')" in m
+        for m in messages
+    ), messages
+    assert any(
+        "question 5 'consultation-benchmark': shares no entry with step 7 'volunteering'" in m
+        for m in messages
+    ), messages
