@@ -84,6 +84,22 @@ class Settings(BaseSettings):
     admin_users: str = ""  # comma-separated Slack user ids allowed /compact reload and stats
     # Microsoft Teams: the Azure bot registration's app id, secret and (single) tenant.
     teams_client_id: str | None = _env("TEAMS_CLIENT_ID")
+    teams_client_secret: SecretStr | None = _env("TEAMS_CLIENT_SECRET")
+    teams_tenant_id: str | None = _env("TEAMS_TENANT_ID")
+    teams_skip_auth: bool = False  # local development only; refused with a client secret
+    teams_champions_channel: str | None = None  # Teams channel id (19:...@thread.tacv2)
+    teams_review_channel: str | None = None  # Teams channel id for the digest and admin commands
+    teams_admin_users: str = ""  # comma-separated Microsoft Entra object ids
+    # Where proactive messages go before any activity has told us the tenant's service URL.
+    teams_service_url: str = Field(
+        default="https://smba.trafficmanager.net/teams/",
+        validation_alias=AliasChoices("TEAMS_SERVICE_URL", "COMPACT_TEAMS_SERVICE_URL"),
+    )
+    # Where the keys that sign Teams' requests are published: tests point it at a local fake.
+    teams_openid_url: str = Field(
+        default="https://login.botframework.com/v1/.well-known/openidconfiguration",
+        validation_alias=AliasChoices("TEAMS_OPENID_URL", "COMPACT_TEAMS_OPENID_URL"),
+    )
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
     digest_cron: str = "mon 09:00"  # when the weekly digest posts (day and time, server time)
@@ -133,6 +149,16 @@ class Settings(BaseSettings):
 
     def admin_user_ids(self) -> frozenset[str]:
         return frozenset(u.strip() for u in self.admin_users.split(",") if u.strip())
+
+    def teams_admin_ids(self) -> frozenset[str]:
+        return frozenset(u.strip().lower() for u in self.teams_admin_users.split(",") if u.strip())
+
+    def wants_teams(self) -> bool:
+        """Any Teams credential, or local development without authentication: serve Teams
+        (and stop at start-up if the set is incomplete, see ``bot.adapters.teams.credentials``)."""
+        return self.teams_skip_auth or any(
+            (self.teams_client_id, self.teams_client_secret, self.teams_tenant_id)
+        )
 
     def has_slack_credentials(self) -> bool:
         return bool(self.slack_bot_token or self.slack_client_id) and bool(

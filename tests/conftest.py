@@ -4,6 +4,8 @@ user's real data, and nothing reaches the internet."""
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import uuid
@@ -24,18 +26,37 @@ from bot.storage.pseudonyms import Pseudonymiser
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PSEUDONYM_KEY = "test-key-0123456789abcdef"
+# Read by us (DATABASE_URL) or by the Teams SDK, which must never see them (see sdk.py).
+SETTINGS_ELSEWHERE = frozenset(
+    {"DATABASE_URL", "CLIENT_ID", "CLIENT_SECRET", "TENANT_ID", "SERVICE_URL", "CLOUD"}
+)
 
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the data folder at a temporary one and drop any settings from the caller's shell."""
     for name in list(os.environ):
-        if name.startswith(("COMPACT_", "SLACK_")) or name == "DATABASE_URL":
+        if name.startswith(("COMPACT_", "SLACK_", "TEAMS_")) or name in SETTINGS_ELSEWHERE:
             monkeypatch.delenv(name)
     data_dir = tmp_path / "data"
     monkeypatch.setenv("COMPACT_DATA_DIR", str(data_dir))
     monkeypatch.chdir(tmp_path)  # so a developer's .env is not read
     return data_dir
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled knowledge base, so tests may edit it."""
+    folder = tmp_path / "knowledge"
+    shutil.copytree(bundled_knowledge(), folder)
+    return folder
+
+
+def free_port() -> int:
+    """A port nothing listens on, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ class Markup:
     quote_line: str  # put before each line of a quote
     mention: str  # with {user}, already escaped
     link: str  # with {url} and {label}, both escaped
-    conversation: str = "#{conversation}"  # with {conversation}, escaped
+    conversation: str = "{label}"  # with {conversation} (its id) and {label}, escaped
 
     def span(self, span: Span) -> str:
         match span:
@@ -39,8 +39,10 @@ class Markup:
                 return self.mention.format(user=self.escape(user_id))
             case Link(url, label):
                 return self.link.format(url=self.escape(url), label=self.escape(label))
-            case Conversation(conversation_id):
-                return self.conversation.format(conversation=self.escape(conversation_id))
+            case Conversation(conversation_id, label):
+                return self.conversation.format(
+                    conversation=self.escape(conversation_id), label=self.escape(label)
+                )
 
     def spans(self, spans: Iterable[Span]) -> str:
         return "".join(self.span(span) for span in spans)

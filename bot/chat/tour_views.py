@@ -95,7 +95,12 @@ def local_contacts(local: LocalContacts, champions_conversation: str | None) -> 
     if local.champions_contact:
         items.append([wording.CHAMPIONS, Plain(local.champions_contact)])
     if champions_conversation:
-        items.append([wording.CHAMPIONS_CHANNEL, Conversation(champions_conversation)])
+        items.append(
+            [
+                wording.CHAMPIONS_CHANNEL,
+                Conversation(champions_conversation, wording.CHAMPIONS_CHANNEL_LABEL),
+            ]
+        )
     if not local.champions_contact and not champions_conversation:
         items.append([wording.CHAMPIONS, wording.CHAMPIONS_UNSET])
     if not (name or url) or not (local.champions_contact or champions_conversation):

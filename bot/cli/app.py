@@ -17,7 +17,7 @@ from bot.cli.gaps import gaps_app
 from bot.cli.induction import induction_app
 from bot.cli.kb import kb_app
 from bot.cli.options import DbOption, KbOption, settings_from
-from bot.cli.serve import serve_app, serve_slack
+from bot.cli.serve import configured_channels, run_server, serve
 from bot.cli.teams import teams_app
 from bot.cli.tour import tour_command
 from bot.errors import CompactError
@@ -37,7 +37,7 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
 app.add_typer(gaps_app, name="gaps")
 app.add_typer(induction_app, name="induction")
-app.add_typer(serve_app, name="serve")
+app.command("serve")(serve)
 app.add_typer(teams_app, name="teams")
 
 
@@ -60,9 +60,12 @@ def chat(kb: KbOption = None, db: DbOption = None) -> None:
 
 @app.command("start")
 def start(kb: KbOption = None, db: DbOption = None) -> None:
-    """Start the assistant: the Slack bot when Slack credentials are set, else the console chat."""
-    if settings_from(kb, db).has_slack_credentials():
-        serve_slack(kb=kb, db=db)
+    """Start the assistant: the chat bot for Slack and Teams, whichever have credentials set,
+    else the console chat."""
+    settings = settings_from(kb, db)
+    channels = configured_channels(settings)
+    if channels:
+        run_server(settings, channels, host=settings.host, port=settings.port)
         return
     chat(kb=kb, db=db)
 

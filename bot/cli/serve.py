@@ -1,21 +1,50 @@
-"""``compact-bot serve slack``: run the Slack bot (Socket Mode, or HTTP with /healthz)."""
+"""``compact-bot serve``: run the assistant as a chat bot, for Slack, Teams or both, from one
+server on one port (``bot.server``)."""
 
 from __future__ import annotations
 
 import gc
 import logging
-from typing import Annotated
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from bot.cli.options import DbOption, KbOption, settings_from
+from bot.errors import ConfigError
+from bot.runtime import build_runtime
+from bot.settings import Settings
 
-serve_app = typer.Typer(help="Run the assistant as a chat bot.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from bot.server import ServedChannel
+
+NOTHING_TO_SERVE = (
+    "No chat channel is configured. For Slack set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or "
+    "SLACK_APP_TOKEN); for Microsoft Teams set TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and "
+    "TEAMS_TENANT_ID. See docs/slack.md and docs/teams.md."
+)
 
 
-@serve_app.command("slack")
-def serve_slack(
+class Channel(StrEnum):
+    SLACK = "slack"
+    TEAMS = "teams"
+
+
+def configured_channels(settings: Settings) -> set[Channel]:
+    wanted = set()
+    if settings.has_slack_credentials():
+        wanted.add(Channel.SLACK)
+    if settings.wants_teams():
+        wanted.add(Channel.TEAMS)
+    return wanted
+
+
+def serve(
+    channel: Annotated[
+        Channel | None,
+        typer.Argument(help="Serve only this channel. Default: every channel that is configured."),
+    ] = None,
     kb: KbOption = None,
     db: DbOption = None,
     host: Annotated[
@@ -25,41 +54,71 @@ def serve_slack(
         int | None, typer.Option(help="HTTP port (default COMPACT_PORT, 3000).")
     ] = None,
 ) -> None:
-    """Run the Slack bot. Socket Mode when SLACK_APP_TOKEN is set (no public URL needed);
-    otherwise an HTTP server with /slack/events, /healthz and, with SLACK_CLIENT_ID and
-    SLACK_CLIENT_SECRET, /slack/install for several workspaces."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    """Run the chat bot: one HTTP server with Slack's /slack/events, Teams' /api/messages and
+    /healthz, for whichever channels are configured. Slack uses Socket Mode instead when
+    SLACK_APP_TOKEN is set (no public URL needed); with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET
+    it installs into several workspaces at /slack/install."""
+    settings = settings_from(kb, db)
+    wanted = {channel} if channel else configured_channels(settings)
+    if not wanted:
+        raise ConfigError(NOTHING_TO_SERVE)
+    run_server(settings, wanted, host=host or settings.host, port=port or settings.port)
 
-    from bot.adapters.slack.app import build_app
-    from bot.adapters.slack.scheduler import start_scheduler
-    from bot.adapters.slack.server import asgi_app
-    from bot.adapters.slack.wiring import slack_services
+
+def run_server(settings: Settings, wanted: set[Channel], *, host: str, port: int) -> None:
+    from bot.server import build_server
 
     logging.getLogger().setLevel(logging.INFO)
-    settings = settings_from(kb, db)
-    services = slack_services(settings)
-    socket_mode = settings.slack_app_token is not None
-    app = build_app(services, socket_mode=socket_mode)
-    start_scheduler(services, app.client)
-    # The knowledge base, its index and the app live as long as the process: take them out
+    console = Console(stderr=True)
+    if Channel.TEAMS in wanted:  # check the whole set before loading anything
+        from bot.adapters.teams.credentials import teams_credentials
+
+        teams_credentials(settings)
+    runtime = build_runtime(settings, write_behind=True)
+    served: list[ServedChannel] = []
+    socket_mode = None
+    if Channel.SLACK in wanted:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        from bot.adapters.slack.app import build_app
+        from bot.adapters.slack.scheduler import start_scheduler
+        from bot.adapters.slack.server import slack_channel
+        from bot.adapters.slack.wiring import slack_services
+
+        services = slack_services(settings, runtime)
+        app = build_app(services, socket_mode=settings.slack_app_token is not None)
+        start_scheduler(services, app.client)
+        if settings.slack_app_token is not None:
+            token = settings.slack_app_token.get_secret_value()
+            socket_mode = SocketModeHandler(app, token)
+        else:
+            served.append(slack_channel(app, services))
+    if Channel.TEAMS in wanted:
+        from bot.adapters.teams.app import build_teams
+        from bot.adapters.teams.schedule import start_teams_schedule
+
+        teams = build_teams(runtime)
+        start_teams_schedule(teams.services)
+        served.append(teams.channel())
+    # The knowledge base, its index and the apps live as long as the process: take them out
     # of the garbage collector's view so full collections stay short (fewer latency spikes).
     gc.freeze()
-    console = Console(stderr=True)
-    if socket_mode:
-        assert settings.slack_app_token is not None
+    if socket_mode is not None:
         console.print("Compact Assistant: connecting to Slack in Socket Mode (Ctrl+C to stop)")
-        SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
-        return
+        if not served:
+            socket_mode.start()  # type: ignore[no-untyped-call]
+            return
+        socket_mode.connect()  # type: ignore[no-untyped-call]
     import uvicorn
 
-    where = f"{host or settings.host}:{port or settings.port}"
-    console.print(
-        f"Compact Assistant: Slack events at http://{where}/slack/events, health at /healthz"
-    )
+    for channel in served:
+        path = {"slack": "/slack/events", "teams": "/api/messages"}[channel.name]
+        console.print(f"Compact Assistant: {channel.name} at http://{host}:{port}{path}")
+    console.print(f"Compact Assistant: health at http://{host}:{port}/healthz (Ctrl+C to stop)")
     uvicorn.run(
-        asgi_app(app, services),
-        host=host or settings.host,
-        port=port or settings.port,
+        build_server(served, store=runtime.store, database=runtime.database),
+        host=host,
+        port=port,
         log_level="info",
         access_log=False,  # a reverse proxy logs requests; this keeps the hot path lean
     )

@@ -49,6 +49,7 @@ LOCAL_COMPACT_UNSET = (
 )
 CHAMPIONS = "**Your Compact Champions:** "
 CHAMPIONS_CHANNEL = "**Compact Champions' channel:** "
+CHAMPIONS_CHANNEL_LABEL = "the channel where Ask a Compact Champion posts questions"
 CHAMPIONS_UNSET = "not named in this assistant yet. Ask your local Compact lead who they are."
 ADMIN_HINT = (
     "An administrator can name them with COMPACT_LOCAL_COMPACT_NAME, COMPACT_LOCAL_COMPACT_URL "

@@ -144,17 +144,17 @@ class ChampionQuestionRow(Base):
     __tablename__ = "champion_questions"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    team_id: Mapped[str | None] = mapped_column(String(32))
-    asker: Mapped[str] = mapped_column(String(32))  # Slack user id, to send the answer back
+    team_id: Mapped[str | None] = mapped_column(String(128))  # Slack team, Teams tenant
+    asker: Mapped[str] = mapped_column(String(512))  # the platform's user id
     question: Mapped[str] = mapped_column(Text)  # redacted
     interaction_id: Mapped[int | None] = mapped_column(
         Id, ForeignKey("interactions.id", ondelete="SET NULL")
     )
-    channel: Mapped[str | None] = mapped_column(String(32))
-    message_ts: Mapped[str | None] = mapped_column(String(32))
+    channel: Mapped[str | None] = mapped_column(String(512))  # where the Champions' post is
+    message_ts: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16), default="open")
     answer: Mapped[str | None] = mapped_column(Text)
-    answered_by: Mapped[str | None] = mapped_column(String(32))
+    answered_by: Mapped[str | None] = mapped_column(String(512))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -208,3 +208,33 @@ class InductionAnswerRow(Base):
     option: Mapped[int] = mapped_column(Integer)
     correct: Mapped[bool] = mapped_column(Boolean)
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+# --- Microsoft Teams: where proactive messages can go (migration 0006) ---
+
+
+class TeamsConversationRow(Base):
+    """A Teams conversation the bot has been added to or messaged in, and the service URL
+    that reaches it: what a proactive message (a Champion's answer, the digest) needs."""
+
+    __tablename__ = "teams_conversations"
+
+    conversation_id: Mapped[str] = mapped_column(String(512), primary_key=True)  # no ;messageid
+    service_url: Mapped[str] = mapped_column(String(512))
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # personal, groupChat or channel
+    team_id: Mapped[str | None] = mapped_column(String(512))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class TeamsChampionReplyRow(Base):
+    """Where a Champion's answer goes in Teams: the conversation (or thread) the question
+    was asked in."""
+
+    __tablename__ = "teams_champion_replies"
+
+    question_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("champion_questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_url: Mapped[str] = mapped_column(String(512))
+    conversation_id: Mapped[str] = mapped_column(String(512))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,7 +11,6 @@ from bot.core.knowledge_store import KnowledgeStore
 from bot.core.question import ChannelKind, Context, Question
 from bot.core.replies import Reply
 from bot.review.themes import ThemeService
-from bot.settings import bundled_knowledge
 from bot.storage.database import Database
 from bot.storage.interaction_log import InteractionLog
 from bot.storage.pseudonyms import Pseudonymiser
@@ -26,14 +24,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture
-def kb_copy(tmp_path: Path) -> Path:
-    """A private copy of the bundled knowledge base, so tests may edit it."""
-    folder = tmp_path / "knowledge"
-    shutil.copytree(bundled_knowledge(), folder)
-    return folder
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import copy
 import hashlib
 import hmac
 import json
-import socket
 import threading
 import time
 import urllib.error
@@ -26,6 +25,7 @@ from bot.adapters.slack.wiring import slack_services
 from bot.chat.services import ChatServices
 from bot.settings import Settings, load_settings
 
+from ..conftest import free_port
 from .fake_slack import FakeSlack, start_fake_slack
 
 T = TypeVar("T")
@@ -109,12 +109,6 @@ def _send(request: urllib.request.Request) -> Reply:
         return Reply(error.code, error.read().decode(), dict(error.headers))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def fake_slack() -> Iterator[FakeSlack]:
     fake = start_fake_slack()
@@ -135,17 +129,6 @@ def slack_settings(fake_slack: FakeSlack, database_url: str, kb_copy: Path) -> S
         admin_users="UADMIN",
         pseudonym_key="slack-test-key-0123456789",
     )
-
-
-@pytest.fixture
-def kb_copy(tmp_path: Path) -> Path:
-    import shutil
-
-    from bot.settings import bundled_knowledge
-
-    folder = tmp_path / "knowledge"
-    shutil.copytree(bundled_knowledge(), folder)
-    return folder
 
 
 StartBot = Callable[..., Bot]

@@ -158,6 +158,7 @@ def test_a_database_outage_still_gets_an_answer(bot: Bot, fake_slack: FakeSlack)
         "status": "ok",
         "entries": len(bot.services.store.current.kb),
         "database": "unavailable",
+        "channels": ["slack"],
     }
 
 

@@ -1,4 +1,4 @@
-"""The HTTP server: Bolt on Starlette, run by uvicorn, with /healthz beside the Slack routes.
+"""Slack's HTTP endpoints: Bolt on Starlette, served by ``bot.server`` with /healthz beside them.
 
 Bolt's own work (checking the signature, authorising, acknowledging) runs in a worker thread,
 so a slow database never blocks the event loop; listeners run after the acknowledgement.
@@ -6,18 +6,15 @@ so a slow database never blocks the event loop; listeners run after the acknowle
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import App, BoltRequest, BoltResponse
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.chat.services import ChatServices
+from bot.server import ServedChannel, build_server
 
 
 def _to_response(bolt: BoltResponse) -> Response:
@@ -37,7 +34,8 @@ async def _bolt_request(request: Request) -> BoltRequest:
     )
 
 
-def asgi_app(app: App, services: ChatServices) -> Starlette:
+def slack_channel(app: App, services: ChatServices) -> ServedChannel:
+    """Slack's routes for the one server (``bot.server``)."""
     foreground = services.assistant.foreground
 
     async def events(request: Request) -> Response:
@@ -64,32 +62,18 @@ def asgi_app(app: App, services: ChatServices) -> Starlette:
             await run_in_threadpool(app.oauth_flow.handle_callback, await _bolt_request(request))
         )
 
-    async def healthz(_: Request) -> Response:
-        report: dict[str, Any] = {
-            "status": "ok",
-            "entries": len(services.store.current.kb),
-            "database": "not configured",
-        }
-        if services.database is not None:
-            report["database"] = await run_in_threadpool(_database_state, services)
-        return JSONResponse(report, status_code=200)
-
-    return Starlette(
-        routes=[
+    return ServedChannel(
+        "slack",
+        [
             Route("/slack/events", events, methods=["POST"]),
             Route("/slack/install", install, methods=["GET"]),
             Route("/slack/oauth_redirect", redirect, methods=["GET"]),
-            Route("/healthz", healthz, methods=["GET"]),
-        ]
+        ],
     )
 
 
-def _database_state(services: ChatServices) -> str:
-    """'ok' or 'unavailable': a database outage degrades logging, not answering."""
-    assert services.database is not None
-    try:
-        with services.database.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return "ok"
-    except SQLAlchemyError:
-        return "unavailable"
+def asgi_app(app: App, services: ChatServices) -> Starlette:
+    """The server with Slack alone."""
+    return build_server(
+        [slack_channel(app, services)], store=services.store, database=services.database
+    )

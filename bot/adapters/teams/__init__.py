@@ -1,1 +1,4 @@
-"""The Microsoft Teams adapter."""
+"""The Microsoft Teams adapter, on the Teams SDK for Python (``microsoft-teams-apps``).
+
+Only ``serve`` imports the modules that import the SDK; it takes seconds to load.
+"""

@@ -1,0 +1,44 @@
+"""Where each Compact Champion's answer goes in Teams: back into the conversation the question
+was asked in (the personal chat, or the channel thread). Slack sends it to the asker directly;
+Teams can only send where the bot has been added, and the asker's conversation is one."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.adapters.teams.references import Address
+from bot.errors import DatabaseError
+from bot.storage.database import Database
+from bot.storage.tables import TeamsChampionReplyRow
+
+log = logging.getLogger(__name__)
+
+
+class ChampionReplies:
+    def __init__(self, database: Database | None) -> None:
+        self._database = database
+
+    def remember(self, question_id: int, address: Address) -> None:
+        if self._database is None:
+            return
+        with self._database.session() as session:
+            session.merge(
+                TeamsChampionReplyRow(
+                    question_id=question_id,
+                    service_url=address.service_url,
+                    conversation_id=address.conversation_id,
+                )
+            )
+
+    def address(self, question_id: int) -> Address | None:
+        if self._database is None:
+            return None
+        try:
+            with self._database.session() as session:
+                row = session.get(TeamsChampionReplyRow, question_id)
+                return Address(row.service_url, row.conversation_id) if row else None
+        except (SQLAlchemyError, DatabaseError):
+            log.exception("could not read where Champion question %s was asked", question_id)
+            return None

@@ -1,0 +1,152 @@
+"""Ask a Compact Champion (the post, the Champion's card form, the answer back to the asker),
+the weekly digest to the review channel with its triage buttons, and the admin commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.adapters.teams.schedule import post_digest
+
+from .conftest import (
+    ADMIN,
+    CHAMPION,
+    CHAMPIONS,
+    REVIEW,
+    Bot,
+    activity,
+    button,
+    card_action,
+    invoke_value,
+)
+
+LASAGNE = "what is the best recipe for lasagne"
+
+
+def _texts(card: dict[str, Any]) -> str:
+    return json.dumps(card, ensure_ascii=False)
+
+
+def _escalate(teams: Bot, question: str = LASAGNE) -> tuple[str, dict[str, Any]]:
+    """Ask, get no match, click Ask a Compact Champion: the asker's conversation and the post."""
+    teams.message(question)
+    [asked] = teams.fake.wait_for(1)
+    note = invoke_value(teams.click(**button(asked.cards[0], "ask_champion")["data"]))
+    assert "passed your question to the Compact Champions" in note
+    post = teams.fake.wait_for(2)[1]
+    assert post.conversation_id == CHAMPIONS
+    return asked.conversation_id, post.cards[0]
+
+
+def test_a_champion_answers_in_the_card_and_the_asker_gets_the_answer(
+    teams: Bot, kb_copy: Path
+) -> None:
+    asked, post = _escalate(teams)
+    assert LASAGNE in _texts(post)
+    [form] = [e for e in post["body"] if e["type"] == "Input.Text"]
+    send = button(post, "champion_answer")
+    assert send["title"] == "Send answer"
+    champion = card_action(
+        "champion_answer",
+        send["data"]["value"],
+        service_url=teams.fake.service_url,
+        user=CHAMPION,
+        **{form["id"]: "Layers of pasta, ragu and bechamel; this is not a Compact matter."},
+    )
+    champion["from"]["name"] = "Chris Champion"
+    answered = invoke_value(teams.post(champion))
+    assert "Answered" in _texts(answered)
+    assert "Chris Champion" in _texts(answered)
+    assert not [e for e in answered["body"] if e["type"] == "Input.Text"]
+    to_asker = teams.fake.wait_for(3)[2]
+    assert to_asker.conversation_id == asked
+    assert "A Compact Champion answered your question" in to_asker.text
+    assert "Layers of pasta" in to_asker.text
+    [draft] = (kb_copy / "drafts").glob("*.yml")
+    assert "Layers of pasta" in draft.read_text()
+    again = invoke_value(teams.post(champion))
+    assert "already been answered" in again
+
+
+def test_an_empty_answer_is_refused(teams: Bot) -> None:
+    _, post = _escalate(teams)
+    value = button(post, "champion_answer")["data"]["value"]
+    reply = teams.click("champion_answer", value, answer="   ")
+    assert invoke_value(reply) == "Please write an answer."
+
+
+def test_typed_text_in_a_card_cannot_become_markup_or_a_mention(teams: Bot) -> None:
+    sly = "**[click me](https://evil.example)** <at>Everyone</at> ![x](https://evil.example/x.png)"
+    _, post = _escalate(teams, sly)
+    for block in post["body"]:
+        if block["type"] == "TextBlock":  # TextBlocks render markdown: ours only
+            assert "evil.example" not in block["text"]
+    runs = json.dumps([b for b in post["body"] if b["type"] in ("RichTextBlock", "Container")])
+    assert "**[click me](https://evil.example)**" in runs  # shown as typed
+    assert "<at>" not in _texts(post)  # mention tags are taken out of questions
+    assert "selectAction" not in runs  # no link was made from it
+    assert "msteams" not in post or "entities" not in post["msteams"]
+
+
+def test_without_a_champions_channel_the_asker_is_told(start_teams, teams_settings) -> None:  # type: ignore[no-untyped-def]
+    teams = start_teams(teams_settings.model_copy(update={"teams_champions_channel": None}))
+    teams.message(LASAGNE)
+    [asked] = teams.fake.wait_for(1)
+    note = invoke_value(teams.click(**button(asked.cards[0], "ask_champion")["data"]))
+    assert "COMPACT_TEAMS_CHAMPIONS_CHANNEL" in note
+
+
+def _digest(teams: Bot) -> dict[str, Any]:
+    for question in (LASAGNE, "best lasagne recipe please", "where can I park my bike"):
+        teams.message(question)
+    teams.fake.wait_for(3)
+    post_digest(teams.services)
+    digest = teams.fake.wait_for(4)[3]
+    assert digest.conversation_id == REVIEW
+    return digest.cards[0]
+
+
+def test_the_digest_goes_to_the_review_channel_with_triage_buttons(teams: Bot) -> None:
+    digest = _digest(teams)
+    assert "Questions we could not answer" in _texts(digest)
+    assert "lasagne" in _texts(digest)
+    mark = button(digest, "theme_in_review")["data"]
+    assert "Only the review group" in invoke_value(teams.click(**mark))
+    assert "is now in review" in invoke_value(teams.click(**mark, user=ADMIN))
+    ignore = button(digest, "theme_ignore", -1)["data"]
+    in_review_channel = card_action(
+        "theme_ignore", ignore["value"], service_url=teams.fake.service_url
+    )
+    in_review_channel["conversation"] = {
+        "conversationType": "channel",
+        "isGroup": True,
+        "id": f"{REVIEW};messageid=1765000000004",
+        "tenantId": in_review_channel["conversation"]["tenantId"],
+    }
+    assert "is now ignored" in invoke_value(teams.post(in_review_channel))
+
+
+def test_admin_commands_are_for_admins(teams: Bot, kb_copy: Path) -> None:
+    teams.message("stats")
+    teams.message("stats", user=ADMIN)
+    teams.message("reload", user=ADMIN)
+    refused, stats, reloaded = (s.text for s in teams.fake.wait_for(3))
+    assert "Only Compact Assistant admins" in refused
+    assert "Last 7 days" in stats
+    assert "Reloaded the knowledge base" in reloaded
+    (kb_copy / "broken.yml").write_text("topic: Broken\nentries:\n  - id: [unclosed\n")
+    teams.message("reload", user=ADMIN)
+    failed = teams.fake.wait_for(4)[3].text
+    assert "was not reloaded" in failed
+    assert "broken.yml" in failed
+    teams.message("how much notice before ending a grant?")
+    assert "three months" in teams.fake.wait_for(5)[4].text  # the last good one still answers
+
+
+def test_the_admin_commands_work_for_anyone_in_the_review_channel(teams: Bot) -> None:
+    body = activity(
+        "channel_mention", text="stats", service_url=teams.fake.service_url, channel=REVIEW
+    )
+    teams.post(body)
+    assert "Last 7 days" in teams.fake.wait_for(1)[0].text

@@ -1,0 +1,122 @@
+"""Asking in Teams: a personal chat, an @mention in a channel (answered in its thread), the
+commands, and the bot being added to a chat or a team."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from sqlalchemy import select
+
+from bot.storage.tables import InteractionRow, TeamsConversationRow
+
+from .conftest import CHANNEL, OUTBOUND_TOKEN, Bot, activity, eventually
+
+
+def test_a_question_in_a_personal_chat_gets_an_answer_card(teams: Bot) -> None:
+    reply = teams.message("how much notice before ending a grant?")
+    assert reply.status == 200
+    [sent] = teams.fake.wait_for(1)
+    assert sent.method == "POST"
+    assert sent.conversation_id.startswith("a:1Hn4mW8rT2yQ")
+    assert sent.authorization == f"Bearer {OUTBOUND_TOKEN}"
+    [card] = sent.cards
+    assert card["version"] == "1.5"
+    text = json.dumps(card)
+    assert "three months" in text
+    assert "Source" in text
+    assert "Applies to" in text
+    verbs = [a["verb"] for b in card["body"] if b["type"] == "ActionSet" for a in b["actions"]]
+    assert verbs[:3] == ["helpful", "not_helpful", "ask_champion"]
+    assert "quote" not in json.dumps(sent.body).casefold()  # a plain send, not a quoted reply
+
+
+def test_an_at_mention_in_a_channel_is_answered_in_its_thread(teams: Bot) -> None:
+    body = activity(
+        "channel_mention",
+        text="how long should a consultation run?",
+        service_url=teams.fake.service_url,
+    )
+    assert teams.post(body).status == 200
+    [sent] = teams.fake.wait_for(1)
+    assert sent.conversation_id == f"{CHANNEL};messageid={body['id']}"
+    assert "twelve weeks" in sent.text or "12 weeks" in sent.text
+
+
+def test_the_mention_is_not_part_of_the_question(teams: Bot) -> None:
+    teams.mention("how long should a consultation run?")
+    teams.fake.wait_for(1)
+    database = teams.services.chat.database
+
+    def logged() -> list[str]:
+        teams.services.chat.flush_log()
+        with database.session() as session:
+            return list(session.scalars(select(InteractionRow.question)))
+
+    assert eventually(logged) == ["how long should a consultation run?"]
+
+
+def test_help_and_topics_are_commands(teams: Bot) -> None:
+    teams.message("help")
+    teams.message("topics")
+    help_card, topics_card = (sent.text for sent in teams.fake.wait_for(2))
+    assert "Ask in your own words" in help_card
+    assert "topics I cover" in topics_card.casefold() or "Funding" in topics_card
+
+
+def test_no_match_says_the_question_was_logged(teams: Bot) -> None:
+    teams.message("what is the best recipe for lasagne")
+    [sent] = teams.fake.wait_for(1)
+    assert "logged your question" in sent.text
+    assert "Ask a Compact Champion" in sent.text
+
+
+def test_a_person_who_adds_the_bot_is_greeted_and_remembered(teams: Bot) -> None:
+    assert (
+        teams.post(activity("personal_installed", service_url=teams.fake.service_url)).status == 200
+    )
+    [sent] = teams.fake.wait_for(1)
+    assert "I answer questions about the Compact" in sent.text
+    with teams.services.chat.database.session() as session:
+        [row] = session.scalars(select(TeamsConversationRow))
+    assert row.kind == "personal"
+    assert row.service_url == teams.fake.service_url.rstrip("/")
+
+
+def test_a_team_install_is_remembered_for_proactive_messages(teams: Bot) -> None:
+    assert teams.post(activity("team_installed", service_url=teams.fake.service_url)).status == 200
+    assert teams.fake.quiet(0.3) == []  # nothing is said in the team's channel
+    with teams.services.chat.database.session() as session:
+        [row] = session.scalars(select(TeamsConversationRow))
+    assert (row.conversation_id, row.kind) == (CHANNEL, "channel")
+
+
+def test_an_activity_from_another_tenant_is_dropped(teams: Bot) -> None:
+    body = activity(
+        "personal_message",
+        text="what is the compact",
+        service_url=teams.fake.service_url,
+        tenant="0000aaaa-1111-2222-3333-444455556666",
+    )
+    assert teams.post(body).status == 200
+    assert teams.fake.quiet(0.3) == []
+
+
+def test_unknown_activities_invokes_and_events_get_200(
+    teams: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    base = activity("personal_message", text="x", service_url=teams.fake.service_url)
+    for extra in (
+        {"type": "somethingNew"},
+        {"type": "invoke", "name": "future/feature", "value": {}},
+        {"type": "event", "name": "application/vnd.microsoft.unknown"},
+        {"type": "messageReaction", "reactionsAdded": [{"type": "like"}]},
+        {"type": "typing"},
+    ):
+        with caplog.at_level(logging.INFO):
+            assert teams.post({**base, **extra}).status == 200, extra
+    assert teams.fake.quiet(0.3) == []
+    assert "Teams activity not handled (type somethingNew" in caplog.text
+    assert "name future/feature" in caplog.text
+    assert "Teams activity of type messageReaction not handled" in caplog.text

@@ -1,0 +1,100 @@
+"""Authentication of Teams' requests (on by default), and turning it off for development."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from bot.adapters.teams.app import build_teams
+from bot.errors import ConfigError
+from bot.runtime import build_runtime
+from bot.settings import Settings
+
+from .conftest import APP_ID, Bot, StartTeams, activity
+
+QUESTION = "how much notice before ending a grant?"
+
+
+def _ask(teams: Bot) -> dict[str, object]:
+    return activity("personal_message", text=QUESTION, service_url=teams.fake.service_url)
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["missing", "expired", "wrong audience", "other service url", "forged", "not a token"],
+)
+def test_a_request_without_a_good_token_is_rejected_and_nothing_is_sent(
+    teams: Bot, token: str
+) -> None:
+    body = _ask(teams)
+    fake = teams.fake
+    made = {
+        "missing": None,
+        "expired": fake.token(APP_ID, expires_in=-3600),
+        "wrong audience": fake.token("another-bot-0000"),
+        "other service url": fake.token(APP_ID, service_url="https://smba.trafficmanager.net/uk/"),
+        "forged": fake.token(
+            APP_ID, key=rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        ),
+        "not a token": "hello",
+    }[token]
+    reply = teams.post(body, token=made)
+    assert reply.status == 401
+    assert fake.quiet(0.3) == []
+
+
+def test_a_service_url_other_than_the_signed_one_is_rejected(teams: Bot) -> None:
+    """A caller cannot point the bot (and its token) at a server of their choosing."""
+    body = _ask(teams)
+    signed_for_fake = teams.fake.token(APP_ID)
+    body["serviceUrl"] = "https://attacker.example/"
+    assert teams.post(body, token=signed_for_fake).status == 401
+    assert teams.fake.quiet(0.3) == []
+
+
+def test_a_good_token_is_accepted(teams: Bot) -> None:
+    assert teams.post(_ask(teams)).status == 200
+    assert "three months" in teams.fake.wait_for(1)[0].text
+
+
+def test_without_authentication_requests_are_accepted_and_healthz_warns(
+    start_teams: StartTeams, teams_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = teams_settings.model_copy(
+        update={"teams_skip_auth": True, "teams_client_secret": None, "teams_client_id": None}
+    )
+    with caplog.at_level(logging.WARNING):
+        teams = start_teams(settings, socket=True)
+    assert "authentication is OFF" in caplog.text
+    assert teams.post(_ask(teams), token=None).status == 200
+    assert "three months" in teams.fake.wait_for(1)[0].text
+    health = json.loads(teams.get("/healthz"))
+    assert health["channels"] == ["teams"]
+    assert any("authentication is OFF" in warning for warning in health["warnings"])
+
+
+def test_turning_authentication_off_is_refused_with_a_client_secret(
+    teams_settings: Settings,
+) -> None:
+    settings = teams_settings.model_copy(update={"teams_skip_auth": True})
+    with pytest.raises(ConfigError, match="refused while TEAMS_CLIENT_SECRET is set"):
+        build_teams(build_runtime(settings, with_log=False))
+
+
+@pytest.mark.parametrize(
+    ("missing", "named"),
+    [
+        ("teams_client_secret", "TEAMS_CLIENT_SECRET"),
+        ("teams_tenant_id", "TEAMS_TENANT_ID"),
+        ("teams_client_id", "TEAMS_CLIENT_ID"),
+    ],
+)
+def test_a_half_configured_set_stops_naming_what_is_missing(
+    teams_settings: Settings, missing: str, named: str
+) -> None:
+    settings = teams_settings.model_copy(update={missing: None})
+    with pytest.raises(ConfigError, match=named):
+        build_teams(build_runtime(settings, with_log=False))
