@@ -49,6 +49,11 @@ class DatabaseError(CompactError):
     """The interaction log's database could not be reached or used."""
 
 
+class DatabaseUnavailable(DatabaseError):
+    """The database is away (or did not answer within the budget), so a call to it was not
+    made or not waited for. The caller carries on without it; the outage is logged once."""
+
+
 class UnknownInteractionError(CompactError):
     """Feedback named an interaction that is not in the log."""
 

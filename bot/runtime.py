@@ -35,10 +35,22 @@ class Runtime:
 def open_log(
     settings: Settings, *, write_behind: bool = False, foreground: Foreground | None = None
 ) -> tuple[Database, InteractionLog]:
-    database = Database.connect(settings.database())
+    """The log for answering: it opens (and answers go on) even when the database is away;
+    it is then tried again in the background (see ``Database.open``)."""
+    database = Database.open(settings.database(), budget_s=settings.db_budget_s())
     pseudonymiser = Pseudonymiser(settings.resolved_pseudonym_key())
     return database, InteractionLog(
         database, pseudonymiser=pseudonymiser, write_behind=write_behind, foreground=foreground
+    )
+
+
+def open_store(settings: Settings) -> KnowledgeStore:
+    """The knowledge base the settings name: national, local layer and answer settings."""
+    return KnowledgeStore.open(
+        settings.knowledge_path(),
+        matcher=settings.matcher,
+        local=settings.local_kb,
+        settings=settings.answer_settings(),
     )
 
 
@@ -47,7 +59,7 @@ def build_runtime(
 ) -> Runtime:
     """Load the knowledge base first (fast failure on bad YAML), then open the log. Servers
     pass ``write_behind`` (see ``InteractionLog``)."""
-    store = KnowledgeStore.open(settings.knowledge_path(), matcher=settings.matcher)
+    store = open_store(settings)
     # The log writes between the answers the assistant marks busy here.
     foreground = Foreground()
     database, log = (

@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from platformdirs import user_data_path
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -52,6 +59,13 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=lambda: user_data_path("compact-bot", appauthor=False))
     kb: Path | None = None
+    # The council's own local Compact entries, over the national ones (knowledge/README.md).
+    local_kb: Path | None = None
+    # Shown in answers: "Your local Compact (NAME)", a link to it, and who the Compact
+    # Champions or Compact lead are and how to reach them (free text).
+    local_compact_name: str = Field(default="", max_length=120)
+    local_compact_url: str = Field(default="", max_length=500, pattern=r"^(https?://\S+)?$")
+    champions_contact: str = Field(default="", max_length=600)
     database_url: str | None = _env("DATABASE_URL")
 
     matcher: Literal["lexical", "semantic"] = "lexical"  # semantic needs the extra
@@ -60,6 +74,10 @@ class Settings(BaseSettings):
     margin: float = Field(default=Thresholds.margin, ge=0, lt=1)
     subject_answer_threshold: float = Field(default=Thresholds.subject_answer, gt=0, le=1)
     subject_margin: float = Field(default=Thresholds.subject_margin, ge=0, lt=1)
+
+    # The longest an answer waits for the database (connecting, logging, claiming a Slack
+    # event). Past it the answer goes on without; see Availability in bot/storage.
+    db_budget_ms: int = Field(default=500, ge=10, le=60_000)
 
     pseudonym_key: SecretStr | None = None
     retention_days: int = Field(default=365, ge=1)
@@ -76,10 +94,6 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SLACK_API_URL", "COMPACT_SLACK_API_URL"),
     )
     champions_channel: str | None = None  # channel id where "Ask a Compact Champion" posts
-    # This installation's local Compact and Champions, named in the induction tour.
-    local_compact_name: str | None = None
-    local_compact_url: str | None = None
-    champions_contact: str | None = None  # free text: who the Champions are, how to reach them
     review_channel: str | None = None  # channel id for the weekly digest and admin commands
     admin_users: str = ""  # comma-separated Slack user ids allowed /compact reload and stats
     # Microsoft Teams: the Azure bot registration's app id, secret and (single) tenant.
@@ -112,6 +126,13 @@ class Settings(BaseSettings):
     teams_privacy_url: str | None = None  # default: the website URL
     teams_terms_url: str | None = None  # default: the website URL
 
+    @field_validator("local_compact_name", "local_compact_url", "champions_contact")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        if any(ord(c) < 32 and c not in "\n\t" for c in value):
+            raise ValueError("must be plain text, without control characters")
+        return value
+
     @model_validator(mode="after")
     def _check_thresholds(self) -> Settings:
         if self.matcher == "semantic":  # its scores run on another scale: own defaults
@@ -133,8 +154,20 @@ class Settings(BaseSettings):
     def knowledge_path(self) -> Path:
         return self.kb or bundled_knowledge()
 
+    def answer_settings(self) -> dict[str, str]:
+        """The settings answers may show (see bot/knowledge/configured.py), where set."""
+        values = {
+            "local_compact_name": self.local_compact_name,
+            "local_compact_url": self.local_compact_url,
+            "champions_contact": self.champions_contact,
+        }
+        return {name: value.strip() for name, value in values.items() if value.strip()}
+
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'compact.db'}"
+
+    def db_budget_s(self) -> float:
+        return self.db_budget_ms / 1000
 
     def slack_base_url(self) -> str:
         """The Web API base URL with the trailing slash slack-sdk needs to join method names."""
@@ -142,9 +175,9 @@ class Settings(BaseSettings):
 
     def local_contacts(self) -> LocalContacts:
         return LocalContacts(
-            compact_name=(self.local_compact_name or "").strip() or None,
-            compact_url=(self.local_compact_url or "").strip() or None,
-            champions_contact=(self.champions_contact or "").strip() or None,
+            compact_name=self.local_compact_name.strip() or None,
+            compact_url=self.local_compact_url.strip() or None,
+            champions_contact=self.champions_contact.strip() or None,
         )
 
     def admin_user_ids(self) -> frozenset[str]:

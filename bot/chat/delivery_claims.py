@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import DatabaseError
 from bot.storage import in_flight
+from bot.storage.availability import failure_reason
 from bot.storage.database import Database
 from bot.storage.tables import DeliveryRow
 
@@ -73,6 +74,8 @@ class DeliveryClaims:
         if not self.sends_early or not delivery_id:
             return None
         assert self._database is not None
+        if not self._database.available:
+            return None  # it is away: ``won`` answers without it
         try:
             return in_flight.send(
                 self._database,
@@ -80,8 +83,10 @@ class DeliveryClaims:
                 [self.key(delivery_id), self._clock().isoformat()],
                 prepared="compact_claim_event",
             )
-        except DatabaseError:
-            log.exception("could not send the claim for %s; trying again later", delivery_id)
+        except DatabaseError as exc:
+            log.warning(
+                "could not send the claim for %s (%s); trying again later", delivery_id, exc
+            )
             return None
 
     def won(self, delivery_id: str | None, pending: PendingClaim | None = None) -> bool:
@@ -90,7 +95,7 @@ class DeliveryClaims:
         if pending is not None:
             return _claimed(delivery_id, pending.rows)
         database = self._database
-        if database is None or not delivery_id:
+        if database is None or not delivery_id or not database.available:
             return True
         # One statement and one round trip: "insert unless present" tells us whether we won,
         # without the cost of an ORM session and a rolled-back unique-key violation.
@@ -100,7 +105,7 @@ class DeliveryClaims:
 
     def forget_old(self) -> None:
         """Delete claims old enough that no platform will retry them."""
-        if self._database is None:
+        if self._database is None or not self._database.available:
             return
         with self._database.session() as session:
             session.execute(
@@ -112,9 +117,11 @@ def _claimed(delivery_id: str | None, inserted_rows: Callable[[], Sized]) -> boo
     """Whether the claim's insert returned its row; True (answer) if it failed."""
     try:
         claimed = bool(inserted_rows())
-    except (SQLAlchemyError, DatabaseError):
+    except (SQLAlchemyError, DatabaseError) as exc:
         # Better to risk answering twice than to leave someone unanswered.
-        log.exception("could not record delivery %s; answering anyway", delivery_id)
+        log.warning(
+            "could not record delivery %s (%s); answering anyway", delivery_id, failure_reason(exc)
+        )
         return True
     if not claimed:
         log.info("delivery %s was already handled; skipping the retry", delivery_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.chat.action_values import Action
-from bot.chat.reply_views import sources_note
+from bot.chat.reply_views import entry_blocks
 from bot.chat.views import (
     Block,
     Button,
@@ -61,9 +61,8 @@ def tour_view(
         case MoreView():
             blocks.append(Heading(view.heading))
             for entry in view.entries:
-                blocks.append(paragraph(f"**{entry.question}**\n\n{entry.answer}"))
-                if (footer := sources_note(entry, kb)) is not None:
-                    blocks.append(footer)
+                blocks.append(paragraph(f"**{entry.question}**"))
+                blocks += entry_blocks(entry, kb)
         case QuestionView():
             if view.feedback is not None:
                 blocks.append(paragraph(feedback_text(view.feedback)))

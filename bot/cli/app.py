@@ -16,7 +16,8 @@ from bot.cli.eval import eval_command
 from bot.cli.gaps import gaps_app
 from bot.cli.induction import induction_app
 from bot.cli.kb import kb_app
-from bot.cli.options import DbOption, KbOption, settings_from
+from bot.cli.markup import markup
+from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.cli.serve import configured_channels, run_server, serve
 from bot.cli.teams import teams_app
 from bot.cli.tour import tour_command
@@ -42,9 +43,9 @@ app.add_typer(teams_app, name="teams")
 
 
 @app.command("chat")
-def chat(kb: KbOption = None, db: DbOption = None) -> None:
+def chat(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None) -> None:
     """Chat with the assistant in this terminal."""
-    runtime = build_runtime(settings_from(kb, db))
+    runtime = build_runtime(settings_from(kb, db, local_kb))
     console = Console()
     try:
         run_chat(
@@ -59,15 +60,15 @@ def chat(kb: KbOption = None, db: DbOption = None) -> None:
 
 
 @app.command("start")
-def start(kb: KbOption = None, db: DbOption = None) -> None:
+def start(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None) -> None:
     """Start the assistant: the chat bot for Slack and Teams, whichever have credentials set,
     else the console chat."""
-    settings = settings_from(kb, db)
+    settings = settings_from(kb, db, local_kb)
     channels = configured_channels(settings)
     if channels:
         run_server(settings, channels, host=settings.host, port=settings.port)
         return
-    chat(kb=kb, db=db)
+    chat(kb=kb, db=db, local_kb=local_kb)
 
 
 def main() -> None:
@@ -77,5 +78,7 @@ def main() -> None:
     try:
         app()
     except CompactError as exc:
-        Console(stderr=True).print(f"[red]Error:[/red] {exc}", highlight=False, soft_wrap=True)
+        Console(stderr=True).print(
+            markup("[red]Error:[/red] {}", exc), highlight=False, soft_wrap=True
+        )
         sys.exit(1)

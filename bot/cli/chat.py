@@ -13,7 +13,7 @@ from bot.cli.tour import ConsoleTour
 from bot.core.assistant import Assistant
 from bot.core.question import ChannelKind, Context, Question
 from bot.core.replies import Answer, Clarify, Reply
-from bot.core.wording import NONE_OF_THESE_TEXT
+from bot.core.wording import NONE_OF_THESE_TEXT, PRIVACY_TEXT
 from bot.induction.events import typed_command
 from bot.induction.service import InductionService
 
@@ -24,8 +24,8 @@ NONE_WORDS = {"0", "none", "none of these", "neither"}
 
 BANNER = (
     "Compact Assistant: ask about funding, procurement, consultation, volunteering, equality "
-    "or disputes under the Compact.\nType help, topics, tour (the induction tour for new "
-    "starters) or quit."
+    f"or disputes under the Compact.\n{PRIVACY_TEXT}\nType help, topics, tour (the induction "
+    "tour for new starters) or quit."
 )
 
 
@@ -95,7 +95,8 @@ class ChatSession:
         number = choice.removeprefix("r")
         if number.isdigit() and 1 <= int(number) <= len(answer.related):
             related = answer.related[int(number) - 1]
-            self._show(self.assistant.ask(Question(related.question, self.context)))
+            question = Question(related.question, self.context)
+            self._show(self.assistant.open_related(question, related.id))
             return True
         return False
 

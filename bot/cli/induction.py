@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.options import DbOption, KbOption, OutOption, SinceOption, settings_from, write_out
+from bot.cli.options import (
+    DbOption,
+    KbOption,
+    LocalKbOption,
+    OutOption,
+    SinceOption,
+    settings_from,
+    write_out,
+)
 from bot.induction.loader import tour_of
 from bot.induction.report import induction_figures
 from bot.induction.report_render import to_csv, to_html, to_text
@@ -26,6 +34,7 @@ def report(
     fmt: Annotated[str, typer.Option("--format", help="text, csv or html")] = "text",
     out: OutOption = None,
     kb: KbOption = None,
+    local_kb: LocalKbOption = None,
     db: DbOption = None,
 ) -> None:
     """How induction is going: tours started and completed, the median time to complete,
@@ -35,8 +44,10 @@ def report(
         raise typer.BadParameter(f"use text, csv or html, not {fmt!r}", param_hint="--format")
     until = utc_now()
     start = until - parse_period(since)
-    settings = settings_from(kb, db)
-    tour = tour_of(settings.knowledge_path())
+    settings = settings_from(kb, db, local_kb)
+    tour = tour_of(
+        settings.knowledge_path(), local=settings.local_kb, settings=settings.answer_settings()
+    )
     database = Database.connect(settings.database())
     try:
         figures = induction_figures(database, tour, since=start, until=until)

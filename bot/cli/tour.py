@@ -18,15 +18,14 @@ from rich.rule import Rule
 from bot.chat.text_fallback import block_text
 from bot.chat.tour_views import tour_view
 from bot.chat.views import Buttons, Heading
-from bot.cli.options import DbOption, KbOption, settings_from
-from bot.core.knowledge_store import KnowledgeStore
+from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.core.question import ChannelKind, Context
 from bot.errors import DatabaseError
 from bot.induction.events import TourEvent, Verb, typed_command
 from bot.induction.service import InductionService
 from bot.induction.views import Button, QuestionView, ResultView, TourView
 from bot.knowledge.model import KnowledgeBase
-from bot.runtime import induction_service
+from bot.runtime import induction_service, open_store
 from bot.storage.database import Database
 
 QUIT = {"q", "quit", "exit", "stop", ":q"}
@@ -131,15 +130,15 @@ def run_tour(tour: ConsoleTour, read: Callable[[str], str], first: TourEvent) ->
             return
 
 
-def tour_command(kb: KbOption = None, db: DbOption = None) -> None:
+def tour_command(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None) -> None:
     """Take the induction tour for new starters: about ten short steps on the Compact and the
     Covenant, then a short quiz.
 
     Keys: n (or Enter) next, b back, m tell me more, p your progress, r start again, q quit.
     Your place is saved, so you can stop and carry on later here or in the chat.
     """
-    settings = settings_from(kb, db)
-    store = KnowledgeStore.open(settings.knowledge_path(), matcher="lexical")
+    settings = settings_from(kb, db, local_kb)
+    store = open_store(settings)
     try:
         database: Database | None = Database.connect(settings.database())
     except DatabaseError:

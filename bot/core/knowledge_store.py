@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -47,26 +48,55 @@ class LoadedKnowledge:
         return cls(kb, MatchIndex.build(kb), tour)
 
     @classmethod
-    def load(cls, path: Path, *, matcher: str = "lexical") -> LoadedKnowledge:
-        """Load the entries, then the tour (checked against them), then build the index.
-        Raises KnowledgeBaseError listing every problem."""
-        kb = load_knowledge(path)
-        tour_file = induction_file(path)
+    def load(
+        cls,
+        path: Path,
+        *,
+        matcher: str = "lexical",
+        local: Path | None = None,
+        settings: Mapping[str, str] | None = None,
+    ) -> LoadedKnowledge:
+        """Load the entries (``local`` over ``path``), then the tour, checked against them,
+        then build the index. Raises KnowledgeBaseError listing every problem."""
+        kb = load_knowledge(path, local=local, settings=settings)
+        tour_file = induction_file(path, local)
         tour = load_tour(tour_file, kb) if tour_file else None  # before the costly index
         return cls.build(kb, matcher=matcher, tour=tour)
 
 
 class KnowledgeStore:
-    def __init__(self, path: Path, loaded: LoadedKnowledge, *, matcher: str = "lexical") -> None:
+    """The national knowledge base, with a council's local layer over it when one is set;
+    both are read again on every reload."""
+
+    def __init__(
+        self,
+        path: Path,
+        loaded: LoadedKnowledge,
+        *,
+        matcher: str = "lexical",
+        local: Path | None = None,
+        settings: Mapping[str, str] | None = None,
+    ) -> None:
         self.path = path
+        self.local = local
+        self.settings = dict(settings or {})
         self.matcher = matcher
         self._current = loaded
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, path: Path, *, matcher: str = "lexical") -> KnowledgeStore:
-        """Load ``path``; raises KnowledgeBaseError listing every problem."""
-        return cls(path, LoadedKnowledge.load(path, matcher=matcher), matcher=matcher)
+    def open(
+        cls,
+        path: Path,
+        *,
+        matcher: str = "lexical",
+        local: Path | None = None,
+        settings: Mapping[str, str] | None = None,
+    ) -> KnowledgeStore:
+        """Load ``path`` (and ``local`` over it); raises KnowledgeBaseError listing every
+        problem. ``settings`` are the values answers may show (bot/knowledge/configured.py)."""
+        loaded = LoadedKnowledge.load(path, matcher=matcher, local=local, settings=settings)
+        return cls(path, loaded, matcher=matcher, local=local, settings=settings)
 
     @property
     def current(self) -> LoadedKnowledge:
@@ -76,7 +106,9 @@ class KnowledgeStore:
         """Load again from disk. On error the old knowledge base keeps serving and the
         KnowledgeBaseError is raised for the caller to show."""
         with self._lock:
-            loaded = LoadedKnowledge.load(self.path, matcher=self.matcher)
+            loaded = LoadedKnowledge.load(
+                self.path, matcher=self.matcher, local=self.local, settings=self.settings
+            )
             self._current = loaded
         log.info("knowledge base reloaded from %s: %d entries", self.path, len(loaded.kb))
         return loaded

@@ -7,6 +7,7 @@ to entries, and each link must name an entry that exists.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,16 +28,27 @@ QUESTION_KEYS = {"id", "question", "options", "explanation", "entries", "step"}
 OPTION_KEYS = {"text", "correct"}
 
 
-def induction_file(knowledge_path: Path) -> Path | None:
-    """``induction.yml`` in a knowledge folder, if there is one."""
-    candidate = Path(knowledge_path) / INDUCTION_FILE
-    return candidate if candidate.is_file() else None
+def induction_file(knowledge_path: Path, local: Path | None = None) -> Path | None:
+    """``induction.yml``: a council's own, in its local layer, or else the national one in the
+    knowledge folder; None if neither has one."""
+    for folder in (local, knowledge_path):
+        candidate = Path(folder) / INDUCTION_FILE if folder is not None else None
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None
 
 
-def tour_of(knowledge_path: Path) -> Tour | None:
-    """The tour of a knowledge folder, checked against its entries (no index is built)."""
-    tour_file = induction_file(knowledge_path)
-    return load_tour(tour_file, load_knowledge(knowledge_path)) if tour_file else None
+def tour_of(
+    knowledge_path: Path,
+    *,
+    local: Path | None = None,
+    settings: Mapping[str, str] | None = None,
+) -> Tour | None:
+    """The tour, checked against the entries it links to (no index is built)."""
+    tour_file = induction_file(knowledge_path, local)
+    if tour_file is None:
+        return None
+    return load_tour(tour_file, load_knowledge(knowledge_path, local=local, settings=settings))
 
 
 def load_tour(path: Path, kb: KnowledgeBase | None) -> Tour:

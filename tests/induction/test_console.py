@@ -9,7 +9,7 @@ from pathlib import Path
 from .conftest import Run
 
 STEPS, QUESTIONS = 11, 7
-RIGHT = ["3", "1", "2", "3", "2", "3", "3"]  # the quiz's right options, in order
+RIGHT = ["3", "1", "2", "3", "3", "2", "3", "3"]  # the quiz's right options, in order
 
 
 def tour(run: Run, db: str, keys: list[str], **env: str) -> str:
@@ -22,7 +22,7 @@ def test_a_new_starter_takes_the_tour_and_quiz_and_the_report_shows_it(
     run: Run, tmp_path: Path
 ) -> None:
     db = f"sqlite:///{tmp_path / 'tour.db'}"
-    keys = ["n", "m", "c", "b", "x", *[""] * STEPS, *RIGHT[:6], "1", "p", "q"]
+    keys = ["n", "m", "c", "b", "x", *[""] * STEPS, *RIGHT[:7], "1", "p", "q"]
     out = tour(run, db, keys, COMPACT_LOCAL_COMPACT_NAME="Preston Compact")
     assert "Step 1 of 11: What the Compact was" in out
     assert "Welcome. This short tour explains the Compact" in out
@@ -36,13 +36,13 @@ def test_a_new_starter_takes_the_tour_and_quiz_and_the_report_shows_it(
     assert "Your local Compact: Preston Compact" in out
     assert "Your Compact Champions: not named in this assistant yet" in out
     assert "[n] Start the quiz" in out
-    assert "Quiz question 1 of 7" in out
+    assert "Quiz question 1 of 8" in out
     assert "• 3. At least three months" in out
-    assert out.count("Right.") == 6
+    assert out.count("Right.") == 7
     assert "Not quite. The answer is: Raise it calmly with the body concerned." in out
-    assert "Your result: 6 out of 7" in out
+    assert "Your result: 7 out of 8" in out
     assert "Step 10: When things go wrong" in out  # worth another look
-    assert "Quiz score: 6 out of 7." in out  # "p": my progress
+    assert "Quiz score: 7 out of 8." in out  # "p": my progress
     assert "You can carry on where you left off" in out
 
     report = run("induction", "report", "--db", db)
@@ -50,9 +50,9 @@ def test_a_new_starter_takes_the_tour_and_quiz_and_the_report_shows_it(
     text = " ".join(report.stdout.split())
     assert "Started: 1 (by 1 person)" in text
     assert "Completed: 1" in text
-    assert "Average quiz score: 6.0 of 7 (86%)" in text
-    assert "0% (0 of 1) 7. A partner seems to have broken the Compact" in text
-    assert "100% (1 of 1) 1. How much notice" in text
+    assert "Average quiz score: 7.0 of 8 (88%)" in text
+    assert "0% (0 of 1) 8. A partner seems to have broken the Compact" in text
+    assert "100% (1 of 1) 1. Under the Compact, how much notice" in text
     csv = run("induction", "report", "--db", db, "--format", "csv").stdout
     assert "summary," in csv
     assert "question,first-step-in-a-dispute,share_right,0.000" in csv
@@ -64,7 +64,7 @@ def test_a_new_starter_takes_the_tour_and_quiz_and_the_report_shows_it(
     assert not re.search(r"<(script|link|img)\b|src=|href=", content)  # self-contained
     gaps = run("gaps", "report", "--db", db, "--format", "html").stdout
     assert "<h2>Induction</h2>" in gaps
-    assert "6.0 of 7 (86%)" in gaps
+    assert "7.0 of 8 (88%)" in gaps
 
 
 def test_stop_and_resume_later_here_or_in_the_chat(run: Run, tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_with_the_database_down_the_tour_still_runs(run: Run) -> None:
     )
     assert out.count("can't reach the database just now") == 1
     assert "Step 1 of 11" in out
-    assert "Your result: 7 out of 7" in out
+    assert "Your result: 8 out of 8" in out
     assert "You answered every question correctly." in out
 
 

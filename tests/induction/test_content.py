@@ -123,7 +123,7 @@ def test_the_tour_is_not_read_as_knowledge_entries(bundled_store: KnowledgeStore
 def test_kb_check_shows_the_tour_in_its_summary(run: Run) -> None:
     result = run("kb", "check")
     assert result.returncode == 0, result.stderr
-    assert "a tour of 11 steps and 7 quiz questions" in " ".join(result.stdout.split())
+    assert "a tour of 11 steps and 8 quiz questions" in " ".join(result.stdout.split())
 
 
 def test_a_question_must_name_a_step_that_covers_it(kb_copy: Path) -> None:
@@ -140,6 +140,6 @@ def test_a_question_must_name_a_step_that_covers_it(kb_copy: Path) -> None:
         for m in messages
     ), messages
     assert any(
-        "question 5 'consultation-benchmark': shares no entry with step 7 'volunteering'" in m
+        "question 6 'consultation-benchmark': shares no entry with step 7 'volunteering'" in m
         for m in messages
     ), messages

@@ -28,7 +28,7 @@ from .conftest import Bot, StartBot, payload, with_action
 from .fake_slack import FakeSlack
 
 KB = KnowledgeBase(entries=())
-RIGHT = [3, 1, 2, 3, 2, 3, 3]  # the quiz's right options, in order
+RIGHT = [3, 1, 2, 3, 3, 2, 3, 3]  # the quiz's right options, in order
 DM, USER = "D0DIRECT", "U123ASKER"
 
 
@@ -100,10 +100,10 @@ def test_a_new_starter_takes_the_tour_in_a_dm_on_one_message(
     assert "*Compact Champions' channel:* <#CCHAMPIONS>" in content(view)
     view = click(bot, fake_slack, tour_button(view, "Start the quiz"))
     for number, right in enumerate(RIGHT, start=1):
-        assert view["text"] == f"Quiz question {number} of 7"
-        answer = tour_button(view, f"{right if number < 7 else 1}.")
+        assert view["text"] == f"Quiz question {number} of 8"
+        answer = tour_button(view, f"{right if number < 8 else 1}.")
         view = click(bot, fake_slack, answer)
-    assert view["text"] == "Your result: 6 out of 7"
+    assert view["text"] == "Your result: 7 out of 8"
     assert "Step 10: When things go wrong" in content(view)
     assert len(fake_slack.of("chat.postMessage")) == 1, "one message, updated in place"
 
@@ -183,16 +183,16 @@ def test_quiz_answers_out_of_turn_are_ignored_politely(bot: Bot, fake_slack: Fak
         view = click(
             bot, fake_slack, tour_button(view, "Next" if "Next" in content(view) else "Start")
         )
-    assert view["text"] == "Quiz question 1 of 7"
+    assert view["text"] == "Quiz question 1 of 8"
     first = tour_button(view, "3.")
     later_question = dict(first, value=first["value"].replace("question=1", "question=4"))
     ignored = click(bot, fake_slack, later_question)
-    assert ignored["text"] == "Quiz question 1 of 7"
+    assert ignored["text"] == "Quiz question 1 of 8"
     assert wording.NOTICES[Notice.STALE] in content(ignored)
     answered = click(bot, fake_slack, first)
-    assert answered["text"] == "Quiz question 2 of 7"
+    assert answered["text"] == "Quiz question 2 of 8"
     again = click(bot, fake_slack, first)
-    assert again["text"] == "Quiz question 2 of 7"
+    assert again["text"] == "Quiz question 2 of 8"
     assert "You have already answered that question" in content(again)
     forged = click(
         bot, fake_slack, dict(first, value="tour:answer:option=nine"), wait_for="response_url"
