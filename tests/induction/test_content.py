@@ -4,6 +4,7 @@ while the last good one keeps serving."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,11 @@ from bot.core.knowledge_store import KnowledgeStore
 from bot.errors import KnowledgeBaseError
 from bot.induction.loader import MAX_STEP_WORDS
 from bot.knowledge.readability import word_count
+from bot.settings import bundled_knowledge
 
 from .conftest import Run
+
+LOCAL_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "local_compact"
 
 EVERY_TOPIC = (
     "what the compact was", "where things stand today", "campaign", "funding", "buying",
@@ -143,3 +147,22 @@ def test_a_question_must_name_a_step_that_covers_it(kb_copy: Path) -> None:
         "question 6 'consultation-benchmark': shares no entry with step 7 'volunteering'" in m
         for m in messages
     ), messages
+
+
+def test_a_local_layer_may_bring_its_own_tour(tmp_path: Path) -> None:
+    local = tmp_path / "local"
+    shutil.copytree(LOCAL_FIXTURE, local)
+    national = bundled_knowledge() / "induction.yml"
+    (local / "induction.yml").write_text(
+        national.read_text().replace(
+            "title: The Compact and the Covenant, in eleven steps",
+            "title: The Preston Compact, in eleven steps",
+        )
+    )
+    store = KnowledgeStore.open(bundled_knowledge(), local=local)
+    assert store.current.tour is not None
+    assert store.current.tour.title == "The Preston Compact, in eleven steps"
+    assert not any(e.file.endswith("induction.yml") for e in store.current.kb.entries)
+    without = KnowledgeStore.open(bundled_knowledge(), local=LOCAL_FIXTURE)
+    assert without.current.tour is not None
+    assert without.current.tour.title == "The Compact and the Covenant, in eleven steps"
