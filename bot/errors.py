@@ -69,3 +69,8 @@ class UnknownThemeError(CompactError):
 class ReviewActionError(CompactError):
     """A review-group action that cannot be done, for a stated reason (e.g. promoting an
     answered theme, or linking to an entry that does not exist)."""
+
+
+class ProgressConflict(CompactError):
+    """Someone's tour progress changed between reading and saving it (two clicks handled at
+    once): the later change is dropped and the person is shown where they are now."""

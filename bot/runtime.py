@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from bot.core.assistant import Assistant
 from bot.core.foreground import Foreground
 from bot.core.knowledge_store import KnowledgeStore
+from bot.induction.progress import ProgressStore
+from bot.induction.service import InductionService
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.interaction_log import InteractionLog
@@ -20,6 +22,7 @@ class Runtime:
     assistant: Assistant
     database: Database | None
     log: InteractionLog | None
+    induction: InductionService
 
     def close(self) -> None:
         """Write out queued log rows, then let go of the database's connections."""
@@ -67,4 +70,18 @@ def build_runtime(
     assistant = Assistant(
         store=store, thresholds=settings.thresholds(), log=log, foreground=foreground
     )
-    return Runtime(settings, store, assistant, database, log)
+    return Runtime(
+        settings, store, assistant, database, log, induction_service(settings, store, database)
+    )
+
+
+def induction_service(
+    settings: Settings, store: KnowledgeStore, database: Database | None
+) -> InductionService:
+    """The tour, keeping progress in ``database`` (in memory when there is none)."""
+    return InductionService(
+        knowledge=store,
+        progress=ProgressStore(database) if database is not None else None,
+        pseudonymiser=Pseudonymiser(settings.resolved_pseudonym_key()),
+        contacts=settings.local_contacts(),
+    )

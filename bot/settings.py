@@ -19,6 +19,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
+from bot.induction.views import LocalContacts
 from bot.matching.policy import Thresholds
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -171,6 +172,13 @@ class Settings(BaseSettings):
     def slack_base_url(self) -> str:
         """The Web API base URL with the trailing slash slack-sdk needs to join method names."""
         return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
+
+    def local_contacts(self) -> LocalContacts:
+        return LocalContacts(
+            compact_name=self.local_compact_name.strip() or None,
+            compact_url=self.local_compact_url.strip() or None,
+            champions_contact=self.champions_contact.strip() or None,
+        )
 
     def admin_user_ids(self) -> frozenset[str]:
         return frozenset(u.strip() for u in self.admin_users.split(",") if u.strip())

@@ -27,7 +27,7 @@ from bot.chat.views import (
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
 from bot.core.standing import ARCHIVED_LABEL, Standing, standing_of
 from bot.core.wording import BINDS_NOW_LABEL, NO_MATCH_TEXT, NONE_OF_THESE_TEXT
-from bot.knowledge.model import KnowledgeBase, Source, Topic
+from bot.knowledge.model import Entry, KnowledgeBase, Source, Topic
 
 RELATED_SHOWN = 3
 
@@ -49,9 +49,9 @@ def reply_view(reply: Reply, kb: KnowledgeBase, *, shareable: bool = False) -> V
             return View(plain(reply.text), tuple(blocks))
 
 
-def answer_view(reply: Answer, kb: KnowledgeBase, *, shareable: bool = False) -> View:
-    entry = reply.entry
-    value = ActionValue(reply.question.text, reply.interaction_id, entry.id).encode()
+def entry_blocks(entry: Entry, kb: KnowledgeBase) -> list[Block]:
+    """An entry's answer as every reply shows it: whose it is, who it binds now, its sources
+    and standing. The tour's "Tell me more" shows entries the same way."""
     standing = standing_of(entry, kb)
     blocks: list[Block] = []
     if standing.local_label:  # "Your local Compact (NAME)", linked to its text when set
@@ -66,6 +66,13 @@ def answer_view(reply: Answer, kb: KnowledgeBase, *, shareable: bool = False) ->
     footer = _footer(entry.sources, standing)
     if footer:
         blocks.append(Note(paragraph(*footer).spans))
+    return blocks
+
+
+def answer_view(reply: Answer, kb: KnowledgeBase, *, shareable: bool = False) -> View:
+    entry = reply.entry
+    value = ActionValue(reply.question.text, reply.interaction_id, entry.id).encode()
+    blocks = entry_blocks(entry, kb)
     buttons = [
         Button("Helpful", Action.HELPFUL, value, primary=True),
         Button("Not helpful", Action.NOT_HELPFUL, value),

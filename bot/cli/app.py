@@ -14,11 +14,13 @@ from bot.cli.chat import run_chat
 from bot.cli.db import db_app
 from bot.cli.eval import eval_command
 from bot.cli.gaps import gaps_app
+from bot.cli.induction import induction_app
 from bot.cli.kb import kb_app
 from bot.cli.markup import markup
 from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.cli.serve import configured_channels, run_server, serve
 from bot.cli.teams import teams_app
+from bot.cli.tour import tour_command
 from bot.errors import CompactError
 from bot.runtime import build_runtime
 
@@ -31,9 +33,11 @@ app = typer.Typer(
 )
 app.command("ask")(ask)
 app.command("eval")(eval_command)
+app.command("tour")(tour_command)
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
 app.add_typer(gaps_app, name="gaps")
+app.add_typer(induction_app, name="induction")
 app.command("serve")(serve)
 app.add_typer(teams_app, name="teams")
 
@@ -44,7 +48,13 @@ def chat(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = Non
     runtime = build_runtime(settings_from(kb, db, local_kb))
     console = Console()
     try:
-        run_chat(runtime.assistant, console, console.input, user=getpass.getuser())
+        run_chat(
+            runtime.assistant,
+            console,
+            console.input,
+            user=getpass.getuser(),
+            induction=runtime.induction,
+        )
     finally:
         runtime.close()
 

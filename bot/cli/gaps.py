@@ -13,7 +13,7 @@ from rich.table import Table
 from slack_sdk.errors import SlackApiError
 
 from bot.cli.markup import cell, markup
-from bot.cli.options import DbOption, KbOption, settings_from
+from bot.cli.options import DbOption, KbOption, OutOption, SinceOption, settings_from, write_out
 from bot.errors import ConfigError
 from bot.review.actions import link, promote
 from bot.review.digest import build_digest, digest_markdown
@@ -34,10 +34,6 @@ suggestions_app = typer.Typer(
     help="Wordings real traffic suggests adding to entries.", invoke_without_command=True
 )
 gaps_app.add_typer(suggestions_app, name="suggestions")
-
-SinceOption = Annotated[
-    str, typer.Option("--since", help="Period to cover, e.g. 7d, 30d, 12w, 6m, 1y.")
-]
 
 
 @contextmanager
@@ -128,10 +124,7 @@ def show(theme: str, kb: KbOption = None, db: DbOption = None) -> None:
 def report(
     since: SinceOption = "30d",
     fmt: Annotated[str, typer.Option("--format", help="md, csv or html")] = "md",
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="File to write, or - for standard output (the default)."),
-    ] = None,
+    out: OutOption = None,
     kb: KbOption = None,
     db: DbOption = None,
 ) -> None:
@@ -143,11 +136,7 @@ def report(
     start = until - parse_period(since)
     with _service(kb, db) as service:
         text = renderers[fmt](build_report(service, since=start, until=until))
-    if out is None or str(out) == "-":
-        typer.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
-        Console(stderr=True).print(f"Wrote {out}", highlight=False, markup=False)
+    write_out(text, out)
 
 
 @gaps_app.command("triage")

@@ -14,7 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli.markup import markup
 from bot.cli.options import KbOption, LocalKbOption, settings_from
-from bot.errors import KnowledgeBaseError
+from bot.errors import KnowledgeBaseError, Problem
+from bot.induction.content import Tour
+from bot.induction.lint import lint_tour
+from bot.induction.loader import induction_file, load_tour
 from bot.knowledge.interchange import convert, export_text, read_rows, write_files
 from bot.knowledge.lint import Finding, Severity, lint
 from bot.knowledge.loader import load_knowledge
@@ -42,24 +45,37 @@ def check(
         ),
     ] = None,
 ) -> None:
-    """Validate and lint every knowledge file, and your local layer's with them.
+    """Validate and lint every knowledge file, your local layer's with them, and the induction
+    tour (induction.yml).
 
     Errors exit 1: a file the assistant cannot use, or an answer resting on the national
     Compact that does not say who it binds now. Warnings (overdue reviews, mirror sources
     not marked archived, readability, answer length, undefined acronyms, colliding or
-    duplicate phrasings, missing sources or status) are printed, and exit 1 only with
-    --strict, for the review group's own checks.
+    duplicate phrasings, missing sources or status, long tour steps) are printed, and exit 1
+    only with --strict, for the review group's own checks.
     """
     settings = settings_from(kb, None, local_kb)
     path = settings.knowledge_path()
+    problems: list[Problem] = []
+    knowledge: KnowledgeBase | None = None
     try:
         knowledge = load_knowledge(
             path, local=settings.local_kb, settings=settings.answer_settings()
         )
     except KnowledgeBaseError as exc:
-        _report_errors(exc, output)
+        problems += exc.problems
+    tour_file = induction_file(path, settings.local_kb)
+    tour: Tour | None = None
+    if tour_file is not None:
+        try:  # checked even when the entries failed, so every problem is listed at once
+            tour = load_tour(tour_file, knowledge)
+        except KnowledgeBaseError as exc:
+            problems += exc.problems
+    if problems or knowledge is None:
+        _report_errors(KnowledgeBaseError(problems), output)
         raise typer.Exit(1) from None
     findings = lint(knowledge, today=as_of.date() if as_of else None)
+    findings += lint_tour(tour) if tour is not None else []
     errors = [f for f in findings if f.severity is Severity.ERROR]
     warnings = [f for f in findings if f.severity is Severity.WARNING]
     if output == "json":
@@ -73,13 +89,17 @@ def check(
             )
         )
     else:
-        _print_findings(knowledge, path, errors, warnings)
+        _print_findings(knowledge, path, errors, warnings, tour)
     if errors or (strict and warnings):
         raise typer.Exit(1)
 
 
 def _print_findings(
-    knowledge: KnowledgeBase, path: Path, errors: list[Finding], warnings: list[Finding]
+    knowledge: KnowledgeBase,
+    path: Path,
+    errors: list[Finding],
+    warnings: list[Finding],
+    tour: Tour | None,
 ) -> None:
     console = Console()
     for finding in errors:
@@ -93,15 +113,19 @@ def _print_findings(
     else:
         status = "[green]OK[/green]" if not warnings else "[yellow]OK with warnings[/yellow]"
     local = f" with local layer {knowledge.local_root}" if knowledge.local_root else ""
+    tour_size = (
+        f"; a tour of {len(tour.steps)} steps and {len(tour.quiz)} quiz questions" if tour else ""
+    )
     console.print(
         status
         + markup(
-            " {}{}: {} entries ({} glossary terms) in {} topics; {} error(s), {} warning(s)",
+            " {}{}: {} entries ({} glossary terms) in {} topics{}; {} error(s), {} warning(s)",
             path,
             local,
             len(knowledge),
             len(knowledge.glossary),
             len(knowledge.topics()),
+            tour_size,
             len(errors),
             len(warnings),
         ),

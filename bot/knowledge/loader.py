@@ -20,6 +20,8 @@ from bot.knowledge.yaml_source import LocatedDict, LocatedList, read_yaml
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 GLOSSARY_TOPIC = "Glossary"
 DRAFTS_FOLDER = "drafts"
+# The induction tour and quiz (see bot/induction): read by its own loader, not as entries.
+INDUCTION_FILE = "induction.yml"
 # Not knowledge: the starting point a council copies for its local layer (national folder
 # only), and a local layer's own evaluation questions.
 LOCAL_TEMPLATE_FOLDER = "local-template"
@@ -87,6 +89,8 @@ def _yaml_files(folder: Path, skipped: frozenset[str]) -> Iterator[Path]:
     for file in sorted(folder.rglob("*")):
         relative = file.relative_to(folder)
         if not skipped.isdisjoint(relative.parts[:-1]) or relative.name.startswith((".", "_")):
+            continue
+        if relative == Path(INDUCTION_FILE):
             continue
         if file.suffix in {".yml", ".yaml"} and file.is_file():
             yield file

@@ -70,7 +70,7 @@ def test_slash_help_topics_and_tour(bot: Bot, fake_slack: FakeSlack) -> None:
     cases = [
         ("help", "I answer questions about the Compact"),
         ("topics", "Procurement and commissioning"),
-        ("tour", "induction tour"),
+        ("tour", "Step 1 of 11: What the Compact was"),
         ("", "I answer questions about the Compact"),
     ]
     for number, (word, expected) in enumerate(cases, start=1):

@@ -203,7 +203,8 @@ def test_app_home_shows_topics_tour_and_gaps_for_reviewers(bot: Bot, fake_slack:
     [published] = fake_slack.wait_for("views.publish")
     assert published.params["user_id"] == "UADMIN"
     view = json.dumps(published.params["view"])
-    assert "Start the induction tour" in view
+    assert "Start the tour" in view
+    assert "being prepared" not in view
     assert "Funding" in view
     assert "Top open gaps" in view
     assert "park my bicycle" in view
@@ -214,8 +215,9 @@ def test_app_home_shows_topics_tour_and_gaps_for_reviewers(bot: Bot, fake_slack:
     second = fake_slack.wait_for("views.publish", 2)[-1]
     assert "Top open gaps" not in json.dumps(second.params["view"])
 
-    bot.interaction(with_action(fake_slack, ids.START_TOUR, "tour"))
-    assert "induction tour" in fake_slack.wait_for("chat.postMessage", 2)[-1].params["text"]
+    bot.interaction(with_action(fake_slack, ids.START_TOUR, "tour:start"))
+    started = fake_slack.wait_for("chat.postMessage", 2)[-1].params
+    assert started["text"] == "Step 1 of 11: What the Compact was"
     topic = with_action(fake_slack, ids.numbered(ids.SHOW_TOPIC, 0), "About the Compact")
     bot.interaction(topic)
     [opened] = fake_slack.wait_for("views.open")

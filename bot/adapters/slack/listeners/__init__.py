@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.adapters.slack.listeners import actions, champions, commands, home, messages, shortcuts
+from bot.adapters.slack.listeners import (
+    actions,
+    champions,
+    commands,
+    home,
+    messages,
+    shortcuts,
+    tour,
+)
 from bot.chat.services import ChatServices
 
 
 def register_all(app: App, services: ChatServices) -> None:
-    for group in (messages, commands, shortcuts, actions, champions, home):
+    for group in (messages, commands, shortcuts, actions, champions, home, tour):
         group.register(app, services)
