@@ -49,6 +49,11 @@ class DatabaseError(CompactError):
     """The interaction log's database could not be reached or used."""
 
 
+class DatabaseUnavailable(DatabaseError):
+    """The database is away (or did not answer within the budget), so a call to it was not
+    made or not waited for. The caller carries on without it; the outage is logged once."""
+
+
 class UnknownInteractionError(CompactError):
     """Feedback named an interaction that is not in the log."""
 
@@ -64,3 +69,8 @@ class UnknownThemeError(CompactError):
 class ReviewActionError(CompactError):
     """A review-group action that cannot be done, for a stated reason (e.g. promoting an
     answered theme, or linking to an entry that does not exist)."""
+
+
+class ProgressConflict(CompactError):
+    """Someone's tour progress changed between reading and saving it (two clicks handled at
+    once): the later change is dropped and the person is shown where they are now."""

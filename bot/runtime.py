@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from bot.core.assistant import Assistant
 from bot.core.foreground import Foreground
 from bot.core.knowledge_store import KnowledgeStore
+from bot.induction.progress import ProgressStore
+from bot.induction.service import InductionService
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.interaction_log import InteractionLog
@@ -20,6 +22,7 @@ class Runtime:
     assistant: Assistant
     database: Database | None
     log: InteractionLog | None
+    induction: InductionService
 
     def close(self) -> None:
         """Write out queued log rows, then let go of the database's connections."""
@@ -32,10 +35,22 @@ class Runtime:
 def open_log(
     settings: Settings, *, write_behind: bool = False, foreground: Foreground | None = None
 ) -> tuple[Database, InteractionLog]:
-    database = Database.connect(settings.database())
+    """The log for answering: it opens (and answers go on) even when the database is away;
+    it is then tried again in the background (see ``Database.open``)."""
+    database = Database.open(settings.database(), budget_s=settings.db_budget_s())
     pseudonymiser = Pseudonymiser(settings.resolved_pseudonym_key())
     return database, InteractionLog(
         database, pseudonymiser=pseudonymiser, write_behind=write_behind, foreground=foreground
+    )
+
+
+def open_store(settings: Settings) -> KnowledgeStore:
+    """The knowledge base the settings name: national, local layer and answer settings."""
+    return KnowledgeStore.open(
+        settings.knowledge_path(),
+        matcher=settings.matcher,
+        local=settings.local_kb,
+        settings=settings.answer_settings(),
     )
 
 
@@ -44,7 +59,7 @@ def build_runtime(
 ) -> Runtime:
     """Load the knowledge base first (fast failure on bad YAML), then open the log. Servers
     pass ``write_behind`` (see ``InteractionLog``)."""
-    store = KnowledgeStore.open(settings.knowledge_path(), matcher=settings.matcher)
+    store = open_store(settings)
     # The log writes between the answers the assistant marks busy here.
     foreground = Foreground()
     database, log = (
@@ -55,4 +70,18 @@ def build_runtime(
     assistant = Assistant(
         store=store, thresholds=settings.thresholds(), log=log, foreground=foreground
     )
-    return Runtime(settings, store, assistant, database, log)
+    return Runtime(
+        settings, store, assistant, database, log, induction_service(settings, store, database)
+    )
+
+
+def induction_service(
+    settings: Settings, store: KnowledgeStore, database: Database | None
+) -> InductionService:
+    """The tour, keeping progress in ``database`` (in memory when there is none)."""
+    return InductionService(
+        knowledge=store,
+        progress=ProgressStore(database) if database is not None else None,
+        pseudonymiser=Pseudonymiser(settings.resolved_pseudonym_key()),
+        contacts=settings.local_contacts(),
+    )

@@ -8,10 +8,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 from platformdirs import user_data_path
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
+from bot.induction.views import LocalContacts
 from bot.matching.policy import Thresholds
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -51,6 +59,13 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=lambda: user_data_path("compact-bot", appauthor=False))
     kb: Path | None = None
+    # The council's own local Compact entries, over the national ones (knowledge/README.md).
+    local_kb: Path | None = None
+    # Shown in answers: "Your local Compact (NAME)", a link to it, and who the Compact
+    # Champions or Compact lead are and how to reach them (free text).
+    local_compact_name: str = Field(default="", max_length=120)
+    local_compact_url: str = Field(default="", max_length=500, pattern=r"^(https?://\S+)?$")
+    champions_contact: str = Field(default="", max_length=600)
     database_url: str | None = _env("DATABASE_URL")
 
     matcher: Literal["lexical", "semantic"] = "lexical"  # semantic needs the extra
@@ -113,6 +128,13 @@ class Settings(BaseSettings):
     teams_privacy_url: str | None = None  # default: the website URL
     teams_terms_url: str | None = None  # default: the website URL
 
+    @field_validator("local_compact_name", "local_compact_url", "champions_contact")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        if any(ord(c) < 32 and c not in "\n\t" for c in value):
+            raise ValueError("must be plain text, without control characters")
+        return value
+
     @model_validator(mode="after")
     def _check_thresholds(self) -> Settings:
         if self.matcher == "semantic":  # its scores run on another scale: own defaults
@@ -134,6 +156,15 @@ class Settings(BaseSettings):
     def knowledge_path(self) -> Path:
         return self.kb or bundled_knowledge()
 
+    def answer_settings(self) -> dict[str, str]:
+        """The settings answers may show (see bot/knowledge/configured.py), where set."""
+        values = {
+            "local_compact_name": self.local_compact_name,
+            "local_compact_url": self.local_compact_url,
+            "champions_contact": self.champions_contact,
+        }
+        return {name: value.strip() for name, value in values.items() if value.strip()}
+
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'compact.db'}"
 
@@ -143,6 +174,13 @@ class Settings(BaseSettings):
     def slack_base_url(self) -> str:
         """The Web API base URL with the trailing slash slack-sdk needs to join method names."""
         return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
+
+    def local_contacts(self) -> LocalContacts:
+        return LocalContacts(
+            compact_name=self.local_compact_name.strip() or None,
+            compact_url=self.local_compact_url.strip() or None,
+            champions_contact=self.champions_contact.strip() or None,
+        )
 
     def admin_user_ids(self) -> frozenset[str]:
         return frozenset(u.strip() for u in self.admin_users.split(",") if u.strip())

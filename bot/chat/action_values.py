@@ -22,7 +22,8 @@ class Action(StrEnum):
     SHARE = "share_in_channel"
     SHOW_TOPICS = "show_topics"
     SHOW_TOPIC = "show_topic"  # value: the topic's name
-    START_TOUR = "start_tour"
+    START_TOUR = "start_tour"  # a home screen's Start or Resume; value: a tour event
+    TOUR = "tour"  # every button of the induction tour; value: its tour event (bot.induction)
     CHAMPION_ANSWER = "champion_answer"  # value: the Champion question's id
     THEME_IN_REVIEW = "theme_in_review"  # value: the theme's id
     THEME_IGNORE = "theme_ignore"

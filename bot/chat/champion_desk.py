@@ -19,7 +19,7 @@ from bot.errors import ReviewActionError
 from bot.knowledge.drafts import Draft, write_draft
 from bot.storage.database import Database
 from bot.storage.interaction_log import PENDING_ROW_WAIT_S, utc_now, wait_for_interaction
-from bot.storage.redaction import redact
+from bot.storage.redaction import storable
 from bot.storage.tables import ChampionQuestionRow
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class ChampionDesk:
             row = ChampionQuestionRow(
                 team_id=team_id,
                 asker=asker,
-                question=redact(question)[:2000],
+                question=storable(question),
                 interaction_id=interaction_id,
                 status="open",
                 created_at=self._clock(),

@@ -43,8 +43,9 @@ def none_of_these(services: ChatServices, context: Context, value: ActionValue) 
 
 
 def related(services: ChatServices, context: Context, value: ActionValue) -> View:
-    """A related question (or one picked from a topic): asked and logged like any other."""
-    reply = services.assistant.ask(Question(value.question, context))
+    """A related question (or one picked from a topic), logged like any other. It opens the
+    entry it names, so the national answer a local one replaced can be reached."""
+    reply = services.assistant.open_related(Question(value.question, context), value.entry_id)
     return reply_view(reply, services.store.current.kb)
 
 

@@ -98,6 +98,8 @@ class DeliveryClaims:
         database = self._database
         if database is None or not self.sends_early or not delivery_id:
             return None
+        if not database.available:
+            return None  # it is away: ``won`` answers without it
         values = [self.key(delivery_id), self._clock().isoformat()]
         if self._ready is not None:
             sent = self._ready.send(values)  # inline: a ready connection never waits
@@ -147,7 +149,9 @@ class DeliveryClaims:
     def _decide(self, key: str, delivery_id: str, pending: PendingClaim | None) -> bool | None:
         """Whether the claim's insert returned its row; None if the database did not say."""
         database = self._database
-        if database is None:
+        if database is None or not database.available:
+            if pending is not None:
+                pending.abandon()
             return None
         deadline = time.monotonic() + self._budget_s
         try:
@@ -177,7 +181,7 @@ class DeliveryClaims:
 
     def forget_old(self) -> None:
         """Delete claims old enough that no platform will retry them."""
-        if self._database is None:
+        if self._database is None or not self._database.available:
             return
         with self._database.session() as session:
             session.execute(

@@ -10,12 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat.action_values import Action
 from bot.chat.services import ChatServices
 from bot.chat.views import Block, Button, Buttons, Emphasis, Heading, Plain, Span, View, paragraph
-from bot.errors import ConfigError
+from bot.errors import ConfigError, DatabaseError
 from bot.review.digest import Digest, build_digest
+from bot.storage.availability import failure_reason
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,10 @@ def start_schedule(
         def run() -> None:
             try:
                 job()
+            except (SQLAlchemyError, DatabaseError) as exc:  # the database is away: one line
+                log.warning(
+                    "%s failed (%s); it runs again at its next time", what, failure_reason(exc)
+                )
             except Exception:  # a job's one place for crashes: the schedule keeps running
                 log.exception("%s failed; it runs again at its next time", what)
 

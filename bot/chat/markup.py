@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.chat.markdown import keep_edges
-from bot.chat.views import Emphasis, Link, Markdown, Mention, Plain, Span
+from bot.chat.views import Conversation, Emphasis, Link, Markdown, Mention, Plain, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,7 @@ class Markup:
     quote_line: str  # put before each line of a quote
     mention: str  # with {user}, already escaped
     link: str  # with {url} and {label}, both escaped
+    conversation: str = "{label}"  # with {conversation} (its id) and {label}, escaped
 
     def span(self, span: Span) -> str:
         match span:
@@ -38,6 +39,10 @@ class Markup:
                 return self.mention.format(user=self.escape(user_id))
             case Link(url, label):
                 return self.link.format(url=self.escape(url), label=self.escape(label))
+            case Conversation(conversation_id, label):
+                return self.conversation.format(
+                    conversation=self.escape(conversation_id), label=self.escape(label)
+                )
 
     def spans(self, spans: Iterable[Span]) -> str:
         return "".join(self.span(span) for span in spans)

@@ -1,6 +1,6 @@
-"""What each reply shows, for every channel: the answer with its sources, what it applies to,
-its buttons and related questions; a did-you-mean's options and "none of these"; the no-match
-text; small talk and the topics."""
+"""What each reply shows, for every channel: the answer with who it binds now, its sources,
+what it applies to and when it was checked, its buttons and related questions; a
+did-you-mean's options and "none of these"; the no-match text; small talk and the topics."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.chat.views import (
     Buttons,
     Emphasis,
     Link,
+    Markdown,
     Mention,
     Note,
     Plain,
@@ -25,8 +26,9 @@ from bot.chat.views import (
     paragraph,
 )
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
-from bot.core.wording import NO_MATCH_TEXT, NONE_OF_THESE_TEXT
-from bot.knowledge.model import Entry, KnowledgeBase, Topic
+from bot.core.standing import ARCHIVED_LABEL, Standing, standing_of
+from bot.core.wording import BINDS_NOW_LABEL, NO_MATCH_TEXT, NONE_OF_THESE_TEXT
+from bot.knowledge.model import Entry, KnowledgeBase, Source, Topic
 
 RELATED_SHOWN = 3
 
@@ -48,10 +50,34 @@ def reply_view(reply: Reply, kb: KnowledgeBase, *, shareable: bool = False) -> V
             return View(plain(reply.text), tuple(blocks))
 
 
+def entry_blocks(entry: Entry, kb: KnowledgeBase) -> list[Block]:
+    """An entry's answer as every reply shows it: whose it is, who it binds now, its sources
+    and standing. The tour's "Tell me more" shows entries the same way."""
+    return list(_entry_blocks(entry, standing_of(entry, kb)))
+
+
+# An entry's answer, sources and related questions are the same in every reply until the
+# knowledge base changes: built once (the arguments are the key), not for every answer.
+@lru_cache(maxsize=4096)
+def _entry_blocks(entry: Entry, standing: Standing) -> tuple[Block, ...]:
+    blocks: list[Block] = []
+    if standing.local_label:  # "Your local Compact (NAME)", linked to its text when set
+        label = standing.local_label
+        shown = (
+            Link(standing.local_url, label) if standing.local_url else Plain(label, Emphasis.BOLD)
+        )
+        blocks.append(Note((shown,)))
+    blocks.append(paragraph(entry.answer))
+    if standing.binds_now:
+        blocks.append(Note((Markdown(f"**{BINDS_NOW_LABEL}:** "), Markdown(standing.binds_now))))
+    footer = _footer(entry.sources, standing)
+    if footer:
+        blocks.append(Note(paragraph(*footer).spans))
+    return tuple(blocks)
+
+
 def answer_view(reply: Answer, kb: KnowledgeBase, *, shareable: bool = False) -> View:
     entry = reply.entry
-    scopes = tuple(kb.scope_label(scope) for scope in entry.applies_to)
-    about, related = _entry_blocks(entry, reply.related[:RELATED_SHOWN], scopes)
     value = ActionValue(reply.question.text, reply.interaction_id, entry.id).encode()
     buttons = [
         Button("Helpful", Action.HELPFUL, value, primary=True),
@@ -60,34 +86,40 @@ def answer_view(reply: Answer, kb: KnowledgeBase, *, shareable: bool = False) ->
     ]
     if shareable:
         buttons.append(Button("Share in channel", Action.SHARE, value))
+    about = _entry_blocks(entry, standing_of(entry, kb))
+    related = _related_blocks(reply.related[:RELATED_SHOWN])
     return View(plain(entry.answer), (*about, Buttons(tuple(buttons)), *related))
 
 
-# An entry's answer, sources and related questions are the same in every reply until the
-# knowledge base changes: built once (the arguments are the key), not for every answer.
 @lru_cache(maxsize=4096)
-def _entry_blocks(
-    entry: Entry, related: tuple[Entry, ...], scopes: tuple[str, ...]
-) -> tuple[tuple[Block, ...], tuple[Block, ...]]:
-    about: list[Block] = [paragraph(entry.answer)]
-    footer: list[Span | str] = []
-    for number, source in enumerate(entry.sources):
-        footer.append("; " if number else "**Source:** ")
-        footer.append(Link(source.url, source.cite()) if source.url else Plain(source.cite()))
-    for number, scope in enumerate(scopes):
-        footer.append("; " if number else (" · " if footer else "") + "**Applies to:** ")
-        footer.append(Plain(scope))
-    if footer:
-        about.append(Note(paragraph(*footer).spans))
+def _related_blocks(related: tuple[Entry, ...]) -> tuple[Block, ...]:
     if not related:
-        return tuple(about), ()
+        return ()
     questions = Buttons(
         tuple(
             Button(r.question, Action.RELATED, ActionValue(r.question, entry_id=r.id).encode())
             for r in related
         )
     )
-    return tuple(about), (Note(paragraph(wording.RELATED_HEADING).spans), questions)
+    return (Note(paragraph(wording.RELATED_HEADING).spans), questions)
+
+
+def _footer(sources: Sequence[Source], standing: Standing) -> list[Span | str]:
+    """Sources (each marked when it is an archived copy), then what the answer applies to,
+    its status and when it was checked."""
+    footer: list[Span | str] = []
+    for number, source in enumerate(sources):
+        footer.append("; " if number else "**Source:** ")
+        footer.append(Link(source.url, source.cite()) if source.url else Plain(source.cite()))
+        if source.archived:
+            footer.append(f" ({ARCHIVED_LABEL})")
+    for number, label in enumerate(standing.applies_to):
+        footer.append("; " if number else (" · " if footer else "") + "**Applies to:** ")
+        footer.append(Plain(label))
+    for fact in (standing.status_label, standing.checked):
+        if fact:
+            footer.append((" · " if footer else "") + fact)
+    return footer
 
 
 def clarify_view(reply: Clarify) -> View:

@@ -12,6 +12,7 @@ from bot.chat.champion_desk import ChampionDesk
 from bot.chat.delivery_claims import DeliveryClaims
 from bot.core.assistant import Assistant
 from bot.core.knowledge_store import KnowledgeStore
+from bot.induction.service import InductionService
 from bot.review.themes import ThemeService
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -51,6 +52,7 @@ class ChatServices:
     champions: ChampionDesk | None = None
     themes: ThemeService | None = None
     log: InteractionLog | None = None
+    induction: InductionService | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
     claims_namespace: str = ""
     claims: DeliveryClaims = field(init=False)
@@ -84,6 +86,7 @@ class ChatServices:
             champions=ChampionDesk(database, runtime.store.path) if database else None,
             themes=ThemeService(database=database, knowledge=runtime.store) if database else None,
             log=runtime.log,
+            induction=runtime.induction,
             claims_namespace=claims_namespace,
         )
 

@@ -53,7 +53,16 @@ class Link:
     label: str  # shown literally
 
 
-Span = Markdown | Plain | Mention | Link
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A channel or conversation on this channel, by the channel's own id. A channel that can
+    link one by its id does (Slack: ``<#C123>``); the others show ``label``."""
+
+    conversation_id: str
+    label: str  # our own wording, plain
+
+
+Span = Markdown | Plain | Mention | Link | Conversation
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,10 +14,13 @@ from bot.cli.chat import run_chat
 from bot.cli.db import db_app
 from bot.cli.eval import eval_command
 from bot.cli.gaps import gaps_app
+from bot.cli.induction import induction_app
 from bot.cli.kb import kb_app
-from bot.cli.options import DbOption, KbOption, settings_from
+from bot.cli.markup import markup
+from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.cli.serve import configured_channels, run_server, serve
 from bot.cli.teams import teams_app
+from bot.cli.tour import tour_command
 from bot.errors import CompactError
 from bot.runtime import build_runtime
 
@@ -30,34 +33,42 @@ app = typer.Typer(
 )
 app.command("ask")(ask)
 app.command("eval")(eval_command)
+app.command("tour")(tour_command)
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
 app.add_typer(gaps_app, name="gaps")
+app.add_typer(induction_app, name="induction")
 app.command("serve")(serve)
 app.add_typer(teams_app, name="teams")
 
 
 @app.command("chat")
-def chat(kb: KbOption = None, db: DbOption = None) -> None:
+def chat(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None) -> None:
     """Chat with the assistant in this terminal."""
-    runtime = build_runtime(settings_from(kb, db))
+    runtime = build_runtime(settings_from(kb, db, local_kb))
     console = Console()
     try:
-        run_chat(runtime.assistant, console, console.input, user=getpass.getuser())
+        run_chat(
+            runtime.assistant,
+            console,
+            console.input,
+            user=getpass.getuser(),
+            induction=runtime.induction,
+        )
     finally:
         runtime.close()
 
 
 @app.command("start")
-def start(kb: KbOption = None, db: DbOption = None) -> None:
+def start(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None) -> None:
     """Start the assistant: the chat bot for Slack and Teams, whichever have credentials set,
     else the console chat."""
-    settings = settings_from(kb, db)
+    settings = settings_from(kb, db, local_kb)
     channels = configured_channels(settings)
     if channels:
         run_server(settings, channels, host=settings.host, port=settings.port)
         return
-    chat(kb=kb, db=db)
+    chat(kb=kb, db=db, local_kb=local_kb)
 
 
 def main() -> None:
@@ -67,5 +78,7 @@ def main() -> None:
     try:
         app()
     except CompactError as exc:
-        Console(stderr=True).print(f"[red]Error:[/red] {exc}", highlight=False, soft_wrap=True)
+        Console(stderr=True).print(
+            markup("[red]Error:[/red] {}", exc), highlight=False, soft_wrap=True
+        )
         sys.exit(1)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from bot.cli.console_render import render
-from bot.cli.json_contract import reply_to_json
-from bot.cli.options import DbOption, KbOption, settings_from
+from bot.cli.json_contract import json_line, reply_to_json
+from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.core.question import ChannelKind, Context, Question
 from bot.runtime import build_runtime
 
@@ -28,6 +28,7 @@ def ask(
     ] = False,
     kb: KbOption = None,
     db: DbOption = None,
+    local_kb: LocalKbOption = None,
 ) -> None:
     """Ask a question and print the reply.
 
@@ -35,17 +36,37 @@ def ask(
     JSON object per line in the same order: question, outcome (answer, clarify, no_match or
     smalltalk), entry_id, answer, confidence, candidates (up to 5 {entry_id, question, score}).
     """
-    runtime = build_runtime(settings_from(kb, db), with_log=not no_log)
+    runtime = build_runtime(settings_from(kb, db, local_kb), with_log=not no_log)
     context = Context(ChannelKind.CLI, "cli")
     console = Console()
-    questions = (line.rstrip("\r\n") for line in sys.stdin) if question == "-" else [question]
     try:
-        for text in questions:
+        for text in _questions(question):
             reply = runtime.assistant.ask(Question(text, context))
             if as_json:
-                sys.stdout.write(json.dumps(reply_to_json(reply), ensure_ascii=False) + "\n")
-                sys.stdout.flush()
+                _write_line(json_line(reply_to_json(reply, runtime.store.current.kb)))
             else:
                 render(reply, console, runtime.store.current.kb)
     finally:
         runtime.close()
+
+
+def _questions(question: str) -> Iterator[str]:
+    """The question, or one per line of standard input. Input is read as bytes and decoded
+    as UTF-8 with anything invalid replaced (U+FFFD), so no line can stop the run."""
+    if question != "-":
+        # Undecodable bytes in the argument arrive as lone surrogates: make them U+FFFD too.
+        yield question.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return
+    for raw in sys.stdin.buffer:
+        yield raw.decode("utf-8", "replace").rstrip("\r\n")
+
+
+def _write_line(line: str) -> None:
+    """One line of valid UTF-8, whatever the terminal's encoding."""
+    data = line.encode("utf-8", "replace") + b"\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        buffer.write(data)
+    sys.stdout.flush()

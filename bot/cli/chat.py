@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.markdown import Markdown
 
 from bot.cli.console_render import render
+from bot.cli.tour import ConsoleTour
 from bot.core.assistant import Assistant
 from bot.core.question import ChannelKind, Context, Question
 from bot.core.replies import Answer, Clarify, Reply
-from bot.core.wording import NONE_OF_THESE_TEXT
+from bot.core.wording import NONE_OF_THESE_TEXT, PRIVACY_TEXT
+from bot.induction.events import typed_command
+from bot.induction.service import InductionService
 
 QUIT_WORDS = {"quit", "exit", "q", ":q", "bye now"}
 YES = {"y", "yes", "yep", "yeah", "helpful"}
@@ -21,7 +24,8 @@ NONE_WORDS = {"0", "none", "none of these", "neither"}
 
 BANNER = (
     "Compact Assistant: ask about funding, procurement, consultation, volunteering, equality "
-    "or disputes under the Compact.\nType help, topics or quit."
+    f"or disputes under the Compact.\n{PRIVACY_TEXT}\nType help, topics, tour (the induction "
+    "tour for new starters) or quit."
 )
 
 
@@ -32,15 +36,28 @@ class ChatSession:
     assistant: Assistant
     console: Console
     context: Context
+    induction: InductionService | None = None
     pending: Reply | None = None
+    tour: ConsoleTour | None = field(default=None, repr=False)
 
     def handle(self, line: str) -> bool:
         """Handle one line of input. Returns False when the person wants to stop."""
         text = line.strip()
         lowered = text.casefold()
+        if self.tour is not None:
+            if not self.tour.handle(line):
+                self.tour = None
+                self.console.print("Back to your questions. Ask me anything about the Compact.")
+            return True
         if lowered in QUIT_WORDS:
             self.console.print("Goodbye.")
             return False
+        command = typed_command(text) if self.induction is not None else None
+        if command is not None and self.induction is not None:
+            self.pending = None
+            self.tour = ConsoleTour(self.induction, self.console, self.context)
+            self.tour.send(command)
+            return True
         pending, self.pending = self.pending, None
         if isinstance(pending, Clarify) and self._pick(pending, lowered):
             return True
@@ -78,7 +95,8 @@ class ChatSession:
         number = choice.removeprefix("r")
         if number.isdigit() and 1 <= int(number) <= len(answer.related):
             related = answer.related[int(number) - 1]
-            self._show(self.assistant.ask(Question(related.question, self.context)))
+            question = Question(related.question, self.context)
+            self._show(self.assistant.open_related(question, related.id))
             return True
         return False
 
@@ -92,12 +110,18 @@ class ChatSession:
             self.pending = reply
 
 
-def run_chat(assistant: Assistant, console: Console, read: Callable[[str], str], user: str) -> None:
-    session = ChatSession(assistant, console, Context(ChannelKind.CONSOLE, user))
+def run_chat(
+    assistant: Assistant,
+    console: Console,
+    read: Callable[[str], str],
+    user: str,
+    induction: InductionService | None = None,
+) -> None:
+    session = ChatSession(assistant, console, Context(ChannelKind.CONSOLE, user), induction)
     console.print(BANNER)
     while True:
         try:
-            line = read("you> ")
+            line = read("tour> " if session.tour is not None else "you> ")
         except (EOFError, KeyboardInterrupt):
             console.print()
             return

@@ -8,7 +8,8 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
-from bot.core.wording import NO_MATCH_TEXT
+from bot.core.standing import ARCHIVED_LABEL, standing_of
+from bot.core.wording import BINDS_NOW_LABEL, NO_MATCH_TEXT
 from bot.knowledge.model import KnowledgeBase, Topic
 
 
@@ -31,14 +32,27 @@ def render(reply: Reply, console: Console, kb: KnowledgeBase) -> None:
 
 def _answer(reply: Answer, console: Console, kb: KnowledgeBase) -> None:
     entry = reply.entry
+    standing = standing_of(entry, kb)
+    if standing.local_label:
+        console.print(f"[bold]{escape(standing.local_label)}[/bold]", highlight=False)
+        if standing.local_url:
+            console.print(f"  {escape(standing.local_url)}", soft_wrap=True, highlight=False)
     console.print(Panel(Markdown(entry.answer), title=escape(entry.question), title_align="left"))
+    if standing.binds_now:
+        console.print(
+            f"[bold]{BINDS_NOW_LABEL}:[/bold] {escape(standing.binds_now)}", highlight=False
+        )
+    if standing.applies_to:
+        scopes = escape("; ".join(standing.applies_to))
+        console.print(f"[dim]Applies to:[/dim] {scopes}", highlight=False)
+    facts = " · ".join(f for f in (standing.status_label, standing.checked) if f)
+    if facts:
+        console.print(escape(facts), highlight=False)
     for source in entry.sources:
-        console.print(f"[dim]Source:[/dim] {escape(source.cite())}", highlight=False)
+        archived = f" [dim]({ARCHIVED_LABEL})[/dim]" if source.archived else ""
+        console.print(f"[dim]Source:[/dim] {escape(source.cite())}{archived}", highlight=False)
         if source.url:  # kept whole so it stays clickable in a terminal
             console.print(f"  {escape(source.url)}", soft_wrap=True, highlight=False)
-    if entry.applies_to:
-        scopes = "; ".join(kb.scope_label(s) for s in entry.applies_to)
-        console.print(f"[dim]Applies to:[/dim] {escape(scopes)}")
     if reply.related:
         console.print("[dim]Related questions:[/dim]")
         for number, related in enumerate(reply.related, start=1):

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from bot.cli.markup import markup
 from bot.cli.options import DbOption, settings_from
 from bot.review.periods import parse_period
 from bot.review.retention import purge
@@ -28,7 +29,8 @@ def upgrade(db: DbOption = None) -> None:
     finally:
         database.dispose()
     Console().print(
-        f"[green]OK[/green] {describe_url(url)} is at revision {revisions}", highlight=False
+        markup("[green]OK[/green] {} is at revision {}", describe_url(url), revisions),
+        highlight=False,
     )
 
 
@@ -43,7 +45,9 @@ def purge_command(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Delete old interactions, their feedback and their place in themes (retention)."""
+    """Delete old interactions and every copy of their text (retention): their feedback,
+    their place in themes and suggestions, and Champion questions. Themes and suggestions
+    that still have newer questions take their wording from those; the rest are deleted."""
     settings = settings_from(None, db)
     period = parse_period(older_than) if older_than else timedelta(days=settings.retention_days)
     database = Database.connect(settings.database())

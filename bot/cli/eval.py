@@ -10,12 +10,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.cli.options import KbOption, settings_from
+from bot.cli.options import KbOption, LocalKbOption, settings_from
 from bot.core.assistant import Assistant
 from bot.core.knowledge_store import KnowledgeStore
-from bot.evaluation.eval_set import default_eval_folder, load_eval_set
+from bot.evaluation.eval_set import default_eval_folder, load_eval_set, local_eval_folder
 from bot.evaluation.runner import MAX_CONFIDENT_WRONG, MIN_ACCURACY, EvalReport, evaluate
 from bot.evaluation.sweep import best, sweep
+from bot.runtime import open_store
 
 
 def eval_command(
@@ -31,22 +32,35 @@ def eval_command(
         typer.Option("--sweep", help="Print accuracy and precision at each threshold setting."),
     ] = False,
     kb: KbOption = None,
+    local_kb: LocalKbOption = None,
 ) -> None:
     """Run the evaluation set and print accuracy, clarify rate, wrong answers and failures.
+
+    With a local layer (--local-kb or COMPACT_LOCAL_KB) that has its own eval/ folder, its
+    questions are scored too, together with the national ones.
 
     Exits 1 when accuracy is below 85% or more than 1% of questions get a confident wrong
     answer. Nothing is logged. Use --sweep to re-tune the thresholds (see docs/benchmarks.md).
     """
-    settings = settings_from(kb, None)
-    store = KnowledgeStore.open(settings.knowledge_path(), matcher=settings.matcher)
-    cases = load_eval_set(eval_set or default_eval_folder(), store.current.kb)
+    settings = settings_from(kb, None, local_kb)
+    store = open_store(settings)
+    knowledge = store.current.kb
+    cases = load_eval_set(eval_set or default_eval_folder(), knowledge)
+    local_folder = local_eval_folder(knowledge)
+    local_cases = load_eval_set(local_folder, knowledge) if local_folder else []
+    cases += local_cases
     console = Console()
+    if local_folder and not as_json:
+        console.print(
+            f"Including {len(local_cases)} questions from your local layer ({local_folder})",
+            highlight=False,
+        )
     if run_sweep:
         _print_sweep(console, store, cases)
         return
     report = evaluate(Assistant(store=store, thresholds=settings.thresholds()), cases)
     if as_json:
-        print(json.dumps(_figures(report), indent=2))
+        print(json.dumps({**_figures(report), "local_questions": len(local_cases)}, indent=2))
     else:
         _print_report(console, report)
     if not report.passes_gates:
@@ -114,6 +128,7 @@ def _print_report(console: Console, report: EvalReport) -> None:
                 f"  {r.case.where}  {r.case.question!r}: want {want}, got {got}",
                 highlight=False,
                 soft_wrap=True,
+                markup=False,
             )
     verdict = "[green]PASS[/green]" if report.passes_gates else "[red]FAIL[/red]"
     console.print(

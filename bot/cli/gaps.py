@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from slack_sdk.errors import SlackApiError
 
-from bot.cli.options import DbOption, KbOption, settings_from
-from bot.core.knowledge_store import KnowledgeStore
+from bot.cli.markup import cell, markup
+from bot.cli.options import DbOption, KbOption, OutOption, SinceOption, settings_from, write_out
 from bot.errors import ConfigError
 from bot.review.actions import link, promote
 from bot.review.digest import build_digest, digest_markdown
@@ -23,6 +23,7 @@ from bot.review.report_html import to_html
 from bot.review.report_text import to_csv, to_markdown
 from bot.review.suggestions import SuggestionService
 from bot.review.themes import OPEN, ThemeService, ThemeStatus
+from bot.runtime import open_store
 from bot.storage.database import Database
 from bot.storage.interaction_log import utc_now
 
@@ -34,15 +35,11 @@ suggestions_app = typer.Typer(
 )
 gaps_app.add_typer(suggestions_app, name="suggestions")
 
-SinceOption = Annotated[
-    str, typer.Option("--since", help="Period to cover, e.g. 7d, 30d, 12w, 6m, 1y.")
-]
-
 
 @contextmanager
 def _service(kb: Path | None, db: str | None) -> Iterator[ThemeService]:
     settings = settings_from(kb, db)
-    store = KnowledgeStore.open(settings.knowledge_path(), matcher=settings.matcher)
+    store = open_store(settings)  # with the local layer, when one is set
     database = Database.connect(settings.database())
     try:
         service = ThemeService(database=database, knowledge=store)
@@ -80,12 +77,17 @@ def list_themes(
         )
     console = Console()
     if not themes:
-        console.print(f"No unanswered questions in the last {since}. Nothing to review.")
+        console.print(markup("No unanswered questions in the last {}. Nothing to review.", since))
         return
     table = Table("theme", "questions", "people", "status", "last asked", "label")
     for t in themes:
         table.add_row(
-            t.id, str(t.count), str(t.askers), t.status.value, f"{t.last_seen:%d %b %Y}", t.label
+            t.id,
+            str(t.count),
+            str(t.askers),
+            t.status.value,
+            f"{t.last_seen:%d %b %Y}",
+            cell(t.label),
         )
     console.print(table)
     console.print("Show one with: compact-bot gaps show THEME")
@@ -98,18 +100,20 @@ def show(theme: str, kb: KbOption = None, db: DbOption = None) -> None:
         t = service.get(theme)
         wordings = service.members(theme)
     console = Console()
-    console.print(f"[bold]Theme {t.id}[/bold]: {t.label}", highlight=False)
+    console.print(markup("[bold]Theme {}[/bold]: {}", t.id, t.label), highlight=False)
+    entry = f" (entry {t.entry_id})" if t.entry_id else ""
     console.print(
-        f"status: {t.status.value}{f' (entry {t.entry_id})' if t.entry_id else ''}; note: {t.note or '-'}",
-        highlight=False,
+        markup("status: {}{}; note: {}", t.status.value, entry, t.note or "-"), highlight=False
     )
     console.print(
         f"{t.count} questions from {t.askers} people, {t.first_seen:%d %b %Y} to {t.last_seen:%d %b %Y}",
         highlight=False,
+        markup=False,
     )
     console.print(
         f"keywords: {', '.join(t.keywords)}; nearest entries: {', '.join(t.nearest_entries) or 'none'}",
         highlight=False,
+        markup=False,
     )
     console.print("wordings:")
     for wording in wordings[:30]:
@@ -120,9 +124,7 @@ def show(theme: str, kb: KbOption = None, db: DbOption = None) -> None:
 def report(
     since: SinceOption = "30d",
     fmt: Annotated[str, typer.Option("--format", help="md, csv or html")] = "md",
-    out: Annotated[
-        Path | None, typer.Option("--out", help="File to write; default: print it.")
-    ] = None,
+    out: OutOption = None,
     kb: KbOption = None,
     db: DbOption = None,
 ) -> None:
@@ -134,11 +136,7 @@ def report(
     start = until - parse_period(since)
     with _service(kb, db) as service:
         text = renderers[fmt](build_report(service, since=start, until=until))
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
-        Console(stderr=True).print(f"Wrote {out}", highlight=False)
+    write_out(text, out)
 
 
 @gaps_app.command("triage")
@@ -158,7 +156,7 @@ def triage(
         raise typer.BadParameter("say why the theme is ignored", param_hint="--note")
     with _service(kb, db) as service:
         t = service.triage(theme, status=chosen, note=note, entry_id=entry)
-    Console().print(f"Theme {t.id} is now {t.status.value}.", highlight=False)
+    Console().print(f"Theme {t.id} is now {t.status.value}.", highlight=False, markup=False)
 
 
 @gaps_app.command("promote")
@@ -169,6 +167,7 @@ def promote_command(theme: str, kb: KbOption = None, db: DbOption = None) -> Non
     Console().print(
         f"Draft written to {path}. Complete it, move it into a topic file, then run compact-bot kb check.",
         highlight=False,
+        markup=False,
     )
 
 
@@ -185,12 +184,16 @@ def link_command(
     console = Console()
     if result.added:
         console.print(
-            f"Added {len(result.added)} wording(s) to {result.entry_id}:", highlight=False
+            f"Added {len(result.added)} wording(s) to {result.entry_id}:",
+            highlight=False,
+            markup=False,
         )
         for wording in result.added:
             console.print(f"  - {wording}", highlight=False, markup=False)
     else:
-        console.print(f"{result.entry_id} already has those wordings.", highlight=False)
+        console.print(
+            f"{result.entry_id} already has those wordings.", highlight=False, markup=False
+        )
     if result.theme_id:
         console.print(f"Theme {result.theme_id} marked answered.", highlight=False)
 
@@ -230,7 +233,9 @@ def _post_digest(kb: Path | None, db: str | None, since: str) -> None:
         raise ConfigError(
             f"Slack refused the digest: {exc.response.get('error')}. Is the bot in the review channel?"
         ) from exc
-    Console().print(f"Posted the digest to {settings.review_channel} (ts {ts}).", highlight=False)
+    Console().print(
+        f"Posted the digest to {settings.review_channel} (ts {ts}).", highlight=False, markup=False
+    )
 
 
 @contextmanager
@@ -255,7 +260,7 @@ def suggestions(ctx: typer.Context, kb: KbOption = None, db: DbOption = None) ->
         return
     table = Table("id", "count", "entry", "suggested wording")
     for s in pending:
-        table.add_row(str(s.id), str(s.count), s.entry_id, s.wording)
+        table.add_row(str(s.id), str(s.count), cell(s.entry_id), cell(s.wording))
     console.print(table)
     console.print(
         "Accept with: compact-bot gaps suggestions accept ID   (reject works the same way)"
@@ -267,7 +272,7 @@ def accept(suggestion: int, kb: KbOption = None, db: DbOption = None) -> None:
     """Add the suggested wording to its entry's alternates."""
     with _suggestions(kb, db) as service:
         s = service.accept(suggestion)
-    Console().print(f"Added {s.wording!r} to {s.entry_id}.", highlight=False)
+    Console().print(f"Added {s.wording!r} to {s.entry_id}.", highlight=False, markup=False)
 
 
 @suggestions_app.command("reject")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from bot.cli.options import DbOption, KbOption, settings_from
+from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.errors import ConfigError
 from bot.runtime import build_runtime
 from bot.settings import Settings
@@ -53,12 +53,13 @@ def serve(
     port: Annotated[
         int | None, typer.Option(help="HTTP port (default COMPACT_PORT, 3000).")
     ] = None,
+    local_kb: LocalKbOption = None,
 ) -> None:
     """Run the chat bot: one HTTP server with Slack's /slack/events, Teams' /api/messages and
     /healthz, for whichever channels are configured. Slack uses Socket Mode instead when
     SLACK_APP_TOKEN is set (no public URL needed); with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET
     it installs into several workspaces at /slack/install."""
-    settings = settings_from(kb, db)
+    settings = settings_from(kb, db, local_kb)
     wanted = {channel} if channel else configured_channels(settings)
     if not wanted:
         raise ConfigError(NOTHING_TO_SERVE)

@@ -111,7 +111,7 @@ def package(
     identity = AppIdentity.from_settings(settings, app_version=app_version)
     built = write_package(identity, out)
     console = Console(soft_wrap=True)
-    console.print(f"Wrote {built.path} ({', '.join(built.files)})", highlight=False)
+    console.print(f"Wrote {built.path} ({', '.join(built.files)})", highlight=False, markup=False)
     rows = (
         ("Bot id", identity.bot_id),
         ("App id", identity.app_id),
@@ -123,7 +123,7 @@ def package(
         ("Terms of use", identity.terms_url),
     )
     for label, value in rows:
-        console.print(f"  {label + ':':<15}{value}", highlight=False)
+        console.print(f"  {label + ':':<15}{value}", highlight=False, markup=False)
     err = Console(stderr=True, soft_wrap=True)
     if identity.defaulted:
         err.print(
@@ -131,6 +131,7 @@ def package(
             f"{identity.website_url}. Set them to your organisation's pages before you publish "
             "the app to everyone.",
             highlight=False,
+            markup=False,
         )
     console.print(
         "Next: upload it in the Teams admin centre (Teams apps > Manage apps > Upload new app). "

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from bot.core.foreground import Foreground
 from bot.core.knowledge_store import KnowledgeStore, LoadedKnowledge
-from bot.core.question import Question
+from bot.core.question import MAX_QUESTION_CHARS, Question
 from bot.core.recording import FeedbackKind, InteractionRecorder
 from bot.core.replies import (
     Answer,
@@ -22,13 +22,17 @@ from bot.core.replies import (
     SmallTalkKind,
 )
 from bot.core.smalltalk import recognise, strip_greeting
+from bot.core.throttled_log import ThrottledLog
 from bot.core.wording import EMPTY_TEXT, GREETING_TEXT, HELP_TEXT, THANKS_TEXT, TOPICS_TEXT
-from bot.errors import CompactError
+from bot.errors import CompactError, DatabaseUnavailable
 from bot.knowledge.model import Entry
 from bot.matching.index import Hit
 from bot.matching.policy import Decision, Thresholds, decide
 
 log = logging.getLogger(__name__)
+# A log that is away fails every question the same way: one line now and then, never a
+# traceback (its text could carry the question).
+failures = ThrottledLog(log)
 
 CANDIDATE_LIMIT = 5
 
@@ -71,6 +75,18 @@ class Assistant:
         elapsed_ms = (self._timer() - started) * 1000
         return self._logged(reply, elapsed_ms)
 
+    def open_related(self, question: Question, entry_id: str | None) -> Reply:
+        """A related question picked from an answer: answered with that entry even where its
+        wording would match another one (such as the national answer a local one replaced).
+        Falls back to matching the wording when the entry has gone since the answer."""
+        started = self._timer()
+        loaded = self.store.current
+        entry = loaded.kb.get(entry_id) if entry_id else None
+        if entry is None:
+            return self.ask(question)
+        reply = self._answer(question, loaded, entry, 1.0, (), None)
+        return self._logged(reply, (self._timer() - started) * 1000)
+
     def prepare(self, question: Question) -> PreparedReply:
         """Match the question, and neither log nor send the reply yet: for adapters that
         check something before replying (that a delivery is not a duplicate, say) and want
@@ -107,8 +123,8 @@ class Assistant:
             return None
         try:
             return self.log.reserve_id()
-        except CompactError:
-            log.exception("could not reserve an interaction id; logging before replying")
+        except CompactError as exc:
+            _log_failure("reserve", "could not reserve an interaction id", exc)
             return None
 
     def choose(
@@ -153,16 +169,17 @@ class Assistant:
             self.log.record_feedback(
                 interaction_id, kind, entry_id=entry_id, context=question.context
             )
-        except CompactError:
-            log.exception("could not record %s feedback for interaction %s", kind, interaction_id)
+        except CompactError as exc:
+            _log_failure("feedback", f"could not record {kind} feedback", exc)
             return False
         return True
 
     def _reply(self, question: Question, loaded: LoadedKnowledge) -> Reply:
-        kind = recognise(question.text)
+        text = question.text[:MAX_QUESTION_CHARS]
+        kind = recognise(text)
         if kind is not None:
             return self._smalltalk(question, loaded, kind)
-        hits = loaded.index.search(strip_greeting(question.text), limit=CANDIDATE_LIMIT)
+        hits = loaded.index.search(strip_greeting(text), limit=CANDIDATE_LIMIT)
         candidates = _candidates(loaded, hits)
         decision, chosen = decide(hits, self.thresholds)
         if decision is Decision.ANSWER:
@@ -212,10 +229,17 @@ class Assistant:
             interaction_id = self.log.record(
                 reply, latency_ms=elapsed_ms, interaction_id=interaction_id
             )
-        except CompactError:
-            log.exception("could not log the question; answering anyway")
+        except CompactError as exc:
+            _log_failure("record", "could not log the question; answering anyway", exc)
             return reply
         return replace(reply, interaction_id=interaction_id)
+
+
+def _log_failure(kind: str, what: str, exc: CompactError) -> None:
+    """One line, rate-limited; nothing when the database is known to be away (that was said
+    once when it went)."""
+    if not isinstance(exc, DatabaseUnavailable):
+        failures.warning(kind, "%s: %s", what, exc)
 
 
 def _candidates(loaded: LoadedKnowledge, hits: list[Hit]) -> tuple[Candidate, ...]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from bot.induction.content import Tour
+from bot.induction.loader import induction_file, load_tour
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.index import Hit, MatchIndex
@@ -27,33 +30,73 @@ class Matcher(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class LoadedKnowledge:
-    """A knowledge base and the index built from it: always replaced together."""
+    """A knowledge base, the index built from it and the induction tour that sums it up:
+    always replaced together, so the tour never links to an entry that is not served."""
 
     kb: KnowledgeBase
     index: Matcher
+    tour: Tour | None = None  # None when the knowledge folder has no induction.yml
 
     @classmethod
-    def build(cls, kb: KnowledgeBase, *, matcher: str = "lexical") -> LoadedKnowledge:
+    def build(
+        cls, kb: KnowledgeBase, *, matcher: str = "lexical", tour: Tour | None = None
+    ) -> LoadedKnowledge:
         if matcher == "semantic":
             from bot.matching.semantic import SemanticIndex
 
-            return cls(kb, SemanticIndex.build(kb))
-        return cls(kb, MatchIndex.build(kb))
+            return cls(kb, SemanticIndex.build(kb), tour)
+        return cls(kb, MatchIndex.build(kb), tour)
+
+    @classmethod
+    def load(
+        cls,
+        path: Path,
+        *,
+        matcher: str = "lexical",
+        local: Path | None = None,
+        settings: Mapping[str, str] | None = None,
+    ) -> LoadedKnowledge:
+        """Load the entries (``local`` over ``path``), then the tour, checked against them,
+        then build the index. Raises KnowledgeBaseError listing every problem."""
+        kb = load_knowledge(path, local=local, settings=settings)
+        tour_file = induction_file(path, local)
+        tour = load_tour(tour_file, kb) if tour_file else None  # before the costly index
+        return cls.build(kb, matcher=matcher, tour=tour)
 
 
 class KnowledgeStore:
-    def __init__(self, path: Path, loaded: LoadedKnowledge, *, matcher: str = "lexical") -> None:
+    """The national knowledge base, with a council's local layer over it when one is set;
+    both are read again on every reload."""
+
+    def __init__(
+        self,
+        path: Path,
+        loaded: LoadedKnowledge,
+        *,
+        matcher: str = "lexical",
+        local: Path | None = None,
+        settings: Mapping[str, str] | None = None,
+    ) -> None:
         self.path = path
+        self.local = local
+        self.settings = dict(settings or {})
         self.matcher = matcher
         self._current = loaded
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, path: Path, *, matcher: str = "lexical") -> KnowledgeStore:
-        """Load ``path``; raises KnowledgeBaseError listing every problem."""
-        return cls(
-            path, LoadedKnowledge.build(load_knowledge(path), matcher=matcher), matcher=matcher
-        )
+    def open(
+        cls,
+        path: Path,
+        *,
+        matcher: str = "lexical",
+        local: Path | None = None,
+        settings: Mapping[str, str] | None = None,
+    ) -> KnowledgeStore:
+        """Load ``path`` (and ``local`` over it); raises KnowledgeBaseError listing every
+        problem. ``settings`` are the values answers may show (bot/knowledge/configured.py)."""
+        loaded = LoadedKnowledge.load(path, matcher=matcher, local=local, settings=settings)
+        return cls(path, loaded, matcher=matcher, local=local, settings=settings)
 
     @property
     def current(self) -> LoadedKnowledge:
@@ -63,7 +106,9 @@ class KnowledgeStore:
         """Load again from disk. On error the old knowledge base keeps serving and the
         KnowledgeBaseError is raised for the caller to show."""
         with self._lock:
-            loaded = LoadedKnowledge.build(load_knowledge(self.path), matcher=self.matcher)
+            loaded = LoadedKnowledge.load(
+                self.path, matcher=self.matcher, local=self.local, settings=self.settings
+            )
             self._current = loaded
         log.info("knowledge base reloaded from %s: %d entries", self.path, len(loaded.kb))
         return loaded

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# Only this much of a question is matched and stored: real questions are far shorter, and a
+# bound keeps the cost of a pasted document (or a hostile one) small and fixed.
+MAX_QUESTION_CHARS = 2000
+
 
 class ChannelKind(StrEnum):
     CONSOLE = "console"

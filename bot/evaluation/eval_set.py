@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import EvalSetError
+from bot.knowledge.loader import LOCAL_EVAL_FOLDER
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.yaml_source import LocatedDict, LocatedList, read_yaml
 from bot.matching.text import words
@@ -29,6 +30,14 @@ class EvalCase:
 
 def default_eval_folder() -> Path:
     return PACKAGE_DIR.parent / "tests" / "eval"
+
+
+def local_eval_folder(kb: KnowledgeBase) -> Path | None:
+    """A local layer's own evaluation questions (``eval/`` inside it), if it ships any."""
+    if kb.local_root is None or not kb.local_root.is_dir():
+        return None
+    folder = kb.local_root / LOCAL_EVAL_FOLDER
+    return folder if folder.is_dir() else None
 
 
 def load_eval_set(folder: Path, kb: KnowledgeBase) -> list[EvalCase]:

@@ -53,13 +53,15 @@ def write_draft(knowledge_root: Path, draft: Draft) -> Path:
         "answer": draft.answer or "TODO: write the answer in plain English, key fact first.",
         "sources": [],
         "applies_to": [],
+        "status": "current",
         "owner": "",
         "reviewed": draft.created,
     }
     header = (
         f"# Draft created {draft.created.isoformat()}. {draft.note}\n"
-        "# Complete it (answer, sources, applies_to, owner), then move the entry into a topic\n"
-        "# file under knowledge/ and run: compact-bot kb check\n"
+        "# Complete it (answer, sources, applies_to, status, owner), then move the entry into a\n"
+        "# topic file under knowledge/ and run: compact-bot kb check. If it applies to the\n"
+        "# national Compact, add a binds_now line saying who it binds today.\n"
     )
     body = yaml.safe_dump(
         {"topic": draft.topic, "entries": [entry]}, sort_keys=False, allow_unicode=True, width=88

@@ -84,6 +84,8 @@ def _json_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFileError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
+    except RecursionError as exc:
+        raise ImportFileError(f"{path}: lists or objects are nested too deeply") from exc
     if not isinstance(data, list):
         raise ImportFileError(f"{path}: expected a JSON list of objects with {', '.join(COLUMNS)}")
     for number, item in enumerate(data, start=1):

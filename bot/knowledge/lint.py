@@ -1,7 +1,9 @@
 """Lint the knowledge base: the problems that load fine but make answers worse.
 
-Each rule is a small function from the knowledge base to findings. ``kb check`` prints them;
-warnings never stop the assistant, errors do (those come from the loader).
+Each rule is a small function from the knowledge base to findings. ``kb check`` prints them.
+Warnings never stop the assistant. Lint errors (an answer resting on the national Compact
+that does not say who it binds now) fail ``kb check`` but still load, so a knowledge base
+already serving is not taken away; loader errors stop it loading at all.
 """
 
 from __future__ import annotations
@@ -15,17 +17,21 @@ from enum import StrEnum
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.knowledge.model import Entry, KnowledgeBase
+from bot.knowledge.model import Entry, KnowledgeBase, Status
 from bot.knowledge.readability import reading_ease, word_count
+from bot.knowledge.sources import host_of, is_weak
 from bot.matching.index import MatchIndex
 from bot.matching.text import words
 
 READING_EASE_FLOOR = 50.0
 MAX_ANSWER_WORDS = 120
 COLLISION_SCORE = 0.8  # weighted word overlap (Dice), 0-1
+MAX_BINDS_NOW_WORDS = 50  # "one plain sentence"
 NEAR_DUPLICATE_ANSWER = 90
 # Abbreviations every reader knows; anything else in capitals needs a glossary entry.
-WELL_KNOWN = frozenset({"UK", "EU", "HR", "IT", "OK", "PDF", "FAQ", "URL", "CEO", "MP", "NHS"})
+WELL_KNOWN = frozenset(
+    {"UK", "EU", "HR", "IT", "OK", "PDF", "FAQ", "URL", "CEO", "MP", "NHS", "GOV"}
+)
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 
@@ -57,6 +63,54 @@ def _warn(entry: Entry, code: str, message: str) -> Finding:
     return Finding(Severity.WARNING, code, entry.file, entry.line or None, entry.id, message)
 
 
+def _error(entry: Entry, code: str, message: str) -> Finding:
+    return Finding(Severity.ERROR, code, entry.file, entry.line or None, entry.id, message)
+
+
+def standing(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
+    """Every entry says whether it is current; one resting on the national Compact says who
+    it binds now, since the Civil Society Covenant succeeded that Compact in July 2025."""
+    statuses = ", ".join(s.value for s in Status)
+    for entry in kb.entries:
+        if entry.status is None:
+            yield _warn(entry, "no-status", f"has no 'status'; set one of: {statuses}")
+        if entry.rests_on_national_compact and not entry.binds_now:
+            yield _error(
+                entry,
+                "no-binds-now",
+                "applies to the national Compact but has no 'binds_now' line: add one plain "
+                "sentence on who it binds today, e.g. that the Civil Society Covenant succeeded "
+                "the national Compact in July 2025 and it applies where a local Compact adopts it",
+            )
+        yield from _word_limit(
+            entry, entry.binds_now, MAX_BINDS_NOW_WORDS, "binds-now-long", "'binds_now'"
+        )
+
+
+def source_quality(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
+    """Mirrors and closed sites are marked as archived copies, and nothing current rests on
+    archived copies alone."""
+    for entry in kb.entries:
+        for position, source in enumerate(entry.sources, start=1):
+            if is_weak(source) and not source.archived:
+                yield _warn(
+                    entry,
+                    "weak-source",
+                    f"source {position} is on {host_of(source.url)}, a mirror or closed site: "
+                    "cite a primary source beside it and mark this one 'archived: true'",
+                )
+        if (
+            entry.status is Status.CURRENT
+            and entry.sources
+            and all(source.archived for source in entry.sources)
+        ):
+            yield _warn(
+                entry,
+                "archived-only",
+                "is marked current but cites only archived copies; add a live source",
+            )
+
+
 def readability(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
     for entry in kb.entries:
         score = reading_ease(entry.answer)
@@ -71,11 +125,13 @@ def readability(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
 
 def answer_length(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
     for entry in kb.entries:
-        count = word_count(entry.answer)
-        if count > MAX_ANSWER_WORDS:
-            yield _warn(
-                entry, "too-long", f"answer has {count} words; keep it to about {MAX_ANSWER_WORDS}"
-            )
+        yield from _word_limit(entry, entry.answer, MAX_ANSWER_WORDS, "too-long", "answer")
+
+
+def _word_limit(entry: Entry, text: str, limit: int, code: str, what: str) -> Iterator[Finding]:
+    count = word_count(text)
+    if count > limit:
+        yield _warn(entry, code, f"{what} has {count} words; keep it to about {limit}")
 
 
 def undefined_acronyms(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
@@ -180,6 +236,8 @@ def near_duplicate_answers(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (
+    standing,
+    source_quality,
     readability,
     answer_length,
     undefined_acronyms,

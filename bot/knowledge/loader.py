@@ -5,19 +5,31 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bot.errors import KnowledgeBaseError, Problem
-from bot.knowledge.model import Entry, GlossaryTerm, KnowledgeBase, Scope, Source
+from bot.knowledge.configured import SettingAnswer, complete_answer, read_setting_answer
+from bot.knowledge.layers import merge_layers
+from bot.knowledge.model import Entry, GlossaryTerm, KnowledgeBase, Layer, Scope, Source, Status
 from bot.knowledge.yaml_source import LocatedDict, LocatedList, read_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 GLOSSARY_TOPIC = "Glossary"
 DRAFTS_FOLDER = "drafts"
+# The induction tour and quiz (see bot/induction): read by its own loader, not as entries.
+INDUCTION_FILE = "induction.yml"
+# Not knowledge: the starting point a council copies for its local layer (national folder
+# only), and a local layer's own evaluation questions.
+LOCAL_TEMPLATE_FOLDER = "local-template"
+LOCAL_EVAL_FOLDER = "eval"
+SKIPPED_FOLDERS = {
+    Layer.NATIONAL: frozenset({DRAFTS_FOLDER, LOCAL_TEMPLATE_FOLDER}),
+    Layer.LOCAL: frozenset({DRAFTS_FOLDER, LOCAL_EVAL_FOLDER}),
+}
 
 DEFAULT_SCOPES: tuple[Scope, ...] = (
     Scope("national-compact-1998", "National Compact (1998) and its codes"),
@@ -25,40 +37,60 @@ DEFAULT_SCOPES: tuple[Scope, ...] = (
     Scope("national-compact-2010", "Renewed national Compact (2010)"),
     Scope("civil-society-covenant-2025", "Civil Society Covenant (2025)"),
     Scope("local-compact", "Local Compacts (check your own local text)"),
+    Scope("law-and-guidance", "Law and government guidance in force today"),
+    Scope("terms", "Terms used in Compact and Covenant papers"),
 )
 
 FILE_KEYS = {"topic", "defaults", "entries", "glossary", "synonyms", "subject", "scopes"}
-DEFAULTABLE = {"topic", "owner", "reviewed", "review_every", "applies_to"}
+DEFAULTABLE = {"topic", "owner", "reviewed", "review_every", "applies_to", "status", "binds_now"}
 ENTRY_KEYS = {
     "id", "topic", "question", "alternates", "answer", "sources", "applies_to",
-    "owner", "reviewed", "review_every", "related",
+    "owner", "reviewed", "review_every", "related", "status", "binds_now", "when_set",
 }  # fmt: skip
 GLOSSARY_KEYS = (ENTRY_KEYS - {"question", "answer", "topic"}) | {
     "term", "meaning", "acronyms", "synonyms",
 }  # fmt: skip
-SOURCE_KEYS = {"title", "section", "url"}
+SOURCE_KEYS = {"title", "section", "url", "archived"}
+STATUSES = ", ".join(s.value for s in Status)
 
 
-def load_knowledge(path: Path | str) -> KnowledgeBase:
-    """Load a knowledge folder (every ``*.yml`` except ``drafts/``) or a single YAML file."""
+def load_knowledge(
+    path: Path | str,
+    *,
+    local: Path | str | None = None,
+    settings: Mapping[str, str] | None = None,
+) -> KnowledgeBase:
+    """Load a knowledge folder (every ``*.yml`` except ``drafts/`` and ``local-template/``) or a
+    single YAML file, then a council's ``local`` layer over it. ``settings`` are the values of
+    the settings answers may use (see ``bot.knowledge.configured``); unset ones are left out."""
     root = Path(path)
-    if not root.exists():
-        raise KnowledgeBaseError(
-            [Problem(_shown(root), None, "does not exist; pass --kb a knowledge folder or file")]
-        )
-    files = [root] if root.is_file() else list(_yaml_files(root))
+    local_root = Path(local) if local is not None else None
+    builder = _Builder(settings=dict(settings or {}))
+    for folder, layer in ((root, Layer.NATIONAL), (local_root, Layer.LOCAL)):
+        if folder is None:
+            continue
+        for file in _files_of(folder, layer):
+            builder.read_file(file, layer)
+    return builder.finish(root, local_root)
+
+
+def _files_of(folder: Path, layer: Layer) -> list[Path]:
+    option = "--kb" if layer is Layer.NATIONAL else "--local-kb (COMPACT_LOCAL_KB)"
+    if not folder.exists():
+        message = f"does not exist; pass {option} a knowledge folder or file"
+        raise KnowledgeBaseError([Problem(_shown(folder), None, message)])
+    files = [folder] if folder.is_file() else list(_yaml_files(folder, SKIPPED_FOLDERS[layer]))
     if not files:
-        raise KnowledgeBaseError([Problem(_shown(root), None, "has no .yml files")])
-    builder = _Builder()
-    for file in files:
-        builder.read_file(file)
-    return builder.finish(root)
+        raise KnowledgeBaseError([Problem(_shown(folder), None, "has no .yml files")])
+    return files
 
 
-def _yaml_files(folder: Path) -> Iterator[Path]:
+def _yaml_files(folder: Path, skipped: frozenset[str]) -> Iterator[Path]:
     for file in sorted(folder.rglob("*")):
         relative = file.relative_to(folder)
-        if DRAFTS_FOLDER in relative.parts[:-1] or relative.name.startswith((".", "_")):
+        if not skipped.isdisjoint(relative.parts[:-1]) or relative.name.startswith((".", "_")):
+            continue
+        if relative == Path(INDUCTION_FILE):
             continue
         if file.suffix in {".yml", ".yaml"} and file.is_file():
             yield file
@@ -84,6 +116,7 @@ class _Pending:
 
 @dataclass
 class _Builder:
+    settings: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     pending: list[_Pending] = field(default_factory=list)
     glossary: list[GlossaryTerm] = field(default_factory=list)
@@ -91,12 +124,15 @@ class _Builder:
     subject: list[str] = field(default_factory=list)
     scopes: dict[str, Scope] = field(default_factory=lambda: {s.id: s for s in DEFAULT_SCOPES})
     declared_ids: set[str] = field(default_factory=set)
+    # A file that did not parse declares ids nobody can see: do not call them unknown.
+    unread_files: bool = False
 
-    def read_file(self, path: Path) -> None:
+    def read_file(self, path: Path, layer: Layer = Layer.NATIONAL) -> None:
         shown = _shown(path)
         data, problems = read_yaml(path, shown)
         self.problems.extend(problems)
         if data is None:
+            self.unread_files = self.unread_files or bool(problems)
             if not problems:
                 self.problems.append(Problem(shown, None, "is empty"))
             return
@@ -105,29 +141,35 @@ class _Builder:
                 Problem(shown, 1, "must be a mapping with 'entries:' or 'glossary:' at the top")
             )
             return
-        file = _FileReader(shown, data, self)
+        file = _FileReader(shown, data, self, layer)
         file.read()
 
-    def finish(self, root: Path) -> KnowledgeBase:
+    def finish(self, root: Path, local_root: Path | None = None) -> KnowledgeBase:
         self._check_ids()
         if not self.pending and not self.problems:
             self.problems.append(Problem(_shown(root), None, "contains no entries"))
         if self.problems:
             raise KnowledgeBaseError(self.problems)
+        merged = merge_layers([p.entry for p in self.pending], self.glossary)
         return KnowledgeBase(
-            entries=tuple(p.entry for p in self.pending),
-            glossary=tuple(self.glossary),
+            entries=merged.entries,
+            glossary=merged.glossary,
             synonym_groups=tuple(self.synonym_groups),
             subject=tuple(dict.fromkeys(self.subject)),
             scopes=dict(self.scopes),
             root=root,
+            local_root=local_root,
+            local_name=self.settings.get("local_compact_name", ""),
+            local_url=self.settings.get("local_compact_url", ""),
+            replaced=merged.replaced,
         )
 
     def _check_ids(self) -> None:
-        first_seen: dict[str, Entry] = {}
+        # An id may appear once in each layer: a local entry with a national id replaces it.
+        first_seen: dict[tuple[Layer, str], Entry] = {}
         for item in self.pending:
             entry = item.entry
-            earlier = first_seen.setdefault(entry.id, entry)
+            earlier = first_seen.setdefault((entry.layer, entry.id), entry)
             if earlier is not entry:
                 self.problems.append(
                     Problem(
@@ -145,7 +187,7 @@ class _Builder:
                     self.problems.append(
                         Problem(entry.file, line, "'related' lists the entry itself", entry.id)
                     )
-                elif related not in self.declared_ids:
+                elif related not in self.declared_ids and not self.unread_files:
                     self.problems.append(
                         Problem(
                             entry.file, line, f"'related' names unknown id '{related}'", entry.id
@@ -171,6 +213,7 @@ class _FileReader:
     shown: str
     data: LocatedDict
     builder: _Builder
+    layer: Layer = Layer.NATIONAL
     defaults: dict[str, Any] = field(default_factory=dict)
 
     def problem(self, line: int | None, message: str, entry_id: str | None = None) -> None:
@@ -260,7 +303,10 @@ class _FileReader:
         topic = fields.text("topic")
         if entry_id is None or question is None or answer is None or topic is None:
             return
-        entry = fields.build(entry_id, topic=topic, question=question, answer=answer)
+        when_set = fields.setting_answer()
+        entry = fields.build(
+            entry_id, topic=topic, question=question, answer=answer, when_set=when_set
+        )
         if entry is not None:
             self.builder.pending.append(_Pending(entry, dict(item.key_lines)))
 
@@ -288,6 +334,7 @@ class _FileReader:
             question=f"What does {term} mean?",
             answer=meaning,
             extra_alternates=alternates,
+            when_set=fields.setting_answer(),
         )
         if entry is not None:
             self.builder.glossary.append(glossary_term)
@@ -395,10 +442,37 @@ class _Fields:
                     "sources", f"source {position} 'url' must start with http:// or https://"
                 )
                 url = None
+            archived = raw.get("archived", False)
+            if not isinstance(archived, bool):
+                self.problem("sources", f"source {position} 'archived' must be true or false")
+                archived = False
             result.append(
-                Source(raw["title"].strip(), url, str(section).strip() if section else None)
+                Source(
+                    raw["title"].strip(),
+                    url,
+                    str(section).strip() if section else None,
+                    archived=archived,
+                )
             )
         return tuple(result)
+
+    def status(self) -> Status | None:
+        value = self.value("status")
+        if value is None:
+            return None
+        try:
+            return Status(value)
+        except ValueError:
+            self.problem("status", f"'status' must be one of {STATUSES}, not {value!r}")
+            return None
+
+    def setting_answer(self) -> SettingAnswer | None:
+        if "when_set" not in self.item:
+            return None
+        answer, message = read_setting_answer(self.item["when_set"])
+        if message:
+            self.problem("when_set", message)
+        return answer
 
     def reviewed(self) -> date | None:
         value = self.value("reviewed")
@@ -429,9 +503,11 @@ class _Fields:
         question: str,
         answer: str,
         extra_alternates: Iterable[str] = (),
+        when_set: SettingAnswer | None = None,
     ) -> Entry | None:
         before = len(self.file.builder.problems)
         alternates = _unique((*self.text_list("alternates"), *extra_alternates), question)
+        answer, configured_by = complete_answer(answer, when_set, self.file.builder.settings)
         entry = Entry(
             id=entry_id,
             topic=topic,
@@ -444,6 +520,10 @@ class _Fields:
             reviewed=self.reviewed(),
             review_every=self.review_every(),
             related=self.text_list("related"),
+            status=self.status(),
+            binds_now=" ".join(self.optional_text("binds_now").split()),
+            layer=self.file.layer,
+            configured_by=configured_by,
             file=self.file.shown,
             line=self.item.line,
         )

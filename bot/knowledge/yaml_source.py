@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from bot.errors import Problem
@@ -25,8 +27,26 @@ class LocatedList(list[Any]):
     item_lines: list[int]
 
 
+# A knowledge file needs five or six levels; far more is a mistake (or an attack), and would
+# exhaust Python's recursion limit before any useful message could be given.
+MAX_DEPTH = 50
+
+
 class _LocatingLoader(yaml.SafeLoader):
     duplicate_keys: list[tuple[str, int]]
+    depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise ComposerError(
+                    None, None, f"lists or mappings are nested more than {MAX_DEPTH} deep", mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> LocatedDict:  # type: ignore[override]
         result = LocatedDict()
@@ -76,11 +96,8 @@ def read_yaml(path: Path, shown_as: str) -> tuple[Any, list[Problem]]:
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        reason = exc.problem or exc.context or "invalid YAML"
-        return None, [Problem(shown_as, line, f"YAML syntax error: {reason}")]
-    except yaml.YAMLError as exc:
+        return None, [_syntax_problem(exc, text, shown_as)]
+    except (yaml.YAMLError, RecursionError) as exc:
         return None, [Problem(shown_as, None, f"YAML syntax error: {exc}")]
     finally:
         loader.dispose()
@@ -89,3 +106,44 @@ def read_yaml(path: Path, shown_as: str) -> tuple[Any, list[Problem]]:
         for key, line in loader.duplicate_keys
     ]
     return data, problems
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown_as: str) -> Problem:
+    """The parser's own line and words. One exception: a quoted text left unclosed runs on
+    until the next quote character, often many lines later, and the parser only complains
+    there; then the line where that quoted text starts is the one to fix."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    reason = exc.problem or exc.context or "invalid YAML"
+    if exc.context and exc.context_mark and exc.problem_mark:
+        reason += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+    opened = _runaway_quote(text, exc.problem_mark) if exc.problem_mark else None
+    if opened is not None and line is not None and opened < line:
+        return Problem(
+            shown_as,
+            opened,
+            f"YAML syntax error: the quoted text that starts here is not closed until line "
+            f"{line}, where the parser stopped ({exc.problem}); is a closing quote missing?",
+        )
+    return Problem(shown_as, line, f"YAML syntax error: {reason}")
+
+
+def _runaway_quote(text: str, problem: Mark) -> int | None:
+    """The line where a quoted scalar spanning several lines, ending just before the
+    ``problem``, starts; None if the last token before it is not one."""
+    last: yaml.Token | None = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= problem.index:
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    if (
+        isinstance(last, yaml.ScalarToken)
+        and last.style in ('"', "'")
+        and last.end_mark.line > last.start_mark.line
+        and problem.line == last.end_mark.line
+    ):
+        return int(last.start_mark.line) + 1
+    return None

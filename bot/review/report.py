@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.induction.report import InductionFigures, induction_figures
 from bot.review.themes import ThemeService, ThemeStatus, ThemeSummary
 from bot.storage.tables import FeedbackRow, InteractionRow
 
@@ -48,6 +49,7 @@ class Report:
     weeks: tuple[Week, ...]
     not_helpful: tuple[EntryCount, ...]
     topics: tuple[tuple[str, int], ...]
+    induction: InductionFigures | None = None
 
     @property
     def questions(self) -> int:
@@ -126,7 +128,12 @@ def build_report(service: ThemeService, *, since: datetime, until: datetime) -> 
         )
         for entry_id, n in not_helpful.most_common(10)
     )
-    return Report(since, until, tuple(themes), weeks, worst, tuple(topics.most_common(10)))
+    induction = induction_figures(
+        service.database, service.knowledge.current.tour, since=since, until=until
+    )
+    return Report(
+        since, until, tuple(themes), weeks, worst, tuple(topics.most_common(10)), induction
+    )
 
 
 def _every_week(

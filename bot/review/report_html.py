@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.induction.report_html import html_section
 from bot.review.report import Report, Week
 
 WIDTH, HEIGHT, PAD = 640, 200, 32
@@ -118,6 +119,7 @@ def to_html(report: Report) -> str:
 <h2>Answers marked not helpful most often</h2>
 <table><tr><th>Entry</th><th>Question</th><th>Times</th></tr>{worst}</table>
 <h2>Topics asked about most</h2><table><tr><th>Topic</th><th>Questions answered</th></tr>{topics}</table>
+{html_section(report.induction) if report.induction is not None else ""}
 <p class="muted">No user identifiers appear in this report. Questions were stored with personal data removed.</p>
 </body></html>
 """

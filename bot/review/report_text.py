@@ -1,11 +1,38 @@
-"""The report as Markdown (for meeting papers) and CSV (for spreadsheets)."""
+"""The report as Markdown (for meeting papers) and CSV (for spreadsheets).
+
+Labels and examples are what people typed, so they are data in both: in Markdown, HTML and
+Markdown's own marks are escaped (a question never becomes a tag, a link or a heading); in
+CSV, a cell that a spreadsheet would run as a formula is made plain text.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from html import escape
+from typing import Any
 
 from bot.review.report import Report
+
+_MARKDOWN_MARKS = re.compile(r"([\\`*_\[\]#|!~])")
+# OWASP, CSV injection: a cell starting with one of these is read as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def md(text: str) -> str:
+    """``text`` shown literally in Markdown: HTML escaped, Markdown's marks backslashed, and
+    on one line."""
+    flat = " ".join(text.split())
+    return _MARKDOWN_MARKS.sub(r"\\\1", escape(flat, quote=False))
+
+
+def csv_cell(value: object) -> object:
+    """A value a spreadsheet shows as it is: text that would start a formula is prefixed
+    with a single quote, as OWASP advises. Numbers are left alone."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _percent(value: float | None) -> str:
@@ -26,13 +53,13 @@ def to_markdown(report: Report) -> str:
         lines.append("No unanswered questions in this period.")
     for theme in report.themes:
         lines += [
-            f"### Theme {theme.id}: {theme.label}",
+            f"### Theme {theme.id}: {md(theme.label)}",
             "",
             f"- {theme.count} questions from {theme.askers} people; status: {theme.status.value}; "
             f"last asked {theme.last_seen:%d %b %Y}",
-            f"- Keywords: {', '.join(theme.keywords) or '-'}",
-            f"- Nearest answers: {', '.join(theme.nearest_entries) or 'none'}",
-            "- Examples: " + "; ".join(f'"{e}"' for e in theme.examples),
+            f"- Keywords: {md(', '.join(theme.keywords)) or '-'}",
+            f"- Nearest answers: {md(', '.join(theme.nearest_entries)) or 'none'}",
+            "- Examples: " + "; ".join(f'"{md(e)}"' for e in theme.examples),
             "",
         ]
     lines += [
@@ -46,16 +73,18 @@ def to_markdown(report: Report) -> str:
         for w in report.weeks
     ]
     lines += ["", "## Answers marked not helpful most often", ""]
-    lines += [f"- {e.entry_id} ({e.count}): {e.question}" for e in report.not_helpful] or ["None."]
+    lines += [f"- {md(e.entry_id)} ({e.count}): {md(e.question)}" for e in report.not_helpful] or [
+        "None."
+    ]
     lines += ["", "## Topics asked about most", ""]
-    lines += [f"- {topic}: {count}" for topic, count in report.topics] or ["None."]
+    lines += [f"- {md(topic)}: {count}" for topic, count in report.topics] or ["None."]
     return "\n".join(lines) + "\n"
 
 
 def to_csv(report: Report) -> str:
     """One tidy table: section, item, measure, value."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = _SafeWriter(csv.writer(buffer, lineterminator="\n"))
     writer.writerow(["section", "item", "measure", "value"])
     for theme in report.themes:
         for measure, value in (
@@ -82,3 +111,13 @@ def to_csv(report: Report) -> str:
     for topic, count in report.topics:
         writer.writerow(["topic", topic, "answered", count])
     return buffer.getvalue()
+
+
+class _SafeWriter:
+    """A csv writer whose every cell goes through ``csv_cell``."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: list[object]) -> None:
+        self._writer.writerow([csv_cell(value) for value in row])

@@ -1,4 +1,10 @@
-"""Retention: delete interactions (and everything hanging off them) older than a cut-off."""
+"""Retention: delete interactions older than a cut-off, and every copy of their text.
+
+A question's words live on beyond its interaction row: a theme's label and leader are the
+words of its first question, and a suggestion's wording is the words of a question too. So
+purging deletes what hangs off the old interactions, then re-derives each theme and
+suggestion from the questions it still has, and deletes those left with none.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +21,10 @@ from bot.storage.tables import (
     InductionProgressRow,
     InductionRunRow,
     InteractionRow,
+    SuggestionRow,
     SuggestionSourceRow,
     ThemeMemberRow,
+    ThemeRow,
 )
 
 
@@ -32,7 +40,60 @@ def purge(database: Database, *, before: datetime) -> int:
         # Champion questions hold the asker's Slack id so the answer can reach them.
         session.execute(delete(ChampionQuestionRow).where(ChampionQuestionRow.created_at < before))
         _purge_induction(session, before)
+        _rederive_themes(session)
+        _rederive_suggestions(session)
         return int(count)
+
+
+def _rederive_themes(session: Session) -> None:
+    """Each theme takes its label and leader from its earliest remaining question."""
+    earliest = (
+        select(
+            ThemeMemberRow.theme_id,
+            InteractionRow.question,
+            ThemeMemberRow.signature,
+            func.row_number()
+            .over(
+                partition_by=ThemeMemberRow.theme_id,
+                order_by=(InteractionRow.asked_at, InteractionRow.id),
+            )
+            .label("position"),
+        )
+        .join(InteractionRow, InteractionRow.id == ThemeMemberRow.interaction_id)
+        .subquery()
+    )
+    firsts = {
+        theme_id: (question, sig)
+        for theme_id, question, sig in session.execute(
+            select(earliest.c.theme_id, earliest.c.question, earliest.c.signature).where(
+                earliest.c.position == 1
+            )
+        )
+    }
+    for theme in session.scalars(select(ThemeRow)):
+        if theme.id not in firsts:
+            session.delete(theme)
+        else:
+            theme.label, theme.leader = firsts[theme.id]
+
+
+def _rederive_suggestions(session: Session) -> None:
+    """Each suggestion's wording is its newest remaining question, its count how many it
+    has left."""
+    sources = session.execute(
+        select(SuggestionSourceRow.suggestion_id, InteractionRow.question)
+        .join(InteractionRow, InteractionRow.id == SuggestionSourceRow.interaction_id)
+        .order_by(InteractionRow.asked_at, InteractionRow.id)
+    )
+    newest: dict[int, tuple[str, int]] = {}
+    for suggestion_id, question in sources:
+        count = newest.get(suggestion_id, ("", 0))[1]
+        newest[suggestion_id] = (question, count + 1)
+    for suggestion in session.scalars(select(SuggestionRow)):
+        if suggestion.id not in newest:
+            session.delete(suggestion)
+        else:
+            suggestion.wording, suggestion.count = newest[suggestion.id]
 
 
 def _purge_induction(session: Session, before: datetime) -> None:

@@ -19,7 +19,7 @@ from bot.core.knowledge_store import KnowledgeStore
 from bot.errors import ReviewActionError
 from bot.review.knowledge_edit import add_alternates
 from bot.review.signature import signature
-from bot.storage.database import Database
+from bot.storage.database import Database, retry_on_conflict
 from bot.storage.interaction_log import utc_now
 from bot.storage.tables import FeedbackRow, InteractionRow, SuggestionRow, SuggestionSourceRow
 
@@ -56,6 +56,9 @@ class SuggestionService:
 
     def refresh(self) -> int:
         """Record new suggestions from the log. Returns how many interactions contributed."""
+        return retry_on_conflict(self._refresh)
+
+    def _refresh(self) -> int:
         with self.database.session() as session:
             used = set(session.scalars(select(SuggestionSourceRow.interaction_id)))
             found = [

@@ -22,7 +22,7 @@ from bot.matching.stems import STOPWORDS
 from bot.matching.text import words
 from bot.review.clustering import assign
 from bot.review.signature import signature
-from bot.storage.database import Database
+from bot.storage.database import Database, retry_on_conflict
 from bot.storage.interaction_log import utc_now
 from bot.storage.tables import FeedbackRow, InteractionRow, ThemeMemberRow, ThemeRow
 
@@ -70,6 +70,9 @@ class ThemeService:
 
     def refresh(self) -> int:
         """Group every unanswered question not yet in a theme. Returns how many joined one."""
+        return retry_on_conflict(self._refresh)
+
+    def _refresh(self) -> int:
         with self.database.session() as session:
             pending = self._pending(session)
             if not pending:

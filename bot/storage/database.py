@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Executable, Row, create_engine, event
+from sqlalchemy import Engine, Executable, Row, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import DatabaseError
+from bot.storage.availability import Availability, failure_reason
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK = 7020011998  # PostgreSQL advisory lock: one process migrates at a time
+CONFLICT_ATTEMPTS = 3
+T = TypeVar("T")
 
 
 def describe_url(url: str) -> str:
@@ -30,10 +34,22 @@ def describe_url(url: str) -> str:
 
 
 class Database:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, budget_s: float | None = None) -> None:
+        """With ``budget_s``, calls made through ``bounded`` wait at most that long, and the
+        database is watched for outages (see ``open`` and ``Availability``)."""
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._autocommit: Engine | None = None
+        self.availability = (
+            None
+            if budget_s is None
+            else Availability(
+                name=describe_url(str(engine.url)),
+                budget_s=budget_s,
+                reach=self._reach,
+                prepare=self.upgrade,
+            )
+        )
 
     @property
     def autocommit(self) -> Engine:
@@ -55,21 +71,76 @@ class Database:
 
     @classmethod
     def connect(cls, url: str, *, migrate: bool = True) -> Database:
-        """Connect, check the connection works, and (by default) apply pending migrations."""
+        """Connect, check the connection works, and (by default) apply pending migrations.
+        For the review group's tools, which need the database: raises DatabaseError if not."""
         engine = _create_engine(url)
         database = cls(engine)
         try:
+            _make_folder(engine)
             with engine.connect():
                 pass
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OSError) as exc:
             engine.dispose()
             raise DatabaseError(
-                f"Cannot connect to the database {describe_url(url)}: {_reason(exc)}. "
+                f"Cannot connect to the database {describe_url(url)}: {failure_reason(exc)}. "
                 "Check --db or DATABASE_URL, and that the server is running."
             ) from exc
         if migrate:
             database.upgrade()
         return database
+
+    @classmethod
+    def open(cls, url: str, *, budget_s: float) -> Database:
+        """For answering questions: never fails because the database is away (only for a URL
+        that can never work). Waits up to ``budget_s`` for it, and for its migrations once it
+        answers; if it is away, says so once and keeps trying in the background."""
+        database = cls(_create_engine(url), budget_s=budget_s)
+        assert database.availability is not None
+        database.availability.start()
+        return database
+
+    @property
+    def available(self) -> bool:
+        """False while the database is known to be away (questions are not being logged)."""
+        return self.availability is None or self.availability.up
+
+    def bounded(self, work: Callable[[], T], *, what: str, budget_s: float | None = None) -> T:
+        """``work()`` waited for at most the budget; raises DatabaseUnavailable at once while
+        the database is away. Without a budget (the review tools), just ``work()``."""
+        if self.availability is None:
+            return work()
+        return self.availability.call(work, what=what, budget_s=budget_s)
+
+    def health(self) -> str:
+        """'ok' or 'unavailable'; with a budget, within a second whatever the database does."""
+        if self.availability is not None:
+            return self.availability.health(self.check)
+        try:
+            self.check()
+        except SQLAlchemyError:
+            return "unavailable"
+        return "ok"
+
+    def check(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def _reach(self) -> None:
+        """Raise unless the database can be written now: reachable, not read-only, not locked."""
+        _make_folder(self.engine)
+        with self.engine.connect() as connection:
+            if self.dialect == "sqlite":
+                # A write that changes nothing: fails on a read-only file or a held lock.
+                version = connection.exec_driver_sql("PRAGMA user_version").scalar()
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    connection.exec_driver_sql(f"PRAGMA user_version = {int(version or 0)}")
+                finally:
+                    connection.exec_driver_sql("ROLLBACK")
+            elif self.dialect == "postgresql":
+                read_only = connection.exec_driver_sql("SHOW transaction_read_only").scalar()
+                if read_only == "on":
+                    raise DatabaseError("the server is read-only (a standby?)")
 
     @property
     def dialect(self) -> str:
@@ -90,12 +161,20 @@ class Database:
         retrying once if the connection turns out to have been dropped (a server restart).
         Build ``statement`` once and pass the values as ``parameters``: constructing a
         statement per call costs more than the round trip. A list of parameter sets makes
-        one multi-row statement where the dialect can (an insert on PostgreSQL)."""
+        one multi-row statement where the dialect can (an insert on PostgreSQL); elsewhere
+        the rows are written in one transaction, so they still land all or none."""
+        # SQLite writes a list row by row: make it one transaction.
+        explicit = self.dialect == "sqlite" and isinstance(parameters, list) and len(parameters) > 1
         for attempt in (1, 2):
             try:
                 with self.autocommit.connect() as connection:
+                    if explicit:
+                        connection.exec_driver_sql("BEGIN")
                     result = connection.execute(statement, parameters)
-                    return list(result) if result.returns_rows else []
+                    rows = list(result) if result.returns_rows else []
+                    if explicit:
+                        connection.exec_driver_sql("COMMIT")
+                    return rows
             except DBAPIError as exc:
                 if attempt == 2 or not exc.connection_invalidated:
                     raise
@@ -111,7 +190,7 @@ class Database:
         except SQLAlchemyError as exc:
             raise DatabaseError(
                 f"Could not bring the database {describe_url(str(self.engine.url))} up to date: "
-                f"{_reason(exc)}"
+                f"{failure_reason(exc)}"
             ) from exc
 
     def current_revisions(self) -> set[str]:
@@ -122,6 +201,8 @@ class Database:
         return set(ScriptDirectory.from_config(_alembic_config()).get_heads())
 
     def dispose(self) -> None:
+        if self.availability is not None:
+            self.availability.close()
         self.engine.dispose()
         if self._autocommit is not None:
             self._autocommit.dispose()
@@ -144,8 +225,6 @@ def _create_engine(url: str) -> Engine:
     options: dict[str, Any] = {"pool_pre_ping": True, **_connect_options(parsed)}
     if parsed.get_backend_name() == "sqlite":
         options = _connect_options(parsed)
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(parsed, **options)
     except (ArgumentError, ImportError) as exc:
@@ -160,12 +239,27 @@ def _create_engine(url: str) -> Engine:
     return engine
 
 
+def _make_folder(engine: Engine) -> None:
+    """An SQLite file's folder is made on first use (the default lives in the data folder)."""
+    url, name = engine.url, engine.url.database or ""
+    if (
+        url.get_backend_name() == "sqlite"
+        and name
+        and name != ":memory:"
+        and "uri" not in url.query
+    ):
+        Path(name).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
 def _connect_options(url: URL) -> dict[str, Any]:
+    # Parameters are people's questions and hashes: keep them out of every error message and
+    # traceback (SQLAlchemy otherwise writes them into the exception's text).
+    options: dict[str, Any] = {"hide_parameters": True}
     if url.get_backend_name() == "postgresql":
-        return {"connect_args": {"connect_timeout": 5}}
-    if url.get_backend_name() == "sqlite":
-        return {"connect_args": {"timeout": 30}}
-    return {}
+        options["connect_args"] = {"connect_timeout": 5}
+    elif url.get_backend_name() == "sqlite":
+        options["connect_args"] = {"timeout": 30}
+    return options
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -184,12 +278,22 @@ def _postgres_session(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _lock_for_migration(connection: Any) -> None:
-    """Several bot processes may start at once on one PostgreSQL; only one migrates at a time."""
+    """Several processes may start at once on one database; only one migrates at a time:
+    PostgreSQL's advisory lock, or SQLite's one write lock, held until the migration commits."""
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7020011998)")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _reason(exc: SQLAlchemyError) -> str:
-    original = getattr(exc, "orig", None)
-    text = str(original if original is not None else exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+def retry_on_conflict(work: Callable[[], T], *, attempts: int = CONFLICT_ATTEMPTS) -> T:
+    """Run ``work`` (one transaction that reads rows and writes rows derived from them) again
+    if another process wrote the same rows first: the next run reads what it wrote. Several
+    ``gaps`` commands, or a command and the bot, may group new questions at the same time."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except IntegrityError:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")

@@ -21,13 +21,13 @@ from bot.core.question import Context
 from bot.core.recording import FeedbackKind
 from bot.core.replies import Reply
 from bot.errors import DatabaseError, UnknownInteractionError
+from bot.storage.availability import failure_reason
 from bot.storage.database import Database
 from bot.storage.pseudonyms import Pseudonymiser
-from bot.storage.redaction import redact
+from bot.storage.redaction import storable
 from bot.storage.tables import FeedbackRow, InteractionRow
 from bot.storage.write_behind import WriteBehind
 
-MAX_STORED_CHARS = 2000
 ID_BLOCK_SIZE = 1000
 ID_REFILL_AT = 200
 PENDING_ROW_WAIT_S = 2.0
@@ -142,14 +142,18 @@ class InteractionLog:
             "SELECT nextval(pg_get_serial_sequence('interactions', 'id')) "
             "FROM generate_series(1, :size)"
         )
-        try:
+
+        def fetch() -> list[int]:
             with self.database.engine.begin() as connection:
                 return [
                     int(i) for i in connection.execute(query, {"size": ID_BLOCK_SIZE}).scalars()
                 ]
+
+        try:
+            return self.database.bounded(fetch, what="reserve interaction ids")
         except SQLAlchemyError as exc:
             raise DatabaseError(
-                f"Could not reserve interaction ids: {exc.__class__.__name__}: {exc}"
+                f"Could not reserve interaction ids: {failure_reason(exc)}"
             ) from exc
 
     def record(self, reply: Reply, *, latency_ms: float, interaction_id: int | None = None) -> int:
@@ -161,11 +165,15 @@ class InteractionLog:
         if interaction_id is not None:
             values["id"] = interaction_id
         # A single insert, one round trip, no ORM unit of work: it runs on every question.
+        # The answer waits for it at most the database budget (``Database.bounded``).
         try:
-            [(new_id,)] = self.database.execute_atomic(_INSERT_INTERACTION, values)
+            [(new_id,)] = self.database.bounded(
+                lambda: self.database.execute_atomic(_INSERT_INTERACTION, values),
+                what="log the question",
+            )
         except SQLAlchemyError as exc:
             raise DatabaseError(
-                f"The interaction log could not be written: {exc.__class__.__name__}: {exc}"
+                f"The interaction log could not be written: {failure_reason(exc)}"
             ) from exc
         return int(new_id)
 
@@ -182,7 +190,7 @@ class InteractionLog:
             "channel": str(context.channel),
             "user_hash": self.pseudonymiser.user(context),
             "conversation_hash": self.pseudonymiser.conversation(context),
-            "question": redact(reply.question.text)[:MAX_STORED_CHARS],
+            "question": storable(reply.question.text),
             "outcome": str(reply.outcome),
             "entry_id": getattr(getattr(reply, "entry", None), "id", None),
             "confidence": round(float(reply.confidence), 4),
@@ -200,17 +208,23 @@ class InteractionLog:
         entry_id: str | None = None,
         context: Context | None = None,
     ) -> None:
-        self._wait_for_row(interaction_id)
-        with self._write() as session:
-            session.add(
-                FeedbackRow(
-                    interaction_id=interaction_id,
-                    kind=str(kind),
-                    entry_id=entry_id,
-                    user_hash=self.pseudonymiser.user(context) if context else None,
-                    created_at=self._clock(),
-                )
-            )
+        row = FeedbackRow(
+            interaction_id=interaction_id,
+            kind=str(kind),
+            entry_id=entry_id,
+            user_hash=self.pseudonymiser.user(context) if context else None,
+            created_at=self._clock(),
+        )
+
+        def write() -> None:
+            self._wait_for_row(interaction_id)
+            with self._write() as session:
+                session.add(row)
+
+        budget = self.database.availability.budget_s if self.database.availability else 0
+        self.database.bounded(
+            write, what="record feedback", budget_s=self.pending_row_wait_s + budget
+        )
 
     def _wait_for_row(self, interaction_id: int) -> None:
         if not wait_for_interaction(self.database, interaction_id, self.pending_row_wait_s):
@@ -253,7 +267,7 @@ class InteractionLog:
                 yield session
         except SQLAlchemyError as exc:
             raise DatabaseError(
-                f"The interaction log could not be written: {exc.__class__.__name__}: {exc}"
+                f"The interaction log could not be written: {failure_reason(exc)}"
             ) from exc
 
 
@@ -271,7 +285,7 @@ def wait_for_interaction(
                     return True
         except SQLAlchemyError as exc:
             raise DatabaseError(
-                f"The interaction log could not be read: {exc.__class__.__name__}: {exc}"
+                f"The interaction log could not be read: {failure_reason(exc)}"
             ) from exc
         if time.monotonic() >= deadline:
             return False

@@ -11,7 +11,9 @@ Nothing is dropped for a database that is briefly away: a batch that fails for w
 connection is kept and tried again, with growing pauses, while new rows queue behind it, up
 to ``max_pending`` rows (beyond that the oldest go, with an error in the log). The insert
 skips ids that are already there, so a batch that did land before its connection broke is
-not written twice. On shutdown what is queued is written out (``close``, also run at exit).
+not written twice. A batch the database refuses is written again one row at a time, so a row
+it will not take is dropped alone (with one line in the log) and never costs the others
+theirs. On shutdown what is queued is written out (``close``, also run at exit).
 
 Given the server's ``Foreground``, a batch waits (up to ``yield_s``) for a moment when no
 question is being answered, so a write does not slow an answer down; a flush or a shutdown
@@ -31,9 +33,11 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Executable
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from bot.core.foreground import Foreground
+from bot.core.throttled_log import ThrottledLog
+from bot.storage.availability import failure_reason
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -50,6 +54,7 @@ MAX_PENDING_ROWS = 50_000
 RETRY_PAUSES_S = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
 
 _STOP = object()
+_WRITTEN, _AWAY, _REFUSED = object(), object(), object()
 
 
 class _Flush(threading.Event):
@@ -77,6 +82,7 @@ class WriteBehind:
         self._foreground = foreground
         self._yield_s = yield_s
         self._rows = rows
+        self._failures = ThrottledLog(log)
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"write-{what}", daemon=True)
@@ -170,23 +176,48 @@ class WriteBehind:
         Rows are removed once written, or once they are found to be unwritable."""
         while pending:
             batch = [pending[i] for i in range(min(len(pending), MAX_ROWS_PER_STATEMENT))]
-            try:
-                self._database.execute_atomic(self._statement, batch)
-            except DBAPIError as exc:
-                if exc.connection_invalidated or _is_connection_error(exc):
-                    log.warning(
-                        "could not write %d %s (%s); will try again",
-                        len(pending),
-                        self._what,
-                        exc.__class__.__name__,
-                    )
-                    return False
-                log.exception("could not write %d %s; they are lost", len(batch), self._what)
-            except SQLAlchemyError:
-                log.exception("could not write %d %s; they are lost", len(batch), self._what)
+            written = self._write(batch)
+            if written is _AWAY:
+                return False
+            if written is _REFUSED:
+                # One row the database will not take must not cost the others theirs.
+                for row in batch:
+                    if self._write([row]) is _AWAY:
+                        return False
+                    pending.popleft()
+                continue
             for _ in batch:
                 pending.popleft()
         return True
+
+    def _write(self, rows: list[dict[str, Any]]) -> object:
+        """_WRITTEN, _AWAY (the database could not be reached: try again later) or _REFUSED
+        (it, or the driver, would not take these rows; a single such row is dropped)."""
+        try:
+            self._database.execute_atomic(self._statement, rows)
+        except DBAPIError as exc:
+            if exc.connection_invalidated or _is_connection_error(exc):
+                self._failures.warning(
+                    "away",
+                    "could not write %d %s (%s); will try again",
+                    len(rows),
+                    self._what,
+                    failure_reason(exc),
+                )
+                return _AWAY
+            problem: Exception = exc
+        except Exception as exc:  # e.g. text the driver cannot encode
+            problem = exc
+        else:
+            return _WRITTEN
+        if len(rows) == 1:
+            self._failures.error(
+                "refused",
+                "one of the %s could not be written and is dropped (%s)",
+                self._what,
+                failure_reason(problem),
+            )
+        return _REFUSED
 
     def _values(self, row: Any) -> dict[str, Any] | None:
         """The statement's parameters for one queued row; None (and an error in the log) if
@@ -196,15 +227,19 @@ class WriteBehind:
             return values
         try:
             return self._rows(row)
-        except Exception:
-            log.exception("could not prepare one of the %s; it is lost", self._what)
+        except Exception as exc:
+            self._failures.error(
+                "prepare",
+                "could not prepare one of the %s; it is lost (%s)",
+                self._what,
+                exc.__class__.__name__,
+            )
             return None
 
     def _write_now(self, rows: list[dict[str, Any]]) -> None:
-        try:
-            self._database.execute_atomic(self._statement, rows)
-        except SQLAlchemyError:
-            log.exception("could not write %d %s; they are lost", len(rows), self._what)
+        if self._write(rows) is _REFUSED and len(rows) > 1:
+            for row in rows:
+                self._write([row])
 
 
 def _is_row(item: Any) -> bool:

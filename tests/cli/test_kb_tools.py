@@ -27,7 +27,8 @@ def test_kb_check_reports_warnings_but_passes_unless_strict(run: Run, tmp_path: 
 
 
 def test_the_bundled_knowledge_base_is_clean(run: Run) -> None:
-    result = run("kb", "check", "--strict")
+    # As of a fixed day: review dates falling due later must not fail the test suite.
+    result = run("kb", "check", "--strict", "--as-of", "2026-12-05")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -25,7 +25,11 @@ def test_a_clear_question_gets_a_sourced_answer(assistant: Assistant) -> None:
     assert reply.entry.sources
     assert 0 < reply.confidence <= 1
     assert reply.candidates[0].entry.id == "funding-notice"
-    assert [e.id for e in reply.related] == ["funding-cut-steps", "consultation-length"]
+    assert [e.id for e in reply.related] == [
+        "funding-cut-steps",
+        "covenant-compact-numbers",
+        "best-value-guidance",
+    ]
 
 
 def test_nonsense_gets_no_match(assistant: Assistant) -> None:

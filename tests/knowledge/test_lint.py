@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.knowledge.lint import (
+    Severity,
     answer_length,
     colliding_phrasings,
     duplicate_phrasings,
@@ -13,9 +14,11 @@ from bot.knowledge.lint import (
     near_duplicate_answers,
     readability,
     review_dates,
+    source_quality,
+    standing,
     undefined_acronyms,
 )
-from bot.knowledge.model import Entry, GlossaryTerm, KnowledgeBase, Source
+from bot.knowledge.model import Entry, GlossaryTerm, KnowledgeBase, Source, Status
 
 TODAY = date(2026, 11, 24)
 SOURCE = (Source("Compact Voice", "https://example.org"),)
@@ -30,6 +33,9 @@ def entry(
     fields: dict[str, object] = {
         "sources": SOURCE,
         "applies_to": ("national-compact-2010",),
+        "status": Status.LOCAL_ONLY,
+        "binds_now": "The Civil Society Covenant succeeded the national Compact in July 2025; "
+        "this applies where your local Compact adopts it.",
         "owner": "Review group",
         "reviewed": date(2026, 6, 1),
         "file": "knowledge/test.yml",
@@ -142,3 +148,37 @@ def test_near_duplicate_answers_are_flagged() -> None:
     )
     assert codes(near_duplicate_answers, kb) == ["duplicate-answer"]
     assert codes(near_duplicate_answers, CLEAN) == []
+
+
+def test_an_answer_resting_on_the_national_compact_must_say_who_it_binds_now() -> None:
+    silent = entry("silent", "Q?", binds_now="")
+    covenant = entry("covenant", "R?", binds_now="", applies_to=("civil-society-covenant-2025",))
+    undated = entry("undated", "S?", status=None)
+    findings = [
+        (f.entry_id, f.code, f.severity)
+        for f in standing(KnowledgeBase((silent, covenant, undated)), TODAY)
+    ]
+    assert findings == [
+        ("silent", "no-binds-now", Severity.ERROR),
+        ("undated", "no-status", Severity.WARNING),
+    ]
+    long_line = entry("long", "T?", binds_now="word " * 60)
+    assert codes(standing, KnowledgeBase((long_line,))) == ["binds-now-long"]
+    assert codes(standing, CLEAN) == []
+
+
+def test_mirror_sources_must_be_marked_archived_and_cannot_stand_alone_for_current_answers() -> (
+    None
+):
+    mirror = Source(
+        "Key Compact principles", "https://docsbay.net/doc/935142/key-compact-principles-for"
+    )
+    closed = Source("Compact Voice", "http://www.compactvoice.org.uk/about-compact", archived=True)
+    unmarked = entry("unmarked", "Q?", sources=(mirror,))
+    only_archived = entry("only-archived", "R?", sources=(closed,), status=Status.CURRENT)
+    history = entry("history", "S?", sources=(closed,), status=Status.HISTORICAL)
+    kb = KnowledgeBase((unmarked, only_archived, history))
+    findings = [(f.entry_id, f.code) for f in source_quality(kb, TODAY)]
+    assert findings == [("unmarked", "weak-source"), ("only-archived", "archived-only")]
+    assert "docsbay.net" in next(iter(source_quality(kb, TODAY))).message
+    assert codes(source_quality, CLEAN) == []

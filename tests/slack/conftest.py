@@ -6,6 +6,7 @@ import copy
 import hashlib
 import hmac
 import json
+import os
 import threading
 import time
 import urllib.error
@@ -100,6 +101,39 @@ class Bot:
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
         return _send(urllib.request.Request(self.url + path, method="GET", headers=headers or {}))
+
+
+def serve_env(fake: FakeSlack, database_url: str, kb: Path, port: int) -> dict[str, str]:
+    """The environment for ``compact-bot serve slack`` (or ``start``) in another process."""
+    return {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-T1",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "DATABASE_URL": database_url,
+        "COMPACT_KB": str(kb),
+        "COMPACT_PORT": str(port),
+        "COMPACT_HOST": "127.0.0.1",
+        "COMPACT_PSEUDONYM_KEY": "serve-test-key-0123456789",
+    }
+
+
+def post_event(base_url: str, body: dict[str, Any]) -> Reply:
+    """A signed Events API request to a bot running at ``base_url`` (another process)."""
+    data = json.dumps(body)
+    stamp = int(time.time())
+    return _send(
+        urllib.request.Request(
+            f"{base_url}/slack/events",
+            data=data.encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "X-Slack-Request-Timestamp": str(stamp),
+                "X-Slack-Signature": sign(data, stamp),
+            },
+        )
+    )
 
 
 def _send(request: urllib.request.Request, timeout: float = 30) -> Reply:

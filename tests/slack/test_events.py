@@ -25,6 +25,11 @@ def test_a_mention_is_answered_in_a_thread(bot: Bot, fake_slack: FakeSlack) -> N
     assert post.params["channel"] == "CGENERAL"
     assert post.params["thread_ts"] == "1700000100.000100"
     assert "three months" in texts(post.params)
+    assert "Who this binds now:* The three-month rule comes from the national Compact" in texts(
+        post.params
+    )
+    assert "checked December 2026" in texts(post.params)
+    assert "(archived copy)" in texts(post.params)
     assert "Helpful" in texts(post.params)
     assert "Ask a Compact Champion" in texts(post.params)
     assert post.token == "xoxb-T1"
@@ -65,7 +70,7 @@ def test_slash_help_topics_and_tour(bot: Bot, fake_slack: FakeSlack) -> None:
     cases = [
         ("help", "I answer questions about the Compact"),
         ("topics", "Procurement and commissioning"),
-        ("tour", "induction tour"),
+        ("tour", "Step 1 of 11: What the Compact was"),
         ("", "I answer questions about the Compact"),
     ]
     for number, (word, expected) in enumerate(cases, start=1):

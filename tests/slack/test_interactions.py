@@ -10,9 +10,10 @@ import yaml
 from bot.adapters.slack import ids
 from bot.chat.action_values import ActionValue
 from bot.core.recording import FeedbackKind
+from bot.settings import Settings
 from bot.storage.interaction_log import InteractionLog
 
-from .conftest import Bot, payload, with_action
+from .conftest import Bot, StartBot, payload, with_action
 from .fake_slack import FakeSlack
 from .test_events import visible
 
@@ -100,6 +101,33 @@ def test_related_questions_and_topics(bot: Bot, fake_slack: FakeSlack) -> None:
     )
 
 
+def test_a_local_answer_is_labelled_and_offers_the_national_one(
+    start_bot: StartBot, slack_settings: Settings, fake_slack: FakeSlack
+) -> None:
+    local = Path(__file__).resolve().parents[1] / "fixtures" / "local_compact"
+    settings = slack_settings.model_copy(
+        update={
+            "local_kb": local,
+            "local_compact_name": "Exampleshire Compact",
+            "champions_contact": "<!channel> Sam Patel, Compact lead",
+        }
+    )
+    bot = start_bot(settings)
+    posted = ask_by_mention(bot, fake_slack, "how much notice must we give before ending a grant?")
+    shown = json.dumps(posted["blocks"])
+    assert "*Your local Compact (Exampleshire Compact)*" in shown
+    assert "four months" in shown
+    national = button(posted, ids.RELATED)
+    assert national["text"]["text"].startswith("What the national Compact said")
+    bot.interaction(with_action(fake_slack, national["action_id"], national["value"]))
+    answer = json.dumps(fake_slack.wait_for("chat.postMessage", 2)[-1].params["blocks"])
+    assert "three months" in answer
+    assert "*Who this binds now:* The three-month rule comes from the national Compact" in answer
+    lead = json.dumps(ask_by_mention(bot, fake_slack, "contact our compact lead", "EvLEAD"))
+    assert "Sam Patel, Compact lead" in lead
+    assert "<!channel>" not in lead, "a setting's text is escaped like any other"
+
+
 def test_share_in_channel_posts_for_everyone(bot: Bot, fake_slack: FakeSlack) -> None:
     fields = payload("slash_command", response_url=fake_slack.url)
     bot.command(fields)
@@ -175,7 +203,8 @@ def test_app_home_shows_topics_tour_and_gaps_for_reviewers(bot: Bot, fake_slack:
     [published] = fake_slack.wait_for("views.publish")
     assert published.params["user_id"] == "UADMIN"
     view = json.dumps(published.params["view"])
-    assert "Start the induction tour" in view
+    assert "Start the tour" in view
+    assert "being prepared" not in view
     assert "Funding" in view
     assert "Top open gaps" in view
     assert "park my bicycle" in view
@@ -186,8 +215,9 @@ def test_app_home_shows_topics_tour_and_gaps_for_reviewers(bot: Bot, fake_slack:
     second = fake_slack.wait_for("views.publish", 2)[-1]
     assert "Top open gaps" not in json.dumps(second.params["view"])
 
-    bot.interaction(with_action(fake_slack, ids.START_TOUR, "tour"))
-    assert "induction tour" in fake_slack.wait_for("chat.postMessage", 2)[-1].params["text"]
+    bot.interaction(with_action(fake_slack, ids.START_TOUR, "tour:start"))
+    started = fake_slack.wait_for("chat.postMessage", 2)[-1].params
+    assert started["text"] == "Step 1 of 11: What the Compact was"
     topic = with_action(fake_slack, ids.numbered(ids.SHOW_TOPIC, 0), "About the Compact")
     bot.interaction(topic)
     [opened] = fake_slack.wait_for("views.open")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-from .conftest import SECRET, free_port, payload, sign
+from .conftest import free_port, payload, post_event, serve_env
 from .fake_slack import FakeSlack
 
 
@@ -18,17 +17,7 @@ def test_start_with_slack_credentials_serves_http(
     fake_slack: FakeSlack, database_url: str, kb_copy: Path
 ) -> None:
     port = free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-T1",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake_slack.api_url,
-        "DATABASE_URL": database_url,
-        "COMPACT_KB": str(kb_copy),
-        "COMPACT_PORT": str(port),
-        "COMPACT_HOST": "127.0.0.1",
-        "COMPACT_PSEUDONYM_KEY": "serve-test-key-0123456789",
-    }
+    env = serve_env(fake_slack, database_url, kb_copy, port)
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "start"],
         env=env,
@@ -51,19 +40,7 @@ def test_start_with_slack_credentials_serves_http(
             process.stderr.read() if process.poll() is not None else "no answer on /healthz"
         )
         assert health["database"] == "ok"
-        body = json.dumps(payload("app_mention"))
-        stamp = int(time.time())
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/slack/events",
-            data=body.encode(),
-            headers={
-                "Content-Type": "application/json",
-                "X-Slack-Request-Timestamp": str(stamp),
-                "X-Slack-Signature": sign(body, stamp),
-            },
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            assert response.status == 200
+        assert post_event(f"http://127.0.0.1:{port}", payload("app_mention")).status == 200
         [post] = fake_slack.wait_for("chat.postMessage")
         assert "three months" in json.dumps(post.params["blocks"])
     finally:

@@ -164,17 +164,44 @@ def test_closing_writes_out_what_is_queued(database: Database) -> None:
     assert stored_questions(database) == ["question 7", "question 8"]
 
 
-def test_a_row_the_database_refuses_is_reported_and_the_rest_go_on(
+def test_a_row_the_database_refuses_is_dropped_alone(
     database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
-    writer = WriteBehind(database, insert(InteractionRow), gather_s=0)
-    writer.put({**row(1), "question": None})  # NOT NULL
+    writer = WriteBehind(database, insert(InteractionRow), gather_s=0.3)
+    writer.put(row(1))
+    writer.put({**row(2), "question": None})  # NOT NULL: a row it will not take
+    if database.dialect == "postgresql":  # SQLite takes these two
+        writer.put({**row(3), "question": "nul \x00 byte"})  # PostgreSQL's text cannot hold NUL
+        writer.put({**row(4), "question": "lone \ud800 surrogate"})  # UTF-8 cannot encode it
+    writer.put(row(5))
     assert writer.flush()
-    assert "could not write 1 log rows; they are lost" in caplog.text
-    writer.put(row(2))
+    assert stored_questions(database) == ["question 1", "question 5"]
+    assert caplog.text.count("could not be written and is dropped") == 1  # rate-limited
+    assert "question 1" not in caplog.text
+    assert "Traceback" not in caplog.text
+    writer.put(row(6))
     assert writer.flush()
-    assert stored_questions(database) == ["question 2"]
+    assert writer._thread.is_alive()
+    assert stored_questions(database) == ["question 1", "question 5", "question 6"]
     writer.close()
+
+
+def test_the_log_stores_any_text_cleaned(bundled_store: KnowledgeStore, database: Database) -> None:
+    """Text from a chat platform can hold NUL bytes and lone surrogates (JSON allows both)."""
+    log = InteractionLog(database, pseudonymiser=Pseudonymiser("k" * 16), write_behind=True)
+    assistant = Assistant(store=bundled_store, log=log)
+    ids = []
+    for text in ("grant \x00 notice", "grant \ud83d notice", "what is the compact?"):
+        with assistant.answering(Question(text, Context(ChannelKind.SLACK, "U1"))) as reply:
+            ids.append(reply.interaction_id)
+    assert log.flush()
+    stored = [log.get(i) for i in ids if i is not None]
+    assert [s.question for s in stored if s] == [
+        "grant  notice",
+        "grant \ufffd notice",
+        "what is the compact?",
+    ]
+    log.close()
 
 
 def test_a_chat_log_writes_reserved_rows_behind_on_postgresql(

@@ -64,6 +64,7 @@ MRKDWN = Markup(
     quote_line=">",
     mention="<@{user}>",
     link="<{url}|{label}>",
+    conversation="<#{conversation}>",
 )
 
 

@@ -23,12 +23,13 @@ SHARE = Action.SHARE.value
 SHOW_TOPICS = Action.SHOW_TOPICS.value
 SHOW_TOPIC = Action.SHOW_TOPIC.value  # numbered
 START_TOUR = Action.START_TOUR.value
+TOUR = Action.TOUR.value  # numbered
 CHAMPION_ANSWER = Action.CHAMPION_ANSWER.value
 THEME_IN_REVIEW = Action.THEME_IN_REVIEW.value
 THEME_IGNORE = Action.THEME_IGNORE.value
 
 ACTIONS = tuple(action.value for action in Action)
-NUMBERED = (CHOOSE, RELATED, SHOW_TOPIC, THEME_IN_REVIEW, THEME_IGNORE)
+NUMBERED = (CHOOSE, RELATED, SHOW_TOPIC, TOUR, THEME_IN_REVIEW, THEME_IGNORE)
 
 CHAMPION_MODAL = "champion_answer_modal"
 ANSWER_BLOCK, ANSWER_INPUT = "answer_block", "answer_input"

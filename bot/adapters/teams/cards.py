@@ -24,6 +24,7 @@ from bot.chat.views import (
     Block,
     Button,
     Buttons,
+    Conversation,
     Emphasis,
     Heading,
     Link,
@@ -144,6 +145,8 @@ def _span_lines(span: Span, names: Mapping[str, str]) -> list[list[Element]]:
             return [[_run(names.get(user_id, SOMEONE), weight="Bolder")]]
         case Link(url, label):
             return [[_link(label, url)]]
+        case Conversation(_, label):  # Teams cannot link a conversation by its id alone
+            return [[_run(label)]]
 
 
 def _marked_runs(text: str) -> Iterator[Element]:

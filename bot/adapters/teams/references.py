@@ -84,10 +84,11 @@ class ConversationReferences:
             index_elements=["conversation_id"],
             set_={name: statement.excluded[name] for name in values if name != "conversation_id"},
         )
-        try:
-            self._database.execute_atomic(statement)
-        except (SQLAlchemyError, DatabaseError):
-            log.exception("could not keep the Teams conversation reference for %s", key)
+        database = self._database
+        try:  # on the answering path: waits at most the database budget
+            database.bounded(lambda: database.execute_atomic(statement), what="keep a reference")
+        except (SQLAlchemyError, DatabaseError) as exc:
+            log.warning("could not keep the Teams conversation reference for %s (%s)", key, exc)
             return
         self._known[key] = url
 

@@ -12,10 +12,11 @@ from bot.adapters.slack.listeners import (
     installs,
     messages,
     shortcuts,
+    tour,
 )
 from bot.chat.services import ChatServices
 
 
 def register_all(app: App, services: ChatServices) -> None:
-    for group in (messages, commands, shortcuts, actions, champions, home, installs):
+    for group in (messages, commands, shortcuts, actions, champions, home, tour, installs):
         group.register(app, services)

@@ -1,5 +1,5 @@
-"""Button clicks: feedback, did-you-mean choices, related questions, sharing, topics, tour,
-and the review channel's triage. What each does is ``bot.chat.clicks``; here is only where
+"""Button clicks: feedback, did-you-mean choices, related questions, sharing, topics and the
+review channel's triage (the tour's are in ``tour``). What each does is ``bot.chat.clicks``; here is only where
 Slack shows the result."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.adapters.slack import ids
-from bot.adapters.slack.blocks import message, render, section
+from bot.adapters.slack.blocks import message, render
 from bot.adapters.slack.payloads import action_context, action_value, clicked_value, clicker
-from bot.adapters.slack.views import TOUR_TEXT, topic_modal
+from bot.adapters.slack.views import topic_modal
 from bot.chat import clicks
 from bot.chat.services import ChatServices
 from bot.chat.views import View
@@ -95,13 +95,6 @@ def register(app: App, services: ChatServices) -> None:
         topic = next((t for t in services.store.current.kb.topics() if t.name == name), None)
         if topic is not None:
             client.views_open(trigger_id=body["trigger_id"], view=topic_modal(topic))
-
-    @app.action(ids.START_TOUR)
-    def on_tour(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        client.chat_postMessage(
-            channel=clicker(body) or "", text=TOUR_TEXT, blocks=[section(TOUR_TEXT)]
-        )
 
     def triage(body: dict[str, Any], respond: Respond, status: ThemeStatus) -> None:
         _private(

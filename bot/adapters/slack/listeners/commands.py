@@ -7,10 +7,9 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.adapters.slack import ids
-from bot.adapters.slack.blocks import message, render, section
+from bot.adapters.slack.blocks import message, render
 from bot.adapters.slack.payloads import context_of
-from bot.adapters.slack.views import TOUR_TEXT
-from bot.chat import clicks
+from bot.chat import clicks, tour
 from bot.chat.admin_commands import is_admin_command, run_admin_command
 from bot.chat.reply_views import reply_view
 from bot.chat.services import ChatServices
@@ -26,8 +25,9 @@ def register(app: App, services: ChatServices) -> None:
         context = context_of(
             command, user=command.get("user_id"), conversation=command.get("channel_id")
         )
-        if word == "tour":
-            respond(response_type="ephemeral", text=TOUR_TEXT, blocks=[section(TOUR_TEXT)])
+        tour_view = tour.typed(services, context, text)
+        if tour_view is not None:  # tour, my progress, restart the tour
+            respond(response_type="ephemeral", **message(tour_view))
         elif word == "topics":
             respond(response_type="ephemeral", **message(clicks.topics(services)))
         elif is_admin_command(word):

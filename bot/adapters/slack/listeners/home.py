@@ -8,8 +8,10 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.adapters.slack.payloads import context_of
 from bot.adapters.slack.views import home_view
 from bot.chat.services import ChatServices
+from bot.chat.tour import home_progress
 from bot.errors import CompactError
 from bot.review.themes import ThemeSummary
 
@@ -18,7 +20,7 @@ log = logging.getLogger(__name__)
 
 def register(app: App, services: ChatServices) -> None:
     @app.event("app_home_opened")
-    def on_home(event: dict[str, Any], client: WebClient) -> None:
+    def on_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") not in (None, "home"):
             return
         user = event.get("user")
@@ -30,4 +32,7 @@ def register(app: App, services: ChatServices) -> None:
                 themes = services.themes.top(limit=5)
             except CompactError:
                 log.exception("could not load the open themes for App Home")
-        client.views_publish(user_id=user or "", view=home_view(services.store.current.kb, themes))
+        tour = home_progress(services, context_of(body, user=user, conversation=None))
+        client.views_publish(
+            user_id=user or "", view=home_view(services.store.current.kb, themes, tour)
+        )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App, BoltContext, Say
+from slack_sdk import WebClient
 
 from bot.adapters.slack.blocks import render
 from bot.adapters.slack.dedupe import event_won, is_question_event
+from bot.adapters.slack.listeners.tour import answered_as_tour
 from bot.adapters.slack.payloads import question_from_event
 from bot.chat.reply_views import reply_view
 from bot.chat.services import ChatServices
@@ -37,13 +39,24 @@ def register(app: App, services: ChatServices) -> None:
 
     @app.event("app_mention")
     def on_mention(
-        event: dict[str, Any], body: dict[str, Any], context: BoltContext, say: Say
+        event: dict[str, Any],
+        body: dict[str, Any],
+        context: BoltContext,
+        say: Say,
+        client: WebClient,
     ) -> None:
-        answer(event, body, context, say, thread=event.get("thread_ts") or event.get("ts"))
+        if not answered_as_tour(services, event, body, context, say, client):
+            answer(event, body, context, say, thread=event.get("thread_ts") or event.get("ts"))
 
     @app.event("message")
     def on_direct_message(
-        event: dict[str, Any], body: dict[str, Any], context: BoltContext, say: Say
+        event: dict[str, Any],
+        body: dict[str, Any],
+        context: BoltContext,
+        say: Say,
+        client: WebClient,
     ) -> None:
-        if is_question_event(event):  # not edits, joins or our own messages
+        if not is_question_event(event):  # not edits, joins or our own messages
+            return
+        if not answered_as_tour(services, event, body, context, say, client):
             answer(event, body, context, say, thread=event.get("thread_ts"))

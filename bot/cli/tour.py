@@ -1,0 +1,153 @@
+"""The induction tour in the terminal: ``compact-bot tour``, and ``tour`` typed in the chat.
+
+The console is one more adapter: it shows each view as text, gives each of the view's buttons
+a key, and sends back the event the chosen button carries.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.markup import escape
+from rich.rule import Rule
+
+from bot.chat.text_fallback import block_text
+from bot.chat.tour_views import tour_view
+from bot.chat.views import Buttons, Heading
+from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
+from bot.core.question import ChannelKind, Context
+from bot.errors import DatabaseError
+from bot.induction.events import TourEvent, Verb, typed_command
+from bot.induction.service import InductionService
+from bot.induction.views import Button, QuestionView, ResultView, TourView
+from bot.knowledge.model import KnowledgeBase
+from bot.runtime import induction_service, open_store
+from bot.storage.database import Database
+
+QUIT = {"q", "quit", "exit", "stop", ":q"}
+KEYS = {
+    Verb.NEXT: "n",
+    Verb.BACK: "b",
+    Verb.MORE: "m",
+    Verb.RESUME: "c",
+    Verb.START: "s",
+    Verb.RESULT: "s",
+    Verb.RESET: "r",
+    Verb.PROGRESS: "p",
+}
+# Typed words that work on any screen (a button's own key wins).
+WORDS = {
+    "next": Verb.NEXT,
+    "back": Verb.BACK,
+    "more": Verb.MORE,
+    "tell me more": Verb.MORE,
+    "r": Verb.RESET,
+    "restart": Verb.RESET,
+    "start again": Verb.RESET,
+}
+HELP = "Type one of the keys shown in brackets, or q to stop."
+
+
+def key(button: Button) -> str:
+    if button.verb is Verb.ANSWER:
+        return str(button.event.option)
+    if button.verb is Verb.REVISIT:
+        return str(button.event.step)
+    return KEYS[button.verb]
+
+
+@dataclass
+class ConsoleTour:
+    """One person's tour in this terminal. Remembers the view on screen so keys mean its
+    buttons."""
+
+    service: InductionService
+    console: Console
+    context: Context
+    view: TourView | None = None
+    keys: dict[str, Button] = field(default_factory=dict)
+
+    def send(self, event: TourEvent) -> None:
+        self.show(self.service.handle(self.context, event))
+
+    def kb(self) -> KnowledgeBase:
+        return self.service.knowledge.current.kb
+
+    def handle(self, line: str) -> bool:
+        """Handle one line typed during the tour. False when the person stops."""
+        text = line.strip().casefold()
+        if text in QUIT:
+            self.console.print("You can carry on where you left off: type [bold]tour[/bold].")
+            return False
+        button = self.keys.get(text)
+        if button is None and not text:
+            button = next((b for b in self.keys.values() if b.verb is Verb.NEXT), None)
+        if button is not None:
+            self.send(button.event)
+        elif text in WORDS:
+            self.send(TourEvent(WORDS[text]))
+        elif (command := typed_command(text)) is not None:
+            self.send(command)
+        else:
+            self.console.print(HELP)
+        return True
+
+    def show(self, view: TourView) -> None:
+        self.view = view
+        buttons = (*view.buttons, Button("My progress", TourEvent(Verb.PROGRESS)))
+        self.keys = {key(b): b for b in reversed(buttons)}  # the view's own button wins a key
+        self.console.print(Rule(escape(view.heading), align="left"))
+        # The same view every chat channel renders; its heading and buttons are shown above
+        # and below. Its line breaks are kept (markdown would join them).
+        text = "\n\n".join(
+            block_text(b)
+            for b in tour_view(view, self.kb()).blocks
+            if not isinstance(b, Heading | Buttons)
+        )
+        self.console.print(Markdown(text.replace("\n", "  \n"), hyperlinks=False))
+        choices = [b for b in buttons if b.verb not in (Verb.ANSWER, Verb.REVISIT)]
+        if isinstance(view, QuestionView):
+            self.console.print("Type the number of your answer.")
+        elif isinstance(view, ResultView) and view.revisit:
+            self.console.print("Type a step's number to look at it again.")
+        hints = "  ".join(f"[cyan]\\[{key(b)}][/cyan] {escape(b.label)}" for b in choices)
+        self.console.print(f"{hints}  [cyan]\\[q][/cyan] Quit", highlight=False)
+
+
+def run_tour(tour: ConsoleTour, read: Callable[[str], str], first: TourEvent) -> None:
+    tour.send(first)
+    while True:
+        try:
+            line = read("tour> ")
+        except (EOFError, KeyboardInterrupt):
+            tour.console.print()
+            return
+        if not tour.handle(line):
+            return
+
+
+def tour_command(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None) -> None:
+    """Take the induction tour for new starters: about ten short steps on the Compact and the
+    Covenant, then a short quiz.
+
+    Keys: n (or Enter) next, b back, m tell me more, p your progress, r start again, q quit.
+    Your place is saved, so you can stop and carry on later here or in the chat.
+    """
+    settings = settings_from(kb, db, local_kb)
+    store = open_store(settings)
+    try:
+        database: Database | None = Database.connect(settings.database())
+    except DatabaseError:
+        database = None  # the tour still runs; its first view says progress is not saved
+    service = induction_service(settings, store, database)
+    console = Console()
+    try:
+        context = Context(ChannelKind.CONSOLE, getpass.getuser())
+        run_tour(ConsoleTour(service, console, context), console.input, TourEvent(Verb.START))
+    finally:
+        if database is not None:
+            database.dispose()

@@ -1,0 +1,184 @@
+"""What people typed is data in every review output: never terminal markup, HTML, or a
+spreadsheet formula. Purging removes every copy of a question's text, and several review
+commands at once never trip over each other."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+
+from bot.chat.champion_desk import ChampionDesk
+from bot.core.assistant import Assistant
+from bot.core.replies import Clarify
+from bot.storage.database import Database
+
+from ..conftest import Run
+from .conftest import NOW, Ask, Clock
+
+MARKUP = "[/x] zebra crossing [link=https://evil.example]paint[/link] colours"
+
+
+def gaps(run: Run, database_url: str, kb: Path, *args: str):  # type: ignore[no-untyped-def]
+    return run("gaps", *args, "--db", database_url, "--kb", str(kb))
+
+
+def test_gaps_list_and_show_print_markup_as_text(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path
+) -> None:
+    ask(MARKUP)
+    for _ in range(2):  # it used to crash on every rerun
+        listed = gaps(run, database_url, kb_copy, "list", "--since", "1y")
+        assert listed.returncode == 0, listed.stderr
+        assert "[/x] zebra crossing" in listed.stdout
+        shown = gaps(run, database_url, kb_copy, "show", "1")
+        assert shown.returncode == 0, shown.stderr
+        assert f"Theme 1: {MARKUP}" in shown.stdout
+        assert "\x1b]8;" not in shown.stdout  # no hidden terminal hyperlink
+
+
+def test_reports_keep_questions_as_plain_text(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path, tmp_path: Path
+) -> None:
+    hostile = [
+        '<img src=x onerror="alert(1)"> zebra crossing paint',
+        '=HYPERLINK("http://evil.example","zebra")',
+        "+zebra crossing paint",
+        "-zebra crossing paint",
+        "@SUM(1+1) zebra",
+        "\tzebra tab",
+    ]
+    for n, question in enumerate(hostile):
+        ask(question, user=f"U{n}", days_ago=n)
+    md = gaps(run, database_url, kb_copy, "report", "--since", "30d", "--out", "-")
+    assert md.returncode == 0, md.stderr
+    assert not (tmp_path / "-").exists()
+    assert "## Top themes" in md.stdout  # --out - is standard output
+    assert "<img" not in md.stdout
+    assert "&lt;img src=x" in md.stdout
+    rows = list(
+        csv.DictReader(
+            io.StringIO(gaps(run, database_url, kb_copy, "report", "--format", "csv").stdout)
+        )
+    )
+    cells = [value for row in rows for value in row.values()]
+    assert cells, "the report has rows"
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert any(c.startswith("'=HYPERLINK(") for c in cells)
+
+
+def test_three_gaps_commands_at_once_all_succeed(
+    ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path
+) -> None:
+    subjects = ["parking", "zebra paint", "office plants", "canteen menus", "car park fees"]
+    for n in range(60):
+        ask(f"{subjects[n % 5]} question number {n} about the {n % 7} annexe", user=f"U{n}")
+    for n in range(5):
+        clarify = ask("consultation", user=f"V{n}")
+        assert isinstance(clarify, Clarify)
+        assistant.choose(
+            clarify.question, clarify.options[0].entry.id, interaction_id=clarify.interaction_id
+        )
+    env = {**os.environ, "NO_COLOR": "1"}
+    commands = [["list", "--since", "1y"]] * 3 + [["suggestions"]] * 3
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "gaps",
+                *args,
+                "--db",
+                database_url,
+                "--kb",
+                str(kb_copy),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for args in commands
+    ]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in processes]
+    for code, _out, err in results:
+        assert code == 0, err
+        assert "IntegrityError" not in err
+    database = Database.connect(database_url)
+    with database.session() as session:
+        members = session.execute(text("SELECT count(*) FROM theme_members")).scalar()
+        unanswered = session.execute(
+            text("SELECT count(*) FROM interactions WHERE outcome = 'no_match'")
+        ).scalar()
+        sources = session.execute(text("SELECT count(*) FROM suggestion_sources")).scalar()
+    database.dispose()
+    assert members == unanswered  # each unanswered question in exactly one theme
+    assert members > 40
+    assert sources == 5
+
+
+def dump(database_url: str) -> str:
+    """Every value in every table, as text."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        with sqlite3.connect(str(url.database)) as connection:
+            return "\n".join(connection.iterdump())
+    database = Database.connect(database_url, migrate=False)
+    try:
+        with database.engine.connect() as connection:
+            tables = inspect(connection).get_table_names()
+            return "\n".join(
+                str(row[0])
+                for table in tables
+                for row in connection.execute(text(f'SELECT CAST(t AS text) FROM "{table}" AS t'))
+            )
+    finally:
+        database.dispose()
+
+
+def test_purge_removes_every_copy_of_old_questions(
+    run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path, clock: Clock
+) -> None:
+    marker = "Xylophonist Ahmed Khan"
+    ask(f"zebra crossing paint colours for {marker}", user="U1", days_ago=400)
+    ask(f"zebra crossing paint colour for {marker}", user="U2", days_ago=399)
+    ask("zebra crossing paint colours", user="U3", days_ago=5)  # same theme, recent
+    clarify = ask("consultation", user="U4", days_ago=400)
+    assert isinstance(clarify, Clarify)
+    clock.now = NOW.replace(year=NOW.year - 2)
+    assistant.choose(
+        clarify.question, clarify.options[0].entry.id, interaction_id=clarify.interaction_id
+    )
+    ask(
+        f"{marker} wants volunteers nicked for crimes checks",
+        user="U5",
+        conversation="C9",
+        days_ago=400,
+    )
+    ask(
+        "how much notice must we give before ending a grant?",
+        user="U5",
+        conversation="C9",
+        days_ago=400,
+    )
+    database = Database.connect(database_url)
+    ChampionDesk(database, kb_copy, clock=lambda: NOW.replace(year=NOW.year - 2)).open(
+        team_id="T1", asker="U6", question=f"{marker} asks about grants", interaction_id=None
+    )
+    database.dispose()
+    assert gaps(run, database_url, kb_copy, "suggestions").returncode == 0  # themes too
+    assert "xylophonist" in dump(database_url).casefold()
+
+    purged = run("db", "purge", "--older-than", "365d", "--db", database_url)
+    assert purged.returncode == 0, purged.stderr
+    assert "xylophonist" not in dump(database_url).casefold()
+    listed = gaps(run, database_url, kb_copy, "list", "--since", "2y")
+    assert "zebra crossing paint colours" in listed.stdout  # the recent question's theme stays
