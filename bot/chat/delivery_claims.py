@@ -32,14 +32,17 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.chat.recent_deliveries import RecentDeliveries
+from bot.core.throttled_log import ThrottledLog
 from bot.errors import DatabaseError
 from bot.storage import in_flight
 from bot.storage.database import Database
-from bot.storage.deferred import Deferred, warn_now_and_then
+from bot.storage.deferred import Deferred
 from bot.storage.ready_statement import ReadyStatement
 from bot.storage.tables import DeliveryRow
 
 log = logging.getLogger(__name__)
+# While the database is away every delivery would add a line: one now and then says it.
+_failures = ThrottledLog(log)
 
 KEY_LENGTH = 64  # the column's width
 KEPT_FOR = timedelta(days=1)  # far longer than any platform retries a delivery
@@ -117,9 +120,7 @@ class DeliveryClaims:
                 release=in_flight.InFlight.abandon,
             )
         except DatabaseError as exc:
-            warn_now_and_then(
-                log, "claim", "could not send the claim for %s (%s)", delivery_id, exc
-            )
+            _failures.warning("claim", "could not send the claim for %s (%s)", delivery_id, exc)
             return None
 
     def won(self, delivery_id: str | None, pending: PendingClaim | None = None) -> bool:
@@ -164,8 +165,7 @@ class DeliveryClaims:
                 Deferred.run(lambda: database.execute_atomic(statement, parameters), self._budget_s)
             )
         except DatabaseError as exc:
-            warn_now_and_then(
-                log,
+            _failures.warning(
                 "claim",
                 "could not claim delivery %s in the database (%s); this process answers it "
                 "once, another process could answer a retry of it again",

@@ -162,21 +162,6 @@ class Deferred(Generic[T]):
             log.warning("could not release an abandoned database call's result", exc_info=True)
 
 
-WARN_EVERY_S = 60.0
-_last_warned: dict[str, float] = {}
-
-
-def warn_now_and_then(logger: logging.Logger, what: str, message: str, *args: object) -> None:
-    """Log a database failure of kind ``what`` as a warning at most once a minute (the rest at
-    debug level): while the database is away, every request would otherwise add a line."""
-    now = time.monotonic()
-    if now - _last_warned.get(what, -WARN_EVERY_S) >= WARN_EVERY_S:
-        _last_warned[what] = now
-        logger.warning(message + " (said at most once a minute)", *args)
-    else:
-        logger.debug(message, *args)
-
-
 def _first_line(exc: BaseException) -> str:
     """The driver's own message, without the SQL and parameters SQLAlchemy appends."""
     original = getattr(exc, "orig", None)

@@ -17,11 +17,13 @@ from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import Engine, select, update
 
+from bot.core.throttled_log import ThrottledLog
 from bot.errors import DatabaseError
-from bot.storage.deferred import Deferred, warn_now_and_then
+from bot.storage.deferred import Deferred
 from bot.storage.token_cipher import TokenCipher, TokenKeyError
 
 log = logging.getLogger(__name__)
+_failures = ThrottledLog(log)  # one line now and then while the database is away
 
 SECRET_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token",
                  "incoming_webhook_url")  # fmt: skip
@@ -136,8 +138,7 @@ class SealedInstallationStore(SQLAlchemyInstallationStore):
         except DatabaseError as exc:
             with self._lock:
                 kept = self._last_read.get(key)
-            warn_now_and_then(
-                log,
+            _failures.warning(
                 "installation",
                 "could not read the Slack installation of team %s (%s); %s",
                 key[1][1],
