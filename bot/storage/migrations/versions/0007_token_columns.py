@@ -3,7 +3,7 @@ and a Fernet-encrypted token (see bot/storage/token_cipher.py) needs more when S
 rotation makes tokens long. SQLite does not enforce these lengths, so only PostgreSQL changes.
 
 Revision ID: 0007
-Revises: 0006 (numbered before it, applied after: 0006 reached main first)
+Revises: 0006
 Create Date: 2026-12-05
 """
 
