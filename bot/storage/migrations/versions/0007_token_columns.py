@@ -2,8 +2,8 @@
 and a Fernet-encrypted token (see bot/storage/token_cipher.py) needs more when Slack's token
 rotation makes tokens long. SQLite does not enforce these lengths, so only PostgreSQL changes.
 
-Revision ID: 0005
-Revises: 0006 (numbered before it, applied after: 0006 reached main first)
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-05
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
+revision: str = "0007"
 down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
