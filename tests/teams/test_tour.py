@@ -15,7 +15,7 @@ from bot.induction.machine import Notice
 from bot.induction.report import induction_figures
 from bot.storage.interaction_log import utc_now
 
-from .conftest import CHANNEL, TENANT, USER, Bot, activity, buttons, invoke_value
+from .conftest import CHANNEL, TENANT, USER, Bot, activity, buttons, invoke_value, shown_text
 
 RIGHT = [3, 1, 2, 3, 3, 2, 3, 3]  # the quiz's right options, in order
 PERSONAL = "a:1Hn4mW8rT2yQ6vB0xK5eJ9cZ3pL7sD1fG8uA2oI4wE6tR0yN5bM3qX7kV9hJ2gF"
@@ -24,24 +24,6 @@ STALE = wording.NOTICES[Notice.STALE]
 
 def text(card: dict[str, Any]) -> str:
     return json.dumps(card, ensure_ascii=False)
-
-
-def shown(card: dict[str, Any]) -> str:
-    """What a person reads on the card: its text blocks and runs, markup removed."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in ("TextBlock", "TextRun"):
-                found.append(str(node["text"]).replace("**", ""))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card["body"])
-    return "".join(found)
 
 
 def heading(card: dict[str, Any]) -> str:
@@ -89,8 +71,8 @@ def test_a_new_starter_takes_the_tour_and_quiz_on_one_card(teams: Bot) -> None:
         card = click(teams, card, "Next")
         assert heading(card).startswith(f"Step {number} of 11")
         assert "Back" in [b["title"] for b in buttons(card)]
-    assert "Your local Compact: not set up in this assistant yet" in shown(card)
-    assert "Compact Champions' channel: the channel where Ask a Compact" in shown(card)
+    assert "Your local Compact: not set up in this assistant yet" in shown_text(card)
+    assert "Compact Champions' channel: the channel where Ask a Compact" in shown_text(card)
     card = click(teams, card, "Start the quiz")
     for number, right in enumerate(RIGHT, start=1):
         assert heading(card) == f"Quiz question {number} of 8"
@@ -125,8 +107,8 @@ def test_tell_me_more_back_and_my_progress(teams: Bot) -> None:
     more = click(teams, card, "Tell me more")
     assert heading(more) == "More on step 2 of 11: Where things stand today"
     assert "Is the Compact still in force?" in text(more)
-    assert "Source: " in shown(more)
-    assert "Applies to: Civil Society Covenant (2025)" in shown(more)
+    assert "Source: " in shown_text(more)
+    assert "Applies to: Civil Society Covenant (2025)" in shown_text(more)
     back = click(teams, more, "Back to the tour")
     assert heading(back) == "Step 2 of 11: Where things stand today"
     assert heading(click(teams, back, "Back")) == "Step 1 of 11: What the Compact was"
