@@ -178,3 +178,24 @@ def test_a_failed_send_to_the_personal_chat_falls_back_to_the_explanation(teams:
     _, note = teams.fake.wait_for(2)
     assert note.conversation_id.startswith(CHANNEL)
     assert "under **Apps** in Teams" in note.text
+
+
+def test_the_welcome_offers_the_tour_and_then_resume(teams: Bot) -> None:
+    installed = activity("personal_installed", service_url=teams.fake.service_url)
+    teams.post(installed)
+    [welcome] = teams.fake.wait_for(1)
+    [card] = welcome.cards
+    assert "New here? The induction tour takes you through" in shown_text(card)
+    start_button = [b for b in buttons(card) if b["verb"] == "start_tour"]
+    assert [b["title"] for b in start_button] == ["Start the tour"]
+    note = invoke_value(teams.click(**start_button[0]["data"]))
+    assert note == "Step 1 of 11: What the Compact was"
+    _, tour_card = teams.fake.wait_for(2)
+    assert tour_card.conversation_id == PERSONAL
+    click(teams, tour_card.cards[0], "Next")
+
+    teams.post(activity("personal_installed", service_url=teams.fake.service_url))
+    again = teams.fake.wait_for(3)[2].cards[0]  # installed again later: where you are now
+    assert "Your induction: You have seen 2 of 11 steps" in shown_text(again)
+    resume = [b for b in buttons(again) if b["verb"] == "start_tour"]
+    assert resume[0]["title"] == "Resume the tour (Step 2 of 11)"

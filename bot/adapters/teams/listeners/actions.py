@@ -108,6 +108,12 @@ def _act(
             # repeated click from a fresh one.
             step = tour.clicked(chat, context, value)
             return replace_with(step) if step is not None else message(NOT_A_TOUR_BUTTON)
+        case Action.START_TOUR:  # the welcome's Start or Resume: the tour in a card of its own
+            started = tour.started(chat, context, value)
+            if started is None:
+                return message(NOT_A_TOUR_BUTTON)
+            services.connector.send_blocking(where.reply_to, card(started))
+            return message(started.summary)
         case Action.THEME_IN_REVIEW | Action.THEME_IGNORE:
             status = (
                 ThemeStatus.IN_REVIEW if action is Action.THEME_IN_REVIEW else ThemeStatus.IGNORED
