@@ -321,10 +321,12 @@ def main() -> None:
         checkouts["before"] = args.before.resolve()
 
     fake = start_fake_slack()
-    schema = f"load_{uuid.uuid4().hex[:8]}"
+    # A schema per checkout: another checkout's migrations may not know this one's revisions.
+    schemas = {path: f"load_{uuid.uuid4().hex[:8]}" for path in set(checkouts.values())}
     with create_engine(POSTGRES).begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    database_url = make_url(POSTGRES).update_query_dict({"options": f"-csearch_path={schema}"})
+        for schema in schemas.values():
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    database_url = make_url(POSTGRES)
     proxy = None
     round_trip = 0.0
     if args.db_round_trip_ms > 0:
@@ -337,10 +339,14 @@ def main() -> None:
         database_url = database_url.set(port=proxy_port)
         time.sleep(0.5)
         round_trip = measured_round_trip_ms(database_url.render_as_string(hide_password=False))
-    database = database_url.render_as_string(hide_password=False)
+
+    def database(checkout: Path) -> str:
+        url = database_url.update_query_dict({"options": f"-csearch_path={schemas[checkout]}"})
+        return url.render_as_string(hide_password=False)
+
     env = {
         **os.environ, "SLACK_BOT_TOKEN": "xoxb-T1", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
-        "DATABASE_URL": database, "COMPACT_PSEUDONYM_KEY": "load-test-key-0123456789", "COMPACT_HOST": "127.0.0.1",
+        "DATABASE_URL": database(ROOT), "COMPACT_PSEUDONYM_KEY": "load-test-key-0123456789", "COMPACT_HOST": "127.0.0.1",
     }  # fmt: skip
     apps = {"bare": free_port(), "full": free_port()} | {name: free_port() for name in variants}
     servers = {
@@ -353,7 +359,8 @@ def main() -> None:
         name: subprocess.Popen(
             [sys.executable, "-m", "bot", "serve", "slack", "--port", str(port),
              *variants.get(name, [])],
-            env={**env, "PYTHONPATH": os.pathsep.join([str(checkouts[name]), os.environ.get("PYTHONPATH", "")])},
+            env={**env, "DATABASE_URL": database(checkouts[name]),
+                 "PYTHONPATH": os.pathsep.join([str(checkouts[name]), os.environ.get("PYTHONPATH", "")])},
             cwd=checkouts[name],
             stderr=subprocess.DEVNULL,
         )
@@ -432,7 +439,8 @@ def main() -> None:
             proxy.terminate()
             proxy.wait(timeout=30)
         with create_engine(POSTGRES).begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+            for schema in schemas.values():
+                connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
 
 
 if __name__ == "__main__":

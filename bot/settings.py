@@ -93,6 +93,8 @@ class Settings(BaseSettings):
         default="https://slack.com/api/",
         validation_alias=AliasChoices("SLACK_API_URL", "COMPACT_SLACK_API_URL"),
     )
+    # Fernet keys, newest first, comma-separated: Slack workspaces' tokens are stored with them.
+    token_key: SecretStr | None = None
     champions_channel: str | None = None  # channel id where "Ask a Compact Champion" posts
     review_channel: str | None = None  # channel id for the weekly digest and admin commands
     admin_users: str = ""  # comma-separated Slack user ids allowed /compact reload and stats

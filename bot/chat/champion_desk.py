@@ -2,7 +2,9 @@
 
 A question keeps the platform's raw ids of the person who asked (``asker``, with ``team_id``)
 and of the post in the Champions' channel (``channel``, ``message_ts``): they are what the
-answer needs to reach the asker and to mark the post answered."""
+answer needs to reach the asker and to mark the post answered. They are deleted as soon as
+it is answered (``answer`` returns them for that last use); ``db purge`` deletes questions
+that were never answered along with the rest of the old log."""
 
 from __future__ import annotations
 
@@ -78,7 +80,7 @@ class ChampionDesk:
     def posted(self, question_id: int, *, channel: str, ts: str) -> None:
         with self.database.session() as session:
             row = session.get(ChampionQuestionRow, question_id)
-            if row is not None:
+            if row is not None and row.status == "open":  # not ids for an answered one
                 row.channel, row.message_ts = channel, ts
 
     def get(self, question_id: int) -> ChampionQuestion:
@@ -96,7 +98,8 @@ class ChampionDesk:
         if not answer.strip():
             raise ReviewActionError(EMPTY_CHAMPION_ANSWER)
         with self.database.session() as session:
-            row = session.get(ChampionQuestionRow, question_id)
+            # Locked, so that two Champions answering at once cannot both answer it.
+            row = session.get(ChampionQuestionRow, question_id, with_for_update=True)
             if row is None:
                 raise ReviewActionError(f"There is no Champion question {question_id}.")
             if row.status == "answered":
@@ -108,6 +111,9 @@ class ChampionDesk:
                 self._clock(),
             )
             value = _value(row)
+            # The ids were kept only to send the answer back: the caller has them now.
+            row.asker, row.team_id, row.answered_by = "", None, None
+            row.channel, row.message_ts = None, None
         draft = write_draft(
             self.knowledge_root,
             Draft(

@@ -5,6 +5,7 @@ did-you-mean's options and "none of these"; the no-match text; small talk and th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.chat import wording
 from bot.chat.action_values import Action, ActionValue
@@ -52,7 +53,13 @@ def reply_view(reply: Reply, kb: KnowledgeBase, *, shareable: bool = False) -> V
 def entry_blocks(entry: Entry, kb: KnowledgeBase) -> list[Block]:
     """An entry's answer as every reply shows it: whose it is, who it binds now, its sources
     and standing. The tour's "Tell me more" shows entries the same way."""
-    standing = standing_of(entry, kb)
+    return list(_entry_blocks(entry, standing_of(entry, kb)))
+
+
+# An entry's answer, sources and related questions are the same in every reply until the
+# knowledge base changes: built once (the arguments are the key), not for every answer.
+@lru_cache(maxsize=4096)
+def _entry_blocks(entry: Entry, standing: Standing) -> tuple[Block, ...]:
     blocks: list[Block] = []
     if standing.local_label:  # "Your local Compact (NAME)", linked to its text when set
         label = standing.local_label
@@ -66,13 +73,12 @@ def entry_blocks(entry: Entry, kb: KnowledgeBase) -> list[Block]:
     footer = _footer(entry.sources, standing)
     if footer:
         blocks.append(Note(paragraph(*footer).spans))
-    return blocks
+    return tuple(blocks)
 
 
 def answer_view(reply: Answer, kb: KnowledgeBase, *, shareable: bool = False) -> View:
     entry = reply.entry
     value = ActionValue(reply.question.text, reply.interaction_id, entry.id).encode()
-    blocks = entry_blocks(entry, kb)
     buttons = [
         Button("Helpful", Action.HELPFUL, value, primary=True),
         Button("Not helpful", Action.NOT_HELPFUL, value),
@@ -80,22 +86,22 @@ def answer_view(reply: Answer, kb: KnowledgeBase, *, shareable: bool = False) ->
     ]
     if shareable:
         buttons.append(Button("Share in channel", Action.SHARE, value))
-    blocks.append(Buttons(tuple(buttons)))
-    if reply.related:
-        blocks.append(Note(paragraph(wording.RELATED_HEADING).spans))
-        blocks.append(
-            Buttons(
-                tuple(
-                    Button(
-                        related.question,
-                        Action.RELATED,
-                        ActionValue(related.question, entry_id=related.id).encode(),
-                    )
-                    for related in reply.related[:RELATED_SHOWN]
-                )
-            )
+    about = _entry_blocks(entry, standing_of(entry, kb))
+    related = _related_blocks(reply.related[:RELATED_SHOWN])
+    return View(plain(entry.answer), (*about, Buttons(tuple(buttons)), *related))
+
+
+@lru_cache(maxsize=4096)
+def _related_blocks(related: tuple[Entry, ...]) -> tuple[Block, ...]:
+    if not related:
+        return ()
+    questions = Buttons(
+        tuple(
+            Button(r.question, Action.RELATED, ActionValue(r.question, entry_id=r.id).encode())
+            for r in related
         )
-    return View(plain(entry.answer), tuple(blocks))
+    )
+    return (Note(paragraph(wording.RELATED_HEADING).spans), questions)
 
 
 def _footer(sources: Sequence[Source], standing: Standing) -> list[Span | str]:

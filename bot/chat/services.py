@@ -62,7 +62,12 @@ class ChatServices:
         object.__setattr__(
             self,
             "claims",
-            DeliveryClaims(self.database, self.clock, namespace=self.claims_namespace),
+            DeliveryClaims(
+                self.database,
+                self.clock,
+                namespace=self.claims_namespace,
+                budget_s=self.settings.db_budget_s(),
+            ),
         )
 
     @classmethod
@@ -93,6 +98,7 @@ class ChatServices:
 
     def close(self) -> None:
         """Write out queued log rows, then let go of the database's connections."""
+        self.claims.close()
         if self.log is not None:
             self.log.close()
         if self.database is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import select
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.errors import DatabaseError
@@ -34,10 +34,18 @@ class InFlight:
     """One statement sent and not yet read. ``rows`` must be called exactly once: it gives the
     connection back to the pool."""
 
-    def __init__(self, pooled: Any, sql: str, prepared: str | None = None) -> None:
+    def __init__(
+        self,
+        pooled: Any,
+        sql: str,
+        prepared: str | None = None,
+        give_back: Callable[[Any], None] | None = None,
+    ) -> None:
         self._pooled = pooled  # SQLAlchemy's pooled connection, checked out until ``rows``
         self._sql = sql
         self._prepared = prepared
+        # Where a healthy connection goes once read: the pool, unless its owner keeps it.
+        self._give_back = give_back or _to_the_pool
 
     def rows(self, timeout_s: float = RESULT_TIMEOUT_S) -> list[tuple[bytes | None, ...]]:
         """The statement's rows (as text), waiting for them if need be. Raises
@@ -68,9 +76,16 @@ class InFlight:
             ]
         finally:
             if healthy:
-                pooled.close()  # back to the pool
+                self._give_back(pooled)
             else:
                 pooled.invalidate()  # broken or mid-statement: never reuse it
+
+    def abandon(self) -> None:
+        """Give the connection up without reading the result: it is closed, not reused, as
+        the statement may still be running on it."""
+        pooled, self._pooled = self._pooled, None
+        if pooled is not None:
+            pooled.invalidate()
 
 
 def send(
@@ -79,11 +94,12 @@ def send(
     parameters: Sequence[str | None],
     *,
     prepared: str | None = None,
+    timeout_s: float = RESULT_TIMEOUT_S,
 ) -> InFlight:
     """Send ``sql`` (with ``$1``, ``$2``... placeholders; text parameters) on an autocommit
     connection and return at once; with a ``prepared`` name, as that prepared statement
     (prepared first, the first time on each connection). PostgreSQL only. Raises
-    DatabaseError if it could not be sent."""
+    DatabaseError if it could not be sent, or preparing took longer than ``timeout_s``."""
     try:
         pooled = database.autocommit.raw_connection()
     except Exception as exc:  # the pool passes the driver's own errors through unwrapped
@@ -94,7 +110,7 @@ def send(
         if prepared is None:
             pgconn.send_query_params(sql.encode(), values)
         else:
-            _prepare_once(pooled, prepared, sql)
+            _prepare_once(pooled, prepared, sql, timeout_s)
             pgconn.send_query_prepared(prepared.encode(), values)
     except _Refused as exc:
         pooled.close()  # the connection is fine; the statement is not
@@ -105,8 +121,43 @@ def send(
     return InFlight(pooled, sql, prepared)
 
 
+def _to_the_pool(pooled: Any) -> None:
+    pooled.close()
+
+
 class _Refused(Exception):
     """PostgreSQL would not prepare a statement."""
+
+
+def prepare(pooled: Any, name: str, sql: str, timeout_s: float) -> None:
+    """Prepare ``sql`` as ``name`` on a connection from ``Database.autocommit`` (once)."""
+    try:
+        _prepare_once(pooled, name, sql, timeout_s)
+    except _Refused as exc:
+        raise DatabaseError(str(exc)) from exc
+
+
+def send_prepared(
+    pooled: Any,
+    name: str,
+    sql: str,
+    parameters: Sequence[str | None],
+    *,
+    give_back: Callable[[Any], None],
+) -> InFlight:
+    """Send the statement prepared as ``name`` on ``pooled``: no round trip, so it never
+    waits for the server. Raises DatabaseError (the connection is then thrown away)."""
+    values = [None if p is None else p.encode() for p in parameters]
+    try:
+        _pgconn(pooled).send_query_prepared(name.encode(), values)
+    except Exception as exc:
+        pooled.invalidate()
+        raise DatabaseError(f"Could not send '{sql}': {exc}") from exc
+    return InFlight(pooled, sql, name, give_back)
+
+
+def is_prepared(pooled: Any, name: str) -> bool:
+    return name in _prepared_on(pooled)
 
 
 def _prepared_on(pooled: Any) -> set[str]:
@@ -114,7 +165,7 @@ def _prepared_on(pooled: Any) -> set[str]:
     return names
 
 
-def _prepare_once(pooled: Any, name: str, sql: str) -> None:
+def _prepare_once(pooled: Any, name: str, sql: str, timeout_s: float) -> None:
     """Prepare ``sql`` as ``name`` on this connection unless it already is (one round trip,
     the first time only)."""
     from psycopg import pq
@@ -124,7 +175,7 @@ def _prepare_once(pooled: Any, name: str, sql: str) -> None:
         return
     pgconn = _pgconn(pooled)
     pgconn.send_prepare(name.encode(), sql.encode())
-    result = _read_result(pgconn, RESULT_TIMEOUT_S)
+    result = _read_result(pgconn, timeout_s)
     if result.status != pq.ExecStatus.COMMAND_OK:
         message = (result.error_message or b"").decode(errors="replace").strip()
         raise _Refused(f"The database refused to prepare '{sql}': {message}")
@@ -155,7 +206,7 @@ def _read_result(pgconn: Any, timeout_s: float) -> Any:
                 result = next_result
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise DatabaseError(f"No answer from the database after {timeout_s:.0f} s")
+            raise DatabaseError(f"No answer from the database within {timeout_s * 1000:.0f} ms")
         readable, _, _ = select.select([pgconn.socket], [], [], remaining)
         if not readable:
-            raise DatabaseError(f"No answer from the database after {timeout_s:.0f} s")
+            raise DatabaseError(f"No answer from the database within {timeout_s * 1000:.0f} ms")

@@ -68,6 +68,7 @@ class Bot:
         timestamp: int | None = None,
         signature: str | None = None,
         headers: dict[str, str] | None = None,
+        timeout: float = 30,
     ) -> Reply:
         stamp = int(time.time()) if timestamp is None else timestamp
         request = urllib.request.Request(
@@ -81,7 +82,7 @@ class Bot:
                 **(headers or {}),
             },
         )
-        return _send(request)
+        return _send(request, timeout)
 
     def event(self, data: dict[str, Any], **kwargs: Any) -> Reply:
         return self.post(json.dumps(data), "application/json", **kwargs)
@@ -135,9 +136,9 @@ def post_event(base_url: str, body: dict[str, Any]) -> Reply:
     )
 
 
-def _send(request: urllib.request.Request) -> Reply:
+def _send(request: urllib.request.Request, timeout: float = 30) -> Reply:
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return Reply(response.status, response.read().decode(), dict(response.headers))
     except urllib.error.HTTPError as error:
         return Reply(error.code, error.read().decode(), dict(error.headers))

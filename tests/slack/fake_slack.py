@@ -122,6 +122,49 @@ class FakeSlack:
         return {"ok": True}
 
 
+# Slack's documented limits, which it enforces by refusing the whole message.
+LIMITS = {"button value": 2000, "button text": 75, "mrkdwn text": 3000, "header text": 150}
+MAX_BLOCKS = {"message": 50, "modal": 100, "home": 100}
+
+
+def invalid_blocks(params: dict[str, Any]) -> str | None:
+    """Why Slack would answer ``invalid_blocks`` to these parameters, or None."""
+    surfaces = []
+    if "blocks" in params:
+        blocks = params["blocks"]
+        surfaces.append(("message", json.loads(blocks) if isinstance(blocks, str) else blocks))
+    if "view" in params:
+        view = params["view"]
+        view = json.loads(view) if isinstance(view, str) else view
+        surfaces.append((view.get("type", "modal"), view.get("blocks", [])))
+    for surface, blocks in surfaces:
+        if len(blocks) > MAX_BLOCKS.get(surface, 50):
+            return f"{len(blocks)} blocks in a {surface}"
+        for block in blocks:
+            for what, text in _limited(block):
+                if len(text) > LIMITS[what]:
+                    return f"{what} of {len(text)} characters"
+    return None
+
+
+def _limited(block: dict[str, Any]) -> list[tuple[str, str]]:
+    found = []
+    elements = [*block.get("elements", []), *([block["accessory"]] if "accessory" in block else [])]
+    for element in elements:
+        if element.get("type") == "button":
+            found += [
+                ("button value", element.get("value", "")),
+                ("button text", element["text"]["text"]),
+            ]
+        elif element.get("type") == "mrkdwn":
+            found.append(("mrkdwn text", element["text"]))
+    if block.get("type") == "section" and "text" in block:
+        found.append(("mrkdwn text", block["text"]["text"]))
+    if block.get("type") == "header":
+        found.append(("header text", block["text"]["text"]))
+    return found
+
+
 def start_fake_slack() -> FakeSlack:
     fake = FakeSlack()
 
@@ -169,6 +212,12 @@ def start_fake_slack() -> FakeSlack:
                 status, body, headers = queued.pop(0)
                 fake.record(Call(f"{method}#failed", params, token))
                 self.reply(status, json.dumps(body).encode(), headers)
+                return
+            problem = invalid_blocks(params)
+            if problem is not None:
+                fake.record(Call(f"{method}#invalid_blocks", params, token))
+                body = {"ok": False, "error": "invalid_blocks", "detail": problem}
+                self.reply(200, json.dumps(body).encode())
                 return
             fake.record(Call(method, params, token))
             body = (

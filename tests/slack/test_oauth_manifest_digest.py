@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
+from pydantic import SecretStr
 from slack_bolt import BoltRequest
 from sqlalchemy import text
 
@@ -25,14 +26,16 @@ from .conftest import Bot, StartBot, eventually, payload, with_action
 from .fake_slack import FakeSlack
 
 MANIFEST = Path(__file__).resolve().parents[2] / "app_manifest.yml"
+TOKEN_KEY = "fIx6dtgdCN6vsMNhDpX4CjG1Kn6TjYeyYTaVxnaF0lE="  # a Fernet key for tests only
 
 
-def oauth_settings(settings: Settings) -> Settings:
+def oauth_settings(settings: Settings, token_key: str | None = TOKEN_KEY) -> Settings:
     return settings.model_copy(
         update={
             "slack_bot_token": None,
             "slack_client_id": "111.222",
             "slack_client_secret": settings.slack_signing_secret,
+            "token_key": SecretStr(token_key) if token_key else None,
         }
     )
 

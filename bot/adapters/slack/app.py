@@ -11,14 +11,19 @@ from slack_bolt.oauth.oauth_flow import OAuthFlow
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.adapters.slack.dedupe import EventClaims
+from bot.adapters.slack.installations import (
+    InstalledWorkspaces,
+    SealedInstallationStore,
+    WithoutBoltsNotFoundLine,
+)
 from bot.adapters.slack.keepalive import KeepAlive, KeepAliveWebClient
 from bot.adapters.slack.listeners import register_all
 from bot.chat.services import ChatServices
 from bot.errors import ConfigError
+from bot.storage.token_cipher import MAKE_A_KEY, TokenCipher
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +62,22 @@ def build_app(services: ChatServices, *, socket_mode: bool = False) -> App:
             "HTTP mode needs SLACK_SIGNING_SECRET (Basic Information > App Credentials)."
         )
     elif settings.slack_client_id and settings.slack_client_secret:
+        flow = oauth_flow(services)
         app = App(
             signing_secret=secret,
             client=web_client(services),
-            oauth_flow=oauth_flow(services),
+            oauth_flow=flow,
+            # An Authorize instance is Bolt's documented way to customise it with OAuth.
+            authorize=InstalledWorkspaces(  # type: ignore[arg-type]
+                installation_store=flow.settings.installation_store,
+                client_id=settings.slack_client_id,
+                client_secret=settings.slack_client_secret.get_secret_value(),
+                logger=logging.getLogger("slack_bolt.InstalledWorkspaces"),
+            ),
             **common,
+        )
+        logging.getLogger("slack_bolt.MultiTeamsAuthorization").addFilter(
+            WithoutBoltsNotFoundLine()
         )
     elif token:
         app = App(signing_secret=secret, client=web_client(services, token), **common)
@@ -89,16 +105,30 @@ def oauth_flow(services: ChatServices) -> OAuthFlow:
         raise ConfigError("Multi-workspace OAuth needs the database (DATABASE_URL).")
     if not (settings.slack_client_id and settings.slack_client_secret):
         raise ConfigError("Multi-workspace OAuth needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET.")
+    if settings.token_key is None:
+        raise ConfigError(
+            "Multi-workspace OAuth keeps each workspace's bot token in the database, encrypted "
+            "with COMPACT_TOKEN_KEY, which is not set. Make a key with: "
+            f"{MAKE_A_KEY} and set COMPACT_TOKEN_KEY to it, the same on every bot process. "
+            "Keep it out of the database's backups."
+        )
     engine = services.database.engine
+    store = SealedInstallationStore(
+        client_id=settings.slack_client_id,
+        engine=engine,
+        cipher=TokenCipher(settings.token_key.get_secret_value()),
+        budget_s=settings.db_budget_s(),
+    )
+    sealed = store.seal_stored_tokens()
+    if sealed:
+        log.warning("Encrypted the Slack tokens of %d stored installation rows", sealed)
     return OAuthFlow(
         client=web_client(services),
         settings=OAuthSettings(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret.get_secret_value(),
             scopes=list(BOT_SCOPES),
-            installation_store=SQLAlchemyInstallationStore(
-                client_id=settings.slack_client_id, engine=engine
-            ),
+            installation_store=store,
             state_store=SQLAlchemyOAuthStateStore(
                 expiration_seconds=OAUTH_STATE_SECONDS, engine=engine
             ),

@@ -11,7 +11,7 @@ from bot.chat.action_values import Action
 
 COMMAND = "/compact"
 SHORTCUT = "ask_compact_assistant"
-EVENTS = ("app_mention", "message.im", "app_home_opened")
+EVENTS = ("app_mention", "message.im", "app_home_opened", "app_uninstalled", "tokens_revoked")
 
 HELPFUL = Action.HELPFUL.value
 NOT_HELPFUL = Action.NOT_HELPFUL.value

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.adapters.slack import ids
-from bot.adapters.slack.blocks import Block, button, render, section
+from bot.adapters.slack.blocks import MRKDWN, Block, button, render, section
 from bot.adapters.slack.mrkdwn import escape
 from bot.chat.action_values import ActionValue
 from bot.chat.tour_views import tour_offer
-from bot.chat.views import View
+from bot.chat.views import Emphasis, Plain, View
 from bot.induction.views import ProgressView
 from bot.knowledge.model import KnowledgeBase, Topic
 from bot.review.themes import ThemeSummary
@@ -32,14 +32,8 @@ def home_view(
     blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Topics"}})
     for number, topic in enumerate(kb.topics()):
         blocks.append(
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": f"*{escape(topic.name)}* · {len(topic.entries)} questions",
-                },
-                "accessory": button("Open", ids.numbered(ids.SHOW_TOPIC, number), topic.name),
-            }
+            section(f"*{escape(topic.name)}* · {len(topic.entries)} questions")
+            | {"accessory": button("Open", ids.numbered(ids.SHOW_TOPIC, number), topic.name)}
         )
     if themes is not None:
         blocks.append(
@@ -59,14 +53,13 @@ def home_view(
 
 def topic_modal(topic: Topic) -> dict[str, Any]:
     buttons = [
-        {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": escape(entry.question)},
+        section(escape(entry.question))
+        | {
             "accessory": button(
                 "Ask",
                 ids.numbered(ids.RELATED, n),
                 ActionValue(entry.question, entry_id=entry.id).encode(),
-            ),
+            )
         }
         for n, entry in enumerate(topic.entries[:40])
     ]
@@ -87,7 +80,7 @@ def champion_modal(question_id: int, question: str) -> dict[str, Any]:
         "submit": {"type": "plain_text", "text": "Send answer"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            section(f">{escape(question)}"),
+            section(MRKDWN.span(Plain(question, Emphasis.QUOTE))),
             {
                 "type": "input",
                 "block_id": ids.ANSWER_BLOCK,

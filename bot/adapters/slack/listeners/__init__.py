@@ -9,6 +9,7 @@ from bot.adapters.slack.listeners import (
     champions,
     commands,
     home,
+    installs,
     messages,
     shortcuts,
     tour,
@@ -17,5 +18,5 @@ from bot.chat.services import ChatServices
 
 
 def register_all(app: App, services: ChatServices) -> None:
-    for group in (messages, commands, shortcuts, actions, champions, home, tour):
+    for group in (messages, commands, shortcuts, actions, champions, home, tour, installs):
         group.register(app, services)

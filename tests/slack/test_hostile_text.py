@@ -1,0 +1,139 @@
+"""Text people type never becomes a live mention, a channel ping or a link in anything the
+bot sends, whatever kind of reply carries it, and never makes Slack refuse a message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.adapters.slack import ids
+from bot.adapters.slack.scheduler import post_digest, web_client
+from bot.chat.action_values import ActionValue
+from bot.storage.interaction_log import InteractionLog
+
+from .conftest import Bot, eventually, payload, with_action
+from .fake_slack import Call, FakeSlack
+from .test_events import visible
+from .test_interactions import ask_by_mention, button
+
+HOSTILE = "<!channel> <!here> <@UHOSTILE> <https://evil.example|click me>"
+LIVE = ("<!channel", "<!here", "<@UHOSTILE", "<https://evil.example", "<!everyone")
+
+
+def rendered(call: Call) -> list[str]:
+    """Every field of a call that Slack shows people (button values are not shown)."""
+    shown = [str(call.params.get("text") or "")]
+    for key in ("blocks", "view"):
+        if key in call.params:
+            value = call.params[key]
+            shown += visible(json.loads(value) if isinstance(value, str) else value)
+    return shown
+
+
+def live_in(calls: list[Call]) -> list[tuple[str, str]]:
+    return [
+        (call.method, text)
+        for call in calls
+        for text in rendered(call)
+        if any(token in text for token in LIVE)
+    ]
+
+
+def clicked(bot: Bot, fake: FakeSlack, params: dict[str, Any], action: str, **changes: Any) -> None:
+    element = button(params, action)
+    bot.interaction(with_action(fake, element["action_id"], element.get("value", ""), **changes))
+
+
+def after(fake: FakeSlack, method: str, send: Any) -> Call:
+    """Do ``send`` and wait for the next ``method`` call it causes."""
+    count = len(fake.of(method))
+    send()
+    return fake.wait_for(method, count + 1)[-1]
+
+
+def test_typed_mentions_and_links_stay_inert_in_every_kind_of_reply(
+    bot: Bot, fake_slack: FakeSlack, kb_copy: Path
+) -> None:
+    fake = fake_slack
+    grant = f"how much notice must we give before ending a grant? {HOSTILE}"
+    answer = ask_by_mention(bot, fake, grant)
+    after(fake, "response_url", lambda: clicked(bot, fake, answer, ids.HELPFUL))
+    after(fake, "chat.postMessage", lambda: clicked(bot, fake, answer, ids.RELATED))
+    clarify = ask_by_mention(
+        bot, fake, f"how much notice before ending a grant? {HOSTILE}", "EvCLARIFY"
+    )
+    after(fake, "response_url", lambda: clicked(bot, fake, clarify, ids.CHOOSE))
+    after(fake, "response_url", lambda: clicked(bot, fake, clarify, ids.NONE_OF_THESE))
+
+    command = payload("slash_command", response_url=fake.url)
+    command["text"] = grant
+    private = after(fake, "response_url", lambda: bot.command(command))
+    shared = with_action(fake, ids.SHARE, button(private.params, ids.SHARE)["value"])
+    shared["container"]["is_ephemeral"] = True
+    after(fake, "response_url", lambda: bot.interaction(shared))
+
+    shortcut = payload("message_shortcut", response_url=fake.url)
+    shortcut["message"]["text"] = f"can the council cut our grant? {HOSTILE}"
+    after(fake, "chat.postEphemeral", lambda: bot.interaction(shortcut))
+
+    missed = ask_by_mention(bot, fake, f"where can I park my bicycle {HOSTILE}", "EvMISS")
+    notices = len(fake.of("response_url"))
+    post = after(fake, "chat.postMessage", lambda: clicked(bot, fake, missed, ids.ASK_CHAMPION))
+    assert post.params["channel"] == "CCHAMPIONS"
+    fake.wait_for("response_url", notices + 1)  # the asker is told: the post is recorded
+    opened = after(
+        fake,
+        "views.open",
+        lambda: clicked(bot, fake, post.params, ids.CHAMPION_ANSWER, user={"id": "UCHAMPION"}),
+    )
+    view = opened.params["view"]
+    view = view if isinstance(view, dict) else json.loads(view)
+    submitted = payload(
+        "view_submission",
+        question_id=view["private_metadata"],
+        answer=f"Agree a rate in the grant. {HOSTILE}",
+    )
+    after(fake, "chat.update", lambda: bot.interaction(submitted))
+
+    log = bot.services.log
+    assert isinstance(log, InteractionLog)
+    assert eventually(lambda: len(log.recent(limit=50)) >= 5)
+    after(
+        fake,
+        "chat.postMessage",
+        lambda: post_digest(bot.services, web_client(bot.services, "xoxb-T1")),
+    )
+    after(fake, "views.publish", lambda: bot.event(payload("app_home_opened")))
+    (kb_copy / "hostile.yml").write_text(f"topic: Hostile\nentries:\n  - id: '{HOSTILE}'\n")
+    reload = payload("slash_command", response_url=fake.url)
+    reload.update(text="reload", user_id="UADMIN")
+    refused = after(fake, "response_url", lambda: bot.command(reload))
+    assert "was not reloaded" in refused.params["text"]
+
+    everything = " ".join(text for call in fake.calls for text in rendered(call))
+    assert "&lt;!channel&gt;" in everything, "the text is shown, escaped"
+    assert "&lt;@UHOSTILE&gt;" in everything
+    assert live_in(fake.calls) == []
+    assert not [c.method for c in fake.calls if "#" in c.method], "Slack refused nothing"
+
+
+def test_long_questions_of_emoji_and_markup_still_fit_slack_s_limits(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    emoji = ask_by_mention(
+        bot, fake_slack, "bicycle parking " + "😀" * 1900, "EvEMOJI"
+    )  # 12 characters each in JSON
+    value = button(emoji, ids.ASK_CHAMPION)["value"]
+    assert len(value) <= 2000
+    kept = ActionValue.decode(value).question
+    assert kept.startswith("bicycle parking 😀")
+    assert len(kept) > 100
+    markup = "bicycle parking " + "<&>" * 600  # each character escapes to 4 or 5
+    missed = ask_by_mention(bot, fake_slack, markup, "EvMARKUP")
+    post = after(
+        fake_slack, "chat.postMessage", lambda: clicked(bot, fake_slack, missed, ids.ASK_CHAMPION)
+    )
+    assert post.params["channel"] == "CCHAMPIONS"
+    assert "&lt;&amp;&gt;" in " ".join(rendered(post))
+    assert not [c.method for c in fake_slack.calls if "#" in c.method], "Slack refused nothing"
