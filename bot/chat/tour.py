@@ -27,6 +27,12 @@ def tour_reply(services: ChatServices, context: Context, event: TourEvent) -> Vi
     )
 
 
+def is_command(services: ChatServices, text: str) -> bool:
+    """Whether a whole message is a tour command this process can answer (it serves a tour);
+    otherwise the message is a question."""
+    return services.induction is not None and typed_command(text) is not None
+
+
 def typed(services: ChatServices, context: Context, text: str) -> View | None:
     """A whole message that is a tour command ("tour", "my progress", "restart the tour");
     None when it is not one, so it is answered as a question."""

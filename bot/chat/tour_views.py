@@ -81,6 +81,17 @@ def tour_view(
     return View(view.heading, tuple(blocks))
 
 
+def tour_offer(progress: ProgressView) -> tuple[Block, ...]:
+    """What a home screen or a welcome shows about the tour: an invitation, or how far the
+    person has got, and Start or Resume (whose value is the event it starts with)."""
+    status = (
+        wording.YOUR_INDUCTION + progress_text(progress) if progress.started else wording.TOUR_INTRO
+    )
+    main = progress.main_button
+    start = Button(main.label, Action.START_TOUR, main.value, primary=True)
+    return paragraph(status), Buttons((start,))
+
+
 def local_contacts(local: LocalContacts, champions_conversation: str | None) -> Paragraph:
     name, url = local.compact_name, local.compact_url
     compact: list[Span | str] = [wording.LOCAL_COMPACT]

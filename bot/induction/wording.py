@@ -23,6 +23,13 @@ NO_TOUR = (
     "induction.yml in the knowledge folder (see docs/induction.md)."
 )
 
+# A home screen's or a welcome's invitation to the tour, and how far someone is.
+TOUR_INTRO = (
+    "**New here?** The induction tour takes you through the Compact and the Civil Society "
+    "Covenant in short steps, with a quiz at the end."
+)
+YOUR_INDUCTION = "**Your induction:** "
+
 NEXT = "Next"
 START_QUIZ = "Start the quiz"
 BACK = "Back"

@@ -225,6 +225,8 @@ class TeamsConversationRow(Base):
     kind: Mapped[str] = mapped_column(String(16))  # personal, groupChat or channel
     team_id: Mapped[str | None] = mapped_column(String(512))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # Whose personal chat this is, as a keyed hash (personal chats only).
+    user_hash: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class TeamsChampionReplyRow(Base):

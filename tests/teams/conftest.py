@@ -294,3 +294,21 @@ def invoke_value(reply: Reply) -> Any:
     assert reply.status == 200, reply
     assert reply.body["statusCode"] == 200, reply.body
     return reply.body["value"]
+
+
+def shown_text(card: dict[str, Any]) -> str:
+    """What a person reads on a card: its text blocks and runs, without markdown's marks."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("TextBlock", "TextRun"):
+                found.append(str(node["text"]).replace("**", ""))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card["body"])
+    return "".join(found)

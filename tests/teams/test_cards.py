@@ -111,3 +111,17 @@ def test_every_card_is_schema_1_5_with_a_fallback() -> None:
     assert built["version"] == "1.5"
     assert built["fallbackText"] == "A summary"
     assert built["type"] == "AdaptiveCard"
+
+
+def test_buttons_with_long_titles_are_stacked_one_to_a_row() -> None:
+    short = Buttons((Button("Back", Action.TOUR, "b"), Button("Next", Action.TOUR, "n")))
+    options = Buttons(
+        tuple(
+            Button(f"{n}. An answer long enough to be cut short in a row", Action.TOUR, str(n))
+            for n in (1, 2, 3)
+        )
+    )
+    row, *stacked = card(View("s", (short, options)))["body"]
+    assert [a["title"] for a in row["actions"]] == ["Back", "Next"]
+    assert [len(s["actions"]) for s in stacked] == [1, 1, 1]
+    assert [s["actions"][0]["data"]["value"] for s in stacked] == ["1", "2", "3"]

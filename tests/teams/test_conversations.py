@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import pytest
 from sqlalchemy import select
 
+from bot.core.standing import standing_of
+from bot.core.wording import BINDS_NOW_LABEL
 from bot.storage.tables import InteractionRow, TeamsConversationRow
 
-from .conftest import CHANNEL, OUTBOUND_TOKEN, Bot, activity, eventually
+from .conftest import CHANNEL, OUTBOUND_TOKEN, Bot, activity, eventually, shown_text
 
 
 def test_a_question_in_a_personal_chat_gets_an_answer_card(teams: Bot) -> None:
@@ -29,7 +32,45 @@ def test_a_question_in_a_personal_chat_gets_an_answer_card(teams: Bot) -> None:
     assert "Applies to" in text
     verbs = [a["verb"] for b in card["body"] if b["type"] == "ActionSet" for a in b["actions"]]
     assert verbs[:3] == ["helpful", "not_helpful", "ask_champion"]
-    assert "quote" not in json.dumps(sent.body).casefold()  # a plain send, not a quoted reply
+    # A plain send, not the SDK's reply, which quotes the person's message: that would name
+    # the message replied to, and carry a quotedReply entity and its placeholder in the text.
+    assert "replyToId" not in sent.body
+    assert all(e.get("type") != "quotedReply" for e in sent.body.get("entities") or [])
+    assert "<quoted" not in (sent.body.get("text") or "")
+
+
+def test_an_answer_card_says_who_the_entry_binds_now_its_status_and_when_checked(
+    teams: Bot,
+) -> None:
+    teams.message("how much notice before ending a grant?")
+    [card] = teams.fake.wait_for(1)[0].cards
+    store = teams.services.chat.store.current
+    entry = store.kb.get(answered_entry(teams))
+    assert entry is not None
+    standing = standing_of(entry, store.kb)
+    shown = shown_text(card)
+    assert f"{BINDS_NOW_LABEL}: {standing.binds_now}" in shown
+    assert "Civil Society Covenant" in standing.binds_now
+    assert re.search(
+        r"checked (January|February|March|April|May|June|July|August|September|"
+        r"October|November|December) 20\d\d",
+        shown,
+    )
+    assert standing.checked in shown
+    assert standing.status_label
+    assert standing.status_label in shown
+    assert "Applies to: " + "; ".join(standing.applies_to) in shown
+
+
+def answered_entry(teams: Bot) -> str:
+    def logged() -> str | None:
+        teams.services.chat.flush_log()
+        with teams.services.chat.database.session() as session:
+            return session.scalars(select(InteractionRow.entry_id)).first()
+
+    entry_id = eventually(logged)
+    assert entry_id
+    return entry_id
 
 
 def test_an_at_mention_in_a_channel_is_answered_in_its_thread(teams: Bot) -> None:

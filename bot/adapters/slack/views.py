@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.adapters.slack import ids
-from bot.adapters.slack.blocks import MRKDWN, Block, actions, button, section
-from bot.adapters.slack.mrkdwn import escape, to_mrkdwn
+from bot.adapters.slack.blocks import MRKDWN, Block, button, render, section
+from bot.adapters.slack.mrkdwn import escape
 from bot.chat.action_values import ActionValue
-from bot.chat.views import Emphasis, Plain
-from bot.induction.text import progress_text
+from bot.chat.tour_views import tour_offer
+from bot.chat.views import Emphasis, Plain, View
 from bot.induction.views import ProgressView
 from bot.knowledge.model import KnowledgeBase, Topic
 from bot.review.themes import ThemeSummary
@@ -18,10 +18,6 @@ from bot.review.themes import ThemeSummary
 WELCOME = (
     "*Welcome to the Compact Assistant.* Ask me about the Compact in your own words: send me a "
     "message here, @mention me in a channel, or type `/compact your question`."
-)
-TOUR_INTRO = (
-    "*New here?* The induction tour takes you through the Compact and the Civil Society "
-    "Covenant in short steps, with a quiz at the end."
 )
 
 
@@ -32,14 +28,7 @@ def home_view(
 ) -> dict[str, Any]:
     blocks: list[Block] = [section(WELCOME)]
     if tour is not None:  # None: this knowledge base has no tour
-        status = (
-            f"*Your induction:* {to_mrkdwn(progress_text(tour))}" if tour.started else TOUR_INTRO
-        )
-        main = tour.main_button
-        blocks += [
-            section(status),
-            actions(button(main.label, ids.START_TOUR, main.value, "primary")),
-        ]
+        blocks += render(View(tour.heading, tour_offer(tour)))[1]
     blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Topics"}})
     for number, topic in enumerate(kb.topics()):
         blocks.append(

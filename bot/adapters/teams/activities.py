@@ -55,7 +55,7 @@ def arrival(activity: ActivityBase) -> Arrival:
     return Arrival(
         context,
         address,
-        Reference(address, kind, tenant, team),
+        Reference(address, kind, tenant, team, context if kind == "personal" else None),
         sender.name or "",
         tenant,
         f"{base_conversation_id(conversation.id)}|{activity.id or ''}",

@@ -19,6 +19,7 @@ from bot.adapters.teams.services import TeamsServices
 from bot.chat.services import ChannelSetup, ChatServices
 from bot.runtime import Runtime
 from bot.server import ServedChannel
+from bot.storage.pseudonyms import Pseudonymiser
 
 if TYPE_CHECKING:
     from microsoft_teams.api.auth.credentials import TokenProvider
@@ -86,7 +87,9 @@ def build_teams(runtime: Runtime, *, token_provider: TokenProvider | None = None
     services = TeamsServices(
         chat=chat,
         references=ConversationReferences(
-            runtime.database, default_service_url=settings.teams_service_url
+            runtime.database,
+            default_service_url=settings.teams_service_url,
+            pseudonymiser=Pseudonymiser(settings.resolved_pseudonym_key()),
         ),
         connector=Connector(sdk.api),
         replies=ChampionReplies(runtime.database),

@@ -7,6 +7,8 @@
   paragraph that mixes the two is all ``TextRun``s, our marks turned into run styles.
 - Buttons become ``Action.Execute`` actions carrying the neutral action and value; the Compact
   Champions' "Answer" button becomes a form (a text box and "Send answer") in the card itself.
+  Teams sets a row of buttons side by side and cuts their titles short, so buttons with long
+  titles (a did-you-mean's questions, a quiz's answers) are stacked, one to a row.
 
 Card building is pure: these functions need no server and no SDK.
 """
@@ -41,6 +43,7 @@ Element = dict[str, Any]
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 TITLE_LIMIT = 100  # characters of a button's title; Teams cuts long ones anyway
+ROW_TITLE_LIMIT = 30  # the longest title in a row of buttons; longer ones are stacked
 LITERAL_LIMIT = 2000  # characters of typed text echoed in a card
 ANSWER_INPUT = "answer"
 ANSWER_LIMIT = 2500
@@ -187,7 +190,16 @@ def _buttons(buttons: tuple[Button, ...]) -> Iterator[Element]:
             "isRequired": True,
             "errorMessage": "Please write an answer.",
         }
-    yield {"type": "ActionSet", "actions": [action(button) for button in buttons]}
+    actions = [action(button) for button in buttons]
+    if all(len(element["title"]) <= ROW_TITLE_LIMIT for element in actions):
+        yield {"type": "ActionSet", "actions": actions}
+        return
+    for number, element in enumerate(actions):
+        yield {
+            "type": "ActionSet",
+            "actions": [element],
+            **({"spacing": "Small"} if number else {}),
+        }
 
 
 def action(button: Button) -> Element:

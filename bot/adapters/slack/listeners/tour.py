@@ -23,7 +23,6 @@ from bot.adapters.slack.payloads import (
 from bot.chat import tour
 from bot.chat.services import ChatServices
 from bot.chat.views import View
-from bot.induction.events import typed_command
 
 SENT_TO_DM = "I've sent you the induction tour in a direct message."
 
@@ -77,7 +76,7 @@ def answered_as_tour(
     even if Slack delivers the message twice: in the DM itself, or, for an @mention in a
     channel, in the person's DM with a note in the thread. False when it is a question."""
     text = question_from_event(event, body).text  # without the @mention of the assistant
-    if typed_command(text) is None or services.induction is None:
+    if not tour.is_command(services, text):
         return False
     if not event_won(services.claims, body, context):
         return True

@@ -1,10 +1,11 @@
 """Card buttons (``Action.Execute``): feedback, did-you-mean choices, related questions, the
-topics, Ask a Compact Champion and a Champion's answer, and the digest's triage buttons. Every
-click is recorded against the interaction it belongs to (see ``bot.chat.clicks``).
+topics, Ask a Compact Champion and a Champion's answer, the digest's triage buttons, and the
+induction tour's. Every click is recorded against the interaction it belongs to (see
+``bot.chat.clicks``).
 
 Teams waits for the answer to a click: it is a short message Teams shows under the card, or
 a new card that replaces the one clicked (a did-you-mean becomes its answer; a Champions'
-post shows who answered).
+post shows who answered; the tour moves on in the one card).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import httpx
 from bot.adapters.teams.activities import Arrival, arrival
 from bot.adapters.teams.cards import ANSWER_INPUT, card
 from bot.adapters.teams.services import TeamsServices
-from bot.chat import champions, clicks
+from bot.chat import champions, clicks, tour
 from bot.chat.action_values import Action, ActionValue
 from bot.chat.views import View
 from bot.errors import CompactError, ReviewActionError
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 InvokeResponse = dict[str, Any]
 NOT_OURS = "That button no longer works. Ask your question again."
+NOT_A_TOUR_BUTTON = tour.not_a_tour_button().summary
 CHAMPIONS_UNREACHABLE = (
     "Sorry, I couldn't reach the Compact Champions just now. Please try again in a few minutes."
 )
@@ -101,6 +103,17 @@ def _act(
             return _escalate(services, where, ActionValue.decode(value))
         case Action.CHAMPION_ANSWER:
             return _champion_answer(services, where, value, str(data.get(ANSWER_INPUT) or ""))
+        case Action.TOUR:
+            # The value is the tour event as the card carried it; the core tells a stale or
+            # repeated click from a fresh one.
+            step = tour.clicked(chat, context, value)
+            return replace_with(step) if step is not None else message(NOT_A_TOUR_BUTTON)
+        case Action.START_TOUR:  # the welcome's Start or Resume: the tour in a card of its own
+            started = tour.started(chat, context, value)
+            if started is None:
+                return message(NOT_A_TOUR_BUTTON)
+            services.connector.send_blocking(where.reply_to, card(started))
+            return message(started.summary)
         case Action.THEME_IN_REVIEW | Action.THEME_IGNORE:
             status = (
                 ThemeStatus.IN_REVIEW if action is Action.THEME_IN_REVIEW else ThemeStatus.IGNORED

@@ -1,6 +1,7 @@
 """Messages: in a personal chat, or an @mention in a channel or group chat (answered in the
-same thread). A message may also be a command: the admin commands ``reload`` and ``stats``
-(``help`` and ``topics`` the assistant answers itself)."""
+same thread). A message may also be a command: the admin commands ``reload`` and ``stats``,
+the tour's ``tour`` and ``my progress`` (see ``listeners.tour``); ``help`` and ``topics`` the
+assistant answers itself."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from bot.adapters.teams.activities import Arrival, arrival, question_text
 from bot.adapters.teams.cards import card
+from bot.adapters.teams.listeners import tour as tour_listener
 from bot.adapters.teams.services import TeamsServices
+from bot.chat import tour
 from bot.chat.admin_commands import is_admin_command, run_admin_command
 from bot.chat.reply_views import reply_view
 from bot.chat.views import View
@@ -29,6 +32,9 @@ def on_message(services: TeamsServices, activity: MessageActivity) -> None:
     text = question_text(activity)
     if is_admin_command(text):
         send(services, where, run_admin_command(services.chat, text, where.context))
+        return
+    if tour.is_command(services.chat, text):
+        tour_listener.on_typed(services, where, text)
         return
     answer(services, where, Question(text, where.context))
 
