@@ -23,6 +23,7 @@ from bot.storage.tables import (
     InteractionRow,
     SuggestionRow,
     SuggestionSourceRow,
+    TeamsConversationRow,
     ThemeMemberRow,
     ThemeRow,
 )
@@ -40,6 +41,12 @@ def purge(database: Database, *, before: datetime) -> int:
         # Champion questions hold the asker's Slack id so the answer can reach them.
         session.execute(delete(ChampionQuestionRow).where(ChampionQuestionRow.created_at < before))
         _purge_induction(session, before)
+        # A personal chat's reference says whose chat it is; channels' stay, for proactive posts.
+        session.execute(
+            delete(TeamsConversationRow).where(
+                TeamsConversationRow.kind == "personal", TeamsConversationRow.updated_at < before
+            )
+        )
         _rederive_themes(session)
         _rederive_suggestions(session)
         return int(count)

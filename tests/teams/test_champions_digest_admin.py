@@ -4,11 +4,17 @@ the weekly digest to the review channel with its triage buttons, and the admin c
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.adapters.teams.schedule import post_digest
+from sqlalchemy import select
 
+from bot.adapters.teams.schedule import post_digest
+from bot.storage.database import Database
+from bot.storage.tables import TeamsChampionReplyRow, TeamsConversationRow
+
+from ..conftest import Run
 from .conftest import (
     ADMIN,
     CHAMPION,
@@ -65,6 +71,8 @@ def test_a_champion_answers_in_the_card_and_the_asker_gets_the_answer(
     assert "Layers of pasta" in to_asker.text
     [draft] = (kb_copy / "drafts").glob("*.yml")
     assert "Layers of pasta" in draft.read_text()
+    with teams.services.chat.database.session() as session:  # delivered: nothing kept
+        assert session.scalars(select(TeamsChampionReplyRow)).all() == []
     again = invoke_value(teams.post(champion))
     assert "already been answered" in again
 
@@ -150,3 +158,32 @@ def test_the_admin_commands_work_for_anyone_in_the_review_channel(teams: Bot) ->
     )
     teams.post(body)
     assert "Last 7 days" in teams.fake.wait_for(1)[0].text
+
+
+def test_purge_forgets_old_personal_chats_but_keeps_channels(run: Run, database_url: str) -> None:
+    Database.connect(database_url).dispose()  # creates the tables
+    old = datetime.now(UTC) - timedelta(days=400)
+    database = Database.connect(database_url)
+    with database.session() as session:
+        for conversation_id, kind, when in (
+            ("a:old-personal", "personal", old),
+            ("a:new-personal", "personal", datetime.now(UTC)),
+            (CHAMPIONS, "channel", old),
+        ):
+            session.add(
+                TeamsConversationRow(
+                    conversation_id=conversation_id,
+                    service_url="https://smba.example/teams/",
+                    kind=kind,
+                    updated_at=when,
+                    user_hash="h" * 64 if kind == "personal" else None,
+                )
+            )
+    database.dispose()
+    purged = run("db", "purge", "--older-than", "365d", "--db", database_url)
+    assert purged.returncode == 0, purged.stderr
+    database = Database.connect(database_url)
+    with database.session() as session:
+        kept = set(session.scalars(select(TeamsConversationRow.conversation_id)))
+    database.dispose()
+    assert kept == {"a:new-personal", CHAMPIONS}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import delete
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.teams.references import Address
@@ -31,6 +32,20 @@ class ChampionReplies:
                     conversation_id=address.conversation_id,
                 )
             )
+
+    def forget(self, question_id: int) -> None:
+        """The answer has reached the asker: where they asked is no longer needed."""
+        if self._database is None:
+            return
+        try:
+            with self._database.session() as session:
+                session.execute(
+                    delete(TeamsChampionReplyRow).where(
+                        TeamsChampionReplyRow.question_id == question_id
+                    )
+                )
+        except (SQLAlchemyError, DatabaseError):
+            log.warning("could not forget where Champion question %s was asked", question_id)
 
     def address(self, question_id: int) -> Address | None:
         if self._database is None:

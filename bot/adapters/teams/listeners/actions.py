@@ -163,4 +163,6 @@ def _champion_answer(
             log.exception(
                 "could not send the Champion's answer to question %s", answered.question.id
             )
+        else:
+            services.replies.forget(answered.question.id)
     return replace_with(answered.post, names={where.context.user_id: where.user_name})
