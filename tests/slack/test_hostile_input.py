@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.storage.tables import InteractionRow
 
-from .conftest import Bot, payload
+from .conftest import Bot, eventually, payload
 from .fake_slack import FakeSlack
 
 
@@ -24,11 +24,18 @@ def test_questions_with_nul_bytes_and_lone_surrogates_are_logged(
         body["event"]["ts"] = f"1700000100.00010{n}"
         assert bot.event(body).status == 200  # sent as JSON with \\u0000 and \\ud800 escapes
     fake_slack.wait_for("chat.postMessage", count=3)
-    bot.services.flush_log()
-    assert bot.services.database is not None
-    with bot.services.database.session() as session:
-        stored = sorted(session.scalars(select(InteractionRow.question)))
-    assert stored == ["consultation length", "grant  notice period", "grant \ufffd notice period"]
+    database = bot.services.database
+    assert database is not None
+
+    def stored() -> list[str]:
+        # Each reply goes out just before its row is queued, so flush until all three are in.
+        bot.services.flush_log()
+        with database.session() as session:
+            return sorted(session.scalars(select(InteractionRow.question)))
+
+    expected = ["consultation length", "grant  notice period", "grant \ufffd notice period"]
+    assert eventually(lambda: stored() == expected, timeout=15)
+    assert stored() == expected
 
 
 def test_reload_reports_a_deeply_nested_file_and_keeps_answering(
