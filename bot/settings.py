@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     database_url: str | None = _env("DATABASE_URL")
 
     matcher: Literal["lexical", "semantic"] = "lexical"  # semantic needs the extra
+    # The semantic matcher's sentence-transformers model: a model name (already in the
+    # Hugging Face cache) or a local folder; empty for the packaged all-MiniLM-L6-v2.
+    semantic_model: str = Field(default="", max_length=500)
     answer_threshold: float = Field(default=Thresholds.answer, gt=0, le=1)
     clarify_threshold: float = Field(default=Thresholds.clarify, gt=0, le=1)
     margin: float = Field(default=Thresholds.margin, ge=0, lt=1)

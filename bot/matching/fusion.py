@@ -1,0 +1,68 @@
+"""Fuse the lexical ranking with sentence-embedding similarity over every entry.
+
+The embedding side scores every entry of the knowledge base (its closest phrasing's cosine),
+so an entry the lexical index does not rank at all can still win. The fused confidence is a
+blend, ``EMBEDDING_WEIGHT * cosine + (1 - EMBEDDING_WEIGHT) * lexical``, where an entry the
+lexical side does not list counts 0 there. A blend rather than reciprocal rank fusion: its
+value still says how sure the match is (an out-of-scope question scores low on both sides), so
+the answer policy's thresholds apply to it; ranks alone cannot tell "best of a bad lot" from
+a real match. The weight and the thresholds were chosen by cross-validation across three sets
+(benchmarks/semantic_trial.py; docs/benchmarks.md, "Semantic").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+
+EMBEDDING_WEIGHT = 0.5
+# Entries whose cosine ranks this high are scored beside every lexical hit: enough that the
+# fused top five never misses an entry a deeper list would have had.
+EMBEDDING_DEPTH = 20
+
+
+def entry_cosines(
+    phrasing_cosines: npt.NDArray[np.float32], starts: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.intp]]:
+    """Each entry's best phrasing cosine and that phrasing's position, from the cosines of all
+    phrasings stored entry by entry (``starts``: where each entry's phrasings begin)."""
+    best = np.maximum.reduceat(phrasing_cosines, starts)
+    # The first phrasing of each entry that reaches its best (ties go to the earlier one).
+    owner = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(phrasing_cosines))))
+    at_best = np.flatnonzero(phrasing_cosines >= best[owner])
+    first = np.full(len(starts), -1, dtype=np.intp)
+    first[owner[at_best[::-1]]] = at_best[::-1]
+    return best.astype(np.float32), first
+
+
+def fuse(
+    cosines: npt.NDArray[np.float32],
+    lexical: Mapping[int, float],
+    weight: float = EMBEDDING_WEIGHT,
+    depth: int = EMBEDDING_DEPTH,
+) -> list[tuple[int, float]]:
+    """(entry position, fused score in 0..1), best first, for the entries either side ranks:
+    the embedding side's top ``depth`` and every lexical hit (position: confidence)."""
+    if not len(cosines):
+        return []
+    order = np.argsort(-cosines, kind="stable")[:depth].tolist()
+    candidates = dict.fromkeys([*order, *lexical])
+    scored = [
+        (
+            position,
+            float(
+                min(
+                    1.0,
+                    max(
+                        0.0,
+                        weight * float(cosines[position])
+                        + (1 - weight) * lexical.get(position, 0.0),
+                    ),
+                )
+            ),
+        )
+        for position in candidates
+    ]
+    return sorted(scored, key=lambda item: (-item[1], item[0]))
