@@ -10,9 +10,11 @@ base version (``bot.matching.embeddings``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.embeddings import (
@@ -27,7 +29,7 @@ from bot.matching.embeddings import (
 from bot.matching.fusion import EMBEDDING_DEPTH, EMBEDDING_WEIGHT, entry_cosines, fuse
 from bot.matching.index import Hit, MatchIndex
 
-__all__ = ["INSTALL_HINT", "SemanticIndex", "load_model"]
+__all__ = ["INSTALL_HINT", "SemanticIndex", "fused_hits", "load_model"]
 
 LEXICAL_DEPTH = 20  # lexical hits asked for: all it ranks (see MatchIndex.search)
 
@@ -48,7 +50,6 @@ class SemanticIndex:
         self.model = model
         self.weight = weight
         self._ids = [e.id for e in kb.entries]
-        self._position = {entry_id: n for n, entry_id in enumerate(self._ids)}
         self._texts = [p for e in kb.entries for p in e.phrasings]
         self._starts = np.cumsum([0, *(len(e.phrasings) for e in kb.entries)])[:-1]
         self._vectors = vectors
@@ -89,29 +90,46 @@ class SemanticIndex:
         if not text.strip() or not self._ids:
             return []
         lexical_hits = self.lexical.search(text, limit=LEXICAL_DEPTH)
-        lexical = {self._position[h.entry_id]: h.score for h in lexical_hits}
-        exact = {self._position[h.entry_id]: h.phrasing for h in lexical_hits if h.exact}
-        names_subject = bool(lexical_hits and lexical_hits[0].names_subject)
-        query = self.model.encode([text])[0]
-        cosines, closest = entry_cosines(self._vectors @ query, self._starts)
-        fused = fuse(cosines, lexical, self.weight, EMBEDDING_DEPTH)
-        if exact:
-            # The knowledge base's own wording of a question is answered by its entry, as the
-            # lexical matcher does: such entries lead, level with the best score.
-            best = fused[0][1]
-            fused = [(p, best) for p, _ in fused if p in exact] + [
-                item for item in fused if item[0] not in exact
-            ]
-        return [
-            Hit(
-                self._ids[position],
-                round(score, 6),
-                exact.get(position) or self._texts[int(closest[position])],
-                names_subject,
-                position in exact,
-            )
-            for position, score in fused[:limit]
+        cosines = self._vectors @ self.model.encode([text])[0]
+        return fused_hits(
+            self._ids, self._texts, self._starts, cosines, lexical_hits, self.weight, limit
+        )
+
+
+def fused_hits(
+    ids: Sequence[str],
+    texts: Sequence[str],
+    starts: npt.NDArray[np.intp],
+    phrasing_cosines: npt.NDArray[np.float32],
+    lexical_hits: Sequence[Hit],
+    weight: float = EMBEDDING_WEIGHT,
+    limit: int = 5,
+) -> list[Hit]:
+    """The fused hits for one question, from the cosine of every phrasing (``texts``, stored
+    entry by entry from ``starts``) and the lexical hits (benchmarks call this too)."""
+    position = {entry_id: n for n, entry_id in enumerate(ids)}
+    lexical = {position[h.entry_id]: h.score for h in lexical_hits}
+    exact = {position[h.entry_id]: h.phrasing for h in lexical_hits if h.exact}
+    names_subject = bool(lexical_hits and lexical_hits[0].names_subject)
+    cosines, closest = entry_cosines(phrasing_cosines, starts)
+    fused = fuse(cosines, lexical, weight, EMBEDDING_DEPTH)
+    if exact and fused:
+        # The knowledge base's own wording of a question is answered by its entry, as the
+        # lexical matcher does: such entries lead, level with the best score.
+        best = fused[0][1]
+        fused = [(p, best) for p, _ in fused if p in exact] + [
+            item for item in fused if item[0] not in exact
         ]
+    return [
+        Hit(
+            ids[entry],
+            round(score, 6),
+            exact.get(entry) or texts[int(closest[entry])],
+            names_subject,
+            entry in exact,
+        )
+        for entry, score in fused[:limit]
+    ]
 
 
 def _configured() -> tuple[str, Path]:
