@@ -120,8 +120,8 @@ def eval_set(model: EmbeddingModel, cache: EmbeddingCache) -> list[Query]:
     return queries_of(encode_kb(model, kb, cache), MatchIndex.build(kb), asked, vectors)
 
 
-def stackfaq_set(model: EmbeddingModel, cache: EmbeddingCache) -> list[Query]:
-    setting = stackfaq.load()[0]  # title only
+def stackfaq_set(model: EmbeddingModel, cache: EmbeddingCache, path: Path) -> list[Query]:
+    setting = stackfaq.load(path)[0]  # title only
     asked: list[tuple[str, str | None]] = list(setting.queries)
     vectors = model.encode([strip_greeting(q) or q for q, _ in asked])
     space = encode_kb(model, setting.kb, cache)
@@ -308,6 +308,7 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="every fourth fold of the leave-alternates-out set"
     )
+    parser.add_argument("--stackfaq", type=Path, default=stackfaq.DEFAULT_PATH)
     parser.add_argument("--train-precision", type=float, default=0.97)
     parser.add_argument("--model", default="", help="COMPACT_SEMANTIC_MODEL (default: packaged)")
     args = parser.parse_args()
@@ -316,7 +317,7 @@ def main() -> None:
     cache = EmbeddingCache(Path(tempfile.gettempdir()) / "compact-semantic-trial")
     sets = {
         "eval": eval_set(model, cache),
-        "stackfaq": stackfaq_set(model, cache),
+        "stackfaq": stackfaq_set(model, cache, args.stackfaq),
         "leave-alternates-out": leave_alternates_out(model, cache, 4 if args.quick else 1),
     }
     print(
