@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import pickle
+import random
 import statistics
 import sys
 import tempfile
@@ -52,7 +54,10 @@ from bot.matching.policy import Decision, Thresholds, decide
 from bot.matching.semantic import LEXICAL_DEPTH, SemanticIndex, fused_hits
 from bot.settings import bundled_knowledge
 
-WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
+# Out-of-scope questions added to StackFAQ and leave-alternates-out: each set's negatives are
+# the other domain's questions, so thresholds learn to refuse on every set, not only on eval.
+OUT_OF_SCOPE_SAMPLE = 300
 ANSWERS = np.round(np.arange(0.30, 1.001, 0.01), 3)
 MARGINS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25)
 OLD_THRESHOLDS = Thresholds(
@@ -121,22 +126,32 @@ def eval_set(model: EmbeddingModel, cache: EmbeddingCache) -> list[Query]:
 
 
 def stackfaq_set(model: EmbeddingModel, cache: EmbeddingCache, path: Path) -> list[Query]:
+    """StackFAQ's rephrasings against its titles, and (out of scope) a sample of the Compact
+    knowledge base's alternates."""
     setting = stackfaq.load(path)[0]  # title only
+    compact = load_knowledge(bundled_knowledge())
+    strangers = [a for e in compact.entries for a in e.alternates]
     asked: list[tuple[str, str | None]] = list(setting.queries)
+    asked += [(q, None) for q in random.Random(1).sample(strangers, OUT_OF_SCOPE_SAMPLE)]
     vectors = model.encode([strip_greeting(q) or q for q, _ in asked])
     space = encode_kb(model, setting.kb, cache)
     return queries_of(space, MatchIndex.build(setting.kb), asked, vectors)
 
 
 def leave_alternates_out(
-    model: EmbeddingModel, cache: EmbeddingCache, every: int = 1
+    model: EmbeddingModel, cache: EmbeddingCache, stackfaq_path: Path, every: int = 1
 ) -> list[Query]:
-    """Fold j drops every entry's j-th alternate and asks each dropped one."""
+    """Fold j drops every entry's j-th alternate and asks each dropped one; and (out of
+    scope) a sample of StackFAQ's rephrasings against the whole knowledge base."""
     kb = load_knowledge(bundled_knowledge())
     full = encode_kb(model, kb, cache)
+    strangers = [q for q, _ in stackfaq.load(stackfaq_path)[0].queries]
+    outside: list[tuple[str, str | None]] = [
+        (q, None) for q in random.Random(1).sample(strangers, OUT_OF_SCOPE_SAMPLE)
+    ]
+    found = queries_of(full, MatchIndex.build(kb), outside, model.encode([q for q, _ in outside]))
     row = {(e.id, p): n for n, (e, p) in enumerate((e, p) for e in kb.entries for p in e.phrasings)}
     folds = max(len(e.alternates) for e in kb.entries)
-    found: list[Query] = []
     for fold in range(0, folds, every):
         entries = tuple(
             dataclasses.replace(e, alternates=e.alternates[:fold] + e.alternates[fold + 1 :])
@@ -149,6 +164,18 @@ def leave_alternates_out(
         vectors = full.vectors[[row[(expect, text)] for text, expect in asked]]
         found += queries_of(space, MatchIndex.build(smaller), asked, vectors)
     return found
+
+
+def build_sets(
+    model: EmbeddingModel, cache: EmbeddingCache, stackfaq_path: Path, quick: bool
+) -> dict[str, list[Query]]:
+    return {
+        "eval": eval_set(model, cache),
+        "stackfaq": stackfaq_set(model, cache, stackfaq_path),
+        "leave-alternates-out": leave_alternates_out(
+            model, cache, stackfaq_path, 4 if quick else 1
+        ),
+    }
 
 
 # --- the rankers: each turns a query into its top five hits -------------------------------
@@ -309,17 +336,19 @@ def main() -> None:
         "--quick", action="store_true", help="every fourth fold of the leave-alternates-out set"
     )
     parser.add_argument("--stackfaq", type=Path, default=stackfaq.DEFAULT_PATH)
+    parser.add_argument("--reuse", action="store_true", help="the sets saved by the last run")
     parser.add_argument("--train-precision", type=float, default=0.97)
     parser.add_argument("--model", default="", help="COMPACT_SEMANTIC_MODEL (default: packaged)")
     args = parser.parse_args()
     started = time.perf_counter()
     model = load_model(args.model)
     cache = EmbeddingCache(Path(tempfile.gettempdir()) / "compact-semantic-trial")
-    sets = {
-        "eval": eval_set(model, cache),
-        "stackfaq": stackfaq_set(model, cache, args.stackfaq),
-        "leave-alternates-out": leave_alternates_out(model, cache, 4 if args.quick else 1),
-    }
+    saved = Path(tempfile.gettempdir()) / f"compact-semantic-trial-sets-{model.key}.pickle"
+    if args.reuse and saved.exists():
+        sets = pickle.loads(saved.read_bytes())
+    else:
+        sets = build_sets(model, cache, args.stackfaq, args.quick)
+        saved.write_bytes(pickle.dumps(sets))
     print(
         f"model {model.name}; sets built in {time.perf_counter() - started:.0f} s: "
         + ", ".join(
