@@ -8,6 +8,10 @@ The sets:
 - ``leave-alternates-out``: every alternate of the bundled knowledge base asked against the
   knowledge base without it (fold ``j`` drops each entry's ``j``-th alternate).
 
+StackFAQ and leave-alternates-out also carry questions that must not be answered: the other
+set's questions (off the subject), and entries' own wordings asked against the knowledge base
+without that entry (on the subject, with no answer: the "notice period if I resign" kind).
+
 The rankers: the lexical matcher (its shipped thresholds), the embedding model alone ranking
 every phrasing, the old semantic re-ranker (0.7 cosine + 0.3 lexical over the embedding's top
 40 phrasings, its old thresholds), and the fusion of ``bot.matching.semantic`` at several
@@ -58,6 +62,8 @@ WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
 # Out-of-scope questions added to StackFAQ and leave-alternates-out: each set's negatives are
 # the other domain's questions, so thresholds learn to refuse on every set, not only on eval.
 OUT_OF_SCOPE_SAMPLE = 300
+# And near-domain ones: each entry left out in turn (in folds), some of its wordings asked.
+LEFT_OUT_FOLDS, LEFT_OUT_WORDINGS = 8, 3
 ANSWERS = np.round(np.arange(0.30, 1.001, 0.01), 3)
 MARGINS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25)
 OLD_THRESHOLDS = Thresholds(
@@ -135,7 +141,12 @@ def stackfaq_set(model: EmbeddingModel, cache: EmbeddingCache, path: Path) -> li
     asked += [(q, None) for q in random.Random(1).sample(strangers, OUT_OF_SCOPE_SAMPLE)]
     vectors = model.encode([strip_greeting(q) or q for q, _ in asked])
     space = encode_kb(model, setting.kb, cache)
-    return queries_of(space, MatchIndex.build(setting.kb), asked, vectors)
+    found = queries_of(space, MatchIndex.build(setting.kb), asked, vectors)
+    by_text = dict(zip((q for q, _ in asked), vectors, strict=True))
+    wordings: dict[str, list[str]] = {}
+    for query, expect in setting.queries:
+        wordings.setdefault(expect, []).append(query)
+    return found + entries_left_out(setting.kb, space, wordings, by_text.__getitem__)
 
 
 def leave_alternates_out(
@@ -151,6 +162,7 @@ def leave_alternates_out(
     ]
     found = queries_of(full, MatchIndex.build(kb), outside, model.encode([q for q, _ in outside]))
     row = {(e.id, p): n for n, (e, p) in enumerate((e, p) for e in kb.entries for p in e.phrasings)}
+    owner = {a: e.id for e in kb.entries for a in e.alternates}
     folds = max(len(e.alternates) for e in kb.entries)
     for fold in range(0, folds, every):
         entries = tuple(
@@ -162,6 +174,41 @@ def leave_alternates_out(
         kept = [row[(e.id, p)] for e in entries for p in e.phrasings]
         space = space_of(smaller, full.vectors[kept])
         vectors = full.vectors[[row[(expect, text)] for text, expect in asked]]
+        found += queries_of(space, MatchIndex.build(smaller), asked, vectors)
+    wordings = {e.id: list(e.alternates) for e in kb.entries}
+    return found + entries_left_out(
+        kb, full, wordings, lambda text: full.vectors[row[(owner[text], text)]]
+    )
+
+
+def entries_left_out(
+    kb: KnowledgeBase,
+    full: Space,
+    wordings: dict[str, list[str]],
+    vector_of: Callable[[str], npt.NDArray[np.float32]],
+) -> list[Query]:
+    """Near-domain questions that must not be answered: entries are dropped, a few folds at a
+    time, and some of each dropped entry's own wordings asked against what is left."""
+    ids = [e.id for e in kb.entries]
+    random.Random(2).shuffle(ids)
+    row = {(e.id, p): n for n, (e, p) in enumerate((e, p) for e in kb.entries for p in e.phrasings)}
+    found: list[Query] = []
+    for fold in range(LEFT_OUT_FOLDS):
+        dropped = set(ids[fold::LEFT_OUT_FOLDS])
+        smaller = dataclasses.replace(
+            kb, entries=tuple(e for e in kb.entries if e.id not in dropped)
+        )
+        kept = [row[(e.id, p)] for e in smaller.entries for p in e.phrasings]
+        space = space_of(smaller, full.vectors[kept])
+        picker = random.Random(fold)
+        asked: list[tuple[str, str | None]] = [
+            (text, None)
+            for entry_id in sorted(dropped)
+            for text in picker.sample(
+                wordings[entry_id], min(LEFT_OUT_WORDINGS, len(wordings[entry_id]))
+            )
+        ]
+        vectors = np.stack([vector_of(text) for text, _ in asked])
         found += queries_of(space, MatchIndex.build(smaller), asked, vectors)
     return found
 
