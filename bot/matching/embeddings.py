@@ -76,12 +76,22 @@ def model_key(name: str) -> str:
     return f"{slug or 'model'}-{hashlib.sha256(identity.encode()).hexdigest()[:12]}"
 
 
+_loaded: dict[str, EmbeddingModel] = {}
+
+
 def load_model(name: str | None = None) -> EmbeddingModel:
-    """Load the configured model on the CPU; raise ConfigError saying what failed and how to
-    fix it (install the extra, or point COMPACT_SEMANTIC_MODEL at a model that loads)."""
+    """Load the configured model on the CPU, once per process (a reload keeps it); raise
+    ConfigError saying what failed and how to fix it (install the extra, or point
+    COMPACT_SEMANTIC_MODEL at a model that loads)."""
+    configured = (name or "").strip()
+    if configured not in _loaded:
+        _loaded[configured] = _load(configured)
+    return _loaded[configured]
+
+
+def _load(configured: str) -> EmbeddingModel:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    configured = (name or "").strip()
     packaged = not configured or configured.lower() in PACKAGED_NAMES
     # Imported by name: typed or not, the extra's packages are used through ``Any``.
     try:
