@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
-EMBEDDING_WEIGHT = 0.5
+EMBEDDING_WEIGHT = 0.8
 # Entries whose cosine ranks this high are scored beside every lexical hit: enough that the
 # fused top five never misses an entry a deeper list would have had.
 EMBEDDING_DEPTH = 20
