@@ -384,7 +384,8 @@ def main() -> None:
     )
     parser.add_argument("--stackfaq", type=Path, default=stackfaq.DEFAULT_PATH)
     parser.add_argument("--reuse", action="store_true", help="the sets saved by the last run")
-    parser.add_argument("--train-precision", type=float, default=0.97)
+    # 0.97 on the training sets let one held-out set fall to 0.93; 0.98 holds all >= 0.95.
+    parser.add_argument("--train-precision", type=float, default=0.98)
     parser.add_argument("--model", default="", help="COMPACT_SEMANTIC_MODEL (default: packaged)")
     args = parser.parse_args()
     started = time.perf_counter()
