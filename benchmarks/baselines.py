@@ -77,22 +77,26 @@ def token_set(kb: KnowledgeBase) -> RapidfuzzRanker:
 
 @dataclass
 class BM25Ranker:
-    """bm25s over every phrasing, Snowball-stemmed, English stopwords."""
+    """bm25s over every phrasing, Snowball-stemmed (PyStemmer), with bm25s's English
+    stopwords (``stopwords="en"``) or none (``stopwords=None``)."""
 
     kb: KnowledgeBase
     name: str = "BM25 (bm25s, Snowball, stopwords)"
+    stopwords: str | None = "en"
 
     def __post_init__(self) -> None:
         self.texts, self.owners = _phrasings(self.kb)
         self.stemmer = Stemmer.Stemmer("english")
         tokens = bm25s.tokenize(
-            self.texts, stopwords="en", stemmer=self.stemmer, show_progress=False
+            self.texts, stopwords=self.stopwords, stemmer=self.stemmer, show_progress=False
         )
         self.retriever = bm25s.BM25()
         self.retriever.index(tokens, show_progress=False)
 
     def rank(self, query: str, limit: int) -> list[tuple[str, float]]:
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False)
+        tokens = bm25s.tokenize(
+            [query], stopwords=self.stopwords, stemmer=self.stemmer, show_progress=False
+        )
         if not tokens.vocab:
             return []
         k = min(len(self.texts), limit * 8)
@@ -103,6 +107,10 @@ class BM25Ranker:
             if s > 0
         ]
         return _best_per_entry(pairs, limit)
+
+
+def bm25_no_stopwords(kb: KnowledgeBase) -> BM25Ranker:
+    return BM25Ranker(kb, "BM25 (bm25s, Snowball, no stopwords)", stopwords=None)
 
 
 @dataclass

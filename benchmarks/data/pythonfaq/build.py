@@ -77,7 +77,13 @@ def questions(path: Path, part: str) -> list[dict[str, str]]:
 
 def main() -> None:
     source = Path(sys.argv[1])
-    faqs = [q for name in FILES for q in questions(source / f"{name}.rst.txt", name)]
+    faqs, seen = [], set()
+    for name in FILES:
+        for faq in questions(source / f"{name}.rst.txt", name):
+            # "What is Python?" is asked twice (general and installed): keep the first.
+            if faq["question"].casefold() not in seen:
+                seen.add(faq["question"].casefold())
+                faqs.append(faq)
     for number, faq in enumerate(faqs):
         faq["id"] = f"py-{number:03d}"
     (HERE / "faq.json").write_text(
