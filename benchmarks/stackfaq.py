@@ -9,13 +9,26 @@ import`` as a council would import its FAQ, with one answer per FAQ (the thread'
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from sets import BenchSet, Part, kb_import
 
-DEFAULT_PATH = (
-    Path(__file__).resolve().parent.parent.parent / "shared/data/stackfaq/stackExchange-FAQ.json"
-)
+RELATIVE = Path("shared/data/stackfaq/stackExchange-FAQ.json")
+
+
+def _default_path() -> Path:
+    """$STACKFAQ_PATH, or shared/data/stackfaq beside the checkout or any folder above it."""
+    if os.environ.get("STACKFAQ_PATH"):
+        return Path(os.environ["STACKFAQ_PATH"])
+    here = Path(__file__).resolve().parent.parent
+    for folder in here.parents:
+        if (folder / RELATIVE).exists():
+            return folder / RELATIVE
+    return here.parent / RELATIVE
+
+
+DEFAULT_PATH = _default_path()
 SOURCE = "StackFAQ (Karan and Snajder 2018), StackExchange content, CC BY-SA"
 
 
