@@ -7,7 +7,8 @@
 The sets (see benchmarks/sets.py and benchmarks/data/README.md):
 - StackFAQ title only, and with alternates, each imported with ``compact-bot kb import``
   with one answer per FAQ (skipped if ../shared/data/stackfaq is absent);
-- the Python FAQ, held out: real-user-style queries written for this benchmark;
+- two held-out public FAQs, the Python FAQ and the Debian FAQ, with queries written for
+  this benchmark in real users' styles;
 - leave-alternates-out on the bundled knowledge base;
 - the Compact evaluation set (tests/eval).
 
@@ -15,8 +16,9 @@ Every method is measured in the same run on the same machine, so compare the row
 absolute numbers. hit@k is the share of queries with a right entry in the top k. For our
 matcher, the decisions are the assistant's own (``Assistant.ask`` with the configured
 thresholds): "answered" is the share answered outright, "precision" the share of those
-answers that are right, "clarify" the share given "did you mean". Baselines always answer
-with their top match, so their precision would be their hit@1.
+answers that are right, "clarify" the share given "did you mean", and "oos ans" the share of
+the set's unanswerable questions (no entry answers them) answered outright anyway. Baselines
+always answer with their top match, so their precision would be their hit@1.
 """
 
 from __future__ import annotations
@@ -104,6 +106,8 @@ class Tally:
     answered: int = 0
     right_answers: int = 0
     clarified: int = 0
+    unanswerable: int = 0
+    unanswerable_answered: int = 0
     decisions: bool = False
     latencies: list[float] | None = None
 
@@ -119,9 +123,14 @@ class Tally:
         n = max(self.queries, 1)
         if self.decisions:
             precision = self.right_answers / self.answered if self.answered else float("nan")
-            decided = f"{self.answered / n:9.3f} {precision:9.3f} {self.clarified / n:8.3f}"
+            oos = (
+                f"{self.unanswerable_answered / self.unanswerable:8.3f}"
+                if self.unanswerable
+                else f"{'-':>8}"
+            )
+            decided = f"{self.answered / n:9.3f} {precision:9.3f} {self.clarified / n:8.3f} {oos}"
         else:
-            decided = f"{'-':>9} {'-':>9} {'-':>8}"
+            decided = f"{'-':>9} {'-':>9} {'-':>8} {'-':>8}"
         times = self.latencies or [0.0]
         return (
             f"{bench.name:26} {bench.size:6} {self.method:40} {self.top1 / n:6.3f} "
@@ -132,7 +141,7 @@ class Tally:
 
 HEADER = (
     f"{'set':26} {'n':>6} {'method':40} {'hit@1':>6} {'hit@3':>6} {'answered':>9} "
-    f"{'precision':>9} {'clarify':>8} {'p50 ms':>7} {'p99 ms':>7}"
+    f"{'precision':>9} {'clarify':>8} {'oos ans':>8} {'p50 ms':>7} {'p99 ms':>7}"
 )
 
 
@@ -157,6 +166,7 @@ def _ours(part: sets.Part, mode: str, tally: Tally) -> None:
     loaded = LoadedKnowledge.build(part.kb, matcher=mode)
     store = KnowledgeStore(part.kb.root or Path("."), loaded, matcher=mode)
     assistant = Assistant(store=store, thresholds=load_settings(matcher=mode).thresholds())
+    loaded.index.search("warm up", limit=10)  # lazily loaded resources are not per query
     for query, expected in part.queries:
         started = time.perf_counter()
         hits = loaded.index.search(strip_greeting(query), limit=10)
@@ -168,6 +178,9 @@ def _ours(part: sets.Part, mode: str, tally: Tally) -> None:
             tally.right_answers += reply.entry.id in expected
         elif isinstance(reply, Clarify):
             tally.clarified += 1
+    for query in part.unanswerable:
+        tally.unanswerable += 1
+        tally.unanswerable_answered += isinstance(assistant.ask(Question(query, CONTEXT)), Answer)
 
 
 def load_sets(kb: KnowledgeBase) -> list[sets.BenchSet]:
@@ -177,8 +190,9 @@ def load_sets(kb: KnowledgeBase) -> list[sets.BenchSet]:
     except FileNotFoundError:
         print(f"StackFAQ skipped: {stackfaq.DEFAULT_PATH} not found (../shared/data/stackfaq)\n")
     found.append(sets.python_faq())
+    found.append(sets.debian_faq())
     found.append(sets.leave_alternates_out(kb))
-    found.append(sets.compact_eval(kb)[0])
+    found.append(sets.compact_eval(kb))
     return found
 
 
@@ -187,7 +201,8 @@ def faq_section() -> None:
     kb = load_knowledge(bundled_knowledge())
     benches = load_sets(kb)
     for bench in benches:
-        print(f"- {bench.name}: {bench.size:,} queries; {bench.source}")
+        extra = f" and {bench.unanswerable} that no entry answers" if bench.unanswerable else ""
+        print(f"- {bench.name}: {bench.size:,} queries{extra}; {bench.source}")
     modes = matcher_modes()
     print(f"\n{HEADER}")
     verdicts = []
@@ -219,7 +234,19 @@ def _verdict(bench: sets.BenchSet, tallies: list[Tally]) -> str:
         f"{bm25.top1 / bm25.queries:.3f} ({'ahead' if ours.top1 >= bm25.top1 else 'BEHIND'}); "
         f"best baseline {best.method} {best.top1 / best.queries:.3f}; answer precision "
         f"{precision:.3f} ({'met' if precision >= PRECISION_TARGET else 'MISSED'})"
+        + (
+            f"; confident wrong overall {_confident_wrong(ours):.3f} "
+            f"({ours.unanswerable_answered} of {ours.unanswerable} unanswerable answered)"
+            if ours.unanswerable
+            else ""
+        )
     )
+
+
+def _confident_wrong(tally: Tally) -> float:
+    """Wrong outright answers, unanswerable questions included, over every question."""
+    wrong = tally.answered - tally.right_answers + tally.unanswerable_answered
+    return wrong / max(tally.queries + tally.unanswerable, 1)
 
 
 def _decisions(mode: str) -> None:

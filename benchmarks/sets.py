@@ -22,6 +22,7 @@ from bot.knowledge.model import KnowledgeBase
 
 DATA = Path(__file__).resolve().parent / "data"
 PYTHON_FAQ = DATA / "pythonfaq"
+DEBIAN_FAQ = DATA / "debianfaq"
 LEAVE_OUT_FOLDS = 10
 
 Query = tuple[str, frozenset[str]]  # (question, the ids of the entries that answer it)
@@ -31,6 +32,8 @@ Query = tuple[str, frozenset[str]]  # (question, the ids of the entries that ans
 class Part:
     kb: KnowledgeBase
     queries: tuple[Query, ...]
+    # Questions no entry answers: any outright answer to one is confidently wrong.
+    unanswerable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,10 @@ class BenchSet:
     @property
     def size(self) -> int:
         return sum(len(p.queries) for p in self.parts)
+
+    @property
+    def unanswerable(self) -> int:
+        return sum(len(p.unanswerable) for p in self.parts)
 
 
 def kb_import(rows: Sequence[dict[str, object]]) -> KnowledgeBase:
@@ -65,29 +72,45 @@ def kb_import(rows: Sequence[dict[str, object]]) -> KnowledgeBase:
         return load_knowledge(out)
 
 
-def python_faq(folder: Path = PYTHON_FAQ) -> BenchSet:
-    """The Python FAQ (title and opening answer of each question) with queries written for
-    this benchmark; see benchmarks/data/README.md."""
+def held_out_faq(folder: Path, name: str, source: str) -> BenchSet:
+    """A public FAQ (``faq.json``: id, part, question, answer) imported with ``kb import``,
+    and the queries written for it (``queries.tsv``: ids or ``-`` for "no FAQ answers this",
+    a tab, the query); see benchmarks/data/README.md."""
     faqs = json.loads((folder / "faq.json").read_text(encoding="utf-8"))
     rows = [
         {"id": f["id"], "question": f["question"], "answer": f["answer"], "topic": f["part"]}
         for f in faqs
     ]
     kb = kb_import(rows)
-    queries = []
+    known = {e.id for e in kb.entries}
+    queries, unanswerable = [], []
     for line in (folder / "queries.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         ids, question = line.split("\t", 1)
+        if ids.strip() == "-":
+            unanswerable.append(question.strip())
+            continue
         expected = frozenset(i.strip() for i in ids.split(","))
-        unknown = expected - {e.id for e in kb.entries}
-        if unknown:
-            raise ValueError(f"{folder / 'queries.tsv'}: unknown ids {sorted(unknown)}")
+        if not expected <= known:
+            raise ValueError(f"{folder / 'queries.tsv'}: unknown ids {sorted(expected - known)}")
         queries.append((question.strip(), expected))
-    return BenchSet(
+    return BenchSet(name, (Part(kb, tuple(queries), tuple(unanswerable)),), source)
+
+
+def python_faq(folder: Path = PYTHON_FAQ) -> BenchSet:
+    return held_out_faq(
+        folder,
         "Python FAQ (held out)",
-        (Part(kb, tuple(queries)),),
-        "Python 3.11 FAQ, PSF licence; queries written for this benchmark",
+        "Python 3.11 FAQ, PSF licence; queries written from its titles",
+    )
+
+
+def debian_faq(folder: Path = DEBIAN_FAQ) -> BenchSet:
+    return held_out_faq(
+        folder,
+        "Debian FAQ (held out)",
+        "Debian FAQ 11.1, SPI permission notice; queries written before reading it",
     )
 
 
@@ -129,12 +152,9 @@ def leave_alternates_out(kb: KnowledgeBase, folds: int = LEAVE_OUT_FOLDS) -> Ben
     )
 
 
-def compact_eval(kb: KnowledgeBase, folder: Path | None = None) -> tuple[BenchSet, int]:
-    """The Compact evaluation set's in-scope questions, and how many out-of-scope ones it has
-    (those are scored separately: no entry is right for them)."""
+def compact_eval(kb: KnowledgeBase, folder: Path | None = None) -> BenchSet:
+    """The Compact evaluation set: in-scope questions, and out-of-scope ones as unanswerable."""
     cases = load_eval_set(folder or default_eval_folder(), kb)
     queries = tuple((c.question, frozenset({c.expect})) for c in cases if c.in_scope and c.expect)
-    return (
-        BenchSet("Compact eval (in scope)", (Part(kb, queries),), "tests/eval"),
-        sum(1 for c in cases if not c.in_scope),
-    )
+    unanswerable = tuple(c.question for c in cases if not c.in_scope)
+    return BenchSet("Compact eval", (Part(kb, queries, unanswerable),), "tests/eval")

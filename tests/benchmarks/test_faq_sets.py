@@ -75,10 +75,12 @@ def test_held_out_faq_is_scored_through_the_assistant(tmp_path: Path) -> None:
         "# comment\n"
         "py-002\tHow do I report a pothole\n"
         "py-001,py-000\twhen is the swimming pool open\n"
-        "py-000\tpool opening hours\n",
+        "py-000\tpool opening hours\n"
+        "-\tparking permit for my street\n",
     )
     bench = sets.python_faq(folder)
     assert bench.size == 3
+    assert bench.unanswerable == 1
 
     tallies = {t.method: t for t in faq.measure(bench, ["lexical"])}
 
@@ -93,6 +95,9 @@ def test_held_out_faq_is_scored_through_the_assistant(tmp_path: Path) -> None:
     assert ours.top1 >= 2
     # The third query names the wrong FAQ on purpose: ranked first, it is not a hit.
     assert ours.top1 < 3
+    # The question no FAQ answers is asked too, and must not be answered outright.
+    assert ours.unanswerable == 1
+    assert ours.unanswerable_answered == 0
     assert "our matcher" in ours.row(bench)
     assert "ours hit@1" in faq._verdict(bench, list(tallies.values()))
 
@@ -103,12 +108,16 @@ def test_held_out_queries_must_name_known_faqs(tmp_path: Path) -> None:
         sets.python_faq(folder)
 
 
-def test_the_shipped_python_faq_set_loads() -> None:
-    bench = sets.python_faq()
-    kb = bench.parts[0].kb
+def test_the_shipped_held_out_sets_load() -> None:
+    python = sets.python_faq()
+    kb = python.parts[0].kb
     assert len(kb) == 174
-    asked = set().union(*(expected for _, expected in bench.parts[0].queries))
-    assert asked == {e.id for e in kb.entries}
+    asked = set().union(*(expected for _, expected in python.parts[0].queries))
+    assert asked == {e.id for e in kb.entries}  # every FAQ is asked at least once
+
+    debian = sets.debian_faq()
+    assert len(debian.parts[0].kb) == 127
+    assert debian.size + debian.unanswerable == 89
 
 
 def test_leave_alternates_out_asks_each_written_alternate_once_of_a_kb_without_it() -> None:
