@@ -3,6 +3,7 @@
     python benchmarks/faq.py            # everything (several minutes)
     python benchmarks/faq.py --quick    # smaller scale test (1,000 and 10,000 phrasings)
     python benchmarks/faq.py --no-scale # the FAQ sets only
+    python benchmarks/faq.py --no-scale --wrong 20   # and what our matcher got wrong
 
 The sets (see benchmarks/sets.py and benchmarks/data/README.md):
 - StackFAQ title only, and with alternates, each imported with ``compact-bot kb import``
@@ -110,6 +111,8 @@ class Tally:
     unanswerable_answered: int = 0
     decisions: bool = False
     latencies: list[float] | None = None
+    # (question, what was expected, what was answered) for every confidently wrong answer
+    wrong: list[tuple[str, str, str]] | None = None
 
     def rank(self, ids: list[str], expected: frozenset[str], ms: float) -> None:
         self.queries += 1
@@ -118,6 +121,11 @@ class Tally:
         if self.latencies is None:
             self.latencies = []
         self.latencies.append(ms)
+
+    def note_wrong(self, query: str, expected: str, answered: str) -> None:
+        if self.wrong is None:
+            self.wrong = []
+        self.wrong.append((query, expected, answered))
 
     def row(self, bench: sets.BenchSet) -> str:
         n = max(self.queries, 1)
@@ -176,11 +184,16 @@ def _ours(part: sets.Part, mode: str, tally: Tally) -> None:
         if isinstance(reply, Answer):
             tally.answered += 1
             tally.right_answers += reply.entry.id in expected
+            if reply.entry.id not in expected:
+                tally.note_wrong(query, ", ".join(sorted(expected)), reply.entry.id)
         elif isinstance(reply, Clarify):
             tally.clarified += 1
     for query in part.unanswerable:
         tally.unanswerable += 1
-        tally.unanswerable_answered += isinstance(assistant.ask(Question(query, CONTEXT)), Answer)
+        reply = assistant.ask(Question(query, CONTEXT))
+        if isinstance(reply, Answer):
+            tally.unanswerable_answered += 1
+            tally.note_wrong(query, "(no entry)", reply.entry.id)
 
 
 def load_sets(kb: KnowledgeBase) -> list[sets.BenchSet]:
@@ -196,7 +209,7 @@ def load_sets(kb: KnowledgeBase) -> list[sets.BenchSet]:
     return found
 
 
-def faq_section() -> None:
+def faq_section(show_wrong: int = 0) -> None:
     print("## FAQ sets (hit@k, our matcher's decisions, latency per query)\n")
     kb = load_knowledge(bundled_knowledge())
     benches = load_sets(kb)
@@ -205,9 +218,10 @@ def faq_section() -> None:
         print(f"- {bench.name}: {bench.size:,} queries{extra}; {bench.source}")
     modes = matcher_modes()
     print(f"\n{HEADER}")
-    verdicts = []
+    verdicts, measured = [], []
     for bench in benches:
         tallies = measure(bench, modes)
+        measured.append(tallies)
         for tally in tallies:
             print(tally.row(bench), flush=True)
         print()
@@ -219,6 +233,14 @@ def faq_section() -> None:
     for verdict in verdicts:
         print(verdict)
     print()
+    if show_wrong:
+        for bench, tallies in zip(benches, measured, strict=True):
+            for tally in (t for t in tallies if t.decisions and t.wrong):
+                assert tally.wrong is not None
+                print(f"{bench.name}, {tally.method}: {len(tally.wrong)} confidently wrong")
+                for query, expected, answered in tally.wrong[:show_wrong]:
+                    print(f"  {query!r}: expected {expected}, answered {answered}")
+                print()
     for mode in modes:
         _decisions(mode)
 
@@ -355,11 +377,18 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-phrasing scale test")
     parser.add_argument("--no-scale", action="store_true", help="the FAQ sets only")
+    parser.add_argument(
+        "--wrong",
+        type=int,
+        default=0,
+        metavar="N",
+        help="list up to N of our matcher's confidently wrong answers on each set",
+    )
     args = parser.parse_args()
     print(
         f"# Matching benchmark, {time.strftime('%Y-%m-%d %H:%M')} (Python {sys.version.split()[0]})\n"
     )
-    faq_section()
+    faq_section(show_wrong=args.wrong)
     if not args.no_scale:
         scale_section([1_000, 10_000] if args.quick else [1_000, 10_000, 100_000])
 

@@ -98,6 +98,8 @@ def test_held_out_faq_is_scored_through_the_assistant(tmp_path: Path) -> None:
     # The question no FAQ answers is asked too, and must not be answered outright.
     assert ours.unanswerable == 1
     assert ours.unanswerable_answered == 0
+    # Every confidently wrong answer is listed for --wrong.
+    assert len(ours.wrong or []) == ours.answered - ours.right_answers + ours.unanswerable_answered
     assert "our matcher" in ours.row(bench)
     assert "ours hit@1" in faq._verdict(bench, list(tallies.values()))
 
