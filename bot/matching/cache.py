@@ -13,7 +13,7 @@ to a temporary file renamed over the old one, so a reader never sees half a file
 
 Unpickling runs code named in the file, so the cache is only as safe as the folder it is in:
 the data folder must be writable by the assistant alone. Files not owned by this user, or
-writable by its group or by others, are ignored (see ``docs/operations.md``).
+writable by its group or by others, are ignored (README: ``COMPACT_DATA_DIR``).
 """
 
 from __future__ import annotations
