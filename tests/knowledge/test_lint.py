@@ -7,6 +7,8 @@ import random
 from collections.abc import Iterator
 from datetime import date
 
+import pytest
+
 from bot.knowledge.lint import (
     COLLISION_SCORE,
     Finding,
@@ -202,6 +204,29 @@ def test_collisions_found_through_the_index_candidates_are_those_of_comparing_ev
     expected = list(every_phrasing_collisions(kb))
     assert len(expected) > 50  # the moved wordings do collide
     assert found(list(colliding_phrasings(kb, TODAY))) == expected
+
+
+def test_the_collision_rule_follows_the_index_similarity_when_it_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The rule analyses each wording once, the way the index does; were the index's similarity
+    # to change, the rule must follow it rather than its own copy.
+    kb = KnowledgeBase(
+        (
+            entry("notice", "How much notice before ending a grant?"),
+            entry(
+                "consult",
+                "How long should a consultation run?",
+                alternates=("consultation length", "how much notice before ending a grant"),
+            ),
+        )
+    )
+    assert codes(colliding_phrasings, kb) == ["collision"]
+    original = MatchIndex.similarity
+    monkeypatch.setattr(
+        MatchIndex, "similarity", lambda self, a, b: original(self, a, b) * COLLISION_SCORE * 0.9
+    )
+    assert codes(colliding_phrasings, kb) == []
 
 
 def test_near_duplicate_answers_are_flagged() -> None:
