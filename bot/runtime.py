@@ -45,12 +45,14 @@ def open_log(
 
 
 def open_store(settings: Settings) -> KnowledgeStore:
-    """The knowledge base the settings name: national, local layer and answer settings."""
+    """The knowledge base the settings name: national, local layer and answer settings;
+    builds are cached in the data folder (bot/matching/cache.py)."""
     return KnowledgeStore.open(
         settings.knowledge_path(),
         matcher=settings.matcher,
         local=settings.local_kb,
         settings=settings.answer_settings(),
+        cache_dir=settings.data_dir / "cache",
     )
 
 

@@ -1,50 +1,75 @@
-"""The ``compact-bot`` command. The only place that exits the process."""
+"""The ``compact-bot`` command. The only place that exits the process.
+
+Each command's module is imported only when that command runs (``compact-bot ask`` never
+loads the Slack, Teams or report code), so a one-off command starts quickly; ``--help`` and
+``app`` (for tests) load them all.
+"""
 
 from __future__ import annotations
 
-import getpass
+import importlib
 import logging
 import sys
+from typing import Any
 
 import typer
-from rich.console import Console
 
-from bot.cli.ask import ask
-from bot.cli.chat import run_chat
-from bot.cli.db import db_app
-from bot.cli.eval import eval_command
-from bot.cli.gaps import gaps_app
-from bot.cli.induction import induction_app
-from bot.cli.kb import kb_app
-from bot.cli.markup import markup
 from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
-from bot.cli.serve import configured_channels, run_server, serve
-from bot.cli.teams import teams_app
-from bot.cli.tour import tour_command
 from bot.errors import CompactError
-from bot.runtime import build_runtime
 
-app = typer.Typer(
-    name="compact-bot",
-    help="The Compact Assistant: plain-English answers about the Compact, in chat.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.command("ask")(ask)
-app.command("eval")(eval_command)
-app.command("tour")(tour_command)
-app.add_typer(kb_app, name="kb")
-app.add_typer(db_app, name="db")
-app.add_typer(gaps_app, name="gaps")
-app.add_typer(induction_app, name="induction")
-app.command("serve")(serve)
-app.add_typer(teams_app, name="teams")
+# Command name -> (module, attribute): a command function, or a Typer group of commands.
+# In the order ``--help`` lists them.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "ask": ("bot.cli.ask", "ask"),
+    "eval": ("bot.cli.eval", "eval_command"),
+    "tour": ("bot.cli.tour", "tour_command"),
+    "kb": ("bot.cli.kb", "kb_app"),
+    "db": ("bot.cli.db", "db_app"),
+    "gaps": ("bot.cli.gaps", "gaps_app"),
+    "induction": ("bot.cli.induction", "induction_app"),
+    "serve": ("bot.cli.serve", "serve"),
+    "teams": ("bot.cli.teams", "teams_app"),
+}
 
 
-@app.command("chat")
+def build_app(only: str | None = None) -> typer.Typer:
+    """The command with every subcommand, or with just ``only`` (and the two defined here)."""
+    built = typer.Typer(
+        name="compact-bot",
+        help="The Compact Assistant: plain-English answers about the Compact, in chat.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    for name, (module, attribute) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        command: Any = getattr(importlib.import_module(module), attribute)
+        if isinstance(command, typer.Typer):
+            built.add_typer(command, name=name)
+        else:
+            built.command(name)(command)
+    built.command("chat")(chat)
+    built.command("start")(start)
+    return built
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``: the whole command, built on first use."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def chat(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None) -> None:
     """Chat with the assistant in this terminal."""
+    import getpass
+
+    from rich.console import Console
+
+    from bot.cli.chat import run_chat
+    from bot.runtime import build_runtime
+
     runtime = build_runtime(settings_from(kb, db, local_kb))
     console = Console()
     try:
@@ -59,10 +84,11 @@ def chat(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = Non
         runtime.close()
 
 
-@app.command("start")
 def start(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None) -> None:
     """Start the assistant: the chat bot for Slack and Teams, whichever have credentials set,
     else the console chat."""
+    from bot.cli.serve import configured_channels, run_server
+
     settings = settings_from(kb, db, local_kb)
     channels = configured_channels(settings)
     if channels:
@@ -75,9 +101,14 @@ def main() -> None:
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    command = sys.argv[1] if len(sys.argv) > 1 else None
     try:
-        app()
+        build_app(command if command in {*COMMANDS, "chat", "start"} else None)()
     except CompactError as exc:
+        from rich.console import Console
+
+        from bot.cli.markup import markup
+
         Console(stderr=True).print(
             markup("[red]Error:[/red] {}", exc), highlight=False, soft_wrap=True
         )

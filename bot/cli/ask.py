@@ -7,13 +7,8 @@ from collections.abc import Iterator
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from bot.cli.console_render import render
-from bot.cli.json_contract import json_line, reply_to_json
 from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
-from bot.core.question import ChannelKind, Context, Question
-from bot.runtime import build_runtime
 
 
 def ask(
@@ -36,6 +31,14 @@ def ask(
     JSON object per line in the same order: question, outcome (answer, clarify, no_match or
     smalltalk), entry_id, answer, confidence, candidates (up to 5 {entry_id, question, score}).
     """
+    # Here rather than at the top: importing the CLI (``--help``, other commands) stays light.
+    from rich.console import Console
+
+    from bot.cli.console_render import render
+    from bot.cli.json_contract import json_line, reply_to_json
+    from bot.core.question import ChannelKind, Context, Question
+    from bot.runtime import build_runtime
+
     runtime = build_runtime(settings_from(kb, db, local_kb), with_log=not no_log)
     context = Context(ChannelKind.CLI, "cli")
     console = Console()

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from bot.errors import KnowledgeBaseError
 from bot.induction.content import Tour
 from bot.induction.loader import induction_file, load_tour
-from bot.knowledge.loader import load_knowledge
+from bot.knowledge.loader import knowledge_files, load_knowledge
 from bot.knowledge.model import KnowledgeBase
+from bot.matching.cache import BuildCache, content_key
 from bot.matching.index import Hit, MatchIndex
 
 log = logging.getLogger(__name__)
@@ -55,13 +57,51 @@ class LoadedKnowledge:
         matcher: str = "lexical",
         local: Path | None = None,
         settings: Mapping[str, str] | None = None,
+        cache: BuildCache | None = None,
     ) -> LoadedKnowledge:
         """Load the entries (``local`` over ``path``), then the tour, checked against them,
-        then build the index. Raises KnowledgeBaseError listing every problem."""
+        then build the index. Raises KnowledgeBaseError listing every problem.
+
+        With a ``cache``, a build of exactly these files (by content) with these options by
+        this code is read from it instead, and a new build is written to it (lexical matcher
+        only). Only a knowledge base that loaded cleanly is ever cached."""
+        key = _cache_key(path, matcher, local, settings) if cache is not None else None
+        if cache is not None and key is not None:
+            cached = cache.get(key, LoadedKnowledge)
+            if cached is not None:
+                return cached
         kb = load_knowledge(path, local=local, settings=settings)
         tour_file = induction_file(path, local)
         tour = load_tour(tour_file, kb) if tour_file else None  # before the costly index
-        return cls.build(kb, matcher=matcher, tour=tour)
+        loaded = cls.build(kb, matcher=matcher, tour=tour)
+        # Not if a file changed while it was read: the key would not describe what was built.
+        if (
+            cache is not None
+            and key is not None
+            and key == _cache_key(path, matcher, local, settings)
+        ):
+            cache.put(key, loaded)
+        return loaded
+
+
+def _cache_key(
+    path: Path, matcher: str, local: Path | None, settings: Mapping[str, str] | None
+) -> str | None:
+    """The cache key of a build of these files, or None when there is none to use: the
+    semantic matcher (its model is not ours to pickle), or files that cannot be read (the
+    load then reports them)."""
+    if matcher != "lexical":
+        return None
+    try:
+        files = knowledge_files(path, local=local)
+        tour_file = induction_file(path, local)
+        if tour_file is not None:
+            files.append((f"tour:{tour_file}", tour_file))
+        options = [matcher, f"kb:{path}", f"local:{local}", f"cwd:{Path.cwd()}"]
+        options += [f"{name}={value}" for name, value in sorted((settings or {}).items())]
+        return content_key(files, options)
+    except (KnowledgeBaseError, OSError):
+        return None
 
 
 class KnowledgeStore:
@@ -76,11 +116,13 @@ class KnowledgeStore:
         matcher: str = "lexical",
         local: Path | None = None,
         settings: Mapping[str, str] | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.path = path
         self.local = local
         self.settings = dict(settings or {})
         self.matcher = matcher
+        self.cache = BuildCache(cache_dir) if cache_dir is not None else None
         self._current = loaded
         self._lock = threading.Lock()
 
@@ -92,11 +134,18 @@ class KnowledgeStore:
         matcher: str = "lexical",
         local: Path | None = None,
         settings: Mapping[str, str] | None = None,
+        cache_dir: Path | None = None,
     ) -> KnowledgeStore:
         """Load ``path`` (and ``local`` over it); raises KnowledgeBaseError listing every
-        problem. ``settings`` are the values answers may show (bot/knowledge/configured.py)."""
-        loaded = LoadedKnowledge.load(path, matcher=matcher, local=local, settings=settings)
-        return cls(path, loaded, matcher=matcher, local=local, settings=settings)
+        problem. ``settings`` are the values answers may show (bot/knowledge/configured.py).
+        With ``cache_dir``, builds are kept there between runs (see bot/matching/cache.py)."""
+        cache = BuildCache(cache_dir) if cache_dir is not None else None
+        loaded = LoadedKnowledge.load(
+            path, matcher=matcher, local=local, settings=settings, cache=cache
+        )
+        return cls(
+            path, loaded, matcher=matcher, local=local, settings=settings, cache_dir=cache_dir
+        )
 
     @property
     def current(self) -> LoadedKnowledge:
@@ -107,7 +156,11 @@ class KnowledgeStore:
         KnowledgeBaseError is raised for the caller to show."""
         with self._lock:
             loaded = LoadedKnowledge.load(
-                self.path, matcher=self.matcher, local=self.local, settings=self.settings
+                self.path,
+                matcher=self.matcher,
+                local=self.local,
+                settings=self.settings,
+                cache=self.cache,
             )
             self._current = loaded
         log.info("knowledge base reloaded from %s: %d entries", self.path, len(loaded.kb))

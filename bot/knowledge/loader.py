@@ -74,6 +74,18 @@ def load_knowledge(
     return builder.finish(root, local_root)
 
 
+def knowledge_files(path: Path | str, *, local: Path | str | None = None) -> list[tuple[str, Path]]:
+    """The files ``load_knowledge`` reads, in order, each with the name findings give it;
+    raises KnowledgeBaseError as it does when a folder is missing or has no files."""
+    root = Path(path)
+    local_root = Path(local) if local is not None else None
+    found: list[tuple[str, Path]] = []
+    for folder, layer in ((root, Layer.NATIONAL), (local_root, Layer.LOCAL)):
+        if folder is not None:
+            found += [(_shown(file), file) for file in _files_of(folder, layer)]
+    return found
+
+
 def _files_of(folder: Path, layer: Layer) -> list[Path]:
     option = "--kb" if layer is Layer.NATIONAL else "--local-kb (COMPACT_LOCAL_KB)"
     if not folder.exists():

@@ -109,3 +109,25 @@ def test_every_question_the_knowledge_base_lists_is_answered_with_its_own_entry(
         if (reply["outcome"], reply["entry_id"]) != ("answer", entry.id)
     ]
     assert wrong == []
+
+
+def test_ask_caches_the_built_knowledge_base_in_the_data_folder_and_survives_a_damaged_cache(
+    run: Run, isolated_environment: Path
+) -> None:
+    question = "how much notice must we give before ending a grant?"
+    first = run("ask", "--json", "--no-log", question)
+    assert first.returncode == 0, first.stderr
+    [built] = (isolated_environment / "cache").glob("*.build")
+    second = run("ask", "--json", "--no-log", question)
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout) == json.loads(first.stdout)
+    assert second.stderr == ""
+
+    built.write_bytes(built.read_bytes()[:1000])
+    damaged = run("ask", "--json", "--no-log", question)
+    assert damaged.returncode == 0, damaged.stderr
+    assert json.loads(damaged.stdout) == json.loads(first.stdout)
+    [line] = damaged.stderr.splitlines()
+    assert "build cache" in line
+    assert "building instead" in line
+    assert run("ask", "--json", "--no-log", question).stderr == ""  # rebuilt and sound again

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import random
+from collections.abc import Iterator
 from datetime import date
 
+import pytest
+
 from bot.knowledge.lint import (
+    COLLISION_SCORE,
+    Finding,
     Severity,
     answer_length,
     colliding_phrasings,
@@ -18,7 +25,10 @@ from bot.knowledge.lint import (
     standing,
     undefined_acronyms,
 )
+from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import Entry, GlossaryTerm, KnowledgeBase, Source, Status
+from bot.matching.index import MatchIndex
+from bot.settings import bundled_knowledge
 
 TODAY = date(2026, 11, 24)
 SOURCE = (Source("Compact Voice", "https://example.org"),)
@@ -137,6 +147,86 @@ def test_an_alternate_closer_to_another_entry_is_a_collision() -> None:
     assert finding.entry_id == "consult"
     assert "closer to 'notice'" in finding.message
     assert codes(colliding_phrasings, CLEAN) == []
+
+
+def every_phrasing_collisions(kb: KnowledgeBase) -> Iterator[tuple[str, str]]:
+    """The collision rule as it was: every phrasing of the alternate's own entry and of every
+    candidate the index names is compared, whatever the index found closest."""
+    index = MatchIndex.build(kb)
+    for own_entry in kb.entries:
+        for alternate in own_entry.alternates:
+            own = max(
+                (index.similarity(alternate, p) for p in own_entry.phrasings if p != alternate),
+                default=0.0,
+            )
+            for hit in index.search(alternate, limit=4):
+                if hit.entry_id == own_entry.id:
+                    continue
+                rival = kb[hit.entry_id]
+                closest = max(rival.phrasings, key=lambda p: index.similarity(alternate, p))
+                score = index.similarity(alternate, closest)
+                if score >= COLLISION_SCORE and score > own:
+                    yield (
+                        own_entry.id,
+                        f"alternate {alternate!r} is closer to '{rival.id}' ({closest!r}) than "
+                        "to its own entry's other wordings; reword it or move it",
+                    )
+                    break
+
+
+def moved_alternates(kb: KnowledgeBase, seed: int, moves: int) -> KnowledgeBase:
+    """``kb`` with copies of some entries' wordings (some with a word left out) added to other
+    entries as alternates: the mistakes the collision rule is there to catch."""
+    rng = random.Random(seed)
+    entries = list(kb.entries)
+    for _ in range(moves):
+        source, target = rng.sample(range(len(entries)), 2)
+        words = rng.choice(entries[source].phrasings).split()
+        if len(words) > 3 and rng.random() < 0.5:
+            del words[rng.randrange(len(words))]
+        alternates = (*entries[target].alternates, " ".join(words))
+        entries[target] = dataclasses.replace(entries[target], alternates=alternates)
+    return dataclasses.replace(kb, entries=tuple(entries))
+
+
+def found(findings: list[Finding]) -> list[tuple[str, str]]:
+    return [(f.entry_id or "", f.message) for f in findings]
+
+
+def test_collisions_found_through_the_index_candidates_are_those_of_comparing_every_phrasing() -> (
+    None
+):
+    # The bundled knowledge base, every wording as it is, plus 60 wordings copied into the
+    # wrong entries: the collisions must be exactly those the all-phrasings rule finds.
+    bundled = load_knowledge(bundled_knowledge())
+    assert list(colliding_phrasings(bundled, TODAY)) == []
+    kb = moved_alternates(bundled, seed=1, moves=60)
+    expected = list(every_phrasing_collisions(kb))
+    assert len(expected) > 50  # the moved wordings do collide
+    assert found(list(colliding_phrasings(kb, TODAY))) == expected
+
+
+def test_the_collision_rule_follows_the_index_similarity_when_it_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The rule analyses each wording once, the way the index does; were the index's similarity
+    # to change, the rule must follow it rather than its own copy.
+    kb = KnowledgeBase(
+        (
+            entry("notice", "How much notice before ending a grant?"),
+            entry(
+                "consult",
+                "How long should a consultation run?",
+                alternates=("consultation length", "how much notice before ending a grant"),
+            ),
+        )
+    )
+    assert codes(colliding_phrasings, kb) == ["collision"]
+    original = MatchIndex.similarity
+    monkeypatch.setattr(
+        MatchIndex, "similarity", lambda self, a, b: original(self, a, b) * COLLISION_SCORE * 0.9
+    )
+    assert codes(colliding_phrasings, kb) == []
 
 
 def test_near_duplicate_answers_are_flagged() -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.errors import KnowledgeBaseError
+from bot.knowledge import yaml_source
 from bot.knowledge.loader import load_knowledge
+from bot.knowledge.yaml_source import LocatedDict, LocatedList, read_yaml
 from bot.settings import bundled_knowledge
 
 GOOD_ENTRY = """
@@ -245,3 +247,47 @@ def test_subject_words_are_read_and_bad_ones_named(tmp_path: Path) -> None:
     [problem] = problems_of(tmp_path)
     assert problem.startswith(f"{rel(tmp_path / 'about.yml')}:3:")
     assert "each 'subject' item must be a word or phrase" in problem
+
+
+def same_tree(fast: object, slow: object) -> bool:
+    """The same values, of the same types, with the same lines recorded."""
+    if type(fast) is not type(slow):
+        return False
+    if isinstance(fast, LocatedDict) and isinstance(slow, LocatedDict):
+        return (
+            (fast.line, fast.key_lines) == (slow.line, slow.key_lines)
+            and list(fast) == list(slow)
+            and all(same_tree(fast[k], slow[k]) for k in fast)
+        )
+    if isinstance(fast, LocatedList) and isinstance(slow, LocatedList):
+        return (
+            (fast.line, fast.item_lines) == (slow.line, slow.item_lines)
+            and len(fast) == len(slow)
+            and all(same_tree(a, b) for a, b in zip(fast, slow, strict=True))
+        )
+    return fast == slow
+
+
+def test_the_fast_yaml_reader_gives_the_python_reader_s_documents_and_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = sorted(bundled_knowledge().rglob("*.yml"))
+    fast = [read_yaml(file, file.name) for file in files]
+    monkeypatch.setattr(yaml_source, "_read_fast", lambda text: None)
+    slow = [read_yaml(file, file.name) for file in files]
+    assert len(files) > 10
+    for file, (fast_data, fast_problems), (slow_data, slow_problems) in zip(
+        files, fast, slow, strict=True
+    ):
+        assert same_tree(fast_data, slow_data), file
+        assert fast_problems == slow_problems == []
+
+
+def test_a_repeated_key_is_found_by_the_fast_reader_too(tmp_path: Path) -> None:
+    file = tmp_path / "twice.yml"
+    file.write_text("topic: A\nentries:\n  - id: a\n    question: Q?\n    question: R?\n")
+    data, problems = read_yaml(file, "twice.yml")
+    assert data is not None
+    assert [(p.line, p.message) for p in problems] == [
+        (5, "key 'question' appears twice in the same block; keep one")
+    ]
