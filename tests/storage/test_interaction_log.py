@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -13,7 +15,7 @@ from bot.core.knowledge_store import KnowledgeStore
 from bot.core.question import ChannelKind, Context, Question
 from bot.core.recording import FeedbackKind
 from bot.errors import DatabaseError, UnknownInteractionError
-from bot.storage.database import Database
+from bot.storage.database import HEAD_REVISION, Database
 from bot.storage.interaction_log import InteractionLog
 from bot.storage.tables import ChampionQuestionRow
 
@@ -111,6 +113,28 @@ def test_migrations_are_applied_and_repeatable(database: Database) -> None:
     assert database.current_revisions() == database.head_revisions()
     database.upgrade()  # a second run changes nothing and does not fail
     assert database.current_revisions() == database.head_revisions()
+
+
+def test_the_recorded_newest_migration_is_alembics_head(database: Database) -> None:
+    # Starting skips Alembic when the database is at HEAD_REVISION; a stale one would leave
+    # a new migration unapplied.
+    assert database.head_revisions() == {HEAD_REVISION}
+
+
+def test_a_database_at_the_newest_migration_starts_without_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    Database.connect(url).dispose()  # brings it up to date
+    probe = (
+        "import sys; from bot.storage.database import Database; "
+        f"Database.connect({url!r}).dispose(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
+    fresh = f"sqlite:///{tmp_path / 'new.db'}"
+    assert Database.connect(fresh).current_revisions() == {HEAD_REVISION}
 
 
 @pytest.mark.parametrize(
