@@ -21,11 +21,8 @@ import numpy as np
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.analyzer import Analyzer, Canonicaliser
 from bot.matching.bm25 import BM25Field, Scores
-from bot.matching.stems import stem
+from bot.matching.stems import MATCH_STOPWORDS, stem
 
-PHRASING_WEIGHT = 1.0
-ALL_PHRASINGS_WEIGHT = 0.5
-ANSWER_WEIGHT = 0.5
 RERANK_DEPTH = 20
 DICE_WEIGHT, COVERAGE_WEIGHT, RECALL_WEIGHT = 0.4, 0.4, 0.2
 # A word the knowledge base has never used is strong evidence the question is about
@@ -47,6 +44,19 @@ DEFINITION_WORDS = frozenset(
         "acronym",
     ]
 )
+
+
+@dataclass(frozen=True, slots=True)
+class MatchConfig:
+    """How the index is built: the analyzer's stopwords and compound joining, and the BM25
+    field weights (best single phrasing, all phrasings together, answer). The defaults are
+    chosen by cross-validation over several sets (benchmarks/crossval.py)."""
+
+    stopwords: frozenset[str] = MATCH_STOPWORDS
+    join_compounds: bool = False
+    phrasing_weight: float = 1.0
+    all_phrasings_weight: float = 0.5
+    answer_weight: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +90,10 @@ class MatchIndex:
         weights: dict[str, float],
         definitions: dict[str, int] | None = None,
         subject_terms: frozenset[str] = frozenset(),
+        phrasing_weight: float = 1.0,
     ) -> None:
         self._analyzer = analyzer
+        self._phrasing_weight = phrasing_weight
         self._entries = entries
         # Each phrasing on its own, and each entry as a whole (all its phrasings and its answer).
         self._phrasing_field, self._entry_field = fields
@@ -107,9 +119,12 @@ class MatchIndex:
         self._shared_holders: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     @classmethod
-    def build(cls, kb: KnowledgeBase) -> MatchIndex:
+    def build(cls, kb: KnowledgeBase, config: MatchConfig | None = None) -> MatchIndex:
+        config = config or MatchConfig()
         groups = [term.spellings for term in kb.glossary] + list(kb.synonym_groups)
-        analyzer = Analyzer(Canonicaliser(groups))
+        analyzer = Analyzer(
+            Canonicaliser(groups, config.stopwords), join_compounds=config.join_compounds
+        )
         analyzer.learn(p for entry in kb.entries for p in entry.phrasings)
         entries: list[_Entry] = []
         phrasing_docs: list[list[str]] = []
@@ -124,11 +139,11 @@ class MatchIndex:
                 [
                     (
                         BM25Field.of([[t for doc in e.terms for t in doc] for e in entries]),
-                        ALL_PHRASINGS_WEIGHT,
+                        config.all_phrasings_weight,
                     ),
                     (
                         BM25Field.of([analyzer.terms(entry.answer) for entry in kb.entries]),
-                        ANSWER_WEIGHT,
+                        config.answer_weight,
                     ),
                 ]
             ),
@@ -168,6 +183,7 @@ class MatchIndex:
             weights,
             definitions,
             subject_terms,
+            config.phrasing_weight,
         )
 
     def __len__(self) -> int:
@@ -234,7 +250,7 @@ class MatchIndex:
 
     def _rank(self, terms: list[str]) -> Scores:
         best_phrasing = np.maximum.reduceat(self._phrasing_field.scores(terms), self._starts)
-        ranking: Scores = PHRASING_WEIGHT * best_phrasing + self._entry_field.scores(terms)
+        ranking: Scores = self._phrasing_weight * best_phrasing + self._entry_field.scores(terms)
         return ranking
 
     def _confidence(self, query: _Query, position: int) -> tuple[float, str]:

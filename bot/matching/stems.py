@@ -6,7 +6,22 @@ from functools import lru_cache
 
 import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type hints
 
-# Function words, chat fillers and contractions: they say nothing about what is asked.
+# The matcher's stopwords: Lucene's (and bm25s's) standard 33-word English list. It keeps
+# the question words ("how", "where", "who", "when", "can", "did") that tell neighbouring
+# entries apart; see MATCH_STOPWORDS below and benchmarks/crossval.py for the evidence.
+STANDARD_STOPWORDS = frozenset(
+    """a an and are as at be but by for if in into is it no not of on or such that the their
+    then there these they this to was will with""".split()  # noqa: SIM905
+)
+
+# Words beyond the standard list that the matcher also drops, each kept only for a gain
+# measured on more than one set (benchmarks/crossval.py; figures in docs/benchmarks.md).
+DOMAIN_STOPWORDS: frozenset[str] = frozenset()
+
+MATCH_STOPWORDS = STANDARD_STOPWORDS | DOMAIN_STOPWORDS
+
+# Function words, chat fillers and contractions: too common to name a theme of questions
+# (bot/review uses them). Not used for matching: the matcher uses MATCH_STOPWORDS.
 STOPWORDS = frozenset(
     """a about above after again all am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from
