@@ -161,10 +161,14 @@ class FoldFigures:
 
 
 def kfold_thresholds(
-    sets: Sets, config: MatchConfig, folds: int, max_wrong: float
+    sets: Sets,
+    config: MatchConfig,
+    folds: int,
+    max_wrong: float,
+    searched: list[tuple[EvalCase, list[Hit] | None]] | None = None,
 ) -> FoldFigures:
     """Choose thresholds on k-1 folds of the evaluation set, score the held-out fold."""
-    searched = sets.eval_hits(config)
+    searched = searched or sets.eval_hits(config)
     right = wrong = traps = in_scope = out_of_scope = 0
     chosen = []
     for fold in range(folds):
@@ -252,15 +256,63 @@ def stopword_candidates(sets: Sets, base: MatchConfig) -> None:
     print()
 
 
+def policy_grid(sets: Sets, folds: int, max_wrong: float) -> None:
+    """The contested-answer rule's settings: in-sample best and held-out-fold figures on the
+    evaluation set, and the answer precision on the other sets at the folds' median choice."""
+    print(f"{'distinct/rival/topical':24} {'in-sample acc':>13} {'cw':>6} {'held-out acc':>12} "
+          f"{'cw':>6} {'oos':>6}  precision elsewhere (answered share)")  # fmt: skip
+    for distinct in (0.0, 0.3, 0.5):
+        for rival in (0.5, 0.7):
+            for topical in (0.2, 0.3, 0.5, 1.1):
+                config = MatchConfig(
+                    distinct_share=distinct, rival_share=rival, topical_share=topical
+                )
+                searched = sets.eval_hits(config)
+                row = sweeping.best(
+                    sweeping.sweep(_Cached(searched), [c for c, _ in searched]),
+                    max_wrong=max_wrong,
+                )
+                figures = kfold_thresholds(sets, config, folds, max_wrong, searched)
+                median = _median(figures.chosen)
+                elsewhere = [
+                    s.decided(median) for n, s in sets.score(config).items() if n != "eval"
+                ]
+                print(
+                    f"{distinct:.1f}/{rival:.1f}/{topical:.1f}{'':12} "
+                    f"{row.accuracy if row else 0:13.3f} {row.confident_wrong if row else 0:6.3f} "
+                    f"{figures.accuracy:12.3f} {figures.confident_wrong:6.3f} "
+                    f"{figures.out_of_scope_answered:6.3f}  "
+                    + " ".join(f"{p:.3f} ({a:.2f})" for a, p in elsewhere)
+                )
+    print()
+
+
+def _median(chosen: list[Thresholds]) -> Thresholds:
+    def mid(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+
+    return Thresholds(
+        answer=mid([t.answer for t in chosen]),
+        clarify=mid([t.clarify for t in chosen]),
+        margin=mid([t.margin for t in chosen]),
+        subject_answer=mid([t.subject_answer for t in chosen]),
+        subject_margin=mid([t.subject_margin for t in chosen]),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--stopwords", action="store_true", help="try each candidate stopword")
     parser.add_argument("--quick", action="store_true", help="compare only the named settings")
+    parser.add_argument("--policy", action="store_true", help="only the contested-answer grid")
     parser.add_argument("--max-wrong", type=float, default=0.007)
     args = parser.parse_args()
     started = time.perf_counter()
     sets = Sets(args.folds)
+    if args.policy:
+        policy_grid(sets, args.folds, args.max_wrong)
+        return
     candidates = configs()
     if args.quick:
         candidates = dict(list(candidates.items())[:4]) | {"default": MatchConfig()}

@@ -57,6 +57,16 @@ class MatchConfig:
     phrasing_weight: float = 1.0
     all_phrasings_weight: float = 0.5
     answer_weight: float = 0.5
+    # A question term weighing at least this share of its heaviest known term is distinctive:
+    # if the top entry's phrasings lack it, the answer is contested (see ``Hit.contested``).
+    # Above 1, nothing is.
+    distinct_share: float = 0.4
+    # A rival is a hit scoring at least this share of the top hit's score.
+    rival_share: float = 0.5
+    # A rival's topical terms are those in at least this share of its phrasings.
+    topical_share: float = 0.3
+    # Whether the entry's answer text supports a distinctive term as well as its phrasings.
+    answer_supports: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +80,11 @@ class Hit:
     phrasing: str
     names_subject: bool = False
     exact: bool = False
+    # Set on the top hit only: the question has a distinctive term (one of its heaviest) that
+    # this entry does not use but other entries do, as "consultation" in "how long should a
+    # consultation last" against a stored "how long should a grant last". The entry may share
+    # every other word, but the word that decides between neighbours is against it.
+    contested: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +94,8 @@ class _Entry:
     terms: tuple[frozenset[str], ...]
     vocabulary: frozenset[str]
     term_weights: tuple[float, ...] = ()  # each phrasing's total term weight, for Dice
+    support: frozenset[str] = frozenset()  # the terms it supports: vocabulary (and answer)
+    topical: frozenset[str] = frozenset()  # terms in a good share of its phrasings
 
 
 class MatchIndex:
@@ -90,10 +107,10 @@ class MatchIndex:
         weights: dict[str, float],
         definitions: dict[str, int] | None = None,
         subject_terms: frozenset[str] = frozenset(),
-        phrasing_weight: float = 1.0,
+        config: MatchConfig | None = None,
     ) -> None:
         self._analyzer = analyzer
-        self._phrasing_weight = phrasing_weight
+        self._config = config = config or MatchConfig()
         self._entries = entries
         # Each phrasing on its own, and each entry as a whole (all its phrasings and its answer).
         self._phrasing_field, self._entry_field = fields
@@ -104,6 +121,7 @@ class MatchIndex:
         # Where each entry's phrasings start in the phrasing field (entry by entry). Every
         # entry has a phrasing (its question), so each entry's best phrasing score is one
         # ``maximum.reduceat`` over these starts.
+        self._by_id = {e.id: e for e in entries}
         self._starts = np.cumsum([0, *(len(e.phrasings) for e in entries)])[:-1]
         # The entries that store a phrasing with exactly these terms.
         self._exact: dict[frozenset[str], tuple[int, ...]] = {}
@@ -128,11 +146,20 @@ class MatchIndex:
         analyzer.learn(p for entry in kb.entries for p in entry.phrasings)
         entries: list[_Entry] = []
         phrasing_docs: list[list[str]] = []
-        for entry in kb.entries:
+        answers = [analyzer.terms(entry.answer) for entry in kb.entries]
+        for entry, answer in zip(kb.entries, answers, strict=True):
             terms = [analyzer.terms(text) for text in entry.phrasings]
             phrasing_docs += terms
             sets = tuple(frozenset(t) for t in terms)
-            entries.append(_Entry(entry.id, entry.phrasings, sets, frozenset().union(*sets)))
+            vocabulary: frozenset[str] = frozenset().union(*sets)
+            support = vocabulary | frozenset(answer) if config.answer_supports else vocabulary
+            used = Counter(t for phrasing in sets for t in phrasing)
+            topical = frozenset(
+                t for t, n in used.items() if n >= config.topical_share * len(sets)
+            )
+            entries.append(
+                _Entry(entry.id, entry.phrasings, sets, vocabulary, support=support, topical=topical)
+            )
         fields = (
             BM25Field.of(phrasing_docs),
             BM25Field.blend(
@@ -142,7 +169,7 @@ class MatchIndex:
                         config.all_phrasings_weight,
                     ),
                     (
-                        BM25Field.of([analyzer.terms(entry.answer) for entry in kb.entries]),
+                        BM25Field.of(answers),
                         config.answer_weight,
                     ),
                 ]
@@ -183,7 +210,7 @@ class MatchIndex:
             weights,
             definitions,
             subject_terms,
-            config.phrasing_weight,
+            config,
         )
 
     def __len__(self) -> int:
@@ -242,7 +269,31 @@ class MatchIndex:
             score = min(ceiling, confidence * standing)
             ceiling = score
             hits.append(Hit(entry.id, round(score, 6), phrasing, names_subject, exact))
+        if hits and not hits[0].exact and self._contested(query, hits):
+            hits[0] = replace(hits[0], contested=True)
         return hits
+
+    def _contested(self, query: _Query, hits: list[Hit]) -> bool:
+        """Whether a close rival of the top hit covers one of the question's distinctive terms
+        that the top entry lacks: a known term weighing at least ``distinct_share`` of the
+        question's heaviest known term, used by a rival scoring at least ``rival_share`` of
+        the top score."""
+        config = self._config
+        known = [(t, w) for t, w in query.weights.items() if t in self._weights]
+        if len(known) < 2:
+            return False
+        floor = config.distinct_share * max(w for _, w in known)
+        top = self._by_id[hits[0].entry_id]
+        missing = [t for t, w in known if w >= floor and t not in top.support]
+        if not missing:
+            return False
+        for rival in hits[1:]:
+            if rival.score < config.rival_share * hits[0].score:
+                break
+            topical = self._by_id[rival.entry_id].topical
+            if any(t in topical for t in missing):
+                return True
+        return False
 
     def _defined_term(self, terms: list[str]) -> int | None:
         content = [t for t in terms if t not in DEFINITION_WORDS]
@@ -250,7 +301,7 @@ class MatchIndex:
 
     def _rank(self, terms: list[str]) -> Scores:
         best_phrasing = np.maximum.reduceat(self._phrasing_field.scores(terms), self._starts)
-        ranking: Scores = self._phrasing_weight * best_phrasing + self._entry_field.scores(terms)
+        ranking: Scores = self._config.phrasing_weight * best_phrasing + self._entry_field.scores(terms)
         return ranking
 
     def _confidence(self, query: _Query, position: int) -> tuple[float, str]:

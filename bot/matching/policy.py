@@ -61,7 +61,7 @@ def decide(hits: list[Hit], thresholds: Thresholds) -> tuple[Decision, list[Hit]
         if top.names_subject
         else (thresholds.answer, thresholds.margin)
     )
-    if top.score >= answer and top.score - runner_up >= margin:
+    if top.score >= answer and top.score - runner_up >= margin and not top.contested:
         return Decision.ANSWER, [top]
     if top.exact and not any(h.exact for h in hits[1:]):
         return Decision.ANSWER, [top]
