@@ -65,6 +65,13 @@ class MatchConfig:
     rival_share: float = 0.5
     # A rival's topical terms are those in at least this share of its phrasings.
     topical_share: float = 0.3
+    # How a term's confidence weight follows the number of entries using it: "plain",
+    # log(1 + N/n), or "bm25", log(1 + (N - n + 0.5)/(n + 0.5)).
+    confidence_idf: str = "plain"
+    # How many BM25 candidates are re-ranked by confidence (0: keep the BM25 order).
+    rerank_depth: int = 0
+    # A runner-up's confidence is discounted by its BM25 score over the leader's, to this power.
+    standing_power: float = 1.0
     # Whether the entry's answer text supports a distinctive term as well as its phrasings.
     answer_supports: bool = False
 
@@ -179,7 +186,7 @@ class MatchIndex:
         # an entry repeating its own key word across alternates should not make it common.
         used_by = Counter(t for e in entries for t in e.vocabulary)
         total = max(len(entries), 1)
-        weights = {t: math.log(1 + total / n) for t, n in used_by.items()}
+        weights = {t: _idf(total, n, config.confidence_idf) for t, n in used_by.items()}
         entries = [
             replace(
                 e, term_weights=tuple(sum(weights[t] for t in terms) or 1.0 for terms in e.terms)
@@ -257,17 +264,26 @@ class MatchIndex:
                 [p for p in listed if p in exact_entries]
                 + [p for p in listed if p not in exact_entries]
             )
+        # The entries pinned first (exact wordings, the glossary entry a bare term asks for)
+        # keep their place; the others are re-ranked by their score, the confidence discounted
+        # by how far behind the BM25 leader each ranks, over the top ``rerank_depth``.
+        pinned = len(exact_entries) + (defined is not None and defined not in exact_entries)
+        depth = max(limit, self._config.rerank_depth)
+        scored: list[tuple[float, int, str]] = []
+        for position in order[:depth].tolist():
+            confidence, phrasing = self._confidence(query, position)
+            standing = 1.0 if position in exact_entries else float(ranking[position]) / top
+            scored.append((confidence * standing**self._config.standing_power, position, phrasing))
+        if self._config.rerank_depth:
+            scored[pinned:] = sorted(scored[pinned:], key=lambda s: -s[0])
         hits: list[Hit] = []
         ceiling = 1.0
-        for position in order[:limit].tolist():
+        for raw, position, phrasing in scored[:limit]:
+            # Scores never rise down the list, so "top score minus next score" reads as a lead.
+            score = min(ceiling, raw)
+            ceiling = score
             entry = self._entries[position]
             exact = position in exact_entries
-            confidence, phrasing = self._confidence(query, position)
-            # Scores never rise down the list, and a runner-up is discounted by how far behind
-            # it ranks, so "top score minus next score" reads as a lead.
-            standing = 1.0 if exact else float(ranking[position]) / top
-            score = min(ceiling, confidence * standing)
-            ceiling = score
             hits.append(Hit(entry.id, round(score, 6), phrasing, names_subject, exact))
         if hits and not hits[0].exact and self._contested(query, hits):
             hits[0] = replace(hits[0], contested=True)
@@ -332,6 +348,12 @@ class MatchIndex:
                 best, closest = closeness, number
         covered = query.weight_of(entry.vocabulary) / query.weight
         return min(1.0, best + COVERAGE_WEIGHT * covered), entry.phrasings[closest]
+
+
+def _idf(total: int, used_by: int, kind: str) -> float:
+    if kind == "bm25":  # Robertson-Sparck Jones: words in most entries weigh almost nothing
+        return math.log(1 + (total - used_by + 0.5) / (used_by + 0.5))
+    return math.log(1 + total / used_by)
 
 
 def _holders(
