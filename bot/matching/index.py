@@ -72,6 +72,8 @@ class MatchConfig:
     rerank_depth: int = 0
     # A runner-up's confidence is discounted by its BM25 score over the leader's, to this power.
     standing_power: float = 1.0
+    # How much a question term found only in an entry's answer counts towards its coverage.
+    answer_coverage: float = 0.0
     # Whether the entry's answer text supports a distinctive term as well as its phrasings.
     answer_supports: bool = False
 
@@ -103,6 +105,7 @@ class _Entry:
     term_weights: tuple[float, ...] = ()  # each phrasing's total term weight, for Dice
     support: frozenset[str] = frozenset()  # the terms it supports: vocabulary (and answer)
     topical: frozenset[str] = frozenset()  # terms in a good share of its phrasings
+    answer_only: frozenset[str] = frozenset()  # terms its answer uses and its phrasings do not
 
 
 class MatchIndex:
@@ -165,7 +168,15 @@ class MatchIndex:
                 t for t, n in used.items() if n >= config.topical_share * len(sets)
             )
             entries.append(
-                _Entry(entry.id, entry.phrasings, sets, vocabulary, support=support, topical=topical)
+                _Entry(
+                    entry.id,
+                    entry.phrasings,
+                    sets,
+                    vocabulary,
+                    support=support,
+                    topical=topical,
+                    answer_only=frozenset(answer) - vocabulary,
+                )
             )
         fields = (
             BM25Field.of(phrasing_docs),
@@ -347,6 +358,8 @@ class MatchIndex:
             if closeness > best or (closeness == best and number < closest):
                 best, closest = closeness, number
         covered = query.weight_of(entry.vocabulary) / query.weight
+        if self._config.answer_coverage:
+            covered += self._config.answer_coverage * query.weight_of(entry.answer_only) / query.weight
         return min(1.0, best + COVERAGE_WEIGHT * covered), entry.phrasings[closest]
 
 
