@@ -68,10 +68,21 @@ class MatchConfig:
     # How a term's confidence weight follows the number of entries using it: "plain",
     # log(1 + N/n), or "bm25", log(1 + (N - n + 0.5)/(n + 0.5)).
     confidence_idf: str = "plain"
+    # Terms used by more than ``common_share`` of the entries (question and function words such
+    # as "how", "what", "do") count for only ``common_factor`` of their weight in confidence:
+    # they help order the candidates but say little about whether the question is covered.
+    common_share: float = 1.0
+    common_factor: float = 1.0
     # How many BM25 candidates are re-ranked by confidence (0: keep the BM25 order).
     rerank_depth: int = 0
     # A runner-up's confidence is discounted by its BM25 score over the leader's, to this power.
     standing_power: float = 1.0
+    # A rival storing a wording the question contains whole, carrying at least this share of
+    # the question's weight, contests the top hit (above 1: never).
+    contained_share: float = 0.5
+    # A question asking what a glossary term means is contested when the top hit is not the
+    # term's glossary entry but that entry is a rival.
+    definition_rival: bool = True
     # How much a question term found only in an entry's answer counts towards its coverage.
     answer_coverage: float = 0.0
     # Whether the entry's answer text supports a distinctive term as well as its phrasings.
@@ -197,7 +208,11 @@ class MatchIndex:
         # an entry repeating its own key word across alternates should not make it common.
         used_by = Counter(t for e in entries for t in e.vocabulary)
         total = max(len(entries), 1)
-        weights = {t: _idf(total, n, config.confidence_idf) for t, n in used_by.items()}
+        weights = {
+            t: _idf(total, n, config.confidence_idf)
+            * (config.common_factor if n > config.common_share * total else 1.0)
+            for t, n in used_by.items()
+        }
         entries = [
             replace(
                 e, term_weights=tuple(sum(weights[t] for t in terms) or 1.0 for terms in e.terms)
@@ -301,16 +316,25 @@ class MatchIndex:
         return hits
 
     def _contested(self, query: _Query, hits: list[Hit]) -> bool:
-        """Whether a close rival of the top hit covers one of the question's distinctive terms
-        that the top entry lacks: a known term weighing at least ``distinct_share`` of the
-        question's heaviest known term, used by a rival scoring at least ``rival_share`` of
-        the top score."""
+        """Whether a rival of the top hit has a better claim on a part of the question that
+        the top entry cannot answer for (see ``Hit.contested``)."""
+        rivals = [self._by_id[h.entry_id] for h in hits[1:]]
+        top = self._by_id[hits[0].entry_id]
+        return (
+            self._rival_has_a_missing_topic(query, top, hits)
+            or self._rival_stores_the_question(query, top, rivals)
+            or self._rival_defines_a_term(query, top, rivals)
+        )
+
+    def _rival_has_a_missing_topic(self, query: _Query, top: _Entry, hits: list[Hit]) -> bool:
+        """A close rival (scoring at least ``rival_share`` of the top score) is about a term of
+        the question (uses it in at least ``topical_share`` of its phrasings) that the top
+        entry never uses: "consultation" against a stored "how long should a grant last"."""
         config = self._config
         known = [(t, w) for t, w in query.weights.items() if t in self._weights]
         if len(known) < 2:
             return False
         floor = config.distinct_share * max(w for _, w in known)
-        top = self._by_id[hits[0].entry_id]
         missing = [t for t, w in known if w >= floor and t not in top.support]
         if not missing:
             return False
@@ -321,6 +345,37 @@ class MatchIndex:
             if any(t in topical for t in missing):
                 return True
         return False
+
+    def _rival_stores_the_question(
+        self, query: _Query, top: _Entry, rivals: list[_Entry]
+    ) -> bool:
+        """A rival stores a wording the question contains whole (all of that phrasing's terms)
+        carrying at least ``contained_share`` of the question's weight, and more of it than
+        any wording of the top entry the question contains: "who's our compact champion here"
+        holds all of the glossary's "who is our compact champion"."""
+        share = self._config.contained_share
+        if share > 1:
+            return False
+        own = self._contained(query, top)
+        floor = max(own, share * query.weight)
+        return any(self._contained(query, rival) > floor for rival in rivals)
+
+    def _contained(self, query: _Query, entry: _Entry) -> float:
+        terms = query.terms
+        return max(
+            (w for p, w in zip(entry.terms, entry.term_weights, strict=True) if p and p <= terms),
+            default=0.0,
+        )
+
+    def _rival_defines_a_term(self, query: _Query, top: _Entry, rivals: list[_Entry]) -> bool:
+        """The question asks what a glossary term means ("what do people in Preston mean by
+        the VCFS") and the term's glossary entry is a rival, not the top hit."""
+        if not self._config.definition_rival or query.terms.isdisjoint(DEFINITION_WORDS):
+            return False
+        defining = {
+            self._entries[self._definitions[t]].id for t in query.terms if t in self._definitions
+        }
+        return top.id not in defining and any(r.id in defining for r in rivals)
 
     def _defined_term(self, terms: list[str]) -> int | None:
         content = [t for t in terms if t not in DEFINITION_WORDS]
@@ -390,7 +445,7 @@ class _Query:
     @classmethod
     def of(cls, terms: list[str], known: dict[str, float], unknown: float) -> _Query:
         weights = {t: known.get(t, unknown) for t in terms}
-        return cls(frozenset(terms), weights, sum(weights.values()))
+        return cls(frozenset(terms), weights, sum(weights.values()) or 1e-9)
 
     def weight_of(self, terms: frozenset[str]) -> float:
         """The total weight of the question's terms that ``terms`` contains."""
