@@ -77,9 +77,6 @@ class MatchConfig:
     rerank_depth: int = 0
     # A runner-up's confidence is discounted by its BM25 score over the leader's, to this power.
     standing_power: float = 1.0
-    # A rival storing a wording the question contains whole, carrying at least this share of
-    # the question's weight, contests the top hit (above 1: never).
-    contained_share: float = 0.5
     # A question asking what a glossary term means is contested when the top hit is not the
     # term's glossary entry but that entry is a rival.
     definition_rival: bool = True
@@ -322,7 +319,6 @@ class MatchIndex:
         top = self._by_id[hits[0].entry_id]
         return (
             self._rival_has_a_missing_topic(query, top, hits)
-            or self._rival_stores_the_question(query, top, rivals)
             or self._rival_defines_a_term(query, top, rivals)
         )
 
@@ -345,27 +341,6 @@ class MatchIndex:
             if any(t in topical for t in missing):
                 return True
         return False
-
-    def _rival_stores_the_question(
-        self, query: _Query, top: _Entry, rivals: list[_Entry]
-    ) -> bool:
-        """A rival stores a wording the question contains whole (all of that phrasing's terms)
-        carrying at least ``contained_share`` of the question's weight, and more of it than
-        any wording of the top entry the question contains: "who's our compact champion here"
-        holds all of the glossary's "who is our compact champion"."""
-        share = self._config.contained_share
-        if share > 1:
-            return False
-        own = self._contained(query, top)
-        floor = max(own, share * query.weight)
-        return any(self._contained(query, rival) > floor for rival in rivals)
-
-    def _contained(self, query: _Query, entry: _Entry) -> float:
-        terms = query.terms
-        return max(
-            (w for p, w in zip(entry.terms, entry.term_weights, strict=True) if p and p <= terms),
-            default=0.0,
-        )
 
     def _rival_defines_a_term(self, query: _Query, top: _Entry, rivals: list[_Entry]) -> bool:
         """The question asks what a glossary term means ("what do people in Preston mean by
