@@ -77,6 +77,8 @@ class MatchConfig:
     rerank_depth: int = 0
     # A runner-up's confidence is discounted by its BM25 score over the leader's, to this power.
     standing_power: float = 1.0
+    # A word the knowledge base has never used weighs this many times its rarest known word.
+    unknown_factor: float = UNKNOWN_WORD_FACTOR
     # A question asking what a glossary term means is contested when the top hit is not the
     # term's glossary entry but that entry is a rival.
     definition_rival: bool = True
@@ -128,12 +130,12 @@ class MatchIndex:
         config: MatchConfig | None = None,
     ) -> None:
         self._analyzer = analyzer
-        self._config = config = config or MatchConfig()
+        self._config = config or MatchConfig()
         self._entries = entries
         # Each phrasing on its own, and each entry as a whole (all its phrasings and its answer).
         self._phrasing_field, self._entry_field = fields
         self._weights = weights
-        self._unknown_weight = UNKNOWN_WORD_FACTOR * max(weights.values(), default=1.0)
+        self._unknown_weight = self._config.unknown_factor * max(weights.values(), default=1.0)
         self._definitions = definitions or {}
         self._subject_terms = subject_terms
         # Where each entry's phrasings start in the phrasing field (entry by entry). Every
