@@ -58,9 +58,9 @@ class Scored:
 
     @property
     def hit1(self) -> float:
-        return sum(bool(h) and h[0].entry_id == q[1] for q, h in zip(self.queries, self.hits)) / max(
-            len(self.queries), 1
-        )
+        return sum(
+            bool(h) and h[0].entry_id == q[1] for q, h in zip(self.queries, self.hits, strict=True)
+        ) / max(len(self.queries), 1)
 
     def decided(self, thresholds: Thresholds) -> tuple[float, float]:
         """Share of questions answered, and the precision of those answers."""
@@ -116,7 +116,9 @@ class Sets:
 
     def eval_hits(self, config: MatchConfig) -> list[tuple[EvalCase, list[Hit] | None]]:
         index = MatchIndex.build(self.kb, config)
-        return [(c, None if recognise(c.question) else _search(index, c.question)) for c in self.cases]
+        return [
+            (c, None if recognise(c.question) else _search(index, c.question)) for c in self.cases
+        ]
 
 
 def _search(index: MatchIndex, question: str) -> list[Hit]:
@@ -235,7 +237,9 @@ def compare(sets: Sets, candidates: dict[str, MatchConfig]) -> dict[str, dict[st
     # Leave one set out: the setting best on the others' mean hit@1, scored on the one left out.
     print("Leave-one-set-out choice of setting (chosen on the other sets, scored on this one):")
     for name in names:
-        pick = max(table, key=lambda lab: statistics.mean(v for n, v in table[lab].items() if n != name))
+        pick = max(
+            table, key=lambda lab: statistics.mean(v for n, v in table[lab].items() if n != name)
+        )
         print(f"  {name:24} chosen: {pick:40} held-out hit@1 {table[pick][name]:.3f}")
     print()
     return table
@@ -301,7 +305,9 @@ def _median(chosen: list[Thresholds]) -> Thresholds:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--stopwords", action="store_true", help="try each candidate stopword")
     parser.add_argument("--quick", action="store_true", help="compare only the named settings")
@@ -321,7 +327,10 @@ def main() -> None:
     if args.stopwords:
         stopword_candidates(sets, MatchConfig())
     print(f"## Thresholds by {args.folds}-fold over the evaluation set (held-out folds only)\n")
-    for label, config in (("old list, joining (previous)", candidates["old list, joining (previous)"]), ("default", MatchConfig())):
+    for label, config in (
+        ("old list, joining (previous)", candidates["old list, joining (previous)"]),
+        ("default", MatchConfig()),
+    ):
         figures = kfold_thresholds(sets, config, args.folds, args.max_wrong)
         print(
             f"{label:30} held-out accuracy {figures.accuracy:.3f}, confident wrong "

@@ -55,8 +55,8 @@ class MatchConfig:
     stopwords: frozenset[str] = MATCH_STOPWORDS
     join_compounds: bool = False
     phrasing_weight: float = 1.0
-    all_phrasings_weight: float = 0.5
-    answer_weight: float = 0.5
+    all_phrasings_weight: float = 1.0
+    answer_weight: float = 1.0
     # A question term weighing at least this share of its heaviest known term is distinctive:
     # if the top entry's phrasings lack it, the answer is contested (see ``Hit.contested``).
     # Above 1, nothing is.
@@ -65,14 +65,6 @@ class MatchConfig:
     rival_share: float = 0.5
     # A rival's topical terms are those in at least this share of its phrasings.
     topical_share: float = 0.3
-    # How a term's confidence weight follows the number of entries using it: "plain",
-    # log(1 + N/n), or "bm25", log(1 + (N - n + 0.5)/(n + 0.5)).
-    confidence_idf: str = "plain"
-    # Terms used by more than ``common_share`` of the entries (question and function words such
-    # as "how", "what", "do") count for only ``common_factor`` of their weight in confidence:
-    # they help order the candidates but say little about whether the question is covered.
-    common_share: float = 1.0
-    common_factor: float = 1.0
     # How many BM25 candidates are re-ranked by confidence (0: keep the BM25 order).
     rerank_depth: int = 0
     # A runner-up's confidence is discounted by its BM25 score over the leader's, to this power.
@@ -82,10 +74,6 @@ class MatchConfig:
     # A question asking what a glossary term means is contested when the top hit is not the
     # term's glossary entry but that entry is a rival.
     definition_rival: bool = True
-    # How much a question term found only in an entry's answer counts towards its coverage.
-    answer_coverage: float = 0.0
-    # Whether the entry's answer text supports a distinctive term as well as its phrasings.
-    answer_supports: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +101,7 @@ class _Entry:
     terms: tuple[frozenset[str], ...]
     vocabulary: frozenset[str]
     term_weights: tuple[float, ...] = ()  # each phrasing's total term weight, for Dice
-    support: frozenset[str] = frozenset()  # the terms it supports: vocabulary (and answer)
     topical: frozenset[str] = frozenset()  # terms in a good share of its phrasings
-    answer_only: frozenset[str] = frozenset()  # terms its answer uses and its phrasings do not
 
 
 class MatchIndex:
@@ -167,25 +153,20 @@ class MatchIndex:
         entries: list[_Entry] = []
         phrasing_docs: list[list[str]] = []
         answers = [analyzer.terms(entry.answer) for entry in kb.entries]
-        for entry, answer in zip(kb.entries, answers, strict=True):
+        for entry in kb.entries:
             terms = [analyzer.terms(text) for text in entry.phrasings]
             phrasing_docs += terms
             sets = tuple(frozenset(t) for t in terms)
             vocabulary: frozenset[str] = frozenset().union(*sets)
-            support = vocabulary | frozenset(answer) if config.answer_supports else vocabulary
             used = Counter(t for phrasing in sets for t in phrasing)
-            topical = frozenset(
-                t for t, n in used.items() if n >= config.topical_share * len(sets)
-            )
+            topical = frozenset(t for t, n in used.items() if n >= config.topical_share * len(sets))
             entries.append(
                 _Entry(
                     entry.id,
                     entry.phrasings,
                     sets,
                     vocabulary,
-                    support=support,
                     topical=topical,
-                    answer_only=frozenset(answer) - vocabulary,
                 )
             )
         fields = (
@@ -207,11 +188,7 @@ class MatchIndex:
         # an entry repeating its own key word across alternates should not make it common.
         used_by = Counter(t for e in entries for t in e.vocabulary)
         total = max(len(entries), 1)
-        weights = {
-            t: _idf(total, n, config.confidence_idf)
-            * (config.common_factor if n > config.common_share * total else 1.0)
-            for t, n in used_by.items()
-        }
+        weights = {t: math.log(1 + total / n) for t, n in used_by.items()}
         entries = [
             replace(
                 e, term_weights=tuple(sum(weights[t] for t in terms) or 1.0 for terms in e.terms)
@@ -319,9 +296,8 @@ class MatchIndex:
         the top entry cannot answer for (see ``Hit.contested``)."""
         rivals = [self._by_id[h.entry_id] for h in hits[1:]]
         top = self._by_id[hits[0].entry_id]
-        return (
-            self._rival_has_a_missing_topic(query, top, hits)
-            or self._rival_defines_a_term(query, top, rivals)
+        return self._rival_has_a_missing_topic(query, top, hits) or self._rival_defines_a_term(
+            query, top, rivals
         )
 
     def _rival_has_a_missing_topic(self, query: _Query, top: _Entry, hits: list[Hit]) -> bool:
@@ -333,7 +309,7 @@ class MatchIndex:
         if len(known) < 2:
             return False
         floor = config.distinct_share * max(w for _, w in known)
-        missing = [t for t, w in known if w >= floor and t not in top.support]
+        missing = [t for t, w in known if w >= floor and t not in top.vocabulary]
         if not missing:
             return False
         for rival in hits[1:]:
@@ -360,7 +336,9 @@ class MatchIndex:
 
     def _rank(self, terms: list[str]) -> Scores:
         best_phrasing = np.maximum.reduceat(self._phrasing_field.scores(terms), self._starts)
-        ranking: Scores = self._config.phrasing_weight * best_phrasing + self._entry_field.scores(terms)
+        ranking: Scores = self._config.phrasing_weight * best_phrasing + self._entry_field.scores(
+            terms
+        )
         return ranking
 
     def _confidence(self, query: _Query, position: int) -> tuple[float, str]:
@@ -390,15 +368,7 @@ class MatchIndex:
             if closeness > best or (closeness == best and number < closest):
                 best, closest = closeness, number
         covered = query.weight_of(entry.vocabulary) / query.weight
-        if self._config.answer_coverage:
-            covered += self._config.answer_coverage * query.weight_of(entry.answer_only) / query.weight
         return min(1.0, best + COVERAGE_WEIGHT * covered), entry.phrasings[closest]
-
-
-def _idf(total: int, used_by: int, kind: str) -> float:
-    if kind == "bm25":  # Robertson-Sparck Jones: words in most entries weigh almost nothing
-        return math.log(1 + (total - used_by + 0.5) / (used_by + 0.5))
-    return math.log(1 + total / used_by)
 
 
 def _holders(

@@ -29,11 +29,11 @@ class Thresholds:
     is answered with that entry whatever the scores: the knowledge base's own questions (as
     listed by ``/compact topics``) must never get "did you mean"."""
 
-    answer: float = 0.7
-    clarify: float = 0.35
+    answer: float = 0.625
+    clarify: float = 0.25
     margin: float = 0.05
     subject_answer: float = 0.6
-    subject_margin: float = 0.15
+    subject_margin: float = 0.175
     max_options: int = 3
 
     def __post_init__(self) -> None:
