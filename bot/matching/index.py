@@ -21,7 +21,7 @@ import numpy as np
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.analyzer import Analyzer, Canonicaliser
 from bot.matching.bm25 import BM25Field, Scores
-from bot.matching.stems import MATCH_STOPWORDS, stem
+from bot.matching.stems import MATCH_STOPWORDS, STOPWORDS, stem
 
 RERANK_DEPTH = 20
 DICE_WEIGHT, COVERAGE_WEIGHT, RECALL_WEIGHT = 0.4, 0.4, 0.2
@@ -44,6 +44,10 @@ DEFINITION_WORDS = frozenset(
         "acronym",
     ]
 )
+
+
+# The stems of the function words and chat fillers that ``similarity`` leaves out.
+_FILLER_STEMS = frozenset(stem(w) for w in STOPWORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,9 +230,12 @@ class MatchIndex:
         return len(self._entries)
 
     def similarity(self, first: str, second: str) -> float:
-        """IDF-weighted Dice overlap of two wordings' terms, 0 to 1 (used by ``kb check``)."""
-        a = set(self._analyzer.terms(first))
-        b = set(self._analyzer.terms(second))
+        """IDF-weighted Dice overlap of two wordings' content terms, 0 to 1 (used by ``kb
+        check`` to find wordings closer to another entry's than to their own). Function words
+        and chat fillers are left out: two wordings sharing "what is ... under the" are not
+        about the same thing."""
+        a = set(self._analyzer.terms(first)) - _FILLER_STEMS
+        b = set(self._analyzer.terms(second)) - _FILLER_STEMS
         if not a or not b:
             return 0.0
         weight = self._weights.get

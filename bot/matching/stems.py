@@ -21,7 +21,8 @@ DOMAIN_STOPWORDS: frozenset[str] = frozenset()
 MATCH_STOPWORDS = STANDARD_STOPWORDS | DOMAIN_STOPWORDS
 
 # Function words, chat fillers and contractions: too common to name a theme of questions
-# (bot/review uses them). Not used for matching: the matcher uses MATCH_STOPWORDS.
+# (bot/review uses them), and left out when kb check compares two wordings for collisions
+# (MatchIndex.similarity). Not used for matching: the matcher uses MATCH_STOPWORDS.
 STOPWORDS = frozenset(
     """a about above after again all am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from
