@@ -105,7 +105,8 @@ def test_a_question_sharing_a_neighbours_wording_but_not_its_topic_is_clarified(
     assert "consultation-length" in options
     # The same wording about the neighbour's own topic is still answered outright.
     reply = _ask(assistant, "how long should a grant run for")
-    assert isinstance(reply, Answer) and reply.entry.id == "grant-length", reply
+    assert isinstance(reply, Answer), reply
+    assert reply.entry.id == "grant-length"
 
 
 def test_who_and_when_questions_about_the_same_thing_are_told_apart(tmp_path: Path) -> None:
@@ -132,7 +133,8 @@ def test_asking_what_a_term_means_is_not_answered_by_an_entry_that_uses_it(
     assistant = _assistant(tmp_path)
     question = "what does the riverside forum mean by vcs"
     hits = assistant.knowledge.index.search(question)
-    assert hits[0].entry_id == "forum-membership" and hits[0].contested, hits[0]
+    assert hits[0].entry_id == "forum-membership"
+    assert hits[0].contested
     reply = _ask(assistant, question)
     assert isinstance(reply, Clarify), reply
     assert [o.entry.id for o in reply.options][:2] == ["forum-membership", "glossary-vcs"]
