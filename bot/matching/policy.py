@@ -24,12 +24,12 @@ class Thresholds:
     period if I resign"), so it is answered from ``subject_answer``; the risk left is picking
     the wrong one of two neighbouring entries, so it needs the wider lead ``subject_margin``.
     The answer thresholds and margins are chosen with ``compact-bot eval --sweep`` and held
-    up under 5-fold cross-validation (``benchmarks/crossval.py``); the folds mostly chose a
-    margin of 0, but ``margin`` is one step above it so that a tie is never answered. ``clarify`` only moves
-    questions between "did you mean" and "I don't know yet"; the sweep would take 0.25, but
-    0.35 keeps questions about things the knowledge base lacks ("can volunteers claim travel
-    expenses") out of unrelated "did you mean" lists and in the review group's gap themes, at
-    the cost of one evaluation question in 281.
+    up under 5-fold cross-validation (``benchmarks/crossval.py``). The folds mostly chose a
+    margin of 0; ``margin`` is one step above it, so that a tie is never answered. ``clarify``
+    only moves questions between "did you mean" and "I don't know yet": the sweep would take
+    0.25, but 0.35 keeps questions about things the knowledge base lacks ("can volunteers
+    claim travel expenses") out of unrelated "did you mean" lists and in the review group's
+    gap themes.
 
     A top hit marked ``contested`` (a close rival is about a word of the question that it
     never uses, or the question asks what a glossary term means and the top hit is not its
