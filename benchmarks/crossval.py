@@ -205,8 +205,8 @@ def configs() -> dict[str, MatchConfig]:
         "previous (hand-grown list, joining, 0.5/0.5)": MatchConfig(
             stopwords=STOPWORDS, join_compounds=True, all_phrasings_weight=0.5, answer_weight=0.5
         ),
-        "standard 33, joining": MatchConfig(join_compounds=True),
-        "no stopwords": MatchConfig(stopwords=frozenset()),
+        "standard list + domain words, joining": MatchConfig(join_compounds=True),
+        "no stopwords at all": MatchConfig(stopwords=frozenset()),
         "re-rank top 10 by confidence": MatchConfig(rerank_depth=10, standing_power=2),
     }
     for every in (0.5, 1.0, 2.0):
