@@ -11,7 +11,7 @@ from bot.core.replies import Answer, Clarify, Reply
 from bot.evaluation.eval_set import EvalCase
 
 MIN_ACCURACY = 0.85
-MAX_CONFIDENT_WRONG = 0.01
+MAX_CONFIDENT_WRONG = 0.007
 
 _CONTEXT = Context(ChannelKind.CLI, "evaluation")
 

@@ -21,11 +21,8 @@ import numpy as np
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.analyzer import Analyzer, Canonicaliser
 from bot.matching.bm25 import BM25Field, Scores
-from bot.matching.stems import stem
+from bot.matching.stems import MATCH_STOPWORDS, STOPWORDS, stem
 
-PHRASING_WEIGHT = 1.0
-ALL_PHRASINGS_WEIGHT = 0.5
-ANSWER_WEIGHT = 0.5
 RERANK_DEPTH = 20
 DICE_WEIGHT, COVERAGE_WEIGHT, RECALL_WEIGHT = 0.4, 0.4, 0.2
 # A word the knowledge base has never used is strong evidence the question is about
@@ -49,6 +46,40 @@ DEFINITION_WORDS = frozenset(
 )
 
 
+# The stems of the function words and chat fillers that ``similarity`` leaves out.
+_FILLER_STEMS = frozenset(stem(w) for w in STOPWORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchConfig:
+    """How the index is built: the analyzer's stopwords and compound joining, and the BM25
+    field weights (best single phrasing, all phrasings together, answer). The defaults are
+    chosen by cross-validation over several sets (benchmarks/crossval.py)."""
+
+    stopwords: frozenset[str] = MATCH_STOPWORDS
+    join_compounds: bool = False
+    phrasing_weight: float = 1.0
+    all_phrasings_weight: float = 1.0
+    answer_weight: float = 1.0
+    # A question term weighing at least this share of its heaviest known term is distinctive:
+    # if the top entry's phrasings lack it, the answer is contested (see ``Hit.contested``).
+    # Above 1, nothing is.
+    distinct_share: float = 0.4
+    # A rival is a hit scoring at least this share of the top hit's score.
+    rival_share: float = 0.5
+    # A rival's topical terms are those in at least this share of its phrasings.
+    topical_share: float = 0.3
+    # How many BM25 candidates are re-ranked by confidence (0: keep the BM25 order).
+    rerank_depth: int = 0
+    # A runner-up's confidence is discounted by its BM25 score over the leader's, to this power.
+    standing_power: float = 1.0
+    # A word the knowledge base has never used weighs this many times its rarest known word.
+    unknown_factor: float = UNKNOWN_WORD_FACTOR
+    # A question asking what a glossary term means is contested when the top hit is not the
+    # term's glossary entry but that entry is a rival.
+    definition_rival: bool = True
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One entry's standing for a question: its confidence and its closest phrasing, whether
@@ -60,6 +91,11 @@ class Hit:
     phrasing: str
     names_subject: bool = False
     exact: bool = False
+    # Set on the top hit only: the question has a distinctive term (one of its heaviest) that
+    # this entry does not use but other entries do, as "consultation" in "how long should a
+    # consultation last" against a stored "how long should a grant last". The entry may share
+    # every other word, but the word that decides between neighbours is against it.
+    contested: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +105,7 @@ class _Entry:
     terms: tuple[frozenset[str], ...]
     vocabulary: frozenset[str]
     term_weights: tuple[float, ...] = ()  # each phrasing's total term weight, for Dice
+    topical: frozenset[str] = frozenset()  # terms in a good share of its phrasings
 
 
 class MatchIndex:
@@ -80,18 +117,21 @@ class MatchIndex:
         weights: dict[str, float],
         definitions: dict[str, int] | None = None,
         subject_terms: frozenset[str] = frozenset(),
+        config: MatchConfig | None = None,
     ) -> None:
         self._analyzer = analyzer
+        self._config = config or MatchConfig()
         self._entries = entries
         # Each phrasing on its own, and each entry as a whole (all its phrasings and its answer).
         self._phrasing_field, self._entry_field = fields
         self._weights = weights
-        self._unknown_weight = UNKNOWN_WORD_FACTOR * max(weights.values(), default=1.0)
+        self._unknown_weight = self._config.unknown_factor * max(weights.values(), default=1.0)
         self._definitions = definitions or {}
         self._subject_terms = subject_terms
         # Where each entry's phrasings start in the phrasing field (entry by entry). Every
         # entry has a phrasing (its question), so each entry's best phrasing score is one
         # ``maximum.reduceat`` over these starts.
+        self._by_id = {e.id: e for e in entries}
         self._starts = np.cumsum([0, *(len(e.phrasings) for e in entries)])[:-1]
         # The entries that store a phrasing with exactly these terms.
         self._exact: dict[frozenset[str], tuple[int, ...]] = {}
@@ -107,28 +147,43 @@ class MatchIndex:
         self._shared_holders: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     @classmethod
-    def build(cls, kb: KnowledgeBase) -> MatchIndex:
+    def build(cls, kb: KnowledgeBase, config: MatchConfig | None = None) -> MatchIndex:
+        config = config or MatchConfig()
         groups = [term.spellings for term in kb.glossary] + list(kb.synonym_groups)
-        analyzer = Analyzer(Canonicaliser(groups))
+        analyzer = Analyzer(
+            Canonicaliser(groups, config.stopwords), join_compounds=config.join_compounds
+        )
         analyzer.learn(p for entry in kb.entries for p in entry.phrasings)
         entries: list[_Entry] = []
         phrasing_docs: list[list[str]] = []
+        answers = [analyzer.terms(entry.answer) for entry in kb.entries]
         for entry in kb.entries:
             terms = [analyzer.terms(text) for text in entry.phrasings]
             phrasing_docs += terms
             sets = tuple(frozenset(t) for t in terms)
-            entries.append(_Entry(entry.id, entry.phrasings, sets, frozenset().union(*sets)))
+            vocabulary: frozenset[str] = frozenset().union(*sets)
+            used = Counter(t for phrasing in sets for t in phrasing)
+            topical = frozenset(t for t, n in used.items() if n >= config.topical_share * len(sets))
+            entries.append(
+                _Entry(
+                    entry.id,
+                    entry.phrasings,
+                    sets,
+                    vocabulary,
+                    topical=topical,
+                )
+            )
         fields = (
             BM25Field.of(phrasing_docs),
             BM25Field.blend(
                 [
                     (
                         BM25Field.of([[t for doc in e.terms for t in doc] for e in entries]),
-                        ALL_PHRASINGS_WEIGHT,
+                        config.all_phrasings_weight,
                     ),
                     (
-                        BM25Field.of([analyzer.terms(entry.answer) for entry in kb.entries]),
-                        ANSWER_WEIGHT,
+                        BM25Field.of(answers),
+                        config.answer_weight,
                     ),
                 ]
             ),
@@ -168,15 +223,19 @@ class MatchIndex:
             weights,
             definitions,
             subject_terms,
+            config,
         )
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def similarity(self, first: str, second: str) -> float:
-        """IDF-weighted Dice overlap of two wordings' terms, 0 to 1 (used by ``kb check``)."""
-        a = set(self._analyzer.terms(first))
-        b = set(self._analyzer.terms(second))
+        """IDF-weighted Dice overlap of two wordings' content terms, 0 to 1 (used by ``kb
+        check`` to find wordings closer to another entry's than to their own). Function words
+        and chat fillers are left out: two wordings sharing "what is ... under the" are not
+        about the same thing."""
+        a = set(self._analyzer.terms(first)) - _FILLER_STEMS
+        b = set(self._analyzer.terms(second)) - _FILLER_STEMS
         if not a or not b:
             return 0.0
         weight = self._weights.get
@@ -214,19 +273,69 @@ class MatchIndex:
                 [p for p in listed if p in exact_entries]
                 + [p for p in listed if p not in exact_entries]
             )
+        # The entries pinned first (exact wordings, the glossary entry a bare term asks for)
+        # keep their place; the others are re-ranked by their score, the confidence discounted
+        # by how far behind the BM25 leader each ranks, over the top ``rerank_depth``.
+        pinned = len(exact_entries) + (defined is not None and defined not in exact_entries)
+        depth = max(limit, self._config.rerank_depth)
+        scored: list[tuple[float, int, str]] = []
+        for position in order[:depth].tolist():
+            confidence, phrasing = self._confidence(query, position)
+            standing = 1.0 if position in exact_entries else float(ranking[position]) / top
+            scored.append((confidence * standing**self._config.standing_power, position, phrasing))
+        if self._config.rerank_depth:
+            scored[pinned:] = sorted(scored[pinned:], key=lambda s: -s[0])
         hits: list[Hit] = []
         ceiling = 1.0
-        for position in order[:limit].tolist():
+        for raw, position, phrasing in scored[:limit]:
+            # Scores never rise down the list, so "top score minus next score" reads as a lead.
+            score = min(ceiling, raw)
+            ceiling = score
             entry = self._entries[position]
             exact = position in exact_entries
-            confidence, phrasing = self._confidence(query, position)
-            # Scores never rise down the list, and a runner-up is discounted by how far behind
-            # it ranks, so "top score minus next score" reads as a lead.
-            standing = 1.0 if exact else float(ranking[position]) / top
-            score = min(ceiling, confidence * standing)
-            ceiling = score
             hits.append(Hit(entry.id, round(score, 6), phrasing, names_subject, exact))
+        if hits and not hits[0].exact and self._contested(query, hits):
+            hits[0] = replace(hits[0], contested=True)
         return hits
+
+    def _contested(self, query: _Query, hits: list[Hit]) -> bool:
+        """Whether a rival of the top hit has a better claim on a part of the question that
+        the top entry cannot answer for (see ``Hit.contested``)."""
+        rivals = [self._by_id[h.entry_id] for h in hits[1:]]
+        top = self._by_id[hits[0].entry_id]
+        return self._rival_has_a_missing_topic(query, top, hits) or self._rival_defines_a_term(
+            query, top, rivals
+        )
+
+    def _rival_has_a_missing_topic(self, query: _Query, top: _Entry, hits: list[Hit]) -> bool:
+        """A close rival (scoring at least ``rival_share`` of the top score) is about a term of
+        the question (uses it in at least ``topical_share`` of its phrasings) that the top
+        entry never uses: "consultation" against a stored "how long should a grant last"."""
+        config = self._config
+        known = [(t, w) for t, w in query.weights.items() if t in self._weights]
+        if len(known) < 2:
+            return False
+        floor = config.distinct_share * max(w for _, w in known)
+        missing = [t for t, w in known if w >= floor and t not in top.vocabulary]
+        if not missing:
+            return False
+        for rival in hits[1:]:
+            if rival.score < config.rival_share * hits[0].score:
+                break
+            topical = self._by_id[rival.entry_id].topical
+            if any(t in topical for t in missing):
+                return True
+        return False
+
+    def _rival_defines_a_term(self, query: _Query, top: _Entry, rivals: list[_Entry]) -> bool:
+        """The question asks what a glossary term means ("what do people in Preston mean by
+        the VCFS") and the term's glossary entry is a rival, not the top hit."""
+        if not self._config.definition_rival or query.terms.isdisjoint(DEFINITION_WORDS):
+            return False
+        defining = {
+            self._entries[self._definitions[t]].id for t in query.terms if t in self._definitions
+        }
+        return top.id not in defining and any(r.id in defining for r in rivals)
 
     def _defined_term(self, terms: list[str]) -> int | None:
         content = [t for t in terms if t not in DEFINITION_WORDS]
@@ -234,7 +343,9 @@ class MatchIndex:
 
     def _rank(self, terms: list[str]) -> Scores:
         best_phrasing = np.maximum.reduceat(self._phrasing_field.scores(terms), self._starts)
-        ranking: Scores = PHRASING_WEIGHT * best_phrasing + self._entry_field.scores(terms)
+        ranking: Scores = self._config.phrasing_weight * best_phrasing + self._entry_field.scores(
+            terms
+        )
         return ranking
 
     def _confidence(self, query: _Query, position: int) -> tuple[float, str]:
@@ -288,7 +399,7 @@ class _Query:
     @classmethod
     def of(cls, terms: list[str], known: dict[str, float], unknown: float) -> _Query:
         weights = {t: known.get(t, unknown) for t in terms}
-        return cls(frozenset(terms), weights, sum(weights.values()))
+        return cls(frozenset(terms), weights, sum(weights.values()) or 1e-9)
 
     def weight_of(self, terms: frozenset[str]) -> float:
         """The total weight of the question's terms that ``terms`` contains."""

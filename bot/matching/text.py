@@ -74,7 +74,15 @@ _NUMBERS = {
 }  # fmt: skip
 
 
+_POSSESSIVE = re.compile(r"'s$")
+
+
 def words(text: str) -> list[str]:
-    """Lower-case words in British spelling, apostrophes removed, "twelve" as "12"."""
+    """Lower-case words in British spelling, "'s" dropped as Lucene's English analyzer does
+    ("who's" is "who", "council's" is "council"), other apostrophes removed, "twelve" as
+    "12"."""
     lowered = clean(text).casefold().replace("\u2019", "'")
-    return [_NUMBERS.get(w, british(w.replace("'", ""))) for w in _WORD.findall(lowered)]
+    return [
+        _NUMBERS.get(w, british(_POSSESSIVE.sub("", w).replace("'", "")))
+        for w in _WORD.findall(lowered)
+    ]

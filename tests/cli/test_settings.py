@@ -51,7 +51,7 @@ def test_thresholds_from_the_environment_change_decisions(run: Run) -> None:
 def test_subject_thresholds_from_the_environment_change_decisions(run: Run) -> None:
     """A question naming the Compact is decided by the subject thresholds, not the general
     ones: making only the general ones impossible leaves it answered."""
-    question = "what does the compact say and why does it matter to my team"
+    question = "is the compact legally binding on my team"
     impossible = {"ANSWER_THRESHOLD": "1.0", "MARGIN": "0.99", "CLARIFY_THRESHOLD": "0.1"}
     general = {f"COMPACT_{k}": v for k, v in impossible.items()}
     subject = {f"COMPACT_SUBJECT_{k}": v for k, v in impossible.items() if k != "CLARIFY_THRESHOLD"}

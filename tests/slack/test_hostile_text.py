@@ -60,9 +60,7 @@ def test_typed_mentions_and_links_stay_inert_in_every_kind_of_reply(
     answer = ask_by_mention(bot, fake, grant)
     after(fake, "response_url", lambda: clicked(bot, fake, answer, ids.HELPFUL))
     after(fake, "chat.postMessage", lambda: clicked(bot, fake, answer, ids.RELATED))
-    clarify = ask_by_mention(
-        bot, fake, f"how much notice before ending a grant? {HOSTILE}", "EvCLARIFY"
-    )
+    clarify = ask_by_mention(bot, fake, f"notice period? {HOSTILE}", "EvCLARIFY")
     after(fake, "response_url", lambda: clicked(bot, fake, clarify, ids.CHOOSE))
     after(fake, "response_url", lambda: clicked(bot, fake, clarify, ids.NONE_OF_THESE))
 
