@@ -39,7 +39,7 @@ def eval_command(
     With a local layer (--local-kb or COMPACT_LOCAL_KB) that has its own eval/ folder, its
     questions are scored too, together with the national ones.
 
-    Exits 1 when accuracy is below 85% or more than 1% of questions get a confident wrong
+    Exits 1 when accuracy is below 85% or more than 0.7% of questions get a confident wrong
     answer. Nothing is logged. Use --sweep to re-tune the thresholds (see docs/benchmarks.md).
     """
     settings = settings_from(kb, None, local_kb)
@@ -100,7 +100,7 @@ def _print_report(console: Console, report: EvalReport) -> None:
         highlight=False,
     )
     lines = [
-        ("accuracy (right answer)", report.accuracy, f">= {MIN_ACCURACY:.0%}"),
+        ("accuracy (right answer)", report.accuracy, f">= {MIN_ACCURACY:.1%}"),
         ("did you mean", report.clarify_rate, ""),
         ("  ...with the right option", report.clarify_has_right_option, ""),
         ("right answer or right option offered", report.helped, ""),
@@ -110,7 +110,7 @@ def _print_report(console: Console, report: EvalReport) -> None:
         (
             "confident wrong, all questions",
             report.confident_wrong_rate,
-            f"<= {MAX_CONFIDENT_WRONG:.0%}",
+            f"<= {MAX_CONFIDENT_WRONG:.1%}",
         ),
     ]
     table = Table("measure", "value", "gate")
@@ -132,7 +132,7 @@ def _print_report(console: Console, report: EvalReport) -> None:
             )
     verdict = "[green]PASS[/green]" if report.passes_gates else "[red]FAIL[/red]"
     console.print(
-        f"{verdict}: gates are accuracy >= {MIN_ACCURACY:.0%} and confident wrong <= {MAX_CONFIDENT_WRONG:.0%}"
+        f"{verdict}: gates are accuracy >= {MIN_ACCURACY:.0%} and confident wrong <= {MAX_CONFIDENT_WRONG:.1%}"
     )
 
 
@@ -165,13 +165,14 @@ def _print_sweep(console: Console, store: KnowledgeStore, cases: list) -> None: 
     console.print(table)
     if chosen is None:
         console.print(
-            "[red]No setting keeps confident wrong answers within 1% while answering no "
-            "out-of-scope question.[/red]"
+            f"[red]No setting keeps confident wrong answers within {MAX_CONFIDENT_WRONG:.1%} "
+            "while answering no out-of-scope question.[/red]"
         )
         return
     t = chosen.thresholds
     console.print(
-        "Best within the 1% wrong-answer gate, answering no out-of-scope question (*): "
+        f"Best within the {MAX_CONFIDENT_WRONG:.1%} wrong-answer gate, answering no "
+        "out-of-scope question (*): "
         f"COMPACT_ANSWER_THRESHOLD={t.answer} COMPACT_MARGIN={t.margin} "
         f"COMPACT_SUBJECT_ANSWER_THRESHOLD={t.subject_answer} "
         f"COMPACT_SUBJECT_MARGIN={t.subject_margin} COMPACT_CLARIFY_THRESHOLD={t.clarify}",
