@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge.model import Entry, KnowledgeBase, Status
 from bot.knowledge.readability import reading_ease, word_count
 from bot.knowledge.sources import host_of, is_weak
-from bot.matching.index import MatchIndex
+from bot.matching.index import MatchIndex, Wording
 from bot.matching.text import words
 
 READING_EASE_FLOOR = 50.0
@@ -208,7 +208,7 @@ def colliding_phrasings(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
     knowledge base, and on copies of it with alternates moved between entries, it finds what
     comparing every phrasing of each candidate finds (tests/knowledge/test_lint.py)."""
     index = MatchIndex.build(kb)
-    similarity = _Similarity(index, kb)
+    similarity = _Similarity(index)
     for entry in kb.entries:
         for alternate in entry.alternates:
             finding = _collision(index, similarity, kb, entry, alternate)
@@ -217,55 +217,20 @@ def colliding_phrasings(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
 
 
 class _Similarity:
-    """``MatchIndex.similarity`` with each wording analysed once rather than on every call.
+    """``MatchIndex.similarity`` with each wording analysed once rather than on every call."""
 
-    It reads the index's analyzer and term weights, which are its own business: it checks on
-    the knowledge base's own wordings that it agrees with ``similarity``, and if it does not
-    (the index changed) it simply calls ``similarity``."""
-
-    CHECKED_PAIRS = 50
-
-    def __init__(self, index: MatchIndex, kb: KnowledgeBase) -> None:
+    def __init__(self, index: MatchIndex) -> None:
         self._index = index
-        self._terms: dict[str, tuple[frozenset[str], float]] = {}
-        analyzer = getattr(index, "_analyzer", None)
-        weights = getattr(index, "_weights", None)
-        unknown = getattr(index, "_unknown_weight", None)
-        self._fast = (
-            callable(getattr(analyzer, "terms", None))
-            and isinstance(weights, dict)
-            and isinstance(unknown, float)
-        )
-        if self._fast:
-            self._analyze = analyzer.terms  # type: ignore[union-attr]
-            self._weights: dict[str, float] = weights  # type: ignore[assignment]
-            self._unknown: float = unknown  # type: ignore[assignment]
-            self._fast = self._agrees(kb)
+        self._wordings: dict[str, Wording] = {}
 
     def __call__(self, first: str, second: str) -> float:
-        if not self._fast:
-            return self._index.similarity(first, second)
-        a, a_weight = self._of(first)
-        b, b_weight = self._of(second)
-        if not a or not b:
-            return 0.0
-        weight, unknown = self._weights.get, self._unknown
-        return 2 * sum(weight(t, unknown) for t in a & b) / (a_weight + b_weight)
+        return self._index.similarity_of(self._of(first), self._of(second))
 
-    def _of(self, text: str) -> tuple[frozenset[str], float]:
-        found = self._terms.get(text)
+    def _of(self, text: str) -> Wording:
+        found = self._wordings.get(text)
         if found is None:
-            terms = frozenset(self._analyze(text))
-            total = sum(self._weights.get(t, self._unknown) for t in terms)
-            found = self._terms[text] = (terms, total)
+            found = self._wordings[text] = self._index.wording(text)
         return found
-
-    def _agrees(self, kb: KnowledgeBase) -> bool:
-        wordings = [p for entry in kb.entries for p in entry.phrasings]
-        step = max(1, len(wordings) // self.CHECKED_PAIRS)
-        sample = wordings[::step][: self.CHECKED_PAIRS]
-        pairs = [(a, b) for a in sample[:10] for b in sample]
-        return all(abs(self(a, b) - self._index.similarity(a, b)) < 1e-9 for a, b in pairs)
 
 
 def _collision(

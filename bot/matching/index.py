@@ -81,6 +81,15 @@ class MatchConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class Wording:
+    """A wording's content terms and their total weight, as ``MatchIndex.similarity`` sees
+    them."""
+
+    terms: frozenset[str]
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     """One entry's standing for a question: its confidence and its closest phrasing, whether
     the question names the knowledge base's subject (the same for all its hits), and whether
@@ -234,16 +243,21 @@ class MatchIndex:
         check`` to find wordings closer to another entry's than to their own). Function words
         and chat fillers are left out: two wordings sharing "what is ... under the" are not
         about the same thing."""
-        a = set(self._analyzer.terms(first)) - _FILLER_STEMS
-        b = set(self._analyzer.terms(second)) - _FILLER_STEMS
-        if not a or not b:
+        return self.similarity_of(self.wording(first), self.wording(second))
+
+    def wording(self, text: str) -> Wording:
+        """``text`` analysed for ``similarity_of``: a caller comparing many pairs analyses
+        each wording once."""
+        terms = frozenset(self._analyzer.terms(text)) - _FILLER_STEMS
+        weight, unknown = self._weights.get, self._unknown_weight
+        return Wording(terms, sum(weight(t, unknown) for t in terms))
+
+    def similarity_of(self, first: Wording, second: Wording) -> float:
+        if not first.terms or not second.terms:
             return 0.0
-        weight = self._weights.get
-        unknown = self._unknown_weight
-        shared = sum(weight(t, unknown) for t in a & b)
-        return (
-            2 * shared / (sum(weight(t, unknown) for t in a) + sum(weight(t, unknown) for t in b))
-        )
+        weight, unknown = self._weights.get, self._unknown_weight
+        shared = sum(weight(t, unknown) for t in first.terms & second.terms)
+        return 2 * shared / (first.weight + second.weight)
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         terms = list(dict.fromkeys(self._analyzer.terms(text, repair=True)))

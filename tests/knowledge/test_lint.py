@@ -209,8 +209,8 @@ def test_collisions_found_through_the_index_candidates_are_those_of_comparing_ev
 def test_the_collision_rule_follows_the_index_similarity_when_it_changes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The rule analyses each wording once, the way the index does; were the index's similarity
-    # to change, the rule must follow it rather than its own copy.
+    # The rule analyses each wording once through the index; were the index's similarity to
+    # change, the rule must follow it, having no copy of its own.
     kb = KnowledgeBase(
         (
             entry("notice", "How much notice before ending a grant?"),
@@ -222,9 +222,11 @@ def test_the_collision_rule_follows_the_index_similarity_when_it_changes(
         )
     )
     assert codes(colliding_phrasings, kb) == ["collision"]
-    original = MatchIndex.similarity
+    original = MatchIndex.similarity_of
     monkeypatch.setattr(
-        MatchIndex, "similarity", lambda self, a, b: original(self, a, b) * COLLISION_SCORE * 0.9
+        MatchIndex,
+        "similarity_of",
+        lambda self, a, b: original(self, a, b) * COLLISION_SCORE * 0.9,
     )
     assert codes(colliding_phrasings, kb) == []
 
