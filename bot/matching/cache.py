@@ -26,12 +26,13 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
+
+from bot.knowledge.atomic import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ class BuildCache:
         try:
             payload = _pickled(value)
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            _write_atomically(self.path_of(key), _encode(payload, key))
+            atomic_write_bytes(self.path_of(key), _encode(payload, key))
             self._prune(keep=self.path_of(key))
         except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
             log.warning("build cache not written to %s: %s", self.folder, exc)
@@ -168,16 +169,3 @@ def _trusted(status: os.stat_result) -> bool:
     if getuid is None:
         return True
     return status.st_uid == getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:  # mkstemp makes it 0600
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

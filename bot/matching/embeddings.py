@@ -17,10 +17,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib
+import io
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.errors import ConfigError
+from bot.knowledge.atomic import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -205,18 +206,12 @@ def _read(path: Path) -> tuple[list[str], Vectors] | None:
 
 
 def _write(path: Path, keys: list[str], vectors: Vectors) -> None:
-    """Write atomically (a temporary file renamed over), so readers never see half a file.
-    A folder that cannot be written only costs the next start its encoding time."""
+    """Write atomically (``atomic_write_bytes``), so readers never see half a file. A
+    folder that cannot be written only costs the next start its encoding time."""
+    buffer = io.BytesIO()
+    np.savez(buffer, keys=np.asarray(keys, dtype=str), vectors=vectors)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                np.savez(out, keys=np.asarray(keys, dtype=str), vectors=vectors)
-            os.replace(temporary, path)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)  # left only when the rename did not happen
+        atomic_write_bytes(path, buffer.getvalue())
     except OSError as exc:
         log.warning("semantic: could not save the embedding cache %s (%s)", path, exc)
 
