@@ -219,3 +219,20 @@ def test_start_serves_slack_and_teams_from_one_port(
             assert "three months" in fake_teams.wait_for(1)[0].text
     finally:
         fake_slack.stop()
+
+
+def test_the_sdk_s_own_server_and_static_pages_are_refused_with_a_reason(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The SDK may call these through its HttpServerAdapter protocol: App.start() runs its own
+    # server, and plugins ask for static pages. Neither is reachable through our server.
+    import asyncio
+
+    from bot.adapters.teams.routes import StarletteRoutes
+    from bot.errors import ConfigError
+
+    routes = StarletteRoutes()
+    with pytest.raises(ConfigError, match="compact-bot serve teams"):
+        asyncio.run(routes.start(3978))
+    routes.serve_static("/devtools", "/tmp/somewhere")
+    assert "ignored a request to serve static pages at /devtools" in caplog.text

@@ -19,6 +19,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.errors import ConfigError
+
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000  # Teams activities are a few kilobytes; cards up to about 40 KB
@@ -42,10 +44,21 @@ class StarletteRoutes:
         self._handlers[path] = handler
 
     def serve_static(self, path: str, directory: str) -> None:
-        raise NotImplementedError("The Compact Assistant serves no static Teams pages.")
+        """Only SDK plugins (its dev tools, say) ask for static pages; none is installed, and
+        serving files from a folder a plugin names is nothing a chat bot should do."""
+        log.warning(
+            "Teams: ignored a request to serve static pages at %s from %s; the Compact "
+            "Assistant serves only /api/messages and /healthz",
+            _shown(path),
+            _shown(directory),
+        )
 
     async def start(self, port: int) -> None:
-        raise NotImplementedError("The Compact Assistant runs its own server (compact-bot serve).")
+        raise ConfigError(
+            f"The Teams SDK's own server (port {port}) is not used: start the Teams bot with "
+            "'compact-bot serve' or 'compact-bot serve teams', which serve /api/messages on "
+            "the assistant's one server."
+        )
 
     async def stop(self) -> None:
         return None
