@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.core.assistant import Assistant
 from bot.core.foreground import Foreground
-from bot.core.knowledge_store import KnowledgeStore
+from bot.core.knowledge_store import KnowledgeStore, SemanticOptions
 from bot.induction.progress import ProgressStore
 from bot.induction.service import InductionService
 from bot.settings import Settings
@@ -53,6 +53,7 @@ def open_store(settings: Settings) -> KnowledgeStore:
         local=settings.local_kb,
         settings=settings.answer_settings(),
         cache_dir=settings.data_dir / "cache",
+        semantic=SemanticOptions(settings.semantic_model, settings.data_dir / "embeddings"),
     )
 
 

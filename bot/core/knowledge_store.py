@@ -31,6 +31,15 @@ class Matcher(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class SemanticOptions:
+    """What the semantic matcher takes from the settings: its model (empty for the packaged
+    MiniLM) and the folder its phrasing vectors are cached in (None: encode on every build)."""
+
+    model: str = ""
+    cache_dir: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class LoadedKnowledge:
     """A knowledge base, the index built from it and the induction tour that sums it up:
     always replaced together, so the tour never links to an entry that is not served."""
@@ -41,12 +50,18 @@ class LoadedKnowledge:
 
     @classmethod
     def build(
-        cls, kb: KnowledgeBase, *, matcher: str = "lexical", tour: Tour | None = None
+        cls,
+        kb: KnowledgeBase,
+        *,
+        matcher: str = "lexical",
+        tour: Tour | None = None,
+        semantic: SemanticOptions = SemanticOptions(),
     ) -> LoadedKnowledge:
         if matcher == "semantic":
             from bot.matching.semantic import SemanticIndex
 
-            return cls(kb, SemanticIndex.build(kb), tour)
+            index = SemanticIndex.build(kb, model_name=semantic.model, cache_dir=semantic.cache_dir)
+            return cls(kb, index, tour)
         return cls(kb, MatchIndex.build(kb), tour)
 
     @classmethod
@@ -58,6 +73,7 @@ class LoadedKnowledge:
         local: Path | None = None,
         settings: Mapping[str, str] | None = None,
         cache: BuildCache | None = None,
+        semantic: SemanticOptions = SemanticOptions(),
     ) -> LoadedKnowledge:
         """Load the entries (``local`` over ``path``), then the tour, checked against them,
         then build the index. Raises KnowledgeBaseError listing every problem.
@@ -73,7 +89,7 @@ class LoadedKnowledge:
         kb = load_knowledge(path, local=local, settings=settings)
         tour_file = induction_file(path, local)
         tour = load_tour(tour_file, kb) if tour_file else None  # before the costly index
-        loaded = cls.build(kb, matcher=matcher, tour=tour)
+        loaded = cls.build(kb, matcher=matcher, tour=tour, semantic=semantic)
         # Not if a file changed while it was read: the key would not describe what was built.
         if (
             cache is not None
@@ -117,8 +133,10 @@ class KnowledgeStore:
         local: Path | None = None,
         settings: Mapping[str, str] | None = None,
         cache_dir: Path | None = None,
+        semantic: SemanticOptions = SemanticOptions(),
     ) -> None:
         self.path = path
+        self.semantic = semantic
         self.local = local
         self.settings = dict(settings or {})
         self.matcher = matcher
@@ -135,16 +153,23 @@ class KnowledgeStore:
         local: Path | None = None,
         settings: Mapping[str, str] | None = None,
         cache_dir: Path | None = None,
+        semantic: SemanticOptions = SemanticOptions(),
     ) -> KnowledgeStore:
         """Load ``path`` (and ``local`` over it); raises KnowledgeBaseError listing every
         problem. ``settings`` are the values answers may show (bot/knowledge/configured.py).
         With ``cache_dir``, builds are kept there between runs (see bot/matching/cache.py)."""
         cache = BuildCache(cache_dir) if cache_dir is not None else None
         loaded = LoadedKnowledge.load(
-            path, matcher=matcher, local=local, settings=settings, cache=cache
+            path, matcher=matcher, local=local, settings=settings, cache=cache, semantic=semantic
         )
         return cls(
-            path, loaded, matcher=matcher, local=local, settings=settings, cache_dir=cache_dir
+            path,
+            loaded,
+            matcher=matcher,
+            local=local,
+            settings=settings,
+            cache_dir=cache_dir,
+            semantic=semantic,
         )
 
     @property
@@ -161,6 +186,7 @@ class KnowledgeStore:
                 local=self.local,
                 settings=self.settings,
                 cache=self.cache,
+                semantic=self.semantic,
             )
             self._current = loaded
         log.info("knowledge base reloaded from %s: %d entries", self.path, len(loaded.kb))

@@ -64,20 +64,20 @@ class SemanticIndex:
         cache_dir: Path | None = None,
         lexical: MatchIndex | None = None,
     ) -> SemanticIndex:
-        """Index ``kb``. Without a model, the one ``model_name`` names is loaded (default: the
-        ``COMPACT_SEMANTIC_MODEL`` setting); vectors are cached under ``cache_dir`` (default:
-        ``embeddings`` in the data folder). Raises ConfigError when the model cannot load."""
-        if model is None or cache_dir is None:
-            configured_model, data_dir = _configured()
-            model_name = model_name if model_name is not None else configured_model
-            cache_dir = cache_dir if cache_dir is not None else data_dir / "embeddings"
+        """Index ``kb``. Without a model, the one ``model_name`` names is loaded (empty: the
+        packaged MiniLM); vectors are cached under ``cache_dir`` when one is given. Raises
+        ConfigError when the model cannot load."""
         if model is None:
             model = load_model(model_name)
         elif not isinstance(model, EmbeddingModel):
             name = model_name or type(model).__name__
             model = EmbeddingModel(name, model_key(name), model)
         texts = [p for e in kb.entries for p in e.phrasings]
-        vectors = EmbeddingCache(cache_dir).vectors(model, texts)
+        vectors = (
+            EmbeddingCache(cache_dir).vectors(model, texts)
+            if cache_dir is not None
+            else model.encode(texts)
+        )
         return cls(kb, lexical if lexical is not None else MatchIndex.build(kb), model, vectors)
 
     def __len__(self) -> int:
@@ -130,11 +130,3 @@ def fused_hits(
         )
         for entry, score in fused[:limit]
     ]
-
-
-def _configured() -> tuple[str, Path]:
-    """The model and data folder from the settings (environment or ``.env``)."""
-    from bot.settings import load_settings
-
-    settings = load_settings()
-    return settings.semantic_model, settings.data_dir

@@ -24,6 +24,7 @@ from bot.knowledge.model import Entry, KnowledgeBase
 from bot.matching.fusion import fuse
 from bot.matching.index import MatchIndex
 from bot.matching.semantic import SemanticIndex
+from bot.runtime import open_store
 from bot.settings import SEMANTIC_THRESHOLDS, bundled_knowledge, load_settings
 
 INSTALLED = all(
@@ -101,7 +102,7 @@ def test_a_model_that_cannot_load_names_the_setting_the_value_and_the_fix(
     missing = tmp_path / "no-model-here"
     monkeypatch.setenv("COMPACT_SEMANTIC_MODEL", str(missing))
     with pytest.raises(ConfigError) as caught:
-        KnowledgeStore.open(bundled_knowledge(), matcher="semantic")
+        open_store(load_settings(matcher="semantic", data_dir=tmp_path))
     message = str(caught.value)
     assert f"COMPACT_SEMANTIC_MODEL='{missing}'" in message
     assert "could not be loaded" in message
@@ -228,4 +229,4 @@ def test_a_missing_model_folder_is_a_clear_config_error(
 ) -> None:
     monkeypatch.setenv("COMPACT_SEMANTIC_MODEL", str(tmp_path / "nothing"))
     with pytest.raises(ConfigError, match=r"COMPACT_SEMANTIC_MODEL=.*could not be loaded"):
-        KnowledgeStore.open(bundled_knowledge(), matcher="semantic")
+        open_store(load_settings(matcher="semantic", data_dir=tmp_path))
