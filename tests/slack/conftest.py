@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import uvicorn
@@ -28,8 +28,6 @@ from bot.settings import Settings, load_settings
 
 from ..conftest import free_port
 from .fake_slack import FakeSlack, start_fake_slack
-
-T = TypeVar("T")
 
 PAYLOADS = Path(__file__).with_name("payloads")
 SECRET = "test-signing-secret-0123456789"
@@ -220,14 +218,3 @@ def with_action(fake: FakeSlack, action_id: str, value: str, **changes: Any) -> 
     ]
     body.update(copy.deepcopy(changes))
     return body
-
-
-def eventually(probe: Callable[[], T], timeout: float = 5.0) -> T:
-    """Poll until ``probe`` returns something truthy: chat replies go out before their log
-    row is written, so the log catches up a moment after Slack sees the reply."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(0.02)

@@ -7,7 +7,8 @@ import time
 
 from bot.storage.interaction_log import InteractionLog
 
-from .conftest import Bot, eventually, payload
+from ..polling import eventually
+from .conftest import Bot, payload
 from .fake_slack import FakeSlack
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from bot.storage.tables import InteractionRow
 
-from .conftest import Bot, eventually, payload
+from ..polling import eventually
+from .conftest import Bot, payload
 from .fake_slack import FakeSlack
 
 

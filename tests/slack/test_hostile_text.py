@@ -12,7 +12,8 @@ from bot.adapters.slack.scheduler import post_digest, web_client
 from bot.chat.action_values import ActionValue
 from bot.storage.interaction_log import InteractionLog
 
-from .conftest import Bot, eventually, payload, with_action
+from ..polling import eventually
+from .conftest import Bot, payload, with_action
 from .fake_slack import Call, FakeSlack
 from .test_events import visible
 from .test_interactions import ask_by_mention, button

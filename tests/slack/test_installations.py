@@ -20,7 +20,8 @@ from sqlalchemy.engine import make_url
 from bot.adapters.slack.wiring import slack_services
 from bot.settings import Settings
 
-from .conftest import SECRET, Bot, StartBot, eventually, payload
+from ..polling import eventually
+from .conftest import SECRET, Bot, StartBot, payload
 from .fake_slack import FakeSlack
 from .test_oauth_manifest_digest import TOKEN_KEY, oauth_settings
 

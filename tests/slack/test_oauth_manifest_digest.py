@@ -22,7 +22,8 @@ from bot.review.themes import ThemeStatus
 from bot.settings import Settings
 from bot.storage.interaction_log import InteractionLog
 
-from .conftest import Bot, StartBot, eventually, payload, with_action
+from ..polling import eventually
+from .conftest import Bot, StartBot, payload, with_action
 from .fake_slack import FakeSlack
 
 MANIFEST = Path(__file__).resolve().parents[2] / "app_manifest.yml"

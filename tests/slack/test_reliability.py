@@ -16,7 +16,8 @@ from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.tables import DeliveryRow
 
-from .conftest import Bot, StartBot, eventually, payload, sign
+from ..polling import eventually
+from .conftest import Bot, StartBot, payload, sign
 from .fake_slack import FakeSlack
 
 

@@ -5,8 +5,6 @@ and no error message carries a statement's parameters."""
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,8 @@ from sqlalchemy.exc import OperationalError
 from bot.errors import DatabaseUnavailable
 from bot.storage.availability import MAX_STUCK, Availability
 from bot.storage.database import Database
+
+from ..polling import eventually
 
 
 def availability(reach: list[Exception | None], prepared: list[int]) -> Availability:
@@ -33,15 +33,6 @@ def availability(reach: list[Exception | None], prepared: list[int]) -> Availabi
         prepare=lambda: prepared.append(1),
         retry_pauses_s=(0.01,),
     )
-
-
-def eventually(probe: Callable[[], bool], timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while not probe():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def test_a_hung_call_is_given_up_after_the_budget_and_finishes_by_itself() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +20,8 @@ from bot.storage.interaction_log import InteractionLog
 from bot.storage.pseudonyms import Pseudonymiser
 from bot.storage.tables import InteractionRow
 from bot.storage.write_behind import WriteBehind
+
+from ..polling import eventually
 
 
 def row(number: int) -> dict[str, Any]:
@@ -41,15 +42,6 @@ def row(number: int) -> dict[str, Any]:
 def stored_questions(database: Database) -> list[str]:
     with database.session() as session:
         return sorted(session.scalars(select(InteractionRow.question)))
-
-
-def eventually(check: Callable[[], bool], timeout_s: float = 10) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def writer_beside_answers(database: Database, yield_s: float) -> tuple[Foreground, WriteBehind]:

@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import jwt
@@ -30,8 +30,6 @@ from bot.settings import Settings, load_settings
 
 from ..conftest import free_port
 from .fake_teams import FakeTeams, start_fake_teams
-
-T = TypeVar("T")
 
 ACTIVITIES = Path(__file__).with_name("activities")
 APP_ID = "4a9c2e71-5b3d-4f8e-9a1c-7d6e5f4b3a21"
@@ -254,17 +252,6 @@ def _serve_socket(asgi: Any, stops: list[Callable[[], None]]) -> tuple[Post, Get
 @pytest.fixture
 def teams(start_teams: StartTeams, teams_settings: Settings) -> Bot:
     return start_teams(teams_settings)
-
-
-def eventually(probe: Callable[[], T], timeout: float = 5.0) -> T:
-    """Poll until ``probe`` returns something truthy: replies go out before their log row is
-    written, so the log catches up a moment later."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(0.02)
 
 
 def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:

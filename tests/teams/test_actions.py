@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from bot.storage.tables import FeedbackRow, InteractionRow
 
-from .conftest import Bot, button, eventually, invoke_value
+from ..polling import eventually
+from .conftest import Bot, button, invoke_value
 
 
 def _feedback(teams: Bot) -> list[tuple[int, str, str | None]]:

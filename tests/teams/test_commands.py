@@ -14,7 +14,8 @@ from bot.adapters.teams.package import MANIFEST, app_source
 from bot.core.wording import HELP_TEXT, NO_MATCH_TEXT, TOPICS_TEXT
 from bot.storage.tables import InteractionRow
 
-from .conftest import Bot, activity, eventually, shown_text
+from ..polling import eventually
+from .conftest import Bot, activity, shown_text
 
 # How a person sends a command in each scope: in a personal chat, or @mentioning the bot.
 ACTIVITY = {"personal": "personal_message", "team": "channel_mention", "groupChat": "group_mention"}

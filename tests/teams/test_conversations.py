@@ -14,7 +14,8 @@ from bot.core.standing import standing_of
 from bot.core.wording import BINDS_NOW_LABEL
 from bot.storage.tables import InteractionRow, TeamsConversationRow
 
-from .conftest import CHANNEL, OUTBOUND_TOKEN, Bot, activity, eventually, shown_text
+from ..polling import eventually
+from .conftest import CHANNEL, OUTBOUND_TOKEN, Bot, activity, shown_text
 
 
 def test_a_question_in_a_personal_chat_gets_an_answer_card(teams: Bot) -> None:
