@@ -69,8 +69,10 @@ class MatchConfig:
     rival_share: float = 0.5
     # A rival's topical terms are those in at least this share of its phrasings.
     topical_share: float = 0.3
-    # How many BM25 candidates are re-ranked by confidence (0: keep the BM25 order).
-    rerank_depth: int = 0
+    # How many BM25 candidates are re-ranked by confidence (0: keep the BM25 order). The
+    # top five, re-ranked by confidence discounted by BM25 standing, were chosen leave-one-set-
+    # out over six sets (benchmarks/crossval.py; docs/benchmarks.md, "Re-ranking the top five").
+    rerank_depth: int = 5
     # A runner-up's confidence is discounted by its BM25 score over the leader's, to this power.
     standing_power: float = 1.0
     # A word the knowledge base has never used weighs this many times its rarest known word.
@@ -297,8 +299,15 @@ class MatchIndex:
             confidence, phrasing = self._confidence(query, position)
             standing = 1.0 if position in exact_entries else float(ranking[position]) / top
             scored.append((confidence * standing**self._config.standing_power, position, phrasing))
-        if self._config.rerank_depth:
-            scored[pinned:] = sorted(scored[pinned:], key=lambda s: -s[0])
+        if self._config.rerank_depth and len(scored) > pinned:
+            # Re-ranking may change the order, never the confidence: an entry moved up cannot
+            # claim more than the BM25 leader's, so a vague question ("consultation") whose
+            # candidates re-rank closely still gets "did you mean" rather than an answer.
+            cap = scored[pinned][0]
+            scored[pinned:] = [
+                (min(score, cap), position, phrasing)
+                for score, position, phrasing in sorted(scored[pinned:], key=lambda s: -s[0])
+            ]
         hits: list[Hit] = []
         ceiling = 1.0
         for raw, position, phrasing in scored[:limit]:

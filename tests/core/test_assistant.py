@@ -205,3 +205,31 @@ def test_answering_logs_even_when_sending_fails(
         raise ConnectionError("slack is down")
     assert reply.interaction_id is not None
     assert interaction_log.get(reply.interaction_id) is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # BM25 alone ranks the Covenant's devolved-nations entry first: its many phrasings
+        # repeat "scotland". The re-rank puts the entry whose wording explains the question
+        # (the Compact, not the Covenant) first.
+        ("does the compact apply in scotland", "compact-scope-england"),
+        ("would the local government ombudsman look at a compact complaint", "ombudsman-complaint"),
+    ],
+)
+def test_did_you_mean_lists_the_entry_that_explains_the_question_first(
+    assistant: Assistant, question: str, first: str
+) -> None:
+    reply = ask(assistant, question)
+    assert isinstance(reply, Clarify)
+    assert reply.options[0].entry.id == first
+
+
+def test_a_re_ranked_entry_claims_no_more_confidence_than_the_bm25_leader(
+    assistant: Assistant,
+) -> None:
+    # "consultation" alone: "consultation code" explains the one word best, but five entries
+    # are about consultation, so the question is vague and gets options, not an answer.
+    reply = ask(assistant, "consultation")
+    assert isinstance(reply, Clarify)
+    assert reply.options[0].score == reply.options[1].score
