@@ -216,6 +216,18 @@ def colliding_phrasings(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
                 yield finding
 
 
+def _own_closeness(similarity: _Similarity, entry: Entry, alternate: str) -> float:
+    """How close ``alternate`` is to its own entry's other wordings: 1 when one of them holds
+    every content word it has ("what is the covenant" beside "wot is the covenant"), since
+    then its own entry already says all it says and a rival can only share it; otherwise the
+    best overlap with any of them."""
+    others = [p for p in entry.phrasings if p != alternate]
+    terms = similarity.terms(alternate)
+    if terms and any(terms <= similarity.terms(p) for p in others):
+        return 1.0
+    return max((similarity(alternate, p) for p in others), default=0.0)
+
+
 class _Similarity:
     """``MatchIndex.similarity`` with each wording analysed once rather than on every call."""
 
@@ -225,6 +237,10 @@ class _Similarity:
 
     def __call__(self, first: str, second: str) -> float:
         return self._index.similarity_of(self._of(first), self._of(second))
+
+    def terms(self, text: str) -> frozenset[str]:
+        """The content terms the similarity compares."""
+        return self._of(text).terms
 
     def _of(self, text: str) -> Wording:
         found = self._wordings.get(text)
@@ -248,10 +264,7 @@ def _collision(
         if score < COLLISION_SCORE:
             continue
         if own is None:
-            own = max(
-                (similarity(alternate, p) for p in entry.phrasings if p != alternate),
-                default=0.0,
-            )
+            own = _own_closeness(similarity, entry, alternate)
         if score > own:
             return _warn(
                 entry,

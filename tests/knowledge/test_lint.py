@@ -149,16 +149,41 @@ def test_an_alternate_closer_to_another_entry_is_a_collision() -> None:
     assert codes(colliding_phrasings, CLEAN) == []
 
 
+def test_an_alternate_its_own_entry_already_says_in_full_is_not_a_collision() -> None:
+    # "what is the covenant" has one content word. A rival's "covenant and compact" shares it
+    # with only a common word besides, so by word overlap alone it is closer to the rival than
+    # to "What is the Civil Society Covenant?"; but that wording of its own entry holds every
+    # content word it has, so it belongs where it is.
+    topics = ["funding", "grants", "volunteers", "disputes", "equality", "procurement", "audits"]
+    others = tuple(entry(t, f"What does the Compact say about {t}?") for t in topics)
+    covenant = entry(
+        "covenant", "What is the Civil Society Covenant?", alternates=("what is the covenant",)
+    )
+    difference = entry(
+        "difference",
+        "How is the Covenant different from the Compact?",
+        alternates=("covenant and compact",),
+    )
+    kb = KnowledgeBase((covenant, difference, *others))
+    assert codes(colliding_phrasings, kb) == []
+    # The same alternate in an entry with no wording that holds "covenant" is a collision.
+    stray = entry("funding", "What does the Compact say about funding?", alternates=("covenant",))
+    kb = KnowledgeBase((covenant, difference, stray, *others[1:]))
+    [finding] = colliding_phrasings(kb, TODAY)
+    assert finding.entry_id == "funding"
+
+
 def every_phrasing_collisions(kb: KnowledgeBase) -> Iterator[tuple[str, str]]:
     """The collision rule as it was: every phrasing of the alternate's own entry and of every
     candidate the index names is compared, whatever the index found closest."""
     index = MatchIndex.build(kb)
     for own_entry in kb.entries:
         for alternate in own_entry.alternates:
-            own = max(
-                (index.similarity(alternate, p) for p in own_entry.phrasings if p != alternate),
-                default=0.0,
-            )
+            others = [p for p in own_entry.phrasings if p != alternate]
+            terms = index.wording(alternate).terms
+            own = max((index.similarity(alternate, p) for p in others), default=0.0)
+            if terms and any(terms <= index.wording(p).terms for p in others):
+                own = 1.0  # its own entry already holds every content word it has
             for hit in index.search(alternate, limit=4):
                 if hit.entry_id == own_entry.id:
                     continue
