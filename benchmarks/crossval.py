@@ -196,7 +196,7 @@ def configs() -> dict[str, MatchConfig]:
         "previous (hand-grown list, joining, 0.5/0.5)": MatchConfig(
             stopwords=STOPWORDS, join_compounds=True, all_phrasings_weight=0.5, answer_weight=0.5
         ),
-        "standard list + domain words, joining": MatchConfig(join_compounds=True),
+        "no compound joining": MatchConfig(join_compounds=False),
         "no stopwords at all": MatchConfig(stopwords=frozenset()),
         "BM25 order kept (no re-rank)": MatchConfig(rerank_depth=0),
         "re-rank top 10 by confidence, standing squared": MatchConfig(

@@ -57,7 +57,7 @@ class MatchConfig:
     chosen by cross-validation over several sets (benchmarks/crossval.py)."""
 
     stopwords: frozenset[str] = MATCH_STOPWORDS
-    join_compounds: bool = False
+    join_compounds: bool = True
     phrasing_weight: float = 1.0
     all_phrasings_weight: float = 1.0
     answer_weight: float = 1.0

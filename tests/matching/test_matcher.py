@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge.model import Entry, GlossaryTerm, KnowledgeBase
+from bot.matching.analyzer import Analyzer, Canonicaliser
 from bot.matching.index import Hit, MatchIndex
 from bot.matching.policy import Decision, Thresholds, decide
 
@@ -240,3 +241,30 @@ def test_an_exact_wording_is_answered_even_with_a_close_neighbour() -> None:
     clash = [Hit("a", 0.9, "a", exact=True), Hit("b", 0.85, "b", exact=True)]
     assert decide(clash, thresholds)[0] is Decision.CLARIFY
     assert decide([Hit("a", 0.9, "a"), Hit("b", 0.85, "b")], thresholds)[0] is Decision.CLARIFY
+
+
+FACEBOOK = Entry(
+    id="facebook-page",
+    topic="Communications",
+    question="Should our Facebook page link to the Compact?",
+    answer="Yes, where it helps partners find it.",
+)
+COVID = Entry(
+    id="covid-grants",
+    topic="Funding",
+    question="What happened to covid 19 emergency grants?",
+    answer="They ended.",
+    alternates=("covid19 grant schemes",),
+)
+
+
+def test_a_split_compound_is_joined_only_when_a_part_is_unknown() -> None:
+    analyzer = Analyzer(Canonicaliser([]), join_compounds=True)
+    analyzer.learn([*FACEBOOK.phrasings, *COVID.phrasings])
+    # "face book": "face" is no word of the knowledge base, "facebook" is: one word.
+    assert analyzer.terms("face book page", repair=True) == ["facebook", "page"]
+    # "covid 19": both are the knowledge base's own words, so they stay two words rather than
+    # becoming "covid19" (which pulled questions to the wrong entries on a held-out set).
+    assert analyzer.terms("covid 19 grants", repair=True) == ["covid", "19", "grant"]
+    # The knowledge base's own wordings are never joined.
+    assert analyzer.terms("face book page") == ["face", "book", "page"]
