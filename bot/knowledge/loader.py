@@ -41,7 +41,16 @@ DEFAULT_SCOPES: tuple[Scope, ...] = (
     Scope("terms", "Terms used in Compact and Covenant papers"),
 )
 
-FILE_KEYS = {"topic", "defaults", "entries", "glossary", "synonyms", "subject", "scopes"}
+FILE_KEYS = {
+    "topic",
+    "defaults",
+    "entries",
+    "glossary",
+    "synonyms",
+    "subject",
+    "keep_apart",
+    "scopes",
+}
 DEFAULTABLE = {"topic", "owner", "reviewed", "review_every", "applies_to", "status", "binds_now"}
 ENTRY_KEYS = {
     "id", "topic", "question", "alternates", "answer", "sources", "applies_to",
@@ -134,6 +143,7 @@ class _Builder:
     glossary: list[GlossaryTerm] = field(default_factory=list)
     synonym_groups: list[tuple[str, ...]] = field(default_factory=list)
     subject: list[str] = field(default_factory=list)
+    keep_apart: list[str] = field(default_factory=list)
     scopes: dict[str, Scope] = field(default_factory=lambda: {s.id: s for s in DEFAULT_SCOPES})
     declared_ids: set[str] = field(default_factory=set)
     # A file that did not parse declares ids nobody can see: do not call them unknown.
@@ -168,6 +178,7 @@ class _Builder:
             glossary=merged.glossary,
             synonym_groups=tuple(self.synonym_groups),
             subject=tuple(dict.fromkeys(self.subject)),
+            keep_apart=tuple(dict.fromkeys(self.keep_apart)),
             scopes=dict(self.scopes),
             root=root,
             local_root=local_root,
@@ -247,7 +258,9 @@ class _FileReader:
         for item, line in self._items("synonyms"):
             self._read_synonym_group(item, line)
         for item, line in self._items("subject"):
-            self._read_subject_word(item, line)
+            self._read_name(item, line, "subject", self.builder.subject)
+        for item, line in self._items("keep_apart"):
+            self._read_name(item, line, "keep_apart", self.builder.keep_apart)
         for item, line in self._items("entries"):
             self._read_entry(item, line)
         for item, line in self._items("glossary"):
@@ -296,13 +309,11 @@ class _FileReader:
             return
         self.builder.synonym_groups.append(tuple(w.strip() for w in item))
 
-    def _read_subject_word(self, item: Any, line: int) -> None:
+    def _read_name(self, item: Any, line: int, key: str, names: list[str]) -> None:
         if not _is_text(item):
-            self.problem(
-                line, f"each 'subject' item must be a word or phrase; got {_describe(item)}"
-            )
+            self.problem(line, f"each '{key}' item must be a word or phrase; got {_describe(item)}")
             return
-        self.builder.subject.append(item.strip())
+        names.append(item.strip())
 
     def _read_entry(self, item: Any, line: int) -> None:
         if not isinstance(item, LocatedDict):

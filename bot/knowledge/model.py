@@ -122,6 +122,10 @@ class KnowledgeBase:
     # Words that name what the knowledge base is about ("Compact"): a question using one, or a
     # glossary term, is inside the assistant's subject (see MatchIndex and Thresholds).
     subject: tuple[str, ...] = ()
+    # Names of different things the knowledge base covers that questions must not mix up
+    # ("Compact", "Covenant"): a question naming one is not answered outright from an entry
+    # none of whose wordings names it (see MatchIndex).
+    keep_apart: tuple[str, ...] = ()
     scopes: Mapping[str, Scope] = field(default_factory=dict)
     root: Path | None = None
     # The council's own layer: where it was read from, the name it goes by, and the national

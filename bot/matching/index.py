@@ -105,7 +105,9 @@ class Hit:
     # Set on the top hit only: the question has a distinctive term (one of its heaviest) that
     # this entry does not use but other entries do, as "consultation" in "how long should a
     # consultation last" against a stored "how long should a grant last". The entry may share
-    # every other word, but the word that decides between neighbours is against it.
+    # every other word, but the word that decides between neighbours is against it. Also set
+    # when the question names one of the things the knowledge base keeps apart (``keep_apart``:
+    # the Compact, the Covenant) and none of the entry's wordings names it.
     contested: bool = False
 
 
@@ -129,6 +131,7 @@ class MatchIndex:
         definitions: dict[str, int] | None = None,
         subject_terms: frozenset[str] = frozenset(),
         config: MatchConfig | None = None,
+        kept_apart: tuple[frozenset[str], ...] = (),
     ) -> None:
         self._analyzer = analyzer
         self._config = config or MatchConfig()
@@ -139,6 +142,8 @@ class MatchIndex:
         self._unknown_weight = self._config.unknown_factor * max(weights.values(), default=1.0)
         self._definitions = definitions or {}
         self._subject_terms = subject_terms
+        # The terms of each of the knowledge base's ``keep_apart`` names ("Compact", "Covenant").
+        self._kept_apart = kept_apart
         # Where each entry's phrasings start in the phrasing field (entry by entry). Every
         # entry has a phrasing (its question), so each entry's best phrasing score is one
         # ``maximum.reduceat`` over these starts.
@@ -227,6 +232,9 @@ class MatchIndex:
             for wording in (*kb.subject, *(s for g in kb.glossary for s in g.spellings))
             for term in analyzer.terms(wording)
         )
+        kept_apart = tuple(
+            named for name in kb.keep_apart if (named := frozenset(analyzer.terms(name)))
+        )
         return cls(
             analyzer,
             entries,
@@ -235,6 +243,7 @@ class MatchIndex:
             definitions,
             subject_terms,
             config,
+            kept_apart,
         )
 
     def __len__(self) -> int:
@@ -326,9 +335,19 @@ class MatchIndex:
         the top entry cannot answer for (see ``Hit.contested``)."""
         rivals = [self._by_id[h.entry_id] for h in hits[1:]]
         top = self._by_id[hits[0].entry_id]
-        return self._rival_has_a_missing_topic(query, top, hits) or self._rival_defines_a_term(
-            query, top, rivals
+        return (
+            self._rival_has_a_missing_topic(query, top, hits)
+            or self._rival_defines_a_term(query, top, rivals)
+            or self._names_another_subject(query, top)
         )
+
+    def _names_another_subject(self, query: _Query, top: _Entry) -> bool:
+        """The question names one of the things the knowledge base keeps apart ("is the
+        compact england only") and none of the top entry's wordings names it: the entry is
+        about another of them (the Covenant's devolved nations), however many other words it
+        shares. Such words are in most entries, so they weigh too little to count as the
+        question's distinctive terms."""
+        return any(name <= query.terms and not name <= top.vocabulary for name in self._kept_apart)
 
     def _rival_has_a_missing_topic(self, query: _Query, top: _Entry, hits: list[Hit]) -> bool:
         """A close rival (scoring at least ``rival_share`` of the top score) is about a term of

@@ -249,6 +249,26 @@ def test_subject_words_are_read_and_bad_ones_named(tmp_path: Path) -> None:
     assert "each 'subject' item must be a word or phrase" in problem
 
 
+def test_names_to_keep_apart_are_read_and_bad_ones_named(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "about.yml",
+        "keep_apart: [Compact, Civil Society Covenant, Compact]\n"
+        + "topic: A\nentries:"
+        + GOOD_ENTRY.format(id="a", question="Q?"),
+    )
+    assert load_knowledge(tmp_path).keep_apart == ("Compact", "Civil Society Covenant")
+    write(
+        tmp_path,
+        "about.yml",
+        "keep_apart:\n  - Compact\n  - {name: Covenant}\ntopic: A\nentries:"
+        + GOOD_ENTRY.format(id="a", question="Q?"),
+    )
+    [problem] = problems_of(tmp_path)
+    assert problem.startswith(f"{rel(tmp_path / 'about.yml')}:3:")
+    assert "each 'keep_apart' item must be a word or phrase" in problem
+
+
 def same_tree(fast: object, slow: object) -> bool:
     """The same values, of the same types, with the same lines recorded."""
     if type(fast) is not type(slow):

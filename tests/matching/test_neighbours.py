@@ -159,3 +159,69 @@ def test_a_contested_top_hit_is_never_answered_however_high_it_scores() -> None:
     # A question worded exactly as the entry stores it is answered whatever its rivals.
     exact = [Hit("a", 0.99, "a", exact=True), Hit("b", 0.3, "b")]
     assert decide(exact, Thresholds())[0] is Decision.ANSWER
+
+
+COVENANT_NATIONS = Entry(
+    id="covenant-nations",
+    topic="Covenant",
+    question="Does the Covenant cover Scotland, Wales and Northern Ireland?",
+    answer="It covers UK government business across the UK.",
+    alternates=(
+        "is the covenant england only",
+        "covenant in scotland",
+        "does the covenant apply in wales",
+        "covenant outside england",
+    ),
+)
+APART = (
+    COVENANT_NATIONS,
+    Entry(
+        id="compact-scope",
+        topic="Compact",
+        question="Which parts of the UK did the Compact cover?",
+        answer="England only.",
+        alternates=("compact geography", "where did the compact apply"),
+    ),
+    Entry(
+        id="compact-funding",
+        topic="Compact",
+        question="What did the Compact say about funding?",
+        answer="Three months' notice before ending a grant.",
+        alternates=("compact grants", "compact and money"),
+    ),
+    Entry(
+        id="covenant-what",
+        topic="Covenant",
+        question="What is the Covenant?",
+        answer="A set of principles.",
+        alternates=("covenant meaning", "civil society covenant"),
+    ),
+)
+
+
+def test_a_question_naming_one_thing_kept_apart_is_not_answered_from_an_entry_on_another(
+    tmp_path: Path,
+) -> None:
+    """ "is the compact england only" shares every word but one with the Covenant entry's
+    "is the covenant england only", and "compact" is in too many entries to weigh much. With
+    the Compact and the Covenant declared ``keep_apart``, the Covenant entry is not answered
+    for a question about the Compact; questions about the Covenant still are."""
+
+    def ask(kb: KnowledgeBase, text: str) -> Answer | Clarify:
+        folder = tmp_path / str(len(kb.keep_apart))
+        folder.mkdir(exist_ok=True)
+        return _ask(Assistant(store=KnowledgeStore(folder, LoadedKnowledge.build(kb))), text)
+
+    mixed = KnowledgeBase(APART)
+    reply = ask(mixed, "is the compact england only")
+    assert isinstance(reply, Answer)
+    assert reply.entry.id == "covenant-nations"  # the mix-up
+
+    apart = KnowledgeBase(APART, keep_apart=("Compact", "Covenant"))
+    reply = ask(apart, "is the compact england only")
+    assert isinstance(reply, Clarify), reply
+    assert "compact-scope" in [o.entry.id for o in reply.options]
+    for text in ("is the covenant england only?", "does the covenant apply in scotland"):
+        reply = ask(apart, text)
+        assert isinstance(reply, Answer), text
+        assert reply.entry.id == "covenant-nations", text
