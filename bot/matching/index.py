@@ -308,14 +308,17 @@ class MatchIndex:
             confidence, phrasing = self._confidence(query, position)
             standing = 1.0 if position in exact_entries else float(ranking[position]) / top
             scored.append((confidence * standing**self._config.standing_power, position, phrasing))
-        if self._config.rerank_depth and len(scored) > pinned:
-            # Re-ranking may change the order, never the confidence: an entry moved up cannot
-            # claim more than the BM25 leader's, so a vague question ("consultation") whose
-            # candidates re-rank closely still gets "did you mean" rather than an answer.
+        window = slice(pinned, self._config.rerank_depth)
+        if len(scored[window]) > 1:
+            # Only the first ``rerank_depth`` candidates are re-ranked, whatever ``limit`` asks
+            # for, so a longer list (the semantic matcher asks for 20) has the same top. The
+            # order may change, never the confidence: an entry moved up cannot claim more than
+            # the BM25 leader's, so a vague question ("consultation") whose candidates re-rank
+            # closely still gets "did you mean" rather than an answer.
             cap = scored[pinned][0]
-            scored[pinned:] = [
+            scored[window] = [
                 (min(score, cap), position, phrasing)
-                for score, position, phrasing in sorted(scored[pinned:], key=lambda s: -s[0])
+                for score, position, phrasing in sorted(scored[window], key=lambda s: -s[0])
             ]
         hits: list[Hit] = []
         ceiling = 1.0
@@ -329,6 +332,22 @@ class MatchIndex:
         if hits and not hits[0].exact and self._contested(query, hits):
             hits[0] = replace(hits[0], contested=True)
         return hits
+
+    def judge(self, text: str, hits: list[Hit]) -> list[Hit]:
+        """``hits`` for ``text`` from another ranking of the same knowledge base (the semantic
+        matcher's fusion), best first, with the top one marked ``contested`` by the same rules
+        ``search`` applies to its own: a fused ranking must not answer what the lexical one
+        would hold back ("is the compact england only" from a Covenant entry)."""
+        if not hits or hits[0].exact or hits[0].entry_id not in self._by_id:
+            return hits
+        terms = list(dict.fromkeys(self._analyzer.terms(text, repair=True)))
+        if self._defined_term(terms) is not None:
+            terms = [t for t in terms if t not in DEFINITION_WORDS]
+        if not terms:
+            return hits
+        query = _Query.of(terms, self._weights, self._unknown_weight)
+        known = [h for h in hits if h.entry_id in self._by_id]
+        return [replace(hits[0], contested=self._contested(query, known)), *hits[1:]]
 
     def _contested(self, query: _Query, hits: list[Hit]) -> bool:
         """Whether a rival of the top hit has a better claim on a part of the question that

@@ -91,9 +91,10 @@ class SemanticIndex:
             return []
         lexical_hits = self.lexical.search(text, limit=LEXICAL_DEPTH)
         cosines = self._vectors @ self.model.encode([text])[0]
-        return fused_hits(
+        fused = fused_hits(
             self._ids, self._texts, self._starts, cosines, lexical_hits, self.weight, limit
         )
+        return self.lexical.judge(text, fused)
 
 
 def fused_hits(

@@ -233,3 +233,20 @@ def test_a_re_ranked_entry_claims_no_more_confidence_than_the_bm25_leader(
     reply = ask(assistant, "consultation")
     assert isinstance(reply, Clarify)
     assert reply.options[0].score == reply.options[1].score
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does the compact apply in scotland",
+        "consultation",
+        "how much notice before a grant ends",
+        "what is the covenant",
+        "can we pay a charity up front",
+    ],
+)
+def test_a_longer_candidate_list_has_the_same_top(assistant: Assistant, question: str) -> None:
+    # The semantic matcher asks the lexical index for 20 candidates, the assistant for 5:
+    # only the first five are re-ranked, so both see the same leaders with the same scores.
+    index = assistant.knowledge.index
+    assert index.search(question, limit=20)[:5] == index.search(question, limit=5)

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from bot.core.assistant import Assistant
-from bot.core.knowledge_store import KnowledgeStore
+from bot.core.knowledge_store import KnowledgeStore, LoadedKnowledge
 from bot.core.question import ChannelKind, Context, Question
 from bot.core.replies import Answer, Clarify
 from bot.errors import ConfigError
@@ -191,6 +191,37 @@ def test_the_knowledge_bases_own_wording_is_answered_by_its_entry(tmp_path: Path
     assert hits[0].entry_id == "volunteer-expenses"
     assert hits[0].exact
     assert not any(h.exact for h in hits[1:])
+
+
+def test_the_fused_ranking_is_held_back_by_the_lexical_rules(tmp_path: Path) -> None:
+    # "is the compact england only" is nearest, by embedding as by words, to the Covenant
+    # entry's "is the covenant england only". The lexical matcher marks that top hit
+    # contested (the Compact and the Covenant are kept apart); the fused one must too.
+    nations = Entry(
+        id="covenant-nations",
+        topic="Covenant",
+        question="Does the Covenant cover Scotland and Wales?",
+        answer="It covers UK government business across the UK.",
+        alternates=("is the covenant england only", "covenant in scotland"),
+    )
+    scope = Entry(
+        id="compact-scope",
+        topic="Compact",
+        question="Which parts of the UK did the Compact cover?",
+        answer="England only.",
+        alternates=("where did the compact apply",),
+    )
+    question = "is the compact england only"
+    kb = KnowledgeBase((nations, scope, NOTICE, VOLUNTEERS), keep_apart=("Compact", "Covenant"))
+    index = SemanticIndex.build(kb, WordEncoder(), model_name="words")
+    assert index.lexical.search(question)[0].contested
+    top = index.search(question)[0]
+    assert top.entry_id == "covenant-nations"
+    assert top.contested
+    reply = Assistant(store=KnowledgeStore(tmp_path, LoadedKnowledge(kb, index))).ask(
+        Question(question, CONSOLE)
+    )
+    assert isinstance(reply, Clarify)
 
 
 # --- with the extra ------------------------------------------------------------------------
