@@ -19,10 +19,12 @@ it does not answer must not be answered).
 The rankers: the lexical matcher (its shipped thresholds), the embedding model alone ranking
 every phrasing, the old semantic re-ranker (0.7 cosine + 0.3 lexical over the embedding's top
 40 phrasings, its old thresholds), and the fusion of ``bot.matching.semantic`` at several
-embedding weights. Answer thresholds (answer, margin) are chosen by cross-validation: for each
-set, the weight and thresholds that answer most on the *other two* sets while keeping answer
-precision there at or above ``--train-precision``, then measured on the held-out set. The
-final row fits them on all three sets. Needs the semantic extra:
+embedding weights; the same fusion with each entry's answer embedded too ("+answers"); and
+other ways of fusing tried for issue 20 (``ALTERNATIVES``, ranking only). Answer thresholds
+(answer, margin) are chosen by cross-validation: for each set, the weight and thresholds
+that answer most on the *other two* sets while keeping answer precision there at or above
+``--train-precision``, then measured on the held-out set. The final row fits them on all
+three sets. Needs the semantic extra:
 
     .venv/bin/pip install torch==2.13.0 && .venv/bin/pip install -e '.[semantic]'
     .venv/bin/python benchmarks/semantic_trial.py            # about five minutes on 2 cores
@@ -79,12 +81,14 @@ OLD_THRESHOLDS = Thresholds(
 
 @dataclass(frozen=True)
 class Space:
-    """A knowledge base as the rankers see it: entry ids, phrasings (entry by entry)."""
+    """A knowledge base as the rankers see it: entry ids, phrasings (entry by entry), and
+    each entry's answer vector (for the answer-side alternative)."""
 
     ids: list[str]
     texts: list[str]
     starts: npt.NDArray[np.intp]
     vectors: npt.NDArray[np.float32]
+    answers: npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)
@@ -94,19 +98,35 @@ class Query:
     space: Space
     lexical: list[Hit] | None  # None: small talk, which never reaches the matcher
     cosines: npt.NDArray[np.float32]  # against every phrasing of the space
+    answer_cosines: npt.NDArray[np.float32]  # against every entry's answer
 
 
-def space_of(kb: KnowledgeBase, vectors: npt.NDArray[np.float32]) -> Space:
+def space_of(
+    kb: KnowledgeBase, vectors: npt.NDArray[np.float32], answers: npt.NDArray[np.float32]
+) -> Space:
     return Space(
         [e.id for e in kb.entries],
         [p for e in kb.entries for p in e.phrasings],
         np.cumsum([0, *(len(e.phrasings) for e in kb.entries)])[:-1],
         vectors,
+        answers,
     )
 
 
 def encode_kb(model: EmbeddingModel, kb: KnowledgeBase, cache: EmbeddingCache) -> Space:
-    return space_of(kb, cache.vectors(model, [p for e in kb.entries for p in e.phrasings]))
+    """The phrasings' vectors, and each entry's answer (the model reads its first 256 word
+    pieces; an entry without an answer text stands in with its question)."""
+    return space_of(
+        kb,
+        cache.vectors(model, [p for e in kb.entries for p in e.phrasings]),
+        cache.vectors(model, [e.answer.strip() or e.question for e in kb.entries]),
+    )
+
+
+def entry_rows(full: Space, kb: KnowledgeBase) -> list[int]:
+    """Where each entry of ``kb`` (a part of ``full``'s knowledge base) sits in ``full``."""
+    row = {entry_id: n for n, entry_id in enumerate(full.ids)}
+    return [row[e.id] for e in kb.entries]
 
 
 def queries_of(
@@ -124,6 +144,7 @@ def queries_of(
             if recognise(text) is not None
             else index.search(strip_greeting(text), LEXICAL_DEPTH),
             space.vectors @ vector,
+            space.answers @ vector,
         )
         for (text, expect), vector in zip(asked, vectors, strict=True)
     ]
@@ -179,7 +200,7 @@ def leave_alternates_out(
         asked = [(e.alternates[fold], e.id) for e in kb.entries if len(e.alternates) > fold]
         smaller = dataclasses.replace(kb, entries=entries)
         kept = [row[(e.id, p)] for e in entries for p in e.phrasings]
-        space = space_of(smaller, full.vectors[kept])
+        space = space_of(smaller, full.vectors[kept], full.answers[entry_rows(full, smaller)])
         vectors = full.vectors[[row[(expect, text)] for text, expect in asked]]
         found += queries_of(space, MatchIndex.build(smaller), asked, vectors)
     wordings = {e.id: list(e.alternates) for e in kb.entries}
@@ -206,7 +227,7 @@ def entries_left_out(
             kb, entries=tuple(e for e in kb.entries if e.id not in dropped)
         )
         kept = [row[(e.id, p)] for e in smaller.entries for p in e.phrasings]
-        space = space_of(smaller, full.vectors[kept])
+        space = space_of(smaller, full.vectors[kept], full.answers[entry_rows(full, smaller)])
         picker = random.Random(fold)
         asked: list[tuple[str, str | None]] = [
             (text, None)
@@ -307,6 +328,89 @@ def fusion(weight: float) -> Ranker:
         )
 
     return rank
+
+
+# --- alternatives tried for issue 20 (none ships): each scores every entry from its closest
+# phrasing's cosine ``c``, its answer's cosine ``a``, and the lexical side's confidence ``l``
+# (0 where it does not list the entry) and place ``r`` (LEXICAL_DEPTH where it does not).
+# "+ answers": an entry's embedding score is the better of its closest phrasing and its answer
+# (for FAQs imported title only). "near the top": the lexical confidence counts only for
+# entries whose cosine is within 0.1 of the best one. "tops agree": it counts only when the
+# lexical top hit's cosine is within 0.05 of the best. "rank" and "min-max": the lexical side
+# as its place in the list, or its confidences stretched to 0..1 over the entries it lists.
+
+Sides = tuple[
+    npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.intp]
+]
+
+
+def sides(query: Query) -> Sides:
+    best, _ = entry_cosines(query.cosines, query.space.starts)
+    position = {entry_id: n for n, entry_id in enumerate(query.space.ids)}
+    confidence = np.zeros(len(best))
+    place = np.full(len(best), LEXICAL_DEPTH, dtype=np.intp)
+    for rank, hit in enumerate(query.lexical or []):
+        confidence[position[hit.entry_id]] = hit.score
+        place[position[hit.entry_id]] = rank
+    return best.astype(np.float64), query.answer_cosines.astype(np.float64), confidence, place
+
+
+def scored(score: Callable[[Sides], npt.NDArray[np.float64]]) -> Ranker:
+    """The top five entries by ``score`` (clipped to 0..1), the knowledge base's own wording
+    leading as in ``fused_hits``."""
+
+    def rank(query: Query) -> list[Hit]:
+        if query.lexical is None:
+            return []
+        values = np.clip(score(sides(query)), 0.0, 1.0)
+        position = {entry_id: n for n, entry_id in enumerate(query.space.ids)}
+        exact = {position[h.entry_id] for h in query.lexical if h.exact}
+        names_subject = bool(query.lexical and query.lexical[0].names_subject)
+        order = sorted(
+            {*np.argsort(-values, kind="stable")[:5].tolist(), *exact},
+            key=lambda n: (-values[n], n),
+        )
+        top = float(values[order[0]])
+        order = [n for n in order if n in exact] + [n for n in order if n not in exact]
+        return [
+            Hit(
+                query.space.ids[n],
+                round(top if n in exact else float(values[n]), 6),
+                "",
+                names_subject,
+                n in exact,
+            )
+            for n in order[:5]
+        ]
+
+    return rank
+
+
+def near_top(c: npt.NDArray[np.float64], within: float) -> npt.NDArray[np.bool_]:
+    return c >= c.max() - within
+
+
+def min_max(lexical: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    listed = lexical > 0
+    if not listed.any():
+        return lexical
+    low, high = lexical[listed].min(), lexical[listed].max()
+    return np.where(listed, (lexical - low) / (high - low) if high > low else 1.0, 0.0)
+
+
+ALTERNATIVES: dict[str, Ranker] = {
+    "MiniLM only + answers": scored(lambda s: np.maximum(s[0], s[1])),
+    "c + 0.1l near the top": scored(lambda s: s[0] + 0.1 * s[2] * near_top(s[0], 0.1)),
+    "c + 0.2l near the top": scored(lambda s: s[0] + 0.2 * s[2] * near_top(s[0], 0.1)),
+    "0.8c + 0.2l, tops agree": scored(
+        lambda s: 0.8 * s[0] + 0.2 * s[2] * bool(near_top(s[0], 0.05)[np.argmax(s[2])])
+    ),
+    "0.9c + 0.1/(1 + rank)": scored(
+        lambda s: 0.9 * s[0] + 0.1 * np.where(s[3] < LEXICAL_DEPTH, 1 / (1 + s[3]), 0.0)
+    ),
+    "0.8c + 0.2 min-max l": scored(lambda s: 0.8 * s[0] + 0.2 * min_max(s[2])),
+    "0.9c + 0.1 min-max l": scored(lambda s: 0.9 * s[0] + 0.1 * min_max(s[2])),
+}
 
 
 def rrf(query: Query, k: int = 60) -> list[Hit]:
@@ -436,6 +540,11 @@ def main() -> None:
         "old re-rank": old_rerank,
     }
     rankers |= {f"fusion w={w}": fusion(w) for w in WEIGHTS}
+    rankers |= {
+        f"+answers w={w}": scored(lambda s, w=w: w * np.maximum(s[0], s[1]) + (1 - w) * s[2])
+        for w in WEIGHTS
+    }
+    rankers |= ALTERNATIVES
     ranked = {
         name: {s: [rank(q) for q in qs] for s, qs in every.items()}
         for name, rank in rankers.items()
@@ -474,6 +583,7 @@ def main() -> None:
         "embedding only": ["embedding only"],
         "old re-rank": ["old re-rank"],
         "fusion": [f"fusion w={w}" for w in WEIGHTS],
+        "fusion + answers": [f"+answers w={w}" for w in WEIGHTS],
     }
     grids = {name: {s: o.grid() for s, o in per.items()} for name, per in outcomes.items()}
     for family, members in families.items():
@@ -488,9 +598,7 @@ def main() -> None:
             member, a, m = chosen
             rate, precision = grids[members[int(member)]][held]
             i, j = int(np.argmin(np.abs(ANSWERS - a))), MARGINS.index(m)
-            label = (
-                f"{members[int(member)].split('=')[-1] if family == 'fusion' else ''} a{a:.2f} m{m}"
-            )
+            label = f"{members[int(member)].split('=')[-1] if family.startswith('fusion') else ''} a{a:.2f} m{m}"
             cells.append((label.strip(), float(rate[i, j]), float(precision[i, j])))
         print(f"{family:16}" + "".join(f"  {lab:>16} {r:.3f} / {p:.3f}" for lab, r, p in cells))
 
