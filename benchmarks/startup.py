@@ -152,10 +152,9 @@ def measure(
         print(f"  {name}: round {round_number + 1}/{runs}", file=sys.stderr, flush=True)
 
 
-def big_knowledge_base(target: Path, size: int = BIG_BYTES) -> int:
+def big_knowledge_base(target: Path, source: Path, size: int = BIG_BYTES) -> int:
     """Write the bundled knowledge base copied for made-up councils into ``target`` until
     it holds ``size`` bytes of YAML; returns the number of entries."""
-    source = ROOT / "knowledge"
     target.mkdir(parents=True)
     shutil.copy(source / "glossary.yml", target / "glossary.yml")
     shutil.copy(source / "induction.yml", target / "induction.yml")
@@ -212,6 +211,13 @@ def main() -> None:
         help="stop the before checkout's 5 MB check after this many seconds (it took 300+)",
     )
     parser.add_argument("--quick", action="store_true", help="3 runs, no 5 MB knowledge base")
+    parser.add_argument(
+        "--kb",
+        type=Path,
+        default=ROOT / "knowledge",
+        help="the knowledge folder both checkouts load (default: this checkout's); a copy "
+        "without keys the older code does not know keeps the comparison fair",
+    )
     args = parser.parse_args()
     checkouts = {"after": ROOT}
     if args.before is not None:
@@ -224,7 +230,7 @@ def main() -> None:
     figures: dict[str, Figure] = {}
     try:
         data = {label: work / f"data-{label}" for label in checkouts}
-        kb = ROOT / "knowledge"
+        kb = args.kb.resolve()
 
         def ask(kb_path: Path, *, fresh: bool) -> Callable[[str, int], Any]:
             def command(label: str, number: int) -> tuple[list[str], dict[str, str]]:
@@ -254,7 +260,7 @@ def main() -> None:
         reload_figures = reload_rounds(checkouts, runs, kb, work)
         if not args.quick:
             big = work / "big-knowledge"
-            entries = big_knowledge_base(big)
+            entries = big_knowledge_base(big, kb)
             megabytes = sum(p.stat().st_size for p in big.glob("*.yml")) / 1e6
             print(f"5 MB knowledge base: {megabytes:.1f} MB, {entries} entries", file=sys.stderr)
             limits = {"before": args.before_big_timeout}
