@@ -229,44 +229,25 @@ def test_missing_path_and_empty_folder_are_clear(tmp_path: Path) -> None:
     assert problems_of(tmp_path / "empty") == [f"{rel(tmp_path / 'empty')}: has no .yml files"]
 
 
-def test_subject_words_are_read_and_bad_ones_named(tmp_path: Path) -> None:
+@pytest.mark.parametrize("key", ["subject", "keep_apart"])
+def test_lists_of_names_are_read_and_bad_ones_named(tmp_path: Path, key: str) -> None:
     write(
         tmp_path,
         "about.yml",
-        "subject: [Compact, Covenant]\n"
+        f"{key}: [Compact, Civil Society Covenant, Compact]\n"
         + "topic: A\nentries:"
         + GOOD_ENTRY.format(id="a", question="Q?"),
     )
-    assert load_knowledge(tmp_path).subject == ("Compact", "Covenant")
+    assert getattr(load_knowledge(tmp_path), key) == ("Compact", "Civil Society Covenant")
     write(
         tmp_path,
         "about.yml",
-        "subject:\n  - Compact\n  - [nested]\ntopic: A\nentries:"
+        f"{key}:\n  - Compact\n  - [nested]\ntopic: A\nentries:"
         + GOOD_ENTRY.format(id="a", question="Q?"),
     )
     [problem] = problems_of(tmp_path)
     assert problem.startswith(f"{rel(tmp_path / 'about.yml')}:3:")
-    assert "each 'subject' item must be a word or phrase" in problem
-
-
-def test_names_to_keep_apart_are_read_and_bad_ones_named(tmp_path: Path) -> None:
-    write(
-        tmp_path,
-        "about.yml",
-        "keep_apart: [Compact, Civil Society Covenant, Compact]\n"
-        + "topic: A\nentries:"
-        + GOOD_ENTRY.format(id="a", question="Q?"),
-    )
-    assert load_knowledge(tmp_path).keep_apart == ("Compact", "Civil Society Covenant")
-    write(
-        tmp_path,
-        "about.yml",
-        "keep_apart:\n  - Compact\n  - {name: Covenant}\ntopic: A\nentries:"
-        + GOOD_ENTRY.format(id="a", question="Q?"),
-    )
-    [problem] = problems_of(tmp_path)
-    assert problem.startswith(f"{rel(tmp_path / 'about.yml')}:3:")
-    assert "each 'keep_apart' item must be a word or phrase" in problem
+    assert f"each '{key}' item must be a word or phrase" in problem
 
 
 def same_tree(fast: object, slow: object) -> bool:

