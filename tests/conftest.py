@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import uuid
@@ -50,13 +49,6 @@ def kb_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "knowledge"
     shutil.copytree(bundled_knowledge(), folder)
     return folder
-
-
-def free_port() -> int:
-    """A port nothing listens on, for a server a test starts."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

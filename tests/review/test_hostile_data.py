@@ -114,10 +114,10 @@ def test_three_gaps_commands_at_once_all_succeed(
         assert "IntegrityError" not in err
     database = Database.connect(database_url)
     with database.session() as session:
-        members = session.execute(text("SELECT count(*) FROM theme_members")).scalar()
+        members = session.execute(text("SELECT count(*) FROM theme_members")).scalar_one()
         unanswered = session.execute(
             text("SELECT count(*) FROM interactions WHERE outcome = 'no_match'")
-        ).scalar()
+        ).scalar_one()
         sources = session.execute(text("SELECT count(*) FROM suggestion_sources")).scalar()
     database.dispose()
     assert members == unanswered  # each unanswered question in exactly one theme

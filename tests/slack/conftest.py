@@ -26,7 +26,7 @@ from bot.adapters.slack.wiring import slack_services
 from bot.chat.services import ChatServices
 from bot.settings import Settings, load_settings
 
-from ..conftest import free_port
+from ..ports import free_port
 from .fake_slack import FakeSlack, start_fake_slack
 
 PAYLOADS = Path(__file__).with_name("payloads")
@@ -37,7 +37,8 @@ def payload(name: str, **replace: str) -> dict[str, Any]:
     text = (PAYLOADS / f"{name}.json").read_text()
     for key, value in replace.items():
         text = text.replace(f"__{key.upper()}__", value)
-    return json.loads(text)
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
 
 
 def sign(body: str, timestamp: int, secret: str = SECRET) -> str:

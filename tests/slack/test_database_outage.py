@@ -18,7 +18,8 @@ from bot.storage.interaction_log import InteractionLog
 from bot.storage.pseudonyms import Pseudonymiser
 
 from ..outages import hung_server
-from .conftest import free_port, payload, post_event, serve_env
+from ..ports import free_port
+from .conftest import payload, post_event, serve_env
 from .fake_slack import FakeSlack
 
 

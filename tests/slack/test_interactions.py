@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -36,7 +37,8 @@ def button(params: dict, action: str) -> dict:  # type: ignore[type-arg]
             [block["accessory"]] if "accessory" in block else []
         ):
             if element.get("action_id", "").startswith(action):
-                return element
+                found: dict[Any, Any] = element
+                return found
     raise AssertionError(f"no {action} button in {blocks}")
 
 
@@ -230,7 +232,7 @@ def test_admin_commands(bot: Bot, fake_slack: FakeSlack, kb_copy: Path) -> None:
         fields.update(text=text, user_id=user, channel_id=channel)
         count = len(fake_slack.of("response_url"))
         bot.command(fields)
-        return fake_slack.wait_for("response_url", count + 1)[-1].params["text"]
+        return str(fake_slack.wait_for("response_url", count + 1)[-1].params["text"])
 
     assert "Only Compact Assistant admins" in command("reload", user="U123ASKER")
     assert "Reloaded the knowledge base" in command("reload", user="U123ASKER", channel="CREVIEW")

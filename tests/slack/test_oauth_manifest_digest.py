@@ -22,6 +22,7 @@ from bot.review.themes import ThemeStatus
 from bot.settings import Settings
 from bot.storage.interaction_log import InteractionLog
 
+from ..conftest import Run
 from ..polling import eventually
 from .conftest import Bot, StartBot, payload, with_action
 from .fake_slack import FakeSlack
@@ -185,8 +186,8 @@ def test_the_digest_posts_to_the_review_channel_and_its_buttons_triage(
 
 
 def test_gaps_digest_post_from_the_command_line(
-    run, bot: Bot, fake_slack: FakeSlack, slack_settings: Settings
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, bot: Bot, fake_slack: FakeSlack, slack_settings: Settings
+) -> None:
     env = {
         "SLACK_BOT_TOKEN": "xoxb-T1",
         "SLACK_API_URL": fake_slack.api_url,

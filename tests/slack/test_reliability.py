@@ -14,6 +14,7 @@ from bot.core.assistant import PreparedReply
 from bot.core.question import Question
 from bot.settings import Settings
 from bot.storage.database import Database
+from bot.storage.interaction_log import InteractionLog
 from bot.storage.tables import DeliveryRow
 
 from ..polling import eventually
@@ -36,7 +37,7 @@ def test_a_bad_signature_is_rejected_and_never_processed(bot: Bot, fake_slack: F
     time.sleep(0.5)
     assert fake_slack.of("chat.postMessage") == []
     log = bot.services.assistant.log
-    assert log is not None
+    assert isinstance(log, InteractionLog)
     assert log.recent() == []
 
 

@@ -9,7 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .conftest import free_port, payload, post_event, serve_env
+from ..ports import free_port
+from .conftest import payload, post_event, serve_env
 from .fake_slack import FakeSlack
 
 
@@ -37,7 +38,9 @@ def test_start_with_slack_credentials_serves_http(
             except OSError:
                 time.sleep(0.1)
         assert health is not None, (
-            process.stderr.read() if process.poll() is not None else "no answer on /healthz"
+            process.stderr.read()
+            if process.stderr is not None and process.poll() is not None
+            else "no answer on /healthz"
         )
         assert health["database"] == "ok"
         assert post_event(f"http://127.0.0.1:{port}", payload("app_mention")).status == 200

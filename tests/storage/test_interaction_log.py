@@ -95,12 +95,13 @@ def test_feedback_waits_for_a_row_that_is_being_written(
     clicked = threading.Event()
     with assistant.answering(question) as reply:
         assert reply.interaction_id is not None
-        click = threading.Thread(
-            target=lambda: (
-                interaction_log.record_feedback(reply.interaction_id or 0, FeedbackKind.HELPFUL),
-                clicked.set(),
-            )
-        )
+        interaction_id = reply.interaction_id
+
+        def press() -> None:
+            interaction_log.record_feedback(interaction_id, FeedbackKind.HELPFUL)
+            clicked.set()
+
+        click = threading.Thread(target=press)
         click.start()
         time.sleep(0.2)
     click.join(timeout=5)

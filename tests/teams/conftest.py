@@ -28,7 +28,7 @@ from bot.runtime import build_runtime
 from bot.server import build_server
 from bot.settings import Settings, load_settings
 
-from ..conftest import free_port
+from ..ports import free_port
 from .fake_teams import FakeTeams, start_fake_teams
 
 ACTIVITIES = Path(__file__).with_name("activities")

@@ -47,7 +47,7 @@ class Sent:
     @property
     def text(self) -> str:
         """Everything a person would read: the message text and every card's text."""
-        return self.body.get("text", "") + " " + json.dumps(self.cards, ensure_ascii=False)
+        return str(self.body.get("text", "")) + " " + json.dumps(self.cards, ensure_ascii=False)
 
 
 @dataclass
@@ -63,8 +63,7 @@ class FakeTeams:
     @property
     def url(self) -> str:
         assert self.server is not None
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self.server.server_port}"
 
     @property
     def service_url(self) -> str:

@@ -67,7 +67,8 @@ def answered_entry(teams: Bot) -> str:
     def logged() -> str | None:
         teams.services.chat.flush_log()
         with teams.services.chat.database.session() as session:
-            return session.scalars(select(InteractionRow.entry_id)).first()
+            entry_id: str | None = session.scalars(select(InteractionRow.entry_id)).first()
+            return entry_id
 
     entry_id = eventually(logged)
     assert entry_id

@@ -57,7 +57,8 @@ def build(run: Run, out: Path, *args: str, env: dict[str, str] | None = None) ->
 
 def read_manifest(package: Path) -> dict[str, Any]:
     with zipfile.ZipFile(package) as archive:
-        return json.loads(archive.read("manifest.json").decode("utf-8"))
+        manifest: dict[str, Any] = json.loads(archive.read("manifest.json").decode("utf-8"))
+        return manifest
 
 
 def schema_errors(manifest: dict[str, Any], version: str | None = None) -> list[str]:

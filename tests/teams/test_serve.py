@@ -19,8 +19,9 @@ import pytest
 
 from bot.settings import Settings
 
+from ..ports import free_port
 from ..slack.fake_slack import start_fake_slack
-from .conftest import APP_ID, SECRET, TENANT, StartTeams, activity, free_port
+from .conftest import APP_ID, SECRET, TENANT, StartTeams, activity
 from .fake_teams import FakeTeams
 
 QUESTION = "how much notice before ending a grant?"
@@ -167,7 +168,7 @@ def _post(port: int, body: dict[str, Any]) -> int:
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status
+        return int(response.status)
 
 
 def test_serve_teams_process_answers_once_beside_another_process(
