@@ -103,6 +103,13 @@ def _address(match: re.Match[str]) -> str:
     return match.group()
 
 
+def _phone(match: re.Match[str]) -> str:
+    """"[phone]", keeping an opening bracket the number does not close: "(01234 567890)"
+    becomes "([phone])", not "[phone])"."""
+    number = match.group()
+    return "([phone]" if number.startswith("(") and ")" not in number else "[phone]"
+
+
 def _postcode(match: re.Match[str]) -> str:
     text = match.group()
     letters = [c for c in text if c.isalpha()]
@@ -135,7 +142,7 @@ _RULES: tuple[Rule, ...] = (
             rf"(?<![\w£$€])(?:(?:\+|00)\d{{1,3}}[\s().\-{_DASHES}]?(?:\(0\)\s?)?|\(?0)"
             rf"(?:[\s().\-{_DASHES}]{{0,2}}\d){{8,12}}(?!\d)"
         ),
-        "[phone]",
+        _phone,
     ),
     (
         re.compile(rf"(?<!\d)\d{{3}}{_SEP}?\d{{3}}{_SEP}?\d{{4}}(?!\d)"),

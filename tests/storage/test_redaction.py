@@ -11,6 +11,7 @@ from bot.storage.redaction import redact
         ("email jo.bloggs@council.gov.uk today", "email [email] today"),
         ("call 07700 900123", "call [phone]"),
         ("ring (020) 7946 0958", "ring [phone]"),
+        ("call me (01234 567890) please", "call me ([phone]) please"),
         ("+44 20 7946 0958 is the number", "[phone] is the number"),
         ("+44 (0)161 496 0000", "[phone]"),
         ("my NI number is QQ 12 34 56 C", "my NI number is [ni-number]"),
