@@ -104,7 +104,7 @@ def _address(match: re.Match[str]) -> str:
 
 
 def _phone(match: re.Match[str]) -> str:
-    """"[phone]", keeping an opening bracket the number does not close: "(01234 567890)"
+    """ "[phone]", keeping an opening bracket the number does not close: "(01234 567890)"
     becomes "([phone])", not "[phone])"."""
     number = match.group()
     return "([phone]" if number.startswith("(") and ")" not in number else "[phone]"

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from bot.adapters.slack import ids
 from bot.chat.action_values import ActionValue
 from bot.core.recording import FeedbackKind
+from bot.errors import DatabaseError
 from bot.settings import Settings
 from bot.storage.interaction_log import InteractionLog
 
@@ -246,3 +249,25 @@ def test_admin_commands(bot: Bot, fake_slack: FakeSlack, kb_copy: Path) -> None:
         "the old knowledge base keeps answering"
     )
     assert "Last 7 days" in command("stats")
+
+
+def test_app_home_says_when_the_open_gaps_cannot_be_loaded(
+    bot: Bot,
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def away() -> None:
+        raise DatabaseError("the interaction log's database did not answer")
+
+    assert bot.services.themes is not None
+    monkeypatch.setattr(bot.services.themes, "refresh", away)
+    with caplog.at_level(logging.WARNING):
+        assert bot.event(payload("app_home_opened")).status == 200
+        [published] = fake_slack.wait_for("views.publish")
+    view = json.dumps(published.params["view"])
+    assert "Top open gaps" in view
+    assert "could not be loaded just now" in view
+    assert "Funding" in view  # the rest of App Home is there
+    [line] = [r for r in caplog.records if "App Home" in r.getMessage()]
+    assert line.exc_info is None  # one line, no traceback

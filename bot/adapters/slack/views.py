@@ -25,7 +25,11 @@ def home_view(
     kb: KnowledgeBase,
     themes: Sequence[ThemeSummary] | None = None,
     tour: ProgressView | None = None,
+    *,
+    gaps_unavailable: bool = False,
 ) -> dict[str, Any]:
+    """App Home: the welcome, the tour, the topics and, for the review group, the top open
+    gaps (``themes``; ``gaps_unavailable`` when they could not be loaded just now)."""
     blocks: list[Block] = [section(WELCOME)]
     if tour is not None:  # None: this knowledge base has no tour
         blocks += render(View(tour.heading, tour_offer(tour)))[1]
@@ -35,16 +39,23 @@ def home_view(
             section(f"*{escape(topic.name)}* · {len(topic.entries)} questions")
             | {"accessory": button("Open", ids.numbered(ids.SHOW_TOPIC, number), topic.name)}
         )
-    if themes is not None:
+    if themes is not None or gaps_unavailable:
         blocks.append(
             {
                 "type": "header",
                 "text": {"type": "plain_text", "text": "Top open gaps (review group)"},
             }
         )
-        if not themes:
+        if themes is None:
+            blocks.append(
+                section(
+                    "The open gaps could not be loaded just now. Answers still work; "
+                    "open this tab again in a minute, or run `compact-bot gaps report`."
+                )
+            )
+        elif not themes:
             blocks.append(section("Nothing is waiting for the review group."))
-        for theme in themes:
+        for theme in themes or ():
             blocks.append(
                 section(f"*Theme {theme.id}* · {theme.count} questions · {escape(theme.label)}")
             )

@@ -12,10 +12,14 @@ from bot.adapters.slack.payloads import context_of
 from bot.adapters.slack.views import home_view
 from bot.chat.services import ChatServices
 from bot.chat.tour import home_progress
-from bot.errors import CompactError
+from bot.core.throttled_log import ThrottledLog
+from bot.errors import CompactError, DatabaseUnavailable
 from bot.review.themes import ThemeSummary
 
 log = logging.getLogger(__name__)
+# Every reviewer opening App Home while the database is away fails the same way: one line now
+# and then, not a traceback each time.
+failures = ThrottledLog(log)
 
 
 def register(app: App, services: ChatServices) -> None:
@@ -25,14 +29,18 @@ def register(app: App, services: ChatServices) -> None:
             return
         user = event.get("user")
         themes: list[ThemeSummary] | None = None
+        gaps_unavailable = False
         if services.themes is not None and services.is_reviewer(user):
             try:
                 services.flush_log()
                 services.themes.refresh()
                 themes = services.themes.top(limit=5)
-            except CompactError:
-                log.exception("could not load the open themes for App Home")
+            except CompactError as error:
+                gaps_unavailable = True
+                if not isinstance(error, DatabaseUnavailable):  # said once when it went
+                    failures.warning(
+                        "home-themes", "could not load the open themes for App Home: %s", error
+                    )
         tour = home_progress(services, context_of(body, user=user, conversation=None))
-        client.views_publish(
-            user_id=user or "", view=home_view(services.store.current.kb, themes, tour)
-        )
+        view = home_view(services.store.current.kb, themes, tour, gaps_unavailable=gaps_unavailable)
+        client.views_publish(user_id=user or "", view=view)
