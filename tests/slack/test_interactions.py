@@ -11,8 +11,10 @@ import pytest
 import yaml
 
 from bot.adapters.slack import ids
+from bot.adapters.slack.listeners import home
 from bot.chat.action_values import ActionValue
 from bot.core.recording import FeedbackKind
+from bot.core.throttled_log import ThrottledLog
 from bot.errors import DatabaseError
 from bot.settings import Settings
 from bot.storage.interaction_log import InteractionLog
@@ -262,6 +264,8 @@ def test_app_home_says_when_the_open_gaps_cannot_be_loaded(
 
     assert bot.services.themes is not None
     monkeypatch.setattr(bot.services.themes, "refresh", away)
+    # The line is throttled per process: start from a fresh throttle, as a new process would.
+    monkeypatch.setattr(home, "failures", ThrottledLog(home.log))
     with caplog.at_level(logging.WARNING):
         assert bot.event(payload("app_home_opened")).status == 200
         [published] = fake_slack.wait_for("views.publish")
