@@ -161,7 +161,9 @@ def _as_dict(finding: Finding) -> dict[str, object]:
 
 @kb_app.command("import")
 def import_command(
-    source: Annotated[Path, typer.Argument(help="A .csv or .json file of questions and answers.")],
+    source: Annotated[
+        Path, typer.Argument(help="A .csv, .tsv or .json file of questions and answers.")
+    ],
     out: Annotated[Path, typer.Option("--out", help="Folder to write YAML topic files into.")],
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite files that already exist.")
@@ -169,9 +171,11 @@ def import_command(
 ) -> None:
     """Convert a spreadsheet of FAQs into knowledge files, one per topic.
 
-    CSV columns: id, question, answer, alternates, topic (alternates separated by |).
-    Bad rows are listed with their row numbers and skipped; nothing is written unless the
-    rest converts.
+    CSV columns: id, question, answer, alternates, topic (alternates separated by |;
+    only question and answer are required; commas, semicolons or tabs between columns).
+    JSON: a list of objects with those keys. Bad rows are listed with their row numbers and
+    skipped; ids not in the form lower-case-words-with-hyphens are converted and listed;
+    nothing is written unless the rest converts.
     """
     console = Console(stderr=True)
     rows = list(read_rows(source))
@@ -190,6 +194,10 @@ def import_command(
             markup("[yellow]skipped[/yellow] {}: {}", source, problem),
             highlight=False,
             soft_wrap=True,
+        )
+    for note in result.notes:
+        console.print(
+            markup("[cyan]note[/cyan] {}: {}", source, note), highlight=False, soft_wrap=True
         )
     if not result.entries:
         console.print(markup("[red]Nothing to import:[/red] no usable rows in {}.", source))

@@ -1,9 +1,14 @@
 """Bring FAQs in from spreadsheets (CSV or JSON) and send the knowledge base back out.
 
-CSV columns: id, question, answer, alternates, topic (alternates separated by ``|``).
-JSON: a list of objects with the same keys (alternates a list or a ``|`` string).
+CSV columns: id, question, answer, alternates, topic (alternates separated by ``|``); the
+delimiter may be a comma, a semicolon (as spreadsheets save CSV where the decimal mark is a
+comma) or a tab (``.tsv``). Column names are matched whatever their case.
+JSON: a list of objects with the same keys (alternates a list or a ``|`` string), or an object
+holding one such list (``{"faqs": [...]}``).
 An import builds every file in memory first and writes nothing unless the whole input
-converts; bad rows are reported with their row numbers and skipped.
+converts; bad rows are reported with their row numbers and skipped. An id that is not in the
+knowledge base's form (lower-case words joined by hyphens: ``FAQ_002``) is converted to it
+(``faq-002``) and the change reported, so a spreadsheet's own numbering never costs a row.
 """
 
 from __future__ import annotations
@@ -54,6 +59,8 @@ class ImportResult:
     entries: tuple[ImportedEntry, ...]
     problems: tuple[RowProblem, ...]
     files: dict[str, str] = field(default_factory=dict)  # file name -> YAML text
+    # Rows imported with a change the user should know of (an id converted to slug form).
+    notes: tuple[RowProblem, ...] = ()
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -71,7 +78,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise ImportFileError(f"{path} is empty; nothing to import.")
     if path.suffix.lower() == ".json":
         yield from _json_rows(path, text)
-    elif path.suffix.lower() in {".csv", ".txt"}:
+    elif path.suffix.lower() in {".csv", ".tsv", ".txt"}:
         yield from _csv_rows(path, text)
     else:
         raise ImportFileError(
@@ -86,14 +93,36 @@ def _json_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         raise ImportFileError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
     except RecursionError as exc:
         raise ImportFileError(f"{path}: lists or objects are nested too deeply") from exc
+    if isinstance(data, dict):
+        # An export wrapped in an object ({"faqs": [...]}): the one list it holds.
+        lists = [value for value in data.values() if isinstance(value, list)]
+        data = lists[0] if len(lists) == 1 else data
     if not isinstance(data, list):
-        raise ImportFileError(f"{path}: expected a JSON list of objects with {', '.join(COLUMNS)}")
+        raise ImportFileError(
+            f"{path}: expected a JSON list of objects with {', '.join(COLUMNS)} "
+            "(or an object holding one such list)"
+        )
     for number, item in enumerate(data, start=1):
-        yield number, item if isinstance(item, dict) else {"__bad__": item}
+        yield number, _keys_folded(item) if isinstance(item, dict) else {"__bad__": item}
+
+
+def _keys_folded(item: dict[Any, Any]) -> dict[str, Any]:
+    """The row with its keys matched whatever their case ("Question" is "question")."""
+    return {str(key).strip().casefold(): value for key, value in item.items()}
+
+
+def _delimiter(text: str) -> str:
+    """The CSV's delimiter, read off its header row: a comma unless the header is split by
+    semicolons or tabs instead."""
+    header = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
 
 
 def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
     headers = [h.strip().casefold() for h in reader.fieldnames or []]
     missing = {"question", "answer"} - set(headers)
     if missing:
@@ -111,6 +140,7 @@ def convert(
 ) -> ImportResult:
     entries: list[ImportedEntry] = []
     problems: list[RowProblem] = []
+    notes: list[RowProblem] = []
     seen: dict[str, int] = {}
     for number, row in rows:
         progress()
@@ -120,7 +150,10 @@ def convert(
         elif entry:
             seen[entry.id] = number
             entries.append(entry)
-    return ImportResult(tuple(entries), tuple(problems), _files(entries))
+            given = _text(row.get("id"))
+            if given and given != entry.id:
+                notes.append(RowProblem(number, f"id {given!r} is stored as {entry.id!r}"))
+    return ImportResult(tuple(entries), tuple(problems), _files(entries), tuple(notes))
 
 
 def _entry(
@@ -135,10 +168,12 @@ def _entry(
         return None, RowProblem(number, "has no question")
     if not answer:
         return None, RowProblem(number, "has no answer")
-    entry_id = _text(row.get("id")) or slugify(question)[:60].strip("-")
+    given = _text(row.get("id"))
+    entry_id = given if SLUG.match(given) else slugify(given)[:60].strip("-")
+    entry_id = entry_id or slugify(question)[:60].strip("-")
     if not SLUG.match(entry_id):
         return None, RowProblem(
-            number, f"id {entry_id!r} must be lower-case words joined by hyphens"
+            number, f"id {given!r} must be lower-case words joined by hyphens"
         )
     if entry_id in seen:
         return None, RowProblem(number, f"id {entry_id!r} is already used on row {seen[entry_id]}")

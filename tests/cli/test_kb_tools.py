@@ -81,7 +81,8 @@ def test_import_csv_writes_loadable_yaml_and_reports_bad_rows(run: Run, tmp_path
     result = run("kb", "import", str(source), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "row 3: has no answer" in result.stderr
-    assert "row 4: id 'Bad Id' must be lower-case" in result.stderr
+    # A spreadsheet's own id that is not in slug form costs no row: it is converted, and said.
+    assert "row 4: id 'Bad Id' is stored as 'bad-id'" in result.stderr
     assert "row 5: id 'how-do-i-apply-for-a-grant' is already used on row 2" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["grants.yml", "volunteering.yml"]
     kb = load_knowledge(out)
@@ -90,6 +91,32 @@ def test_import_csv_writes_loadable_yaml_and_reports_bad_rows(run: Run, tmp_path
     assert again.returncode == 1
     assert "Refusing to overwrite" in again.stderr
     assert run("kb", "import", str(source), "--out", str(out), "--force").returncode == 0
+
+
+def test_import_reads_spreadsheets_as_they_are_saved(run: Run, tmp_path: Path) -> None:
+    """Semicolon CSV (Excel where the decimal mark is a comma), tab-separated text, JSON with
+    capitalised keys wrapped in an object, and ids in a spreadsheet's own numbering."""
+    sources = {
+        "semi.csv": "Id;Question;Answer\nFAQ_001;Who funds us?;The council, mostly.\n",
+        "tabs.tsv": "question\tanswer\nWho funds us, and how?\tThe council; see grants.\n",
+        "wrapped.json": json.dumps({"faqs": [{"ID": "Q 7", "Question": "Who?", "Answer": "Us."}]}),
+    }
+    expected = {
+        "semi.csv": ("faq-001", "Who funds us?", "The council, mostly."),
+        "tabs.tsv": ("who-funds-us-and-how", "Who funds us, and how?", "The council; see grants."),
+        "wrapped.json": ("q-7", "Who?", "Us."),
+    }
+    for name, text in sources.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        out = tmp_path / f"out-{name}"
+        result = run("kb", "import", str(path), "--out", str(out))
+        assert result.returncode == 0, (name, result.stderr)
+        [entry] = load_knowledge(out).entries
+        assert (entry.id, entry.question, entry.answer) == expected[name], name
+    assert "id 'FAQ_001' is stored as 'faq-001'" in run(
+        "kb", "import", str(tmp_path / "semi.csv"), "--out", str(tmp_path / "again")
+    ).stderr
 
 
 def test_import_handles_thousands_of_rows(run: Run, tmp_path: Path) -> None:
