@@ -172,9 +172,7 @@ def _entry(
     entry_id = given if SLUG.match(given) else slugify(given)[:60].strip("-")
     entry_id = entry_id or slugify(question)[:60].strip("-")
     if not SLUG.match(entry_id):
-        return None, RowProblem(
-            number, f"id {given!r} must be lower-case words joined by hyphens"
-        )
+        return None, RowProblem(number, f"id {given!r} must be lower-case words joined by hyphens")
     if entry_id in seen:
         return None, RowProblem(number, f"id {entry_id!r} is already used on row {seen[entry_id]}")
     raw = row.get("alternates") or ""

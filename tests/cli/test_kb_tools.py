@@ -114,9 +114,10 @@ def test_import_reads_spreadsheets_as_they_are_saved(run: Run, tmp_path: Path) -
         assert result.returncode == 0, (name, result.stderr)
         [entry] = load_knowledge(out).entries
         assert (entry.id, entry.question, entry.answer) == expected[name], name
-    assert "id 'FAQ_001' is stored as 'faq-001'" in run(
-        "kb", "import", str(tmp_path / "semi.csv"), "--out", str(tmp_path / "again")
-    ).stderr
+    assert (
+        "id 'FAQ_001' is stored as 'faq-001'"
+        in run("kb", "import", str(tmp_path / "semi.csv"), "--out", str(tmp_path / "again")).stderr
+    )
 
 
 def test_import_handles_thousands_of_rows(run: Run, tmp_path: Path) -> None:
