@@ -24,6 +24,7 @@ from bot.review.report_text import to_csv, to_markdown
 from bot.review.suggestions import SuggestionService
 from bot.review.themes import OPEN, ThemeService, ThemeStatus
 from bot.runtime import open_store
+from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.interaction_log import utc_now
 
@@ -202,13 +203,18 @@ def link_command(
 def digest(
     since: SinceOption = "7d",
     post: Annotated[
-        bool, typer.Option("--post", help="Post it to the Slack review channel.")
+        bool,
+        typer.Option(
+            "--post",
+            help="Post it to the review channel of Slack, Teams or both, whichever is set up.",
+        ),
     ] = False,
     kb: KbOption = None,
     db: DbOption = None,
 ) -> None:
-    """Print the weekly digest of the top open themes, or post it to Slack with --post
-    (needs SLACK_BOT_TOKEN and COMPACT_REVIEW_CHANNEL)."""
+    """Print the weekly digest of the top open themes, or post it with --post: to Slack (needs
+    SLACK_BOT_TOKEN and COMPACT_REVIEW_CHANNEL) and to Teams (needs the Teams credentials and
+    COMPACT_TEAMS_REVIEW_CHANNEL), whichever is configured."""
     if post:
         _post_digest(kb, db, since)
         return
@@ -216,16 +222,56 @@ def digest(
         typer.echo(digest_markdown(build_digest(service, since=utc_now() - parse_period(since))))
 
 
+NOWHERE_TO_POST = (
+    "Posting the digest needs SLACK_BOT_TOKEN and COMPACT_REVIEW_CHANNEL (Slack), or the "
+    "Teams credentials and COMPACT_TEAMS_REVIEW_CHANNEL (Teams; see docs/teams.md)."
+)
+
+
 def _post_digest(kb: Path | None, db: str | None, since: str) -> None:
+    settings = settings_from(kb, db)
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    slack = bool(token) and bool(settings.review_channel)
+    teams = settings.wants_teams() and bool(settings.teams_review_channel)
+    if not slack and not teams:
+        raise ConfigError(NOWHERE_TO_POST)
+    if slack:
+        _post_digest_to_slack(settings, token, since)
+    if teams:
+        _post_digest_to_teams(settings, since)
+
+
+def _post_digest_to_teams(settings: Settings, since: str) -> None:
+    from bot.adapters.teams.credentials import teams_credentials
+    from bot.adapters.teams.schedule import post_digest_once
+    from bot.runtime import build_runtime
+
+    teams_credentials(settings)  # the whole set, or what is missing, before anything loads
+    runtime = build_runtime(settings)
+    try:
+        activity_id = post_digest_once(runtime, days=parse_period(since).days)
+    except Exception as exc:
+        raise ConfigError(
+            f"Teams refused the digest ({type(exc).__name__}: {exc}). Is the app installed in "
+            "the team of COMPACT_TEAMS_REVIEW_CHANNEL, and are the credentials right?"
+        ) from exc
+    finally:
+        runtime.close()
+    Console().print(
+        f"Posted the digest to Teams channel {settings.teams_review_channel} "
+        f"(activity {activity_id}).",
+        highlight=False,
+        markup=False,
+    )
+
+
+def _post_digest_to_slack(settings: Settings, token: str, since: str) -> None:
     from bot.adapters.slack.app import web_client
     from bot.adapters.slack.scheduler import post_digest
     from bot.adapters.slack.wiring import slack_services
 
-    settings = settings_from(kb, db)
-    if settings.slack_bot_token is None or not settings.review_channel:
-        raise ConfigError("Posting the digest needs SLACK_BOT_TOKEN and COMPACT_REVIEW_CHANNEL.")
     services = slack_services(settings)
-    client = web_client(services, settings.slack_bot_token.get_secret_value())
+    client = web_client(services, token)
     days = parse_period(since).days
     try:
         ts = post_digest(services, client, days=days)

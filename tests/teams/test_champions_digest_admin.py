@@ -187,3 +187,30 @@ def test_purge_forgets_old_personal_chats_but_keeps_channels(run: Run, database_
         kept = set(session.scalars(select(TeamsConversationRow.conversation_id)))
     database.dispose()
     assert kept == {"a:new-personal", CHAMPIONS}
+
+
+def test_gaps_digest_post_from_the_command_line_reaches_the_teams_review_channel(
+    run: Run, teams: Bot, teams_settings: Any
+) -> None:
+    """``compact-bot gaps digest --post`` in a process that is not serving Teams: it starts the
+    SDK's client for the one send, and the card lands in the review channel."""
+    teams.message(LASAGNE)
+    teams.fake.wait_for(1)
+    teams.services.chat.flush_log()  # the log writes behind; the other process reads it
+    env = {
+        "COMPACT_TEAMS_SKIP_AUTH": "true",  # the fake connector; no Entra token exchange
+        "TEAMS_SERVICE_URL": teams.fake.service_url,
+        "COMPACT_TEAMS_REVIEW_CHANNEL": REVIEW,
+        "COMPACT_PSEUDONYM_KEY": "teams-test-key-0123456789",
+    }
+    database, kb = str(teams_settings.database_url), str(teams_settings.kb)
+    result = run("gaps", "digest", "--post", "--db", database, "--kb", kb, env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"Posted the digest to Teams channel {REVIEW}" in result.stdout
+    digest = teams.fake.wait_for(2)[1]
+    assert digest.conversation_id == REVIEW
+    assert "Questions we could not answer" in digest.text
+    assert "lasagne" in digest.text
+    nowhere = run("gaps", "digest", "--post", "--db", database, "--kb", kb)
+    assert nowhere.returncode == 1
+    assert "COMPACT_TEAMS_REVIEW_CHANNEL" in nowhere.stderr
