@@ -22,6 +22,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Generic, TypeVar
 
 from bot.errors import DatabaseError
+from bot.storage.availability import failure_reason
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ class Deferred(Generic[T]):
         except DatabaseError:
             raise
         except Exception as exc:
-            raise DatabaseError(f"{type(exc).__name__}: {_first_line(exc)}") from exc
+            raise DatabaseError(f"{type(exc).__name__}: {failure_reason(exc)}") from exc
 
     def _behind_hung_calls(self) -> bool:
         """Still queued behind workers that all wait on calls abandoned as hung: it would
@@ -160,10 +161,3 @@ class Deferred(Generic[T]):
             self._release(future.result())
         except Exception:
             log.warning("could not release an abandoned database call's result", exc_info=True)
-
-
-def _first_line(exc: BaseException) -> str:
-    """The driver's own message, without the SQL and parameters SQLAlchemy appends."""
-    original = getattr(exc, "orig", None)
-    text = str(original if original is not None else exc).strip()
-    return text.splitlines()[0] if text else ""
