@@ -10,6 +10,8 @@ The sets (see benchmarks/sets.py and benchmarks/data/README.md):
   with one answer per FAQ (skipped if ../shared/data/stackfaq is absent);
 - two held-out public FAQs, the Python FAQ and the Debian FAQ, with queries written for
   this benchmark in real users' styles;
+- staff questions (held out): questions about the Compact written blind, before the
+  knowledge base was read, and never used to change it (benchmarks/data/staffheldout);
 - leave-alternates-out on the bundled knowledge base;
 - the Compact evaluation set (tests/eval).
 
@@ -204,6 +206,7 @@ def load_sets(kb: KnowledgeBase) -> list[sets.BenchSet]:
         print(f"StackFAQ skipped: {stackfaq.DEFAULT_PATH} not found (../shared/data/stackfaq)\n")
     found.append(sets.python_faq())
     found.append(sets.debian_faq())
+    found.append(sets.staff_held_out(kb))
     found.append(sets.leave_alternates_out(kb))
     found.append(sets.compact_eval(kb))
     return found

@@ -23,6 +23,7 @@ from bot.knowledge.model import KnowledgeBase
 DATA = Path(__file__).resolve().parent / "data"
 PYTHON_FAQ = DATA / "pythonfaq"
 DEBIAN_FAQ = DATA / "debianfaq"
+STAFF_HELD_OUT = DATA / "staffheldout"
 LEAVE_OUT_FOLDS = 10
 
 Query = tuple[str, frozenset[str]]  # (question, the ids of the entries that answer it)
@@ -82,9 +83,15 @@ def held_out_faq(folder: Path, name: str, source: str) -> BenchSet:
         for f in faqs
     ]
     kb = kb_import(rows)
+    return BenchSet(name, (_part(kb, folder / "queries.tsv"),), source)
+
+
+def _part(kb: KnowledgeBase, path: Path) -> Part:
+    """``kb`` and the queries of ``path`` (``queries.tsv``: ids or ``-`` for "no entry
+    answers this", a tab, the query)."""
     known = {e.id for e in kb.entries}
     queries, unanswerable = [], []
-    for line in (folder / "queries.tsv").read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         ids, question = line.split("\t", 1)
@@ -93,9 +100,20 @@ def held_out_faq(folder: Path, name: str, source: str) -> BenchSet:
             continue
         expected = frozenset(i.strip() for i in ids.split(","))
         if not expected <= known:
-            raise ValueError(f"{folder / 'queries.tsv'}: unknown ids {sorted(expected - known)}")
+            raise ValueError(f"{path}: unknown ids {sorted(expected - known)}")
         queries.append((question.strip(), expected))
-    return BenchSet(name, (Part(kb, tuple(queries), tuple(unanswerable)),), source)
+    return Part(kb, tuple(queries), tuple(unanswerable))
+
+
+def staff_held_out(kb: KnowledgeBase, folder: Path = STAFF_HELD_OUT) -> BenchSet:
+    """Staff questions written blind (before the knowledge base was read) and asked of the
+    bundled knowledge base; the half kept out of every change (benchmarks/data/staffheldout)."""
+    return BenchSet(
+        "staff questions (held out)",
+        (_part(kb, folder / "queries.tsv"),),
+        "80 staff questions written blind, never used to change the knowledge base, and 40 "
+        "it must not answer",
+    )
 
 
 def python_faq(folder: Path = PYTHON_FAQ) -> BenchSet:
