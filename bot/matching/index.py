@@ -267,8 +267,10 @@ class MatchIndex:
         if not first.terms or not second.terms:
             return 0.0
         weight, unknown = self._weights.get, self._unknown_weight
+        if first.terms == second.terms:
+            return 1.0  # exactly: summed in another order, the weights could make it 1 + 1e-16
         shared = sum(weight(t, unknown) for t in first.terms & second.terms)
-        return 2 * shared / (first.weight + second.weight)
+        return min(1.0, 2 * shared / (first.weight + second.weight))
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         terms = list(dict.fromkeys(self._analyzer.terms(text, repair=True)))
