@@ -20,7 +20,12 @@ The rankers: the lexical matcher (its shipped thresholds), the embedding model a
 every phrasing, the old semantic re-ranker (0.7 cosine + 0.3 lexical over the embedding's top
 40 phrasings, its old thresholds), and the fusion of ``bot.matching.semantic`` at several
 embedding weights; the same fusion with each entry's answer embedded too ("+answers"); and
-other ways of fusing tried for issue 20 (``ALTERNATIVES``, ranking only). Answer thresholds
+other ways of fusing tried for issue 20 (``ALTERNATIVES``, ranking only); and the fusion with
+the agreement rule (``bot.matching.semantic.Agreement``: the fused top hit answered outright
+when the lexical index is sure of the same entry), whose three constants are chosen with the
+weight and thresholds by the same cross-validation. The fused rankers are the semantic
+matcher's own search (``fused_search``: judged by the lexical rules, as in the assistant), and
+every grid honours ``contested`` as ``decide`` does. Answer thresholds
 (answer, margin) are chosen by cross-validation: for each set, the weight and thresholds
 that answer most on the *other two* sets while keeping answer precision there at or above
 ``--train-precision``, then measured on the held-out set. The final row fits them on all
