@@ -69,9 +69,11 @@ class Agreement:
     ``fused_margin``. The values were chosen with the fused thresholds by cross-validation
     across three sets (benchmarks/semantic_trial.py; docs/benchmarks.md, "Semantic").
 
-    ``decide`` (bot/matching/policy.py) has no word for "answer whatever the scores" but
-    ``exact``, so an agreed top hit is passed on marked ``exact``: the only thing that flag
-    does is that (``MatchIndex.judge`` leaves an exact hit alone; this runs after it)."""
+    ``decide`` (bot/matching/policy.py) has no other way to say "answer whatever the scores"
+    than ``exact``, so an agreed top hit is passed on marked ``exact``: that is all ``decide``
+    does with the flag, and ``MatchIndex.judge``, the only other reader, has already run. A
+    flag of its own on ``Hit`` would say it better (``Hit`` and ``decide`` are the lexical
+    side's)."""
 
     lexical: float = AGREEMENT_LEXICAL
     lexical_margin: float = AGREEMENT_LEXICAL_MARGIN
