@@ -492,7 +492,12 @@ class Outcomes:
                     for q, h in zip(queries, ranked, strict=True)
                 ]
             ),
-            np.array([bool(h) and h[0].exact and not any(x.exact for x in h[1:]) for h in ranked]),
+            np.array(
+                [
+                    bool(h) and (h[0].agreed or (h[0].exact and not any(x.exact for x in h[1:])))
+                    for h in ranked
+                ]
+            ),
             np.array([q.expect is not None for q in queries]),
             np.array([bool(h) and h[0].contested for h in ranked]),
             np.array(

@@ -109,6 +109,10 @@ class Hit:
     # when the question names one of the things the knowledge base keeps apart (``keep_apart``:
     # the Compact, the Covenant) and none of the entry's wordings names it.
     contested: bool = False
+    # Set on the top hit only, by a matcher that ranks twice (the semantic extra): both
+    # rankings put this entry first and are sure of it, so it is answered whatever the
+    # thresholds (bot.matching.semantic.Agreement).
+    agreed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

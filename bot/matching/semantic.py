@@ -67,13 +67,7 @@ class Agreement:
     is sure of it (its confidence at least ``lexical``, ahead of its own runner-up by
     ``lexical_margin``), neither side marks it contested, and it leads the fused runner-up by
     ``fused_margin``. The values were chosen with the fused thresholds by cross-validation
-    across three sets (benchmarks/semantic_trial.py; docs/benchmarks.md, "Semantic").
-
-    ``decide`` (bot/matching/policy.py) has no other way to say "answer whatever the scores"
-    than ``exact``, so an agreed top hit is passed on marked ``exact``: that is all ``decide``
-    does with the flag, and ``MatchIndex.judge``, the only other reader, has already run. A
-    flag of its own on ``Hit`` would say it better (``Hit`` and ``decide`` are the lexical
-    side's)."""
+    across three sets (benchmarks/semantic_trial.py; docs/benchmarks.md, "Semantic")."""
 
     lexical: float = AGREEMENT_LEXICAL
     lexical_margin: float = AGREEMENT_LEXICAL_MARGIN
@@ -92,6 +86,7 @@ def agree(fused: list[Hit], lexical: Sequence[Hit], agreement: Agreement | None)
     lexical_lead = first.score - (lexical[1].score if len(lexical) > 1 else 0.0)
     agreed = (
         not top.exact
+        and not top.agreed
         and top.entry_id == first.entry_id
         and not top.contested
         and not first.contested
@@ -99,7 +94,7 @@ def agree(fused: list[Hit], lexical: Sequence[Hit], agreement: Agreement | None)
         and lexical_lead >= agreement.lexical_margin - 1e-9
         and fused_lead >= agreement.fused_margin - 1e-9
     )
-    return [replace(top, exact=True), *fused[1:]] if agreed else fused
+    return [replace(top, agreed=True), *fused[1:]] if agreed else fused
 
 
 class SemanticIndex:
