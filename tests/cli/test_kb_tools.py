@@ -255,7 +255,8 @@ def test_kb_check_refuses_an_unknown_format_and_says_strict_fails_on_warnings(
 ) -> None:
     bad = run("kb", "check", "--format", "yaml")
     assert bad.returncode == 2
-    assert "'yaml' is not one of" in bad.stderr and "'text', 'json'" in bad.stderr
+    assert "'yaml' is not one of" in bad.stderr
+    assert "'text', 'json'" in bad.stderr
     folder = tmp_path / "kb"
     folder.mkdir()
     (folder / "t.yml").write_text(

@@ -26,7 +26,8 @@ REPORTS = [
 def one_clear_line(result) -> str:  # type: ignore[no-untyped-def]
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    assert "Error" in result.stderr and "Errno" not in result.stderr
+    assert "Error" in result.stderr
+    assert "Errno" not in result.stderr
     return str(result.stderr)
 
 

@@ -7,7 +7,7 @@ import pytest
 from bot.knowledge.spreadsheet import FORMULA_STARTS, guard_cell, unguard_cell
 
 TEXTS = [
-    "=HYPERLINK(\"http://evil.example\",\"x\")",
+    '=HYPERLINK("http://evil.example","x")',
     "=cmd|' /C calc'!A0",
     "+44 1234",
     "-5",

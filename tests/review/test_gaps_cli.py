@@ -219,7 +219,15 @@ def test_triage_answered_needs_an_entry_that_exists(
     assert "compact-bot gaps show THEME" in unknown.stderr  # how to find ids
     assert "status: new" in gaps(run, database_url, kb_copy, "show", "1").stdout, "unchanged"
     good = gaps(
-        run, database_url, kb_copy, "triage", "1", "--status", "answered", "--entry", "volunteering-code"
+        run,
+        database_url,
+        kb_copy,
+        "triage",
+        "1",
+        "--status",
+        "answered",
+        "--entry",
+        "volunteering-code",
     )
     assert good.returncode == 0, good.stderr
     assert "(entry volunteering-code)" in gaps(run, database_url, kb_copy, "show", "1").stdout
