@@ -286,7 +286,7 @@ def _post_digest_to_teams(settings: Settings, since: str) -> None:
 
 
 def _post_digest_to_slack(settings: Settings, token: str, since: str) -> None:
-    from bot.adapters.slack.app import web_client
+    from bot.adapters.slack.app import network_reason, web_client
     from bot.adapters.slack.scheduler import post_digest
     from bot.adapters.slack.wiring import slack_services
 
@@ -298,6 +298,11 @@ def _post_digest_to_slack(settings: Settings, token: str, since: str) -> None:
     except SlackApiError as exc:
         raise ConfigError(
             f"Slack refused the digest: {exc.response.get('error')}. Is the bot in the review channel?"
+        ) from exc
+    except OSError as exc:  # DNS, refused, timed out, proxy
+        raise ConfigError(
+            f"Cannot reach Slack at {settings.slack_base_url()}: {network_reason(exc)}. Check the network and "
+            "any proxy (HTTPS_PROXY), and SLACK_API_URL if you set it."
         ) from exc
     Console().print(
         f"Posted the digest to {settings.review_channel} (ts {ts}).", highlight=False, markup=False

@@ -115,3 +115,20 @@ def test_half_set_slack_credentials_stop_start_and_serve(  # type: ignore[no-unt
         assert way in result.stderr
         assert "No chat channel is configured" not in result.stderr
         assert "Compact Assistant: ask about" not in result.stdout  # not the console chat
+
+
+def test_posting_the_digest_when_slack_cannot_be_reached_is_a_clear_error(run) -> None:  # type: ignore[no-untyped-def]
+    nowhere = f"http://127.0.0.1:{free_port()}/api/"
+    result = run(
+        "gaps",
+        "digest",
+        "--post",
+        env={
+            "SLACK_BOT_TOKEN": "xoxb-T1",
+            "COMPACT_REVIEW_CHANNEL": "C1",
+            "SLACK_API_URL": nowhere,
+        },
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"Cannot reach Slack at {nowhere}: Connection refused" in result.stderr

@@ -126,14 +126,16 @@ def _checking_the_token(api_url: str) -> Iterator[None]:
         ) from exc
     except (OSError, SlackClientError) as exc:  # URLError, DNS, refused, timed out, TLS
         raise ConfigError(
-            f"Cannot reach Slack at {api_url}: {_reason(exc)}. Check the network and any proxy "
+            f"Cannot reach Slack at {api_url}: {network_reason(exc)}. Check the network and any proxy "
             "(HTTPS_PROXY), SLACK_API_URL if you set it, and SLACK_BOT_TOKEN."
         ) from exc
     finally:
         client_log.setLevel(level)
 
 
-def _reason(exc: BaseException) -> str:
+def network_reason(exc: BaseException) -> str:
+    """Why a request did not get through, in words ("Connection refused"), from the
+    URLError or socket error urllib raised."""
     reason: object = exc.reason if isinstance(exc, URLError) else exc
     if isinstance(reason, OSError) and reason.strerror:
         return reason.strerror
