@@ -39,9 +39,9 @@ class KnowledgeBaseError(CompactError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         count = len(self.problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
-        noun = "problem" if count == 1 else "problems"
+        noun, them = ("problem", "it") if count == 1 else ("problems", "them")
         super().__init__(
-            f"The knowledge base has {count} {noun}; fix them and load it again:\n{lines}"
+            f"The knowledge base has {count} {noun}; fix {them} and load it again:\n{lines}"
         )
 
 

@@ -23,6 +23,8 @@ from bot.induction.views import LocalContacts
 from bot.matching.policy import Thresholds
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+MIN_PSEUDONYM_KEY = 16  # characters; bot.storage.pseudonyms refuses shorter keys
+MAKE_A_PSEUDONYM_KEY = 'python -c "import secrets; print(secrets.token_hex(32))"'
 
 
 def bundled_folder(name: str) -> Path:
@@ -142,6 +144,19 @@ class Settings(BaseSettings):
             raise ValueError("must be plain text, without control characters")
         return value
 
+    @field_validator("pseudonym_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        length = len(value.get_secret_value()) if value is not None else MIN_PSEUDONYM_KEY
+        if length < MIN_PSEUDONYM_KEY:
+            raise ValueError(
+                f"must be at least {MIN_PSEUDONYM_KEY} characters long (it has {length}). Set "
+                f"it to a long random value, the same for every process that shares the "
+                f"database (make one with: {MAKE_A_PSEUDONYM_KEY}), or unset it to use the "
+                "key kept in the data folder"
+            )
+        return value
+
     @model_validator(mode="after")
     def _check_thresholds(self) -> Settings:
         if self.matcher == "semantic":  # its scores run on another scale: own defaults
@@ -225,6 +240,12 @@ class Settings(BaseSettings):
         return key
 
 
+def _is_secret(name: str) -> bool:
+    """A setting whose value must never be echoed back, even when it is wrong."""
+    field = Settings.model_fields.get(name)
+    return field is not None and "SecretStr" in str(field.annotation)
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Read settings; a bad value raises ConfigError naming the variable and the fix."""
     try:
@@ -235,6 +256,8 @@ def load_settings(**overrides: Any) -> Settings:
             name = ".".join(str(part) for part in error["loc"]) or "settings"
             variable = f"COMPACT_{name.upper()}" if name != "settings" else "thresholds"
             value = error.get("input")
-            shown = "" if isinstance(value, dict) else f" (got {value!r})"
-            problems.append(f"  {variable}: {error['msg']}{shown}")
+            secret = _is_secret(name)
+            shown = "" if isinstance(value, dict) or secret else f" (got {value!r})"
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(f"  {variable}: {message}{shown}")
         raise ConfigError("The settings are not valid:\n" + "\n".join(problems)) from exc

@@ -14,6 +14,7 @@ from bot.review.periods import parse_period
 from bot.review.retention import purge
 from bot.storage.database import Database, describe_url
 from bot.storage.interaction_log import utc_now
+from bot.words import counted
 
 db_app = typer.Typer(help="Manage the interaction log's database.", no_args_is_help=True)
 
@@ -56,5 +57,6 @@ def purge_command(
     finally:
         database.dispose()
     Console().print(
-        f"Deleted {deleted} interaction(s) older than {period.days} days.", highlight=False
+        f"Deleted {counted(deleted, 'interaction')} older than {counted(period.days, 'day')}.",
+        highlight=False,
     )

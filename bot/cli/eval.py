@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.cli.markup import markup
 from bot.cli.options import KbOption, LocalKbOption, settings_from
 from bot.core.assistant import Assistant
 from bot.core.knowledge_store import KnowledgeStore
@@ -17,6 +18,7 @@ from bot.evaluation.eval_set import default_eval_folder, load_eval_set, local_ev
 from bot.evaluation.runner import MAX_CONFIDENT_WRONG, MIN_ACCURACY, EvalReport, evaluate
 from bot.evaluation.sweep import best, sweep
 from bot.runtime import open_store
+from bot.words import counted
 
 
 def eval_command(
@@ -52,7 +54,11 @@ def eval_command(
     console = Console()
     if local_folder and not as_json:
         console.print(
-            f"Including {len(local_cases)} questions from your local layer ({local_folder})",
+            markup(
+                "Including {} from your local layer ({})",
+                counted(len(local_cases), "question"),
+                local_folder,
+            ),
             highlight=False,
         )
     if run_sweep:
@@ -96,7 +102,8 @@ def _figures(report: EvalReport) -> dict[str, object]:
 
 def _print_report(console: Console, report: EvalReport) -> None:
     console.print(
-        f"{len(report.in_scope)} in-scope and {len(report.out_of_scope)} out-of-scope questions",
+        f"{len(report.in_scope)} in-scope and "
+        f"{counted(len(report.out_of_scope), 'out-of-scope question')}",
         highlight=False,
     )
     lines = [
@@ -118,7 +125,9 @@ def _print_report(console: Console, report: EvalReport) -> None:
         table.add_row(name, f"{value:.1%}", gate)
     console.print(table)
     if report.failures:
-        console.print(f"[bold]{len(report.failures)} questions not answered as expected:[/bold]")
+        console.print(
+            f"[bold]{counted(len(report.failures), 'question')} not answered as expected:[/bold]"
+        )
         for r in report.failures:
             got = r.entry_id or (
                 f"clarify {list(r.options)}" if r.outcome == "clarify" else r.outcome

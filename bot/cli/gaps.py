@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.cli.markup import cell, markup
 from bot.cli.options import DbOption, KbOption, OutOption, SinceOption, settings_from, write_out
-from bot.errors import ConfigError
+from bot.errors import ConfigError, ReviewActionError
 from bot.review.actions import link, promote
 from bot.review.digest import build_digest, digest_markdown
 from bot.review.periods import parse_period
@@ -27,6 +27,7 @@ from bot.runtime import open_store
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.interaction_log import utc_now
+from bot.words import counted
 
 gaps_app = typer.Typer(
     help="Review what the assistant could not answer, grouped into themes.", no_args_is_help=True
@@ -107,7 +108,8 @@ def show(theme: str, kb: KbOption = None, db: DbOption = None) -> None:
         markup("status: {}{}; note: {}", t.status.value, entry, t.note or "-"), highlight=False
     )
     console.print(
-        f"{t.count} questions from {t.askers} people, {t.first_seen:%d %b %Y} to {t.last_seen:%d %b %Y}",
+        f"{counted(t.count, 'question')} from {counted(t.askers, 'person')}, "
+        f"{t.first_seen:%d %b %Y} to {t.last_seen:%d %b %Y}",
         highlight=False,
         markup=False,
     )
@@ -137,7 +139,7 @@ def report(
     start = until - parse_period(since)
     with _service(kb, db) as service:
         text = renderers[fmt](build_report(service, since=start, until=until))
-    write_out(text, out)
+    write_out(text, out, example=f"gaps-report.{fmt}")
 
 
 @gaps_app.command("triage")
@@ -151,13 +153,31 @@ def triage(
     kb: KbOption = None,
     db: DbOption = None,
 ) -> None:
-    """Set a theme's status, with a note."""
+    """Set a theme's status, with a note (required for ignored) or the entry that now answers
+    it (required for answered)."""
     chosen = _status(status)
     if chosen is ThemeStatus.IGNORED and not note:
         raise typer.BadParameter("say why the theme is ignored", param_hint="--note")
+    if chosen is ThemeStatus.ANSWERED and not entry:
+        raise typer.BadParameter(
+            f"--status answered needs the entry that now answers the theme: --entry ENTRY_ID. "
+            f"{FIND_ENTRY_IDS}",
+            param_hint="--entry",
+        )
     with _service(kb, db) as service:
+        if entry is not None and entry not in service.knowledge.current.kb:
+            raise ReviewActionError(
+                f"There is no entry {entry!r} in the knowledge base; nothing was changed. "
+                f"{FIND_ENTRY_IDS}"
+            )
         t = service.triage(theme, status=chosen, note=note, entry_id=entry)
     Console().print(f"Theme {t.id} is now {t.status.value}.", highlight=False, markup=False)
+
+
+FIND_ENTRY_IDS = (
+    "See the nearest entries with: compact-bot gaps show THEME, or every id with: "
+    "compact-bot kb export --format csv"
+)
 
 
 @gaps_app.command("promote")
@@ -185,7 +205,7 @@ def link_command(
     console = Console()
     if result.added:
         console.print(
-            f"Added {len(result.added)} wording(s) to {result.entry_id}:",
+            f"Added {counted(len(result.added), 'wording')} to {result.entry_id}:",
             highlight=False,
             markup=False,
         )
@@ -266,7 +286,7 @@ def _post_digest_to_teams(settings: Settings, since: str) -> None:
 
 
 def _post_digest_to_slack(settings: Settings, token: str, since: str) -> None:
-    from bot.adapters.slack.app import web_client
+    from bot.adapters.slack.app import network_reason, web_client
     from bot.adapters.slack.scheduler import post_digest
     from bot.adapters.slack.wiring import slack_services
 
@@ -278,6 +298,11 @@ def _post_digest_to_slack(settings: Settings, token: str, since: str) -> None:
     except SlackApiError as exc:
         raise ConfigError(
             f"Slack refused the digest: {exc.response.get('error')}. Is the bot in the review channel?"
+        ) from exc
+    except OSError as exc:  # DNS, refused, timed out, proxy
+        raise ConfigError(
+            f"Cannot reach Slack at {settings.slack_base_url()}: {network_reason(exc)}. Check the network and "
+            "any proxy (HTTPS_PROXY), and SLACK_API_URL if you set it."
         ) from exc
     Console().print(
         f"Posted the digest to {settings.review_channel} (ts {ts}).", highlight=False, markup=False

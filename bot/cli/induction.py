@@ -53,4 +53,5 @@ def report(
         figures = induction_figures(database, tour, since=start, until=until)
     finally:
         database.dispose()
-    write_out(RENDERERS[fmt](figures), out)
+    extension = "txt" if fmt == "text" else fmt
+    write_out(RENDERERS[fmt](figures), out, example=f"induction-report.{extension}")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli.markup import markup
-from bot.cli.options import KbOption, LocalKbOption, settings_from
+from bot.cli.options import KbOption, LocalKbOption, OutputFileError, settings_from, write_out
 from bot.errors import KnowledgeBaseError, Problem
 from bot.induction.content import Tour
 from bot.induction.lint import lint_tour
@@ -22,8 +22,19 @@ from bot.knowledge.interchange import convert, export_text, read_rows, write_fil
 from bot.knowledge.lint import Finding, Severity, lint
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
+from bot.words import counted
 
 kb_app = typer.Typer(help="Check and maintain the knowledge base.", no_args_is_help=True)
+
+
+class CheckFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
 
 
 @kb_app.command("check")
@@ -34,7 +45,9 @@ def check(
         bool,
         typer.Option("--strict", help="Fail on warnings too, such as overdue review dates."),
     ] = False,
-    output: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    output: Annotated[
+        CheckFormat, typer.Option("--format", help="text or json", case_sensitive=False)
+    ] = CheckFormat.TEXT,
     as_of: Annotated[
         datetime | None,
         typer.Option(
@@ -52,7 +65,7 @@ def check(
     Compact that does not say who it binds now. Warnings (overdue reviews, mirror sources
     not marked archived, readability, answer length, undefined acronyms, colliding or
     duplicate phrasings, missing sources or status, long tour steps) are printed, and exit 1
-    only with --strict, for the review group's own checks.
+    only with --strict (which fails on warnings), for the review group's own checks.
     """
     settings = settings_from(kb, None, local_kb)
     path = settings.knowledge_path()
@@ -78,7 +91,7 @@ def check(
     findings += lint_tour(tour) if tour is not None else []
     errors = [f for f in findings if f.severity is Severity.ERROR]
     warnings = [f for f in findings if f.severity is Severity.WARNING]
-    if output == "json":
+    if output is CheckFormat.JSON:
         print(
             json.dumps(
                 {
@@ -89,7 +102,7 @@ def check(
             )
         )
     else:
-        _print_findings(knowledge, path, errors, warnings, tour)
+        _print_findings(knowledge, path, errors, warnings, tour, strict=strict)
     if errors or (strict and warnings):
         raise typer.Exit(1)
 
@@ -100,6 +113,8 @@ def _print_findings(
     errors: list[Finding],
     warnings: list[Finding],
     tour: Tour | None,
+    *,
+    strict: bool = False,
 ) -> None:
     console = Console()
     for finding in errors:
@@ -110,32 +125,37 @@ def _print_findings(
         )
     if errors:
         status = "[red]FAILED[/red]"
+    elif warnings and strict:
+        status = "[red]FAILED (--strict fails on warnings)[/red]"
     else:
         status = "[green]OK[/green]" if not warnings else "[yellow]OK with warnings[/yellow]"
     local = f" with local layer {knowledge.local_root}" if knowledge.local_root else ""
     tour_size = (
-        f"; a tour of {len(tour.steps)} steps and {len(tour.quiz)} quiz questions" if tour else ""
+        f"; a tour of {counted(len(tour.steps), 'step')} and "
+        f"{counted(len(tour.quiz), 'quiz question')}"
+        if tour
+        else ""
     )
     console.print(
         status
         + markup(
-            " {}{}: {} entries ({} glossary terms) in {} topics{}; {} error(s), {} warning(s)",
+            " {}{}: {} ({}) in {}{}; {}, {}",
             path,
             local,
-            len(knowledge),
-            len(knowledge.glossary),
-            len(knowledge.topics()),
+            counted(len(knowledge), "entry"),
+            counted(len(knowledge.glossary), "glossary term"),
+            counted(len(knowledge.topics()), "topic"),
             tour_size,
-            len(errors),
-            len(warnings),
+            counted(len(errors), "error"),
+            counted(len(warnings), "warning"),
         ),
         highlight=False,
         soft_wrap=True,
     )
 
 
-def _report_errors(exc: KnowledgeBaseError, output: str) -> None:
-    if output == "json":
+def _report_errors(exc: KnowledgeBaseError, output: CheckFormat) -> None:
+    if output is CheckFormat.JSON:
         errors = [
             {"file": p.file, "line": p.line, "entry_id": p.entry_id, "message": p.message}
             for p in exc.problems
@@ -145,7 +165,7 @@ def _report_errors(exc: KnowledgeBaseError, output: str) -> None:
     err = Console(stderr=True)
     for problem in exc.problems:
         err.print(markup("[red]error[/red] {}", problem), highlight=False, soft_wrap=True)
-    err.print(f"{len(exc.problems)} error(s); the knowledge base was not loaded")
+    err.print(f"{counted(len(exc.problems), 'error')}; the knowledge base was not loaded")
 
 
 def _as_dict(finding: Finding) -> dict[str, object]:
@@ -177,6 +197,11 @@ def import_command(
     skipped; ids not in the form lower-case-words-with-hyphens are converted and listed;
     nothing is written unless the rest converts.
     """
+    if out.exists() and not out.is_dir():
+        raise OutputFileError(
+            f"Cannot import into {out}: it is a file, and --out takes a folder (one YAML file "
+            f"is written per topic). Give a folder name, e.g. --out {out.with_suffix('')}-kb"
+        )
     console = Console(stderr=True)
     rows = list(read_rows(source))
     with Progress(
@@ -202,14 +227,19 @@ def import_command(
     if not result.entries:
         console.print(markup("[red]Nothing to import:[/red] no usable rows in {}.", source))
         raise typer.Exit(1)
-    written = write_files(result, out, force=force)
-    skipped = f"; skipped {len(result.problems)} row(s)" if result.problems else ""
+    try:
+        written = write_files(result, out, force=force)
+    except OSError as exc:
+        raise OutputFileError(
+            f"Cannot write the knowledge files into {out}: {exc.strerror or exc}. "
+            "Choose a folder you may write, or another --out."
+        ) from exc
+    skipped = f"; skipped {counted(len(result.problems), 'row')}" if result.problems else ""
     Console().print(
         markup(
-            "[green]Imported[/green] {} entries into {} file(s) in {}{}. "
-            "Next: compact-bot kb check --kb {}",
-            len(result.entries),
-            len(written),
+            "[green]Imported[/green] {} into {} in {}{}. Next: compact-bot kb check --kb {}",
+            counted(len(result.entries), "entry"),
+            counted(len(written), "file"),
             out,
             skipped,
             out,
@@ -223,20 +253,24 @@ def export_command(
     out: Annotated[
         str, typer.Option("--out", help="File to write, or - for standard output.")
     ] = "-",
-    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="csv or json", case_sensitive=False)
+    ] = ExportFormat.CSV,
     kb: KbOption = None,
     local_kb: LocalKbOption = None,
 ) -> None:
-    """Write the knowledge base as CSV or JSON (the same columns kb import reads)."""
-    if fmt not in {"csv", "json"}:
-        raise typer.BadParameter(f"use csv or json, not {fmt!r}", param_hint="--format")
+    """Write the knowledge base as CSV or JSON (the same columns kb import reads).
+
+    The CSV starts with a UTF-8 byte order mark, so Excel shows £ and dashes as they are, and
+    a cell a spreadsheet would run as a formula (starting with = + - or @) is written with a
+    ' in front; kb import takes that ' off again, so the file imports back unchanged."""
     settings = settings_from(kb, None, local_kb)
     knowledge = load_knowledge(settings.knowledge_path(), local=settings.local_kb)
-    text = export_text(knowledge, fmt)
-    if out == "-":
-        sys.stdout.write(text)
-    else:
-        Path(out).write_text(text, encoding="utf-8")
-        Console(stderr=True).print(
-            f"Wrote {len(knowledge)} entries to {out}", highlight=False, markup=False
-        )
+    text = export_text(knowledge, fmt.value)
+    target = None if out == "-" else Path(out)
+    write_out(
+        text,
+        target,
+        example=f"knowledge.{fmt.value}",
+        wrote=f"Wrote {counted(len(knowledge), 'entry')} to {out}",
+    )

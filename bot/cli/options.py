@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from bot.errors import CompactError
 from bot.settings import Settings, load_settings
 
 KbOption = Annotated[
@@ -44,13 +45,45 @@ OutOption = Annotated[
 ]
 
 
-def write_out(text: str, out: Path | None) -> None:
-    """A report to standard output, or to ``out`` with a note on standard error."""
+class OutputFileError(CompactError):
+    """A file named with --out cannot be written (a folder, a missing folder, no permission)."""
+
+
+def write_out(text: str, out: Path | None, *, example: str = "report.txt", wrote: str = "") -> None:
+    """A report or export to standard output, or to ``out`` with a note on standard error
+    ("Wrote ``out``", or ``wrote`` when given). Every command's --out goes through here, so
+    a folder, a folder that does not exist or a file that cannot be written is one clear
+    error (``OutputFileError``) for all of them; ``example`` is the file name suggested when
+    ``out`` is a folder."""
     if out is None or str(out) == "-":
         typer.echo(text, nl=False)
-    else:
+        return
+    write_file(out, text, example=example)
+    typer.echo(wrote or f"Wrote {out}", err=True)
+
+
+def write_file(out: Path, text: str, *, example: str = "report.txt") -> None:
+    """``text`` into the file ``out`` in UTF-8, or ``OutputFileError`` saying what is wrong
+    with ``out`` and what to give instead."""
+    if out.is_dir():
+        raise OutputFileError(
+            f"Cannot write to {out}: it is a folder. Give --out a file name, "
+            f"e.g. --out {out / example}"
+        )
+    folder = out.parent
+    if not folder.is_dir():
+        problem = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise OutputFileError(
+            f"Cannot write {out}: the folder {folder} {problem}. Create the folder first, "
+            "or choose another --out."
+        )
+    try:
         out.write_text(text, encoding="utf-8")
-        typer.echo(f"Wrote {out}", err=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise OutputFileError(
+            f"Cannot write {out}: {reason}. Choose a file you may write, or another --out."
+        ) from exc
 
 
 def settings_from(kb: Path | None, db: str | None, local_kb: Path | None = None) -> Settings:

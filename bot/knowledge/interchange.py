@@ -28,6 +28,7 @@ from bot.errors import CompactError
 from bot.knowledge.atomic import atomic_write_text
 from bot.knowledge.loader import SLUG, slugify
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.spreadsheet import guard_cell, unguard_cell
 
 COLUMNS = ("id", "question", "answer", "alternates", "topic")
 DEFAULT_TOPIC = "Imported"
@@ -155,7 +156,8 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
             return
         number += 1
         if any(cell.strip() for cell in cells):  # blank lines are not rows to report
-            yield number, {h: v for h, v in zip(headers, cells, strict=False) if h}
+            # A cell kb export guarded against formulas ("'=x") comes back as it was ("=x").
+            yield number, {h: unguard_cell(v) for h, v in zip(headers, cells, strict=False) if h}
 
 
 def convert(
@@ -289,7 +291,16 @@ def export_rows(kb: KnowledgeBase) -> list[dict[str, str]]:
     ]
 
 
+# Excel reads a CSV without it in the machine's legacy code page (£ shows as Â£).
+UTF8_BOM = "\ufeff"
+
+
 def export_text(kb: KnowledgeBase, fmt: str) -> str:
+    """The knowledge base as JSON, or as CSV for spreadsheets: with a UTF-8 byte order mark
+    so that Excel reads it as UTF-8, and every cell that a spreadsheet would run as a formula
+    (``=HYPERLINK(...)``, an answer starting "- ") guarded with a leading quote
+    (bot/knowledge/spreadsheet.py). ``read_rows`` drops the mark and that one quote again,
+    so an export imports back unchanged."""
     rows = export_rows(kb)
     if fmt == "json":
         for row in rows:
@@ -298,5 +309,5 @@ def export_text(kb: KnowledgeBase, fmt: str) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    writer.writerows({name: guard_cell(value) for name, value in row.items()} for row in rows)
+    return UTF8_BOM + buffer.getvalue()

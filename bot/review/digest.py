@@ -1,11 +1,17 @@
-"""The weekly digest for the review channel: the top open themes, channel-neutral."""
+"""The weekly digest for the review channel: the top open themes, channel-neutral.
+
+Labels and examples are what people typed: in the Markdown version they go through the gaps
+report's own escaping (``report_text.md``), so a question never becomes a link, a heading
+or a tag."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.review.report_text import md
 from bot.review.themes import OPEN, ThemeService, ThemeSummary
+from bot.words import counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +37,10 @@ def digest_markdown(digest: Digest) -> str:
         return heading + "\n\nNothing went unanswered this week."
     lines = [heading, ""]
     for theme in digest.themes:
-        examples = "; ".join(f'"{e}"' for e in theme.examples[:3])
+        examples = "; ".join(f'"{md(e)}"' for e in theme.examples[:3])
         lines.append(
-            f"- **Theme {theme.id}** ({theme.count} questions, {theme.askers} people): {theme.label}"
+            f"- **Theme {theme.id}** ({counted(theme.count, 'question')}, "
+            f"{counted(theme.askers, 'person')}): {md(theme.label)}"
         )
         lines.append(f"  Examples: {examples}")
     lines += [

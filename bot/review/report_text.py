@@ -13,11 +13,11 @@ import re
 from html import escape
 from typing import Any
 
+from bot.knowledge.spreadsheet import guard_cell
 from bot.review.report import Report
+from bot.words import counted
 
 _MARKDOWN_MARKS = re.compile(r"([\\`*_\[\]#|!~])")
-# OWASP, CSV injection: a cell starting with one of these is read as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def md(text: str) -> str:
@@ -25,14 +25,6 @@ def md(text: str) -> str:
     on one line."""
     flat = " ".join(text.split())
     return _MARKDOWN_MARKS.sub(r"\\\1", escape(flat, quote=False))
-
-
-def csv_cell(value: object) -> object:
-    """A value a spreadsheet shows as it is: text that would start a formula is prefixed
-    with a single quote, as OWASP advises. Numbers are left alone."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _percent(value: float | None) -> str:
@@ -43,7 +35,7 @@ def to_markdown(report: Report) -> str:
     lines = [
         f"# Compact Assistant: gaps report, {report.since:%d %B %Y} to {report.until:%d %B %Y}",
         "",
-        f"{report.questions} questions; {report.answered} answered outright; "
+        f"{counted(report.questions, 'question')}; {report.answered} answered outright; "
         f"{report.unanswered} not answered (no match, or none of the suggestions fitted).",
         "",
         "## Top themes",
@@ -55,7 +47,7 @@ def to_markdown(report: Report) -> str:
         lines += [
             f"### Theme {theme.id}: {md(theme.label)}",
             "",
-            f"- {theme.count} questions from {theme.askers} people; status: {theme.status.value}; "
+            f"- {counted(theme.count, 'question')} from {counted(theme.askers, 'person')}; status: {theme.status.value}; "
             f"last asked {theme.last_seen:%d %b %Y}",
             f"- Keywords: {md(', '.join(theme.keywords)) or '-'}",
             f"- Nearest answers: {md(', '.join(theme.nearest_entries)) or 'none'}",
@@ -114,10 +106,10 @@ def to_csv(report: Report) -> str:
 
 
 class _SafeWriter:
-    """A csv writer whose every cell goes through ``csv_cell``."""
+    """A csv writer whose every cell goes through ``guard_cell`` (bot/knowledge/spreadsheet.py)."""
 
     def __init__(self, writer: Any) -> None:
         self._writer = writer
 
     def writerow(self, row: list[object]) -> None:
-        self._writer.writerow([csv_cell(value) for value in row])
+        self._writer.writerow([guard_cell(value) for value in row])

@@ -6,12 +6,22 @@ import hashlib
 import hmac
 
 from bot.core.question import Context
+from bot.errors import ConfigError
+
+MIN_KEY_LENGTH = 16
 
 
 class Pseudonymiser:
     def __init__(self, key: str) -> None:
-        if len(key) < 16:
-            raise ValueError("the pseudonym key must be at least 16 characters long")
+        if len(key) < MIN_KEY_LENGTH:
+            # Settings refuses a short COMPACT_PSEUDONYM_KEY first; this catches a key file
+            # in the data folder that was edited by hand.
+            raise ConfigError(
+                f"The pseudonym key must be at least {MIN_KEY_LENGTH} characters long. Set "
+                "COMPACT_PSEUDONYM_KEY to a long random value (the same for every process "
+                "sharing the database), or delete pseudonym.key in the data folder "
+                "(COMPACT_DATA_DIR) to have a new one made."
+            )
         self._key = key.encode()
 
     def hash(self, value: str) -> str:

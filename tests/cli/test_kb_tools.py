@@ -194,3 +194,95 @@ def test_export_then_import_round_trips(run: Run, tmp_path: Path) -> None:
         assert " ".join(notice.answer.split()) == " ".join(
             original["funding-notice"].answer.split()
         )
+
+
+HOSTILE_KB = """topic: Hostile
+entries:
+  - id: formula-question
+    question: "=HYPERLINK(\\"http://evil.example\\",\\"Click for the grant form\\")"
+    alternates: ["@SUM(1+1) grant", "+44 grant helpline", "'=already quoted by someone"]
+    answer: "=cmd|' /C calc'!A0 costs £5 – or nothing"
+  - id: bullet-answer
+    question: "How do I claim expenses?"
+    answer: |
+      - Fill in the form.
+      - Send it to finance.
+  - id: quoted-already
+    question: "'=SUM(A1) was typed with a quote in front"
+    answer: "'Quoted' answers stay as they are."
+"""
+
+
+def test_kb_export_csv_guards_formulas_has_a_bom_and_imports_back_unchanged(
+    run: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "hostile.yml").write_text(HOSTILE_KB, encoding="utf-8")
+    original = load_knowledge(folder)
+    exported = tmp_path / "kb.csv"
+    result = run("kb", "export", "--kb", str(folder), "--out", str(exported))
+    assert result.returncode == 0, result.stderr
+    assert "Wrote 3 entries" in result.stderr
+    raw = exported.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "a UTF-8 BOM, so Excel shows £ and dashes"
+    assert "£5 – or nothing" in raw.decode("utf-8-sig")
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines(keepends=True)))
+    cells = [value for row in rows for value in row.values()]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))], cells
+    assert rows[0]["question"].startswith("'=HYPERLINK(")
+    assert rows[0]["answer"] == "'=cmd|' /C calc'!A0 costs £5 – or nothing"
+    assert rows[1]["answer"].startswith("'- Fill in the form.")
+    assert rows[0]["alternates"].startswith("'@SUM(1+1) grant")
+    assert rows[2]["question"] == "''=SUM(A1) was typed with a quote in front"
+    assert rows[2]["answer"] == "'Quoted' answers stay as they are."
+    # Standard output gets the same guarded text.
+    assert run("kb", "export", "--kb", str(folder)).stdout == raw.decode("utf-8")
+    back_folder = tmp_path / "back"
+    imported = run("kb", "import", str(exported), "--out", str(back_folder))
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 3 entries into 1 file" in imported.stdout
+    back = load_knowledge(back_folder)
+    for entry in original.entries:
+        again = back[entry.id]
+        assert again.question == entry.question
+        assert set(again.alternates) == set(entry.alternates)
+        assert again.answer.strip() == entry.answer.strip()
+
+
+def test_kb_check_refuses_an_unknown_format_and_says_strict_fails_on_warnings(
+    run: Run, tmp_path: Path
+) -> None:
+    bad = run("kb", "check", "--format", "yaml")
+    assert bad.returncode == 2
+    assert "'yaml' is not one of" in bad.stderr
+    assert "'text', 'json'" in bad.stderr
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "t.yml").write_text(
+        "topic: T\nentries:\n  - id: one\n    question: What does the LGO do?\n    answer: It looks at complaints.\n"
+    )
+    strict = run("kb", "check", "--strict", "--kb", str(folder))
+    assert strict.returncode == 1
+    assert "FAILED (--strict fails on warnings)" in strict.stdout
+    assert "OK with warnings" not in strict.stdout
+    assert "1 entry (0 glossary terms) in 1 topic" in strict.stdout
+    assert "OK with warnings" in run("kb", "check", "--kb", str(folder)).stdout
+
+
+def test_counts_read_naturally(run: Run, tmp_path: Path) -> None:
+    source = tmp_path / "faq.csv"
+    source.write_text(
+        "question,answer\nHow do I apply?,Use the form.\nNo answer here,\n", encoding="utf-8"
+    )
+    result = run("kb", "import", str(source), "--out", str(tmp_path / "kb"))
+    assert result.returncode == 0, result.stderr
+    assert "Imported 1 entry into 1 file" in result.stdout
+    assert "skipped 1 row." in result.stdout
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "t.yml").write_text("topic: T\nentries:\n  - id: Bad Id\n    question: q\n")
+    check = run("kb", "check", "--kb", str(broken))
+    assert check.returncode == 1
+    assert "error(s)" not in check.stderr
+    assert "; the knowledge base was not loaded" in check.stderr

@@ -64,3 +64,23 @@ def test_subject_thresholds_from_the_environment_change_decisions(run: Run) -> N
 
     assert outcome(general) == "answer"
     assert outcome(subject) == "clarify"
+
+
+def test_a_short_pseudonym_key_names_the_variable_and_the_fix(run: Run) -> None:
+    result = run("ask", "hi", env={"COMPACT_PSEUDONYM_KEY": "short-secret"})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "COMPACT_PSEUDONYM_KEY: must be at least 16 characters long" in result.stderr
+    assert "secrets.token_hex" in result.stderr  # how to make one
+    assert "short-secret" not in result.stderr, "a secret is never echoed back"
+
+
+def test_a_short_pseudonym_key_file_is_a_clear_error(run: Run, tmp_path: Path) -> None:
+    data = tmp_path / "own-data"
+    data.mkdir()
+    (data / "pseudonym.key").write_text("abc\n")
+    result = run("ask", "hi", env={"COMPACT_DATA_DIR": str(data)})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "COMPACT_PSEUDONYM_KEY" in result.stderr
+    assert "pseudonym.key" in result.stderr

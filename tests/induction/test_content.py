@@ -94,7 +94,7 @@ def test_kb_check_names_file_line_and_step_for_each_problem(run: Run, kb_copy: P
         err,
     ), err
     assert re.search(r"induction\.yml:\d+: step 4 'funding-terms': has 135 words", err), err
-    assert "4 error(s); the knowledge base was not loaded" in err
+    assert "4 errors; the knowledge base was not loaded" in err
 
 
 def test_kb_check_reports_tour_problems_beside_entry_problems(run: Run, kb_copy: Path) -> None:

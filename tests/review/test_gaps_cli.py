@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.core.assistant import Assistant
 from bot.core.replies import Clarify
+from bot.knowledge.atomic import current_umask
 from bot.knowledge.loader import load_knowledge
 from bot.review.themes import ThemeService
 
@@ -200,7 +204,67 @@ def test_purge_enforces_retention(
     ask("a recent question about parking", days_ago=5)
     purged = run("db", "purge", "--older-than", "365d", "--db", database_url)
     assert purged.returncode == 0, purged.stderr
-    assert "Deleted 1 interaction(s)" in purged.stdout
+    assert "Deleted 1 interaction older than" in purged.stdout
     assert "a recent question" in gaps(run, database_url, kb_copy, "report", "--since", "2y").stdout
     bad = run("db", "purge", "--older-than", "forever", "--db", database_url)
     assert bad.returncode == 1
+
+
+def test_triage_answered_needs_an_entry_that_exists(
+    run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path
+) -> None:
+    seed(ask, assistant)
+    bare = gaps(run, database_url, kb_copy, "triage", "1", "--status", "answered")
+    assert bare.returncode == 2
+    assert "--status answered needs the entry" in bare.stderr
+    assert "--entry" in bare.stderr
+    unknown = gaps(
+        run, database_url, kb_copy, "triage", "1", "--status", "answered", "--entry", "no-such"
+    )
+    assert unknown.returncode == 1
+    assert "Traceback" not in unknown.stderr
+    assert "There is no entry 'no-such' in the knowledge base" in unknown.stderr
+    assert "compact-bot gaps show THEME" in unknown.stderr  # how to find ids
+    assert "status: new" in gaps(run, database_url, kb_copy, "show", "1").stdout, "unchanged"
+    good = gaps(
+        run,
+        database_url,
+        kb_copy,
+        "triage",
+        "1",
+        "--status",
+        "answered",
+        "--entry",
+        "volunteering-code",
+    )
+    assert good.returncode == 0, good.stderr
+    assert "(entry volunteering-code)" in gaps(run, database_url, kb_copy, "show", "1").stdout
+
+
+def test_one_question_from_one_person_reads_so(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path
+) -> None:
+    ask("parking permits for charity staff at the civic centre", user="U1")
+    shown = gaps(run, database_url, kb_copy, "show", "1")
+    assert "1 question from 1 person," in shown.stdout
+    digest = gaps(run, database_url, kb_copy, "digest", "--since", "30d")
+    assert "(1 question, 1 person)" in digest.stdout
+    report = gaps(run, database_url, kb_copy, "report", "--since", "30d")
+    assert "1 question from 1 person;" in report.stdout
+    assert "1 questions" not in report.stdout + digest.stdout + shown.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_link_and_promote_leave_knowledge_files_readable(
+    run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path
+) -> None:
+    seed(ask, assistant)
+    topic = kb_copy / "volunteering.yml"
+    topic.chmod(0o664)
+    linked = gaps(run, database_url, kb_copy, "link", "volunteer mileage", "volunteering-code")
+    assert linked.returncode == 0, linked.stderr
+    assert stat.S_IMODE(topic.stat().st_mode) == 0o664, "a rewritten file keeps its mode"
+    promoted = gaps(run, database_url, kb_copy, "promote", "2")
+    assert promoted.returncode == 0, promoted.stderr
+    [draft] = (kb_copy / "drafts").glob("*.yml")
+    assert stat.S_IMODE(draft.stat().st_mode) == 0o666 & ~current_umask()

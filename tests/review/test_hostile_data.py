@@ -182,3 +182,18 @@ def test_purge_removes_every_copy_of_old_questions(
     assert "xylophonist" not in dump(database_url).casefold()
     listed = gaps(run, database_url, kb_copy, "list", "--since", "2y")
     assert "zebra crossing paint colours" in listed.stdout  # the recent question's theme stays
+
+
+def test_the_digest_prints_questions_as_text_not_markdown(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path
+) -> None:
+    ask("[zebra crossing paint](http://evil.example) <script>alert(1)</script>", user="U1")
+    ask("# zebra crossing paint heading", user="U2")
+    digest = gaps(run, database_url, kb_copy, "digest", "--since", "30d")
+    assert digest.returncode == 0, digest.stderr
+    assert "](http" not in digest.stdout.replace("\\](http", "")
+    assert "\\[zebra crossing paint\\](http://evil.example)" in digest.stdout
+    assert "<script>" not in digest.stdout
+    assert "&lt;script&gt;" in digest.stdout
+    assert "\n# zebra" not in digest.stdout
+    assert '"\\# zebra crossing paint heading"' in digest.stdout

@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from ..ports import free_port
 from .conftest import payload, post_event, serve_env
 from .fake_slack import FakeSlack
@@ -57,3 +59,76 @@ def test_serve_without_a_signing_secret_is_a_clear_error(run, fake_slack: FakeSl
     )
     assert result.returncode == 1
     assert "SLACK_SIGNING_SECRET" in result.stderr
+
+
+def test_start_when_slack_cannot_be_reached_is_one_clear_line(run) -> None:  # type: ignore[no-untyped-def]
+    nowhere = f"http://127.0.0.1:{free_port()}/api/"  # nothing listens there
+    result = run(
+        "start",
+        env={"SLACK_BOT_TOKEN": "xoxb-T1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": nowhere},
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"Cannot reach Slack at {nowhere}: Connection refused" in result.stderr
+    assert "proxy" in result.stderr
+    assert "SLACK_BOT_TOKEN" in result.stderr
+    assert "Failed to send a request" not in result.stderr  # slack-sdk's own log line
+
+
+def test_start_with_a_token_slack_refuses_is_one_clear_line(run, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
+    fake_slack.fail_next("auth.test", body={"ok": False, "error": "invalid_auth"})
+    result = run(
+        "serve",
+        env={
+            "SLACK_BOT_TOKEN": "xoxb-T1",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": fake_slack.api_url,
+        },
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "refused SLACK_BOT_TOKEN (invalid_auth)" in result.stderr
+
+
+HALF_SET = [
+    ({"SLACK_BOT_TOKEN": "xoxb-T1"}, "SLACK_SIGNING_SECRET is not set", "SLACK_APP_TOKEN"),
+    ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN is not set", "one workspace"),
+    ({"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN is not set", "Socket Mode"),
+    (
+        {"SLACK_CLIENT_ID": "1.2", "SLACK_SIGNING_SECRET": "s"},
+        "SLACK_CLIENT_SECRET is not set",
+        "several workspaces",
+    ),
+]
+
+
+@pytest.mark.parametrize(("env", "missing", "way"), HALF_SET, ids=lambda v: str(v)[:40])
+def test_half_set_slack_credentials_stop_start_and_serve(  # type: ignore[no-untyped-def]
+    run, env: dict[str, str], missing: str, way: str
+) -> None:
+    for command in ("start", "serve"):
+        # No terminal, as under systemd: start must not fall back to the console chat.
+        result = run(command, env=env)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert f"Slack is half configured: {missing}" in result.stderr, command
+        assert way in result.stderr
+        assert "No chat channel is configured" not in result.stderr
+        assert "Compact Assistant: ask about" not in result.stdout  # not the console chat
+
+
+def test_posting_the_digest_when_slack_cannot_be_reached_is_a_clear_error(run) -> None:  # type: ignore[no-untyped-def]
+    nowhere = f"http://127.0.0.1:{free_port()}/api/"
+    result = run(
+        "gaps",
+        "digest",
+        "--post",
+        env={
+            "SLACK_BOT_TOKEN": "xoxb-T1",
+            "COMPACT_REVIEW_CHANNEL": "C1",
+            "SLACK_API_URL": nowhere,
+        },
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"Cannot reach Slack at {nowhere}: Connection refused" in result.stderr

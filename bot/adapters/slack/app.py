@@ -4,12 +4,17 @@ or HTTP with multi-workspace OAuth. The listeners are the same in every case."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from urllib.error import URLError
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.error import BoltError
 from slack_bolt.oauth.oauth_flow import OAuthFlow
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
@@ -56,7 +61,10 @@ def build_app(services: ChatServices, *, socket_mode: bool = False) -> App:
             raise ConfigError(
                 "Socket Mode needs SLACK_BOT_TOKEN (xoxb-...) as well as SLACK_APP_TOKEN."
             )
-        app = App(client=web_client(services, token), request_verification_enabled=False, **common)
+        with _checking_the_token(settings.slack_base_url()):
+            app = App(
+                client=web_client(services, token), request_verification_enabled=False, **common
+            )
     elif not secret:
         raise ConfigError(
             "HTTP mode needs SLACK_SIGNING_SECRET (Basic Information > App Credentials)."
@@ -80,7 +88,8 @@ def build_app(services: ChatServices, *, socket_mode: bool = False) -> App:
             WithoutBoltsNotFoundLine()
         )
     elif token:
-        app = App(signing_secret=secret, client=web_client(services, token), **common)
+        with _checking_the_token(settings.slack_base_url()):
+            app = App(signing_secret=secret, client=web_client(services, token), **common)
     else:
         raise ConfigError(
             "Set SLACK_BOT_TOKEN for one workspace, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to "
@@ -97,6 +106,55 @@ def build_app(services: ChatServices, *, socket_mode: bool = False) -> App:
         return None
 
     return app
+
+
+@contextmanager
+def _checking_the_token(api_url: str) -> Iterator[None]:
+    """Bolt checks the bot token with Slack (auth.test) while the app is built: a Slack that
+    cannot be reached, or that refuses the token, is one ConfigError saying which and what
+    to check, not a traceback (nor slack-sdk's own log line about it)."""
+    client_log = logging.getLogger("slack_sdk.web.base_client")
+    level = client_log.level
+    client_log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    except BoltError as exc:  # Slack answered, and refused the token
+        raise ConfigError(
+            f"Slack at {api_url} refused SLACK_BOT_TOKEN ({_slack_error(exc)}). Check that it "
+            "is the app's Bot User OAuth Token (xoxb-...) from OAuth & Permissions, and that the "
+            "app is installed in the workspace."
+        ) from exc
+    except (OSError, SlackClientError) as exc:  # URLError, DNS, refused, timed out, TLS
+        raise ConfigError(
+            f"Cannot reach Slack at {api_url}: {network_reason(exc)}. Check the network and any proxy "
+            "(HTTPS_PROXY), SLACK_API_URL if you set it, and SLACK_BOT_TOKEN."
+        ) from exc
+    finally:
+        client_log.setLevel(level)
+
+
+def network_reason(exc: BaseException) -> str:
+    """Why a request did not get through, in words ("Connection refused"), from the
+    URLError or socket error urllib raised."""
+    reason: object = exc.reason if isinstance(exc, URLError) else exc
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror
+    return str(reason) or type(reason).__name__
+
+
+def _slack_error(exc: BoltError) -> str:
+    """Slack's error code ("invalid_auth") out of Bolt's message, which embeds the response."""
+    text = str(exc)
+    for code in (
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+    ):
+        if code in text:
+            return code
+    return text
 
 
 def oauth_flow(services: ChatServices) -> OAuthFlow:
