@@ -91,8 +91,7 @@ class Database:
                 else "Check --db or DATABASE_URL, and that the server is running."
             )
             raise DatabaseError(
-                f"Cannot connect to the database {describe_url(url)}: {failure_reason(exc)}. "
-                f"{hint}"
+                f"Cannot connect to the database {describe_url(url)}: {failure_reason(exc)}. {hint}"
             ) from exc
         if migrate:
             database.upgrade()
