@@ -18,6 +18,7 @@ from bot.chat.views import Block, Button, Buttons, Emphasis, Heading, Plain, Spa
 from bot.errors import ConfigError, DatabaseError
 from bot.review.digest import Digest, build_digest
 from bot.storage.availability import failure_reason
+from bot.words import counted
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ def digest_view(digest: Digest) -> View:
         blocks.append(paragraph("Nothing went unanswered this week."))
     for theme in digest.themes:
         spans: list[Span | str] = [
-            f"**Theme {theme.id}** · {theme.count} questions from {theme.askers} people\n",
+            f"**Theme {theme.id}** · {counted(theme.count, 'question')} from "
+            f"{counted(theme.askers, 'person')}\n",
             Plain(theme.label),
         ]
         for example in theme.examples[:EXAMPLES_SHOWN]:

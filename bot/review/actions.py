@@ -9,6 +9,7 @@ from bot.errors import ReviewActionError, UnknownThemeError
 from bot.knowledge.drafts import Draft, write_draft
 from bot.review.knowledge_edit import add_alternates
 from bot.review.themes import ThemeService, ThemeStatus
+from bot.words import counted
 
 MAX_WORDINGS = 15
 
@@ -32,7 +33,10 @@ def promote(service: ThemeService, theme_id: str) -> Path:
     draft = Draft(
         question=theme.label,
         alternates=tuple(w for w in wordings if w != theme.label),
-        note=f"From gap theme {theme.id} ({theme.count} questions from {theme.askers} people).",
+        note=(
+            f"From gap theme {theme.id} ({counted(theme.count, 'question')} from "
+            f"{counted(theme.askers, 'person')})."
+        ),
     )
     path = write_draft(service.knowledge.path, draft)
     service.triage(theme_id, status=ThemeStatus.IN_REVIEW, note=f"Draft written to {path}")
