@@ -111,7 +111,9 @@ def main() -> None:
         others = [o for o in choosing if o is not p]
         threshold = choose(others)
         kept, false = rates(p, threshold)
-        print(f"  {p.name:34} t={threshold:.2f} (chosen on the others): kept {kept:.3f}, false {false:.4f}")
+        print(
+            f"  {p.name:34} t={threshold:.2f} (chosen on the others): kept {kept:.3f}, false {false:.4f}"
+        )
     final = choose(choosing)
     print(f"\nchosen on all choosing sets: {final:.2f}; in the code: {REPHRASE_SIMILARITY}")
     for p in [*choosing, *held_out]:
