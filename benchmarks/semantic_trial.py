@@ -20,7 +20,12 @@ The rankers: the lexical matcher (its shipped thresholds), the embedding model a
 every phrasing, the old semantic re-ranker (0.7 cosine + 0.3 lexical over the embedding's top
 40 phrasings, its old thresholds), and the fusion of ``bot.matching.semantic`` at several
 embedding weights; the same fusion with each entry's answer embedded too ("+answers"); and
-other ways of fusing tried for issue 20 (``ALTERNATIVES``, ranking only). Answer thresholds
+other ways of fusing tried for issue 20 (``ALTERNATIVES``, ranking only); and the fusion with
+the agreement rule (``bot.matching.semantic.Agreement``: the fused top hit answered outright
+when the lexical index is sure of the same entry), whose three constants are chosen with the
+weight and thresholds by the same cross-validation. The fused rankers are the semantic
+matcher's own search (``fused_search``: judged by the lexical rules, as in the assistant), and
+every grid honours ``contested`` as ``decide`` does. Answer thresholds
 (answer, margin) are chosen by cross-validation: for each set, the weight and thresholds
 that answer most on the *other two* sets while keeping answer precision there at or above
 ``--train-precision``, then measured on the held-out set. The final row fits them on all
@@ -63,7 +68,13 @@ from bot.matching.embeddings import EmbeddingCache, EmbeddingModel, load_model
 from bot.matching.fusion import EMBEDDING_WEIGHT, entry_cosines
 from bot.matching.index import Hit, MatchIndex
 from bot.matching.policy import Decision, Thresholds, decide
-from bot.matching.semantic import LEXICAL_DEPTH, SemanticIndex, fused_hits
+from bot.matching.semantic import (
+    AGREEMENT,
+    LEXICAL_DEPTH,
+    Agreement,
+    SemanticIndex,
+    fused_search,
+)
 from bot.settings import bundled_knowledge, load_settings
 
 WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
@@ -74,6 +85,11 @@ OUT_OF_SCOPE_SAMPLE = 300
 LEFT_OUT_FOLDS, LEFT_OUT_WORDINGS = 8, 3
 ANSWERS = np.round(np.arange(0.30, 1.001, 0.01), 3)
 MARGINS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25)
+# The agreement rule's grid (bot.matching.semantic.Agreement): the lexical top hit's confidence
+# (None: no agreement rule, plain fusion), its lead over its own runner-up, and the fused lead.
+AGREEMENT_LEXICAL = (None, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+AGREEMENT_LEXICAL_MARGINS = (0.0, 0.025, 0.05, 0.1, 0.15, 0.2)
+AGREEMENT_FUSED_MARGINS = (0.0, 0.025, 0.05, 0.075, 0.1, 0.125)
 OLD_THRESHOLDS = Thresholds(
     answer=0.65, margin=0.15, subject_answer=0.75, subject_margin=0.0, clarify=0.45
 )
@@ -99,6 +115,8 @@ class Query:
     lexical: list[Hit] | None  # None: small talk, which never reaches the matcher
     cosines: npt.NDArray[np.float32]  # against every phrasing of the space
     answer_cosines: npt.NDArray[np.float32]  # against every entry's answer
+    # The lexical index of the space (its rules judge the fused top hit, as in the assistant).
+    index: MatchIndex | None = None
 
 
 def space_of(
@@ -145,6 +163,7 @@ def queries_of(
             else index.search(strip_greeting(text), LEXICAL_DEPTH),
             space.vectors @ vector,
             space.answers @ vector,
+            index,
         )
         for (text, expect), vector in zip(asked, vectors, strict=True)
     ]
@@ -318,13 +337,26 @@ def old_rerank(query: Query) -> list[Hit]:
     return sorted(hits, key=lambda h: (-h.score, h.entry_id))[:5]
 
 
-def fusion(weight: float) -> Ranker:
+def fusion(weight: float, agreement: Agreement | None = None) -> Ranker:
+    """The semantic matcher's own search (``fused_search``): fused, judged by the lexical
+    rules, and (with ``agreement``) the top hit marked when the two rankings agree."""
+
     def rank(query: Query) -> list[Hit]:
         if query.lexical is None:
             return []
         space = query.space
-        return fused_hits(
-            space.ids, space.texts, space.starts, query.cosines, query.lexical, weight, 5
+        assert query.index is not None
+        return fused_search(
+            query.index,
+            strip_greeting(query.text),
+            space.ids,
+            space.texts,
+            space.starts,
+            query.cosines,
+            weight,
+            5,
+            agreement,
+            query.lexical,
         )
 
     return rank
@@ -432,16 +464,25 @@ def rrf(query: Query, k: int = 60) -> list[Hit]:
 
 @dataclass(frozen=True)
 class Outcomes:
-    """Per query: top score, runner-up score, top right, the exact-wording rule fires."""
+    """Per query: top score, runner-up score, top right, the exact-wording rule fires, the top
+    hit is contested; and for the agreement rule: the lexical top hit is the top hit and not
+    contested, its confidence and its lead over its runner-up."""
 
     top: npt.NDArray[np.float64]
     second: npt.NDArray[np.float64]
     right: npt.NDArray[np.bool_]
     exact: npt.NDArray[np.bool_]
     in_scope: npt.NDArray[np.bool_]
+    contested: npt.NDArray[np.bool_]
+    same: npt.NDArray[np.bool_]
+    lexical: npt.NDArray[np.float64]
+    lexical_lead: npt.NDArray[np.float64]
 
     @classmethod
     def of(cls, queries: Sequence[Query], ranked: Sequence[list[Hit]]) -> Outcomes:
+        def lexical_of(q: Query) -> list[Hit]:
+            return q.lexical or []
+
         return cls(
             np.array([h[0].score if h else 0.0 for h in ranked]),
             np.array([h[1].score if len(h) > 1 else 0.0 for h in ranked]),
@@ -451,8 +492,33 @@ class Outcomes:
                     for q, h in zip(queries, ranked, strict=True)
                 ]
             ),
-            np.array([bool(h) and h[0].exact and not any(x.exact for x in h[1:]) for h in ranked]),
+            np.array(
+                [
+                    bool(h) and (h[0].agreed or (h[0].exact and not any(x.exact for x in h[1:])))
+                    for h in ranked
+                ]
+            ),
             np.array([q.expect is not None for q in queries]),
+            np.array([bool(h) and h[0].contested for h in ranked]),
+            np.array(
+                [
+                    bool(h)
+                    and bool(lexical_of(q))
+                    and lexical_of(q)[0].entry_id == h[0].entry_id
+                    and not lexical_of(q)[0].contested
+                    for q, h in zip(queries, ranked, strict=True)
+                ]
+            ),
+            np.array([lexical_of(q)[0].score if lexical_of(q) else 0.0 for q in queries]),
+            np.array(
+                [
+                    lexical_of(q)[0].score
+                    - (lexical_of(q)[1].score if len(lexical_of(q)) > 1 else 0)
+                    if lexical_of(q)
+                    else 0.0
+                    for q in queries
+                ]
+            ),
         )
 
     def hit1(self) -> float:
@@ -464,12 +530,53 @@ class Outcomes:
         m = np.asarray(MARGINS)[None, :, None]
         top, lead = self.top[None, None, :], (self.top - self.second)[None, None, :]
         answered = (top >= np.minimum(a, clarify)) & (
-            ((top >= a) & (lead >= m - 1e-9)) | self.exact
+            ((top >= a) & (lead >= m - 1e-9) & ~self.contested) | self.exact
         )
         count = answered.sum(axis=2)
         right = (answered & self.right).sum(axis=2)
         rate = count / len(self.top)
         precision = np.where(count > 0, right / np.maximum(count, 1), 1.0)
+        return rate, precision
+
+    def agreement_grid(
+        self, clarify: float = 0.3
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Answer rate and precision with the agreement rule (``agree``) beside the fused
+        thresholds: axes answer, margin, then the rule's lexical confidence, lexical margin and
+        fused margin (``AGREEMENT_*``). Only for rankers whose top hit is not yet marked."""
+        a = ANSWERS[:, None, None]
+        m = np.asarray(MARGINS)[None, :, None]
+        top, lead = self.top[None, None, :], (self.top - self.second)[None, None, :]
+        gate = self.top >= clarify  # ANSWERS start at 0.30, so min(answer, clarify) = clarify
+        base = gate & (((top >= a) & (lead >= m - 1e-9) & ~self.contested) | self.exact)
+        base_count, base_right = base.sum(axis=2), (base & self.right).sum(axis=2)
+        shape = (
+            len(ANSWERS),
+            len(MARGINS),
+            len(AGREEMENT_LEXICAL),
+            len(AGREEMENT_LEXICAL_MARGINS),
+            len(AGREEMENT_FUSED_MARGINS),
+        )
+        rate, precision = np.zeros(shape), np.zeros(shape)
+        candidates = gate & self.same & ~self.contested & ~self.exact
+        fused_lead = self.top - self.second
+        for i, lexical in enumerate(AGREEMENT_LEXICAL):
+            for j, lexical_margin in enumerate(AGREEMENT_LEXICAL_MARGINS):
+                for k, fused_margin in enumerate(AGREEMENT_FUSED_MARGINS):
+                    extra = np.flatnonzero(
+                        candidates
+                        & (self.lexical >= (2.0 if lexical is None else lexical))
+                        & (self.lexical_lead >= lexical_margin - 1e-9)
+                        & (fused_lead >= fused_margin - 1e-9)
+                    )
+                    added = len(extra) - base[:, :, extra].sum(axis=2)
+                    right_extra = extra[self.right[extra]]
+                    added_right = len(right_extra) - base[:, :, right_extra].sum(axis=2)
+                    count, right = base_count + added, base_right + added_right
+                    rate[:, :, i, j, k] = count / len(self.top)
+                    precision[:, :, i, j, k] = np.where(
+                        count > 0, right / np.maximum(count, 1), 1.0
+                    )
         return rate, precision
 
 
@@ -503,6 +610,51 @@ def choose(
         if best is None or scored[i, j] > best[0] + 1e-12:
             best = (float(scored[i, j]), weight, float(ANSWERS[i]), float(MARGINS[j]))
     return None if best is None else best[1:]
+
+
+Grid = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
+
+
+def choose_cell(
+    grids: Sequence[Sequence[Grid]], target: float
+) -> tuple[int, tuple[int, ...]] | None:
+    """Like ``choose``, for grids of any shape: (member, cell) answering most on average over
+    the sets, each at precision ``target`` or more; ties go to the first member and cell."""
+    best: tuple[float, int, tuple[int, ...]] | None = None
+    for member, per_set in enumerate(grids):
+        rate = np.mean([r for r, _ in per_set], axis=0)
+        allowed = np.all([p >= target for _, p in per_set], axis=0)
+        if not allowed.any():
+            continue
+        scored = np.where(allowed, rate, -1.0)
+        cell = tuple(int(i) for i in np.unravel_index(np.argmax(scored), scored.shape))
+        if best is None or scored[cell] > best[0] + 1e-12:
+            best = (float(scored[cell]), member, cell)
+    return None if best is None else best[1:]
+
+
+def agreement_of(cell: tuple[int, ...]) -> tuple[Thresholds, Agreement | None]:
+    """The thresholds and agreement rule of an ``agreement_grid`` cell."""
+    i, j, k, lm, fm = cell
+    a, m = float(ANSWERS[i]), MARGINS[j]
+    thresholds = Thresholds(
+        answer=a, margin=m, subject_answer=a, subject_margin=m, clarify=min(a, 0.3)
+    )
+    lexical = AGREEMENT_LEXICAL[k]
+    if lexical is None:
+        return thresholds, None
+    return thresholds, Agreement(
+        lexical, AGREEMENT_LEXICAL_MARGINS[lm], AGREEMENT_FUSED_MARGINS[fm]
+    )
+
+
+def describe(weight: float, thresholds: Thresholds, agreement: Agreement | None) -> str:
+    rule = (
+        "no agreement"
+        if agreement is None
+        else f"agree lex {agreement.lexical}/{agreement.lexical_margin} fused {agreement.fused_margin}"
+    )
+    return f"w {weight} a{thresholds.answer:.2f} m{thresholds.margin} {rule}"
 
 
 def main() -> None:
@@ -561,18 +713,20 @@ def main() -> None:
     print(f"{'RRF (k=60), rank only':24}" + "".join(f"{rrf_hit1[s]:22.3f}" for s in every))
 
     print("\nshipped thresholds through decide(): answer rate / answer precision")
+    semantic_thresholds = load_settings(matcher="semantic").thresholds()
+    ranked["fusion + agreement (shipped)"] = {
+        s: [fusion(EMBEDDING_WEIGHT, AGREEMENT)(q) for q in qs] for s, qs in every.items()
+    }
     shipped = {
         "lexical": ("lexical", Thresholds()),
         "old re-rank": ("old re-rank", OLD_THRESHOLDS),
-        "fusion (shipped)": (
-            f"fusion w={EMBEDDING_WEIGHT}",
-            load_settings(matcher="semantic").thresholds(),
-        ),
+        "fusion, thresholds only": (f"fusion w={EMBEDDING_WEIGHT}", semantic_thresholds),
+        "fusion + agreement (shipped)": ("fusion + agreement (shipped)", semantic_thresholds),
     }
-    print(f"{'':24}" + "".join(f"{s:>22}" for s in every))
+    print(f"{'':28}" + "".join(f"{s:>22}" for s in every))
     for label, (name, thresholds) in shipped.items():
         cells = [with_thresholds(every[s], ranked[name][s], thresholds) for s in every]
-        print(f"{label:24}" + "".join(f"{r:12.3f} / {p:.3f}" for r, p in cells))
+        print(f"{label:28}" + "".join(f"{r:12.3f} / {p:.3f}" for r, p in cells))
 
     target = args.train_precision
     print(
@@ -601,6 +755,24 @@ def main() -> None:
             label = f"{members[int(member)].split('=')[-1] if family.startswith('fusion') else ''} a{a:.2f} m{m}"
             cells.append((label.strip(), float(rate[i, j]), float(precision[i, j])))
         print(f"{family:16}" + "".join(f"  {lab:>16} {r:.3f} / {p:.3f}" for lab, r, p in cells))
+    fused = [f"fusion w={w}" for w in WEIGHTS]
+    agreement_grids = {
+        name: {s: outcomes[name][s].agreement_grid() for s in every} for name in fused
+    }
+    print("fusion + agreement (answer, margin; lexical confidence / margin and fused margin):")
+    for held in sets:
+        found = choose_cell(
+            [[agreement_grids[n][s] for s in sets if s != held] for n in fused], target
+        )
+        if found is None:
+            print(f"  {held}: no setting reaches the target")
+            continue
+        member, cell = found
+        rate, precision = agreement_grids[fused[member]][held]
+        print(
+            f"  {held:22} {describe(WEIGHTS[member], *agreement_of(cell)):52}"
+            f" {rate[cell]:.3f} / {precision[cell]:.3f}"
+        )
 
     print(
         f"\nfitted on the three sets (precision >= {target} on each): in-sample on them, "
@@ -619,6 +791,21 @@ def main() -> None:
         cells = [with_thresholds(every[s], ranked[name][s], thresholds) for s in every]
         print(
             f"{name:16} answer {a:.2f} margin {m}:"
+            + "".join(f"  {r:.3f} / {p:.3f}" for r, p in cells)
+        )
+    found = choose_cell([[agreement_grids[n][s] for s in sets] for n in fused], target)
+    if found is None:
+        print("fusion + agreement: no setting reaches the target")
+    else:
+        member, cell = found
+        weight = WEIGHTS[member]
+        thresholds, agreement = agreement_of(cell)
+        cells = [
+            with_thresholds(every[s], [fusion(weight, agreement)(q) for q in every[s]], thresholds)
+            for s in every
+        ]
+        print(
+            f"fusion + agreement, {describe(weight, thresholds, agreement)}:"
             + "".join(f"  {r:.3f} / {p:.3f}" for r, p in cells)
         )
 

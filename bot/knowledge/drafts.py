@@ -16,6 +16,8 @@ from bot.knowledge.atomic import atomic_write_text
 from bot.knowledge.loader import DRAFTS_FOLDER, slugify
 
 DRAFT_TOPIC = "Drafts"
+# How a draft's unwritten answer starts; kb check refuses an entry whose answer still does.
+UNWRITTEN = "TODO:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +52,20 @@ def write_draft(knowledge_root: Path, draft: Draft) -> Path:
         "id": path.stem,
         "question": draft.question,
         "alternates": list(draft.alternates),
-        "answer": draft.answer or "TODO: write the answer in plain English, key fact first.",
+        "answer": draft.answer or f"{UNWRITTEN} write the answer in plain English, key fact first.",
         "sources": [],
         "applies_to": [],
+        # Not filled in for the reviewer: a draft moved into a topic file as it is must fail
+        # kb check until someone has checked it and says when ('reviewed' must be a date).
         "status": "current",
         "owner": "",
-        "reviewed": draft.created,
+        "reviewed": "TODO: the date you checked it, like 2026-12-05",
     }
     header = (
         f"# Draft created {draft.created.isoformat()}. {draft.note}\n"
-        "# Complete it (answer, sources, applies_to, status, owner), then move the entry into a\n"
-        "# topic file under knowledge/ and run: compact-bot kb check. If it applies to the\n"
-        "# national Compact, add a binds_now line saying who it binds today.\n"
+        "# Complete it (answer, sources, applies_to, status, owner, reviewed), then move the\n"
+        "# entry into a topic file under knowledge/ and run: compact-bot kb check. If it applies\n"
+        "# to the national Compact, add a binds_now line saying who it binds today.\n"
     )
     body = yaml.safe_dump(
         {"topic": draft.topic, "entries": [entry]}, sort_keys=False, allow_unicode=True, width=88

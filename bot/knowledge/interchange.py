@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,10 +112,12 @@ def _keys_folded(item: dict[Any, Any]) -> dict[str, Any]:
     return {str(key).strip().casefold(): value for key, value in item.items()}
 
 
-def _delimiter(text: str) -> str:
+_EXCEL_SEPARATOR = re.compile(r"^sep=(.)\r?$")
+
+
+def _delimiter(header: str) -> str:
     """The CSV's delimiter, read off its header row: a comma unless the header is split by
     semicolons or tabs instead."""
-    header = text.split("\n", 1)[0]
     try:
         return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
     except csv.Error:
@@ -122,17 +125,37 @@ def _delimiter(text: str) -> str:
 
 
 def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
-    headers = [h.strip().casefold() for h in reader.fieldnames or []]
+    first, _, rest = text.partition("\n")
+    declared = _EXCEL_SEPARATOR.match(first)
+    if declared:  # Excel's "sep=;" line names the delimiter; the header follows it
+        delimiter, text = declared.group(1), rest
+    else:
+        delimiter = _delimiter(first)
+    # Strict: a quote never closed is an error, not every later row swallowed into one cell.
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    before = 1 if declared else 0  # file lines before the header, for messages
+    headers = [h.strip().casefold() for h in next(reader, [])]
     missing = {"question", "answer"} - set(headers)
     if missing:
         raise ImportFileError(
             f"{path}: the header row needs columns {', '.join(COLUMNS)}; "
             f"missing {', '.join(sorted(missing))} (found: {', '.join(headers) or 'none'})"
         )
-    reader.fieldnames = headers
-    for number, row in enumerate(reader, start=2):
-        yield number, {k: v for k, v in row.items() if k is not None}
+    number = 1  # rows as a spreadsheet numbers them: the header is row 1
+    while True:
+        line = reader.line_num + 1 + before
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            raise ImportFileError(
+                f"{path}:{line}: row {number + 1} cannot be read ({exc}): a quoted cell is "
+                'probably not closed; check the quotes (") from that line on'
+            ) from exc
+        if cells is None:
+            return
+        number += 1
+        if any(cell.strip() for cell in cells):  # blank lines are not rows to report
+            yield number, {h: v for h, v in zip(headers, cells, strict=False) if h}
 
 
 def convert(
@@ -142,9 +165,13 @@ def convert(
     problems: list[RowProblem] = []
     notes: list[RowProblem] = []
     seen: dict[str, int] = {}
+    rows = list(rows)
+    # The ids the sheet gives: an id made from a question must not take one of them, or the
+    # row that gives it would be lost as a duplicate.
+    given_ids = {_given_id(row) for _, row in rows if "__bad__" not in row} - {""}
     for number, row in rows:
         progress()
-        entry, problem = _entry(number, row, seen)
+        entry, problem = _entry(number, row, seen, given_ids)
         if problem:
             problems.append(problem)
         elif entry:
@@ -156,11 +183,33 @@ def convert(
     return ImportResult(tuple(entries), tuple(problems), _files(entries), tuple(notes))
 
 
+def _given_id(row: dict[str, Any]) -> str:
+    """The row's own id in the knowledge base's form ("FAQ_002" -> "faq-002"), or ""."""
+    given = _text(row.get("id"))
+    return given if SLUG.match(given) else slugify(given)[:60].strip("-")
+
+
+def _made_id(question: str, number: int, taken: set[str]) -> str:
+    """An id for a row that gives none: the question's slug ("faq-<row>" when it has no
+    letters or digits), numbered on where the sheet already uses it."""
+    base = slugify(question)[:60].strip("-") or f"faq-{number}"
+    made, count = base, 1
+    while made in taken:
+        count += 1
+        made = f"{base}-{count}"
+    return made
+
+
 def _entry(
-    number: int, row: dict[str, Any], seen: dict[str, int]
+    number: int, row: dict[str, Any], seen: dict[str, int], given_ids: set[str]
 ) -> tuple[ImportedEntry | None, RowProblem | None]:
     if "__bad__" in row:
         return None, RowProblem(number, "is not an object with question and answer")
+    for column in ("id", "question", "answer", "topic"):
+        value = row.get(column)
+        if value is not None and not isinstance(value, str | int | float):
+            kind = "a list" if isinstance(value, list) else "an object"
+            return None, RowProblem(number, f"its {column} is {kind}, not text")
     question = _text(row.get("question"))
     # Answers keep their line breaks: paragraphs and bullets are part of the markdown.
     answer = str(row.get("answer") or "").replace("\r\n", "\n").strip()
@@ -168,11 +217,13 @@ def _entry(
         return None, RowProblem(number, "has no question")
     if not answer:
         return None, RowProblem(number, "has no answer")
-    given = _text(row.get("id"))
-    entry_id = given if SLUG.match(given) else slugify(given)[:60].strip("-")
-    entry_id = entry_id or slugify(question)[:60].strip("-")
-    if not SLUG.match(entry_id):
-        return None, RowProblem(number, f"id {given!r} must be lower-case words joined by hyphens")
+    entry_id = _given_id(row)
+    if not entry_id:
+        if _text(row.get("id")):
+            return None, RowProblem(
+                number, f"id {_text(row.get('id'))!r} has no letters or digits to make an id of"
+            )
+        entry_id = _made_id(question, number, set(seen) | given_ids)
     if entry_id in seen:
         return None, RowProblem(number, f"id {entry_id!r} is already used on row {seen[entry_id]}")
     raw = row.get("alternates") or ""

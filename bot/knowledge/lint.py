@@ -17,6 +17,7 @@ from enum import StrEnum
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.knowledge.drafts import UNWRITTEN
 from bot.knowledge.model import Entry, KnowledgeBase, Status
 from bot.knowledge.readability import reading_ease, word_count
 from bot.knowledge.sources import host_of, is_weak
@@ -171,6 +172,10 @@ def review_dates(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
 
 def missing_metadata(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
     for entry in kb.entries:
+        if entry.answer.lstrip().startswith(UNWRITTEN):
+            yield _error(
+                entry, "unwritten", "its answer is still the draft's placeholder; write it"
+            )
         if not entry.sources:
             yield _warn(entry, "no-source", "cites no sources; add where its facts come from")
         if not entry.applies_to:

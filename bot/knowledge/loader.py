@@ -96,9 +96,11 @@ def knowledge_files(path: Path | str, *, local: Path | str | None = None) -> lis
 
 
 def _files_of(folder: Path, layer: Layer) -> list[Path]:
-    option = "--kb" if layer is Layer.NATIONAL else "--local-kb (COMPACT_LOCAL_KB)"
+    option = (
+        "--kb (or COMPACT_KB)" if layer is Layer.NATIONAL else "--local-kb (or COMPACT_LOCAL_KB)"
+    )
     if not folder.exists():
-        message = f"does not exist; pass {option} a knowledge folder or file"
+        message = f"does not exist; set {option} to a knowledge folder or file"
         raise KnowledgeBaseError([Problem(_shown(folder), None, message)])
     files = [folder] if folder.is_file() else list(_yaml_files(folder, SKIPPED_FOLDERS[layer]))
     if not files:
@@ -118,10 +120,13 @@ def _yaml_files(folder: Path, skipped: frozenset[str]) -> Iterator[Path]:
 
 
 def _shown(path: Path) -> str:
+    """The path as the user can find it: relative when it is under the current folder
+    ("knowledge/funding.yml"), else absolute (never "../../tmp/kb/funding.yml")."""
     try:
-        return os.path.relpath(path)
-    except ValueError:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
         return str(path)
+    return str(Path(path).absolute()) if relative.startswith(os.pardir) else relative
 
 
 def slugify(text: str) -> str:
@@ -238,9 +243,21 @@ class _FileReader:
     builder: _Builder
     layer: Layer = Layer.NATIONAL
     defaults: dict[str, Any] = field(default_factory=dict)
+    # Where each default was set, and the defaults already reported as bad: a bad default is
+    # one mistake, shown once at its own line, not once per entry that inherits it.
+    default_lines: dict[str, int] = field(default_factory=dict)
+    bad_defaults: set[str] = field(default_factory=set)
 
     def problem(self, line: int | None, message: str, entry_id: str | None = None) -> None:
         self.builder.problems.append(Problem(self.shown, line, message, entry_id))
+
+    def default_problem(self, key: str, message: str) -> None:
+        if key not in self.bad_defaults:
+            self.bad_defaults.add(key)
+            self.problem(
+                self.default_lines.get(key),
+                f"{message} (set under 'defaults:', so every entry of this file has it)",
+            )
 
     def read(self) -> None:
         data = self.data
@@ -253,6 +270,7 @@ class _FileReader:
         self._read_defaults()
         if "topic" in data:
             self.defaults["topic"] = data["topic"]
+            self.default_lines["topic"] = data.key_lines["topic"]
         for item, line in self._items("scopes"):
             self._read_scope(item, line)
         for item, line in self._items("synonyms"):
@@ -280,6 +298,7 @@ class _FileReader:
                     defaults.key_lines[key], f"'defaults' cannot set '{key}'; it can set {allowed}"
                 )
         self.defaults.update({k: v for k, v in defaults.items() if k in DEFAULTABLE})
+        self.default_lines.update({k: defaults.key_lines[k] for k in defaults if k in DEFAULTABLE})
 
     def _items(self, key: str) -> Iterator[tuple[Any, int]]:
         value = self.data.get(key)
@@ -395,6 +414,9 @@ class _Fields:
         return self.item.key_lines.get(key, self.item.line)
 
     def problem(self, key: str, message: str) -> None:
+        if key and key not in self.item and key in self.file.default_lines:
+            self.file.default_problem(key, message)
+            return
         self.file.problem(self.line(key) if key else self.item.line, message, self.entry_label)
 
     def value(self, key: str) -> Any:

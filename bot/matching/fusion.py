@@ -18,6 +18,13 @@ import numpy as np
 import numpy.typing as npt
 
 EMBEDDING_WEIGHT = 0.8
+# When the lexical index's top hit is the fused one, it is answered outright if the lexical
+# confidence is at least AGREEMENT_LEXICAL, ahead of its runner-up by AGREEMENT_LEXICAL_MARGIN,
+# and the fused lead is AGREEMENT_FUSED_MARGIN (bot.matching.semantic.Agreement). Chosen with
+# the weight and the fused thresholds, by the same cross-validation.
+AGREEMENT_LEXICAL = 0.85
+AGREEMENT_LEXICAL_MARGIN = 0.15
+AGREEMENT_FUSED_MARGIN = 0.025
 # Entries whose cosine ranks this high are scored beside every lexical hit: enough that the
 # fused top five never misses an entry a deeper list would have had.
 EMBEDDING_DEPTH = 20

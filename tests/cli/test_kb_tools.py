@@ -62,18 +62,18 @@ def test_import_csv_writes_loadable_yaml_and_reports_bad_rows(run: Run, tmp_path
             },
             {"id": "Bad Id", "question": "Q?", "answer": "A.", "alternates": "", "topic": "Grants"},
             {
-                "id": "how-do-i-apply-for-a-grant",
-                "question": "Again?",
-                "answer": "A.",
-                "alternates": "",
-                "topic": "Other",
-            },
-            {
                 "id": "volunteers",
                 "question": "Who can volunteer?",
                 "answer": "Anyone.",
                 "alternates": "",
                 "topic": "Volunteering",
+            },
+            {
+                "id": "volunteers",
+                "question": "Again?",
+                "answer": "A.",
+                "alternates": "",
+                "topic": "Other",
             },
         ],
     )
@@ -83,7 +83,7 @@ def test_import_csv_writes_loadable_yaml_and_reports_bad_rows(run: Run, tmp_path
     assert "row 3: has no answer" in result.stderr
     # A spreadsheet's own id that is not in slug form costs no row: it is converted, and said.
     assert "row 4: id 'Bad Id' is stored as 'bad-id'" in result.stderr
-    assert "row 5: id 'how-do-i-apply-for-a-grant' is already used on row 2" in result.stderr
+    assert "row 6: id 'volunteers' is already used on row 5" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["grants.yml", "volunteering.yml"]
     kb = load_knowledge(out)
     assert kb["how-do-i-apply-for-a-grant"].alternates == ("grant form", "apply for funding")
@@ -100,11 +100,13 @@ def test_import_reads_spreadsheets_as_they_are_saved(run: Run, tmp_path: Path) -
         "semi.csv": "Id;Question;Answer\nFAQ_001;Who funds us?;The council, mostly.\n",
         "tabs.tsv": "question\tanswer\nWho funds us, and how?\tThe council; see grants.\n",
         "wrapped.json": json.dumps({"faqs": [{"ID": "Q 7", "Question": "Who?", "Answer": "Us."}]}),
+        "excel.csv": 'sep=;\r\nquestion;answer\r\n"Who pays,\r\nand when?";"Us; soon."\r\n',
     }
     expected = {
         "semi.csv": ("faq-001", "Who funds us?", "The council, mostly."),
         "tabs.tsv": ("who-funds-us-and-how", "Who funds us, and how?", "The council; see grants."),
         "wrapped.json": ("q-7", "Who?", "Us."),
+        "excel.csv": ("who-pays-and-when", "Who pays, and when?", "Us; soon."),
     }
     for name, text in sources.items():
         path = tmp_path / name
@@ -118,6 +120,27 @@ def test_import_reads_spreadsheets_as_they_are_saved(run: Run, tmp_path: Path) -
         "id 'FAQ_001' is stored as 'faq-001'"
         in run("kb", "import", str(tmp_path / "semi.csv"), "--out", str(tmp_path / "again")).stderr
     )
+
+
+def test_import_never_loses_a_row_to_an_id_it_made(run: Run, tmp_path: Path) -> None:
+    """A row with no id gets its question's slug, numbered where a later row of the sheet
+    gives that id itself; a question of punctuation alone still gets an id."""
+    source = tmp_path / "faq.csv"
+    source.write_text(
+        "id,question,answer\n,What is X?,First.\nwhat-is-x,What is X exactly?,Second.\n"
+        ",???,Third.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("kb", "import", str(source), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "skipped" not in result.stderr
+    kb = load_knowledge(out)
+    assert [(e.id, e.answer) for e in kb.entries] == [
+        ("what-is-x-2", "First."),
+        ("what-is-x", "Second."),
+        ("faq-4", "Third."),
+    ]
 
 
 def test_import_handles_thousands_of_rows(run: Run, tmp_path: Path) -> None:
@@ -144,6 +167,8 @@ def test_a_broken_file_writes_nothing(run: Run, tmp_path: Path) -> None:
         ("empty.csv", "", "is empty"),
         ("latin.csv", "question,answer\nCaf\xe9?,Oui\n", "is not UTF-8"),
         ("cols.csv", "title,body\nA,B\n", "missing answer, question"),
+        # An unclosed quote would otherwise swallow every later row into one cell.
+        ("quote.csv", 'question,answer\n"Who?,A\nWhy?,B\n', "quoted cell is probably not closed"),
     ]:
         path = tmp_path / name
         path.write_bytes(content.encode("latin-1"))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bot.knowledge.loader import load_knowledge
+from bot.settings import bundled_knowledge
+
 from .conftest import Run
 
 LOCAL = Path(__file__).resolve().parents[1] / "fixtures" / "local_compact"
@@ -58,7 +61,9 @@ def test_kb_check_and_eval_cover_the_local_layer(run: Run, tmp_path: Path) -> No
     check = run("kb", "check", "--local-kb", str(LOCAL), "--as-of", "2026-12-05")
     assert check.returncode == 0, check.stdout + check.stderr
     assert "with local layer" in check.stdout
-    assert "138 entries" in check.stdout
+    merged = load_knowledge(bundled_knowledge(), local=LOCAL)
+    assert f"{len(merged.entries)} entries" in check.stdout
+    assert len(merged.entries) > len(load_knowledge(bundled_knowledge()).entries)
     figures = json.loads(run("eval", "--json", "--local-kb", str(LOCAL)).stdout)
     assert figures["local_questions"] == 2
     assert not [f for f in figures["failures"] if "local_compact" in f["where"]]

@@ -67,7 +67,7 @@ def test_the_local_layer_is_checked_with_the_national_one(tmp_path: Path) -> Non
 
 
 def test_a_missing_local_folder_names_the_setting(tmp_path: Path) -> None:
-    with pytest.raises(KnowledgeBaseError, match=r"--local-kb \(COMPACT_LOCAL_KB\)"):
+    with pytest.raises(KnowledgeBaseError, match=r"--local-kb \(or COMPACT_LOCAL_KB\)"):
         load_knowledge(bundled_knowledge(), local=tmp_path / "nowhere")
 
 

@@ -78,6 +78,15 @@ def test_a_clean_knowledge_base_has_no_findings() -> None:
     assert lint(CLEAN, today=TODAY) == []
 
 
+def test_a_drafts_placeholder_answer_is_an_error() -> None:
+    placeholder = "TODO: write the answer in plain English, key fact first."
+    kb = KnowledgeBase((entry("a", "Who pays?", placeholder), entry("b", "Who signs?")))
+    assert codes(missing_metadata, kb) == ["unwritten"]
+    [finding] = [f for f in lint(kb, today=TODAY) if f.code == "unwritten"]
+    assert finding.severity is Severity.ERROR
+    assert finding.entry_id == "a"
+
+
 def test_hard_reading_is_flagged() -> None:
     hard = "Notwithstanding organisational considerations, commissioners' institutional responsibilities necessitate comprehensive consultation methodologies."
     assert codes(readability, KnowledgeBase((entry("hard", "Q?", hard),))) == ["readability"]

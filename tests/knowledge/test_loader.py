@@ -34,8 +34,10 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def rel(path: Path) -> str:
-    """Problems name files as the user would type them: relative to the working folder."""
-    return os.path.relpath(path)
+    """Problems name files as the user would type them: relative to the working folder when
+    under it, else absolute (never "../../tmp/...")."""
+    relative = os.path.relpath(path)
+    return str(path.absolute()) if relative.startswith(os.pardir) else relative
 
 
 def problems_of(path: Path) -> list[str]:
@@ -223,7 +225,7 @@ def test_custom_scopes_can_be_declared(tmp_path: Path) -> None:
 def test_missing_path_and_empty_folder_are_clear(tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     assert problems_of(missing) == [
-        f"{rel(missing)}: does not exist; pass --kb a knowledge folder or file"
+        f"{rel(missing)}: does not exist; set --kb (or COMPACT_KB) to a knowledge folder or file"
     ]
     (tmp_path / "empty").mkdir()
     assert problems_of(tmp_path / "empty") == [f"{rel(tmp_path / 'empty')}: has no .yml files"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import sys
 import types
 from dataclasses import replace
@@ -22,11 +23,13 @@ from bot.core.replies import Answer, Clarify
 from bot.errors import ConfigError
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.matching.fusion import fuse
-from bot.matching.index import MatchIndex
-from bot.matching.semantic import SemanticIndex
+from bot.matching.index import Hit, MatchIndex
+from bot.matching.policy import Decision, decide
+from bot.matching.semantic import AGREEMENT, Agreement, SemanticIndex, agree
 from bot.runtime import open_store
 from bot.settings import SEMANTIC_THRESHOLDS, bundled_knowledge, load_settings
 
+from ..conftest import Run
 from .test_neighbours import APART
 
 INSTALLED = all(
@@ -212,6 +215,65 @@ def test_the_fused_ranking_is_held_back_by_the_lexical_rules(tmp_path: Path) -> 
     assert isinstance(reply, Clarify)
 
 
+# --- the agreement rule ----------------------------------------------------------------------
+
+RULE = Agreement(lexical=0.85, lexical_margin=0.15, fused_margin=0.025)
+# Fused scores below the semantic answer threshold, with a small lead: clarified on their own.
+FUSED = [Hit("funding-notice", 0.66, "a"), Hit("consultation-length", 0.6, "b")]
+SURE = [Hit("funding-notice", 0.9, "a"), Hit("consultation-length", 0.5, "b")]
+
+
+def semantic_decision(hits: list[Hit]) -> Decision:
+    return decide(hits, load_settings(matcher="semantic").thresholds())[0]
+
+
+def test_the_fused_top_hit_is_answered_when_the_lexical_index_is_sure_of_the_same_entry() -> None:
+    assert semantic_decision(FUSED) is Decision.CLARIFY
+    agreed = agree(FUSED, SURE, RULE)
+    assert semantic_decision(agreed) is Decision.ANSWER
+    assert decide(agreed, load_settings(matcher="semantic").thresholds())[1][0].entry_id == (
+        "funding-notice"
+    )
+    assert [h.score for h in agreed] == [h.score for h in FUSED], "the scores are left alone"
+
+
+@pytest.mark.parametrize(
+    ("fused", "lexical", "why"),
+    [
+        (FUSED, [Hit("consultation-length", 0.9, "b"), Hit("funding-notice", 0.5, "a")], "tops"),
+        (FUSED, [Hit("funding-notice", 0.8, "a"), Hit("x", 0.5, "b")], "lexical unsure"),
+        (FUSED, [Hit("funding-notice", 0.9, "a"), Hit("x", 0.8, "b")], "lexical lead"),
+        (FUSED, [replace(SURE[0], contested=True), SURE[1]], "lexical contested"),
+        ([replace(FUSED[0], contested=True), FUSED[1]], SURE, "fused contested"),
+        ([FUSED[0], replace(FUSED[1], score=0.65)], SURE, "fused lead"),
+        (FUSED, [], "no lexical hit"),
+    ],
+)
+def test_agreement_needs_both_sides_sure_of_the_same_entry(
+    fused: list[Hit], lexical: list[Hit], why: str
+) -> None:
+    assert semantic_decision(agree(fused, lexical, RULE)) is Decision.CLARIFY, why
+
+
+def test_the_semantic_index_applies_the_shipped_rule_unless_told_not_to(tmp_path: Path) -> None:
+    index = SemanticIndex.build(SMALL, WordEncoder(), model_name="words", cache_dir=tmp_path)
+    assert index.agreement == AGREEMENT
+    question = "can volunteers claim travel expenses back"
+    lexical = index.lexical.search(question)
+    assert lexical[0].entry_id == "volunteer-expenses"
+    assert not lexical[0].exact
+    assert lexical[0].score >= AGREEMENT.lexical
+    assistant = Assistant(
+        store=KnowledgeStore(tmp_path, LoadedKnowledge(SMALL, index)),
+        thresholds=load_settings(matcher="semantic").thresholds(),
+    )
+    reply = assistant.ask(Question(question, CONSOLE))
+    assert isinstance(reply, Answer), "agreed: answered outright"
+    assert reply.entry.id == "volunteer-expenses"
+    index.agreement = None
+    assert isinstance(assistant.ask(Question(question, CONSOLE)), Clarify), "fused score alone"
+
+
 # --- with the extra ------------------------------------------------------------------------
 
 
@@ -249,3 +311,30 @@ def test_a_missing_model_folder_is_a_clear_config_error(
     monkeypatch.setenv("COMPACT_SEMANTIC_MODEL", str(tmp_path / "nothing"))
     with pytest.raises(ConfigError, match=r"COMPACT_SEMANTIC_MODEL=.*could not be loaded"):
         open_store(load_settings(matcher="semantic", data_dir=tmp_path))
+
+
+@needs_extra
+def test_ask_json_answers_when_both_rankings_agree_and_holds_back_out_of_scope(
+    run: Run, tmp_path: Path
+) -> None:
+    # "twelve weeks" is clarified by the fused thresholds alone (consultation-length against
+    # its history and the Covenant's figures); the lexical index is sure of the same entry.
+    questions = [
+        "do consultations still have to be twelve weeks",
+        "how much does a DBS check cost for a new employee",
+    ]
+    env = {"COMPACT_MATCHER": "semantic", "COMPACT_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    result = run("ask", "--no-log", "--json", "-", stdin="\n".join(questions) + "\n", env=env)
+    assert result.returncode == 0, result.stderr
+    agreed, outside = (json.loads(line) for line in result.stdout.splitlines())
+    assert agreed["outcome"] == "answer"
+    assert agreed["entry_id"] == "consultation-length"
+    assert outside["outcome"] != "answer", "out of scope: never answered outright"
+
+
+@needs_extra
+def test_the_semantic_matcher_passes_the_evaluation_gate(run: Run, tmp_path: Path) -> None:
+    env = {"COMPACT_MATCHER": "semantic", "COMPACT_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    result = run("eval", env=env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "PASS" in result.stdout

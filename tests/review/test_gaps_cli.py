@@ -114,6 +114,14 @@ def test_promote_writes_a_draft_and_refuses_answered_themes(
     entry = yaml.safe_load(draft.read_text())["entries"][0]
     assert set(entry["alternates"]) | {entry["question"]} == set(EXPENSES)
     assert "in_review" in gaps(run, database_url, kb_copy, "show", "1").stdout
+    # Moved into a topic file unfinished, the draft fails kb check: nothing in it says it
+    # was checked, and its answer is still the placeholder.
+    unfinished = kb_copy / "unfinished.yml"
+    unfinished.write_text(draft.read_text())
+    check = run("kb", "check", "--kb", str(kb_copy))
+    assert check.returncode == 1
+    assert "'reviewed' must be a date" in check.stdout + check.stderr
+    unfinished.unlink()
     gaps(
         run,
         database_url,
