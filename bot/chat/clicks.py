@@ -10,21 +10,23 @@ from bot.chat.reply_views import none_of_these_view, reply_view, shared_view, to
 from bot.chat.services import ChatServices
 from bot.chat.views import View, notice
 from bot.core.question import Context, Question
-from bot.core.replies import Answer
+from bot.core.replies import Answer, NoMatch
+from bot.core.wording import feedback_text
 from bot.review.themes import ThemeStatus
 
 
 def feedback(
     services: ChatServices, context: Context, value: ActionValue, *, helpful: bool
 ) -> View:
-    """Helpful or not helpful, recorded against the interaction the answer came from."""
-    services.assistant.feedback(
+    """Helpful or not helpful, recorded against the interaction the answer came from; the
+    thanks says so only when it was recorded."""
+    recorded = services.assistant.feedback(
         Question(value.question, context),
         value.interaction_id,
         helpful=helpful,
         entry_id=value.entry_id,
     )
-    return notice(wording.THANKS_HELPFUL if helpful else wording.THANKS_NOT_HELPFUL)
+    return notice(feedback_text(helpful=helpful, recorded=recorded))
 
 
 def choose(services: ChatServices, context: Context, value: ActionValue) -> View:
@@ -36,10 +38,10 @@ def choose(services: ChatServices, context: Context, value: ActionValue) -> View
 
 
 def none_of_these(services: ChatServices, context: Context, value: ActionValue) -> View:
-    services.assistant.choose(
+    reply = services.assistant.choose(
         Question(value.question, context), None, interaction_id=value.interaction_id
     )
-    return none_of_these_view()
+    return none_of_these_view(logged=isinstance(reply, NoMatch) and reply.logged)
 
 
 def related(services: ChatServices, context: Context, value: ActionValue) -> View:

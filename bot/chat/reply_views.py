@@ -27,7 +27,7 @@ from bot.chat.views import (
 )
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
 from bot.core.standing import ARCHIVED_LABEL, Standing, standing_of
-from bot.core.wording import BINDS_NOW_LABEL, NO_MATCH_TEXT, NONE_OF_THESE_TEXT
+from bot.core.wording import BINDS_NOW_LABEL, no_match_text, none_of_these_text
 from bot.knowledge.model import Entry, KnowledgeBase, Source, Topic
 
 RELATED_SHOWN = 3
@@ -139,10 +139,11 @@ def clarify_view(reply: Clarify) -> View:
 
 def no_match_view(reply: NoMatch) -> View:
     value = ActionValue(reply.question.text, reply.interaction_id).encode()
+    text = no_match_text(logged=reply.logged)  # never claims a question that was not kept
     return View(
-        plain(NO_MATCH_TEXT),
+        plain(text),
         (
-            paragraph(NO_MATCH_TEXT),
+            paragraph(text),
             Buttons(
                 (
                     Button(wording.ASK_CHAMPION, Action.ASK_CHAMPION, value),
@@ -153,8 +154,9 @@ def no_match_view(reply: NoMatch) -> View:
     )
 
 
-def none_of_these_view() -> View:
-    return View(wording.NONE_OF_THESE_SUMMARY, (paragraph(NONE_OF_THESE_TEXT),))
+def none_of_these_view(*, logged: bool = True) -> View:
+    """After "none of these"; ``logged``: the choice was recorded for the review group."""
+    return View(wording.NONE_OF_THESE_SUMMARY, (paragraph(none_of_these_text(logged=logged)),))
 
 
 def topics_list(topics: Sequence[Topic]) -> Block:

@@ -1,9 +1,7 @@
 """What the chat services say after a click or a command, on every channel. The answers' own
-wording (help, greetings, no match) is in ``bot.core.wording``. Texts use the answers'
-markdown subset."""
+wording (help, greetings, no match, the thanks for feedback) is in ``bot.core.wording``.
+Texts use the answers' markdown subset."""
 
-THANKS_HELPFUL = "Thanks, glad it helped."
-THANKS_NOT_HELPFUL = "Thanks. I've flagged that answer for the Compact review group."
 NONE_OF_THESE_SUMMARY = "Noted: none of those fitted."
 ANSWER_GONE = "That answer is no longer in the knowledge base."
 DID_YOU_MEAN = "Did you mean one of these?"

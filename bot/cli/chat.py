@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -12,15 +13,21 @@ from bot.cli.console_render import render
 from bot.cli.tour import ConsoleTour
 from bot.core.assistant import Assistant
 from bot.core.question import ChannelKind, Context, Question
-from bot.core.replies import Answer, Clarify, Reply
-from bot.core.wording import NONE_OF_THESE_TEXT, PRIVACY_TEXT
+from bot.core.replies import Answer, Clarify, NoMatch, Reply
+from bot.core.wording import PRIVACY_TEXT, feedback_text, none_of_these_text
 from bot.induction.events import typed_command
 from bot.induction.service import InductionService
 
-QUIT_WORDS = {"quit", "exit", "q", ":q", "bye now"}
+QUIT_WORDS = {"quit", "exit", "q", ":q", "bye", "goodbye", "bye now", "bye bye"}
 YES = {"y", "yes", "yep", "yeah", "helpful"}
 NO = {"n", "no", "nope", "not helpful"}
 NONE_WORDS = {"0", "none", "none of these", "neither"}
+# Replies to the last answer or did-you-mean: a number, r and a number, yes/no, none. Never a
+# question: with nothing they could answer, they get a hint, and are neither matched nor
+# logged (a stray "3" must not be answered, nor "y" become a gap for the review group).
+CONTROL = re.compile(r"r?\d+|" + "|".join(re.escape(w) for w in sorted(YES | NO | NONE_WORDS)))
+GOODBYE = "Goodbye."  # the console chat ends here; Slack and Teams say GOODBYE
+NOTHING_PENDING = "Nothing to choose from just now. Ask a question, or type help."
 
 BANNER = (
     "Compact Assistant: ask about funding, procurement, consultation, volunteering, equality "
@@ -39,6 +46,7 @@ class ChatSession:
     induction: InductionService | None = None
     pending: Reply | None = None
     tour: ConsoleTour | None = field(default=None, repr=False)
+    voted: bool = False  # the pending answer has had its y/n; its r1, r2... still work
 
     def handle(self, line: str) -> bool:
         """Handle one line of input. Returns False when the person wants to stop."""
@@ -49,8 +57,8 @@ class ChatSession:
                 self.tour = None
                 self.console.print("Back to your questions. Ask me anything about the Compact.")
             return True
-        if lowered in QUIT_WORDS:
-            self.console.print("Goodbye.")
+        if lowered.rstrip(".!") in QUIT_WORDS:
+            self.console.print(GOODBYE)
             return False
         command = typed_command(text) if self.induction is not None else None
         if command is not None and self.induction is not None:
@@ -58,18 +66,26 @@ class ChatSession:
             self.tour = ConsoleTour(self.induction, self.console, self.context)
             self.tour.send(command)
             return True
+        choice = lowered.rstrip(".!")
         pending, self.pending = self.pending, None
-        if isinstance(pending, Clarify) and self._pick(pending, lowered):
+        if isinstance(pending, Clarify) and self._pick(pending, choice):
             return True
-        if isinstance(pending, Answer) and self._follow_up(pending, lowered):
+        if isinstance(pending, Answer) and self._follow_up(pending, choice):
+            return True
+        if CONTROL.fullmatch(choice):
+            self.pending = pending  # still there to choose from
+            self.console.print(self._hint(pending))
             return True
         self._show(self.assistant.ask(Question(text, self.context)))
         return True
 
     def _pick(self, clarify: Clarify, choice: str) -> bool:
         if choice in NONE_WORDS:
-            self.assistant.choose(clarify.question, None, interaction_id=clarify.interaction_id)
-            self.console.print(Markdown(NONE_OF_THESE_TEXT))
+            reply = self.assistant.choose(
+                clarify.question, None, interaction_id=clarify.interaction_id
+            )
+            logged = isinstance(reply, NoMatch) and reply.logged
+            self.console.print(Markdown(none_of_these_text(logged=logged)))
             return True
         if choice.isdigit() and 1 <= int(choice) <= len(clarify.options):
             entry = clarify.options[int(choice) - 1].entry
@@ -81,16 +97,14 @@ class ChatSession:
         return False
 
     def _follow_up(self, answer: Answer, choice: str) -> bool:
-        if choice in YES or choice in NO:
+        if not self.voted and (choice in YES or choice in NO):
             helpful = choice in YES
-            self.assistant.feedback(
+            recorded = self.assistant.feedback(
                 answer.question, answer.interaction_id, helpful=helpful, entry_id=answer.entry.id
             )
-            self.console.print(
-                "Thanks, glad it helped."
-                if helpful
-                else "Thanks. I've flagged that answer for the Compact review group."
-            )
+            self.console.print(Markdown(feedback_text(helpful=helpful, recorded=recorded)))
+            if answer.related:  # r1, r2... still open the related questions
+                self.pending, self.voted = answer, True
             return True
         number = choice.removeprefix("r")
         if number.isdigit() and 1 <= int(number) <= len(answer.related):
@@ -100,8 +114,26 @@ class ChatSession:
             return True
         return False
 
+    def _hint(self, pending: Reply | None) -> str:
+        """What a stray number or y/n can mean now."""
+        if isinstance(pending, Clarify):
+            return (
+                f"Type a number from 1 to {len(pending.options)}, 0 for none of these, "
+                "or ask another question."
+            )
+        if isinstance(pending, Answer):
+            choices = [] if self.voted else ["y or n to say whether that helped"]
+            if pending.related:
+                last = len(pending.related)
+                choices.append(f"r1 to r{last}" if last > 1 else "r1")
+                choices[-1] += " for a related question"
+            if choices:
+                return f"Type {' or '.join(choices)}, or ask another question."
+        return NOTHING_PENDING
+
     def _show(self, reply: Reply) -> None:
         render(reply, self.console, self.assistant.knowledge.kb)
+        self.voted = False
         if isinstance(reply, Answer):
             self.console.print("[bold]Was this helpful?[/bold] y/n (or just ask another question)")
             self.pending = reply
@@ -123,7 +155,10 @@ def run_chat(
         try:
             line = read("tour> " if session.tour is not None else "you> ")
         except (EOFError, KeyboardInterrupt):
+            # End of input (Ctrl-D, or the end of a piped script) or Ctrl-C: end the prompt's
+            # line and say goodbye, as "quit" does.
             console.print()
+            console.print(GOODBYE)
             return
         if not session.handle(line):
             return

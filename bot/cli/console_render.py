@@ -9,7 +9,7 @@ from rich.panel import Panel
 
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
 from bot.core.standing import ARCHIVED_LABEL, standing_of
-from bot.core.wording import BINDS_NOW_LABEL, NO_MATCH_TEXT
+from bot.core.wording import BINDS_NOW_LABEL, no_match_text
 from bot.knowledge.model import KnowledgeBase, Topic
 
 
@@ -23,7 +23,7 @@ def render(reply: Reply, console: Console, kb: KnowledgeBase) -> None:
                 console.print(f"  [cyan]{number}[/cyan]. {escape(option.entry.question)}")
             console.print("  [cyan]0[/cyan]. None of these")
         case NoMatch():
-            console.print(Markdown(NO_MATCH_TEXT))
+            console.print(Markdown(no_match_text(logged=reply.logged)))
         case SmallTalk():
             console.print(Markdown(reply.text))
             if reply.topics:

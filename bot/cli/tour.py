@@ -21,6 +21,7 @@ from bot.chat.views import Buttons, Heading
 from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.core.question import ChannelKind, Context
 from bot.errors import DatabaseError
+from bot.induction import wording as induction_wording
 from bot.induction.events import TourEvent, Verb, typed_command
 from bot.induction.service import InductionService
 from bot.induction.views import Button, QuestionView, ResultView, TourView
@@ -81,7 +82,8 @@ class ConsoleTour:
         """Handle one line typed during the tour. False when the person stops."""
         text = line.strip().casefold()
         if text in QUIT:
-            self.console.print("You can carry on where you left off: type [bold]tour[/bold].")
+            saved = self.service.saves_progress(self.context)
+            self.console.print(Markdown(induction_wording.stopped(saved=saved)))
             return False
         button = self.keys.get(text)
         if button is None and not text:

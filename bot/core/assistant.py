@@ -23,7 +23,14 @@ from bot.core.replies import (
 )
 from bot.core.smalltalk import recognise, strip_greeting
 from bot.core.throttled_log import ThrottledLog
-from bot.core.wording import EMPTY_TEXT, GREETING_TEXT, HELP_TEXT, THANKS_TEXT, TOPICS_TEXT
+from bot.core.wording import (
+    EMPTY_TEXT,
+    GOODBYE_TEXT,
+    GREETING_TEXT,
+    HELP_TEXT,
+    THANKS_TEXT,
+    TOPICS_TEXT,
+)
 from bot.errors import CompactError, DatabaseUnavailable
 from bot.knowledge.model import Entry
 from bot.matching.index import Hit
@@ -130,12 +137,16 @@ class Assistant:
     def choose(
         self, question: Question, entry_id: str | None, *, interaction_id: int | None
     ) -> Answer | NoMatch:
-        """The person picked an option after a clarify, or "none of these" (``entry_id=None``)."""
+        """The person picked an option after a clarify, or "none of these" (``entry_id=None``).
+        After "none of these", the NoMatch has the interaction id only when the choice was
+        recorded (``NoMatch.logged``), so the reply never claims what was not kept."""
         loaded = self.store.current
         entry = loaded.kb.get(entry_id) if entry_id else None
         if entry is None:
-            self.record_feedback(interaction_id, FeedbackKind.NONE_OF_THESE, question=question)
-            return NoMatch(question, interaction_id=interaction_id)
+            recorded = self.record_feedback(
+                interaction_id, FeedbackKind.NONE_OF_THESE, question=question
+            )
+            return NoMatch(question, interaction_id=interaction_id if recorded else None)
         self.record_feedback(
             interaction_id, FeedbackKind.CHOSE, question=question, entry_id=entry.id
         )
@@ -213,6 +224,7 @@ class Assistant:
         texts = {
             SmallTalkKind.GREETING: GREETING_TEXT,
             SmallTalkKind.THANKS: THANKS_TEXT,
+            SmallTalkKind.GOODBYE: GOODBYE_TEXT,
             SmallTalkKind.HELP: HELP_TEXT,
             SmallTalkKind.TOPICS: TOPICS_TEXT,
             SmallTalkKind.EMPTY: EMPTY_TEXT,

@@ -19,6 +19,7 @@ class Outcome(StrEnum):
 class SmallTalkKind(StrEnum):
     GREETING = "greeting"
     THANKS = "thanks"
+    GOODBYE = "goodbye"
     HELP = "help"
     TOPICS = "topics"
     EMPTY = "empty"
@@ -60,12 +61,19 @@ class Clarify:
 
 @dataclass(frozen=True, slots=True)
 class NoMatch:
-    """An honest "I don't know yet". The question is logged for the review group."""
+    """An honest "I don't know yet". The question is logged for the review group when a log
+    is kept and working: then it has an ``interaction_id`` (see ``logged``)."""
 
     question: Question
     candidates: tuple[Candidate, ...] = ()
     interaction_id: int | None = None
     outcome: Outcome = Outcome.NO_MATCH
+
+    @property
+    def logged(self) -> bool:
+        """Whether the question (or the "none of these" it came from) was stored for the
+        review group: what the reply may say about it."""
+        return self.interaction_id is not None
 
     @property
     def confidence(self) -> float:

@@ -16,8 +16,11 @@ _PHRASES: dict[SmallTalkKind, tuple[str, ...]] = {
     SmallTalkKind.THANKS: (
         "thanks", "thank you", "thankyou", "thx", "ty", "cheers", "ta", "many thanks",
         "thanks a lot", "thank you very much", "great thanks", "brilliant thanks", "perfect",
-        "great", "brilliant", "lovely", "ok thanks", "okay thanks", "that helps", "bye",
-        "goodbye",
+        "great", "brilliant", "lovely", "ok thanks", "okay thanks", "that helps",
+    ),
+    SmallTalkKind.GOODBYE: (
+        "bye", "goodbye", "good bye", "bye bye", "bye now", "see you", "see ya", "cya",
+        "thanks bye", "thank you bye", "ok bye", "cheers bye", "thanks goodbye",
     ),
     SmallTalkKind.HELP: (
         "help", "?", "what can you do", "what can i ask", "what can i ask you",

@@ -23,12 +23,49 @@ EMPTY_TEXT = (
     '"how much notice before ending a grant?", or type *help*.'
 )
 TOPICS_TEXT = "These are the topics I cover. Ask about any of them:"
+GOODBYE_TEXT = "Goodbye. Ask me again whenever you need to."
+# What is said after a question, a "none of these" or a "not helpful" depends on whether it
+# was stored: nothing may claim the review group will see what was never kept (no log, or a
+# database that is away).
 NO_MATCH_TEXT = (
     "I don't know that yet. I've logged your question so the Compact review group can add "
     "an answer. Try other words, or type *topics* to see what I cover."
+)
+NO_MATCH_NOT_LOGGED_TEXT = (
+    "I don't know that yet. Your question was not logged, so the Compact review group won't "
+    "see it. Try other words, or type *topics* to see what I cover."
 )
 NONE_OF_THESE_TEXT = (
     "Thanks, I've noted that none of those fitted. The Compact review group will see your "
     "question. You could try asking it another way."
 )
+NONE_OF_THESE_NOT_LOGGED_TEXT = (
+    "Thanks. That could not be recorded, so the Compact review group won't see your "
+    "question. You could try asking it another way."
+)
+THANKS_HELPFUL_TEXT = "Thanks, glad it helped."
+THANKS_NOT_HELPFUL_TEXT = "Thanks. I've flagged that answer for the Compact review group."
+NOT_HELPFUL_NOT_RECORDED_TEXT = (
+    "Thanks for telling me. That could not be recorded, so the Compact review group won't see "
+    "it. You could try asking in other words."
+)
+
+
+def no_match_text(*, logged: bool) -> str:
+    """The no-match reply; ``logged``: the question was stored for the review group."""
+    return NO_MATCH_TEXT if logged else NO_MATCH_NOT_LOGGED_TEXT
+
+
+def none_of_these_text(*, logged: bool) -> str:
+    """After "none of these"; ``logged``: the choice was stored for the review group."""
+    return NONE_OF_THESE_TEXT if logged else NONE_OF_THESE_NOT_LOGGED_TEXT
+
+
+def feedback_text(*, helpful: bool, recorded: bool) -> str:
+    """After Helpful or Not helpful; ``recorded``: the feedback was stored."""
+    if helpful:
+        return THANKS_HELPFUL_TEXT
+    return THANKS_NOT_HELPFUL_TEXT if recorded else NOT_HELPFUL_NOT_RECORDED_TEXT
+
+
 BINDS_NOW_LABEL = "Who this binds now"

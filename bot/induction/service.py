@@ -97,6 +97,18 @@ class InductionService:
         state = saved.state if saved is not None else self._remembered(person)
         return progress(tour, state, saved=not in_memory)
 
+    def saves_progress(self, context: Context) -> bool:
+        """Whether this person's progress is being stored (False: kept in memory only, with
+        no database or while it is away), so that nothing promises they can carry on later
+        when they cannot."""
+        if self.progress is None:
+            return False
+        now = self._clock()
+        if self._down_until is not None and now < self._down_until:
+            return False
+        with self._lock:
+            return self._person(context) not in self._memory
+
     def _person(self, context: Context) -> str:
         if self.pseudonymiser is not None:
             return self.pseudonymiser.user(context)

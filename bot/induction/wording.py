@@ -18,6 +18,19 @@ NOT_SAVED = (
     "I can't reach the database just now, so your progress in the tour won't be saved. You "
     "can still take the whole tour and the quiz."
 )
+# When someone stops the tour: where they can pick it up again, only if that is true.
+STOPPED = "You can carry on where you left off: type *tour*."
+STOPPED_NOT_SAVED = (
+    "Your progress in the tour was not saved, so next time you may have to start again from "
+    "the beginning."
+)
+
+
+def stopped(*, saved: bool) -> str:
+    """What to say when someone stops the tour; ``saved``: their progress is stored."""
+    return STOPPED if saved else STOPPED_NOT_SAVED
+
+
 NO_TOUR = (
     "There is no induction tour in this knowledge base yet. An administrator can add one as "
     "induction.yml in the knowledge folder (see docs/induction.md)."

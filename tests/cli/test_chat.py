@@ -63,3 +63,85 @@ def test_start_without_credentials_opens_the_console_chat(run: Run) -> None:
     assert "Compact Assistant" in result.stdout
     assert "I answer questions about the Compact" in result.stdout
     assert "Goodbye." in result.stdout
+
+
+def logged_questions(url: str) -> list[str]:
+    database = Database.connect(url)
+    try:
+        log = InteractionLog(database, pseudonymiser=Pseudonymiser("x" * 16))
+        return [r.question for r in reversed(log.recent())]
+    finally:
+        database.dispose()
+
+
+def test_stray_choices_get_a_hint_and_are_never_asked_or_logged(run: Run, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'chat.db'}"
+    script = [
+        *["0", "y", "r1", "r9", "3", "n"],  # nothing to choose from yet
+        "how much notice must we give before ending a grant?",
+        "y",
+        "y",  # already answered: the related questions are still there
+        "r2",  # opens the second related question
+        "n",
+        "r9",  # there is no r9
+        "consultation",
+        "7",  # not one of the options
+        "2",
+        "quit",
+    ]
+    result = run("chat", "--db", url, stdin="\n".join(script) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("Nothing to choose from just now. Ask a question, or type help.") == 6
+    assert "Did you mean:" in out  # only for "consultation"
+    assert out.count("Did you mean:") == 1
+    assert "fund voluntary organisations for more than one year" not in out  # the stray "3"
+    assert out.count("glad it helped") == 1
+    assert "Does the Covenant keep the Compact's three months' notice" in out  # r2
+    assert "flagged that answer" in out
+    assert out.count("for a related question, or ask another question.") == 2
+    assert "Type a number from 1 to 3, 0 for none of these" in out
+    assert logged_questions(url) == [
+        "how much notice must we give before ending a grant?",
+        "Does the Covenant keep the Compact's three months' notice and 12-week consultation?",
+        "consultation",
+    ]
+    themes = run("gaps", "list", "--since", "1d", "--db", url)
+    assert themes.returncode == 0, themes.stderr
+    for stray in ("r9", "r1", "│ 0 ", "│ y ", "│ n "):
+        assert stray not in themes.stdout
+
+
+def test_end_of_input_and_bye_say_goodbye(run: Run) -> None:
+    for script in ("what is the compact?\n", "what is the compact?\nbye\n", "goodbye\n"):
+        result = run("chat", stdin=script)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.rstrip().endswith("Goodbye."), result.stdout[-200:]
+        assert not result.stdout.rstrip().endswith("you>")
+        assert "welcome" not in result.stdout.casefold()
+
+
+def test_replies_say_when_nothing_was_logged(run: Run, tmp_path: Path) -> None:
+    unlogged = run("ask", "--no-log", "where do I get a parking permit for the bike shed")
+    assert unlogged.returncode == 0, unlogged.stderr
+    assert "logged your question" not in unlogged.stdout
+    assert "was not logged" in " ".join(unlogged.stdout.split())
+    folder = tmp_path / "a-folder.db"
+    folder.mkdir()  # a database that cannot be opened
+    script = [
+        "where do I get a parking permit for the bike shed",
+        "how much notice must we give before ending a grant?",
+        "n",
+        "consultation",
+        "0",
+        "quit",
+    ]
+    down = run("chat", "--db", f"sqlite:///{folder}", stdin="\n".join(script) + "\n")
+    assert down.returncode == 0, down.stderr
+    out = " ".join(down.stdout.split())
+    assert "logged your question" not in out
+    assert "was not logged, so the Compact review group won't see it" in out
+    assert "flagged that answer" not in out
+    assert "That could not be recorded, so the Compact review group won't see it" in out
+    assert "will see your question" not in out
+    assert "won't see your question" in out

@@ -103,3 +103,19 @@ def test_tour_help_explains_the_keys(run: Run) -> None:
     report_help = run("induction", "report", "--help")
     assert "--since" in report_help.stdout
     assert "--format" in report_help.stdout
+
+
+def test_stopping_a_tour_that_is_not_saved_promises_no_carrying_on(
+    run: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "a-folder.db"
+    folder.mkdir()  # a database that cannot be opened
+    db = f"sqlite:///{folder}"
+    for out in (
+        tour(run, db, ["n", "q"]),
+        run("chat", "--db", db, stdin="tour\nn\nq\nquit\n").stdout,
+    ):
+        text = " ".join(out.split())
+        assert "your progress in the tour won't be saved" in text
+        assert "You can carry on where you left off" not in text
+        assert "Your progress in the tour was not saved" in text

@@ -170,12 +170,14 @@ def test_suggestions_from_choices_and_rephrasing(
     assert isinstance(clarify, Clarify)
     chosen = clarify.options[0].entry.id
     assistant.choose(clarify.question, chosen, interaction_id=clarify.interaction_id)
-    ask("volunteers nicked for crimes checks", user="U2", conversation="C2")
+    # Not answered outright (a did-you-mean), then asked again in other words and answered.
+    assert isinstance(ask("grant finishes, notice?", user="U2", conversation="C2"), Clarify)
     ask("how much notice must we give before ending a grant?", user="U2", conversation="C2")
     listed = gaps(run, database_url, kb_copy, "suggestions")
     assert listed.returncode == 0, listed.stderr
     assert chosen in listed.stdout
-    assert "volunteers nicked for crimes checks" in listed.stdout
+    assert "grant finishes, notice?" in listed.stdout
+    assert "funding-notice" in listed.stdout
     accepted = gaps(run, database_url, kb_copy, "suggestions", "accept", "1")
     assert accepted.returncode == 0, accepted.stderr
     assert "consultation" in load_knowledge(kb_copy)[chosen].alternates

@@ -157,14 +157,10 @@ def test_purge_removes_every_copy_of_old_questions(
     assistant.choose(
         clarify.question, clarify.options[0].entry.id, interaction_id=clarify.interaction_id
     )
+    # Unanswered, then asked again in other words and answered: a suggested wording.
+    ask(f"{marker}: grant finishes, notice?", user="U5", conversation="C9", days_ago=400)
     ask(
-        f"{marker} wants volunteers nicked for crimes checks",
-        user="U5",
-        conversation="C9",
-        days_ago=400,
-    )
-    ask(
-        "how much notice must we give before ending a grant?",
+        f"how much notice must we give {marker} before ending a grant?",
         user="U5",
         conversation="C9",
         days_ago=400,
@@ -174,7 +170,9 @@ def test_purge_removes_every_copy_of_old_questions(
         team_id="T1", asker="U6", question=f"{marker} asks about grants", interaction_id=None
     )
     database.dispose()
-    assert gaps(run, database_url, kb_copy, "suggestions").returncode == 0  # themes too
+    suggested = gaps(run, database_url, kb_copy, "suggestions")  # themes too
+    assert suggested.returncode == 0, suggested.stderr
+    assert "xylophonist" in suggested.stdout.casefold()  # the rephrasing, suggested
     assert "xylophonist" in dump(database_url).casefold()
 
     purged = run("db", "purge", "--older-than", "365d", "--db", database_url)
