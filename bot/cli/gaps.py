@@ -339,10 +339,23 @@ def suggestions(ctx: typer.Context, kb: KbOption = None, db: DbOption = None) ->
 
 
 @suggestions_app.command("accept")
-def accept(suggestion: int, kb: KbOption = None, db: DbOption = None) -> None:
-    """Add the suggested wording to its entry's alternates."""
+def accept(
+    suggestion: int,
+    kb: KbOption = None,
+    db: DbOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Add it even though kb check would warn (the same wording in another entry, "
+            "or closer to another entry's wordings than to its own).",
+        ),
+    ] = False,
+) -> None:
+    """Add the suggested wording to its entry's alternates; refused when kb check would warn
+    about it, unless --force."""
     with _suggestions(kb, db) as service:
-        s = service.accept(suggestion)
+        s = service.accept(suggestion, force=force)
     Console().print(f"Added {s.wording!r} to {s.entry_id}.", highlight=False, markup=False)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
 from bot.core.standing import standing_of
-from bot.core.wording import NO_MATCH_TEXT
+from bot.core.wording import no_match_text
 from bot.knowledge.model import KnowledgeBase
 
 
@@ -71,7 +71,7 @@ def _message(reply: Reply) -> str:
         case Clarify():
             return "Did you mean: " + "; ".join(o.entry.question for o in reply.options) + "?"
         case NoMatch():
-            return NO_MATCH_TEXT
+            return no_match_text(logged=reply.logged)
         case SmallTalk():
             return reply.text
 

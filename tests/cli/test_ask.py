@@ -68,6 +68,9 @@ def test_ask_logs_to_the_database_named_by_db(run: Run, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     reply = json.loads(result.stdout)
     assert reply["outcome"] == "no_match"
+    assert "I've logged your question" in reply["message"]
+    unlogged = json.loads(run("ask", "--no-log", "--json", "zebra crossing paint colours").stdout)
+    assert "was not logged" in unlogged["message"], "--no-log: the reply must not claim it"
     database = Database.connect(url)
     log = InteractionLog(database, pseudonymiser=Pseudonymiser("x" * 16))
     [row] = log.recent()

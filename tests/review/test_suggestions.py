@@ -139,6 +139,11 @@ def test_accept_refuses_a_wording_that_collides_with_another_entry(
     assert "how long should a consultation run please" not in (
         load_knowledge(kb_copy)["funding-notice"].alternates
     )
+    forced = gaps(run, database_url, kb_copy, "suggestions", "accept", "1", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "how long should a consultation run please" in (
+        load_knowledge(kb_copy)["funding-notice"].alternates
+    )
 
 
 def test_accept_refuses_a_wording_another_entry_has_since_taken(
