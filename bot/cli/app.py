@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 def build_app(only: str | None = None) -> typer.Typer:
     """The command with every subcommand, or with just ``only`` (and the two defined here)."""
     built = typer.Typer(
+        rich_markup_mode="markdown",
         name="compact-bot",
         help="The Compact Assistant: plain-English answers about the Compact, in chat.",
         no_args_is_help=True,

@@ -16,7 +16,9 @@ from bot.storage.database import Database, describe_url
 from bot.storage.interaction_log import utc_now
 from bot.words import counted
 
-db_app = typer.Typer(help="Manage the interaction log's database.", no_args_is_help=True)
+db_app = typer.Typer(
+    rich_markup_mode="markdown", help="Manage the interaction log's database.", no_args_is_help=True
+)
 
 
 @db_app.command("upgrade")

@@ -30,10 +30,14 @@ from bot.storage.interaction_log import utc_now
 from bot.words import counted
 
 gaps_app = typer.Typer(
-    help="Review what the assistant could not answer, grouped into themes.", no_args_is_help=True
+    rich_markup_mode="markdown",
+    help="Review what the assistant could not answer, grouped into themes.",
+    no_args_is_help=True,
 )
 suggestions_app = typer.Typer(
-    help="Wordings real traffic suggests adding to entries.", invoke_without_command=True
+    rich_markup_mode="markdown",
+    help="Wordings real traffic suggests adding to entries.",
+    invoke_without_command=True,
 )
 gaps_app.add_typer(suggestions_app, name="suggestions")
 

@@ -23,7 +23,9 @@ from bot.storage.database import Database
 from bot.storage.interaction_log import utc_now
 
 induction_app = typer.Typer(
-    help="Induction for new starters: the managers' report.", no_args_is_help=True
+    rich_markup_mode="markdown",
+    help="Induction for new starters: the managers' report.",
+    no_args_is_help=True,
 )
 RENDERERS = {"text": to_text, "csv": to_csv, "html": to_html}
 

@@ -24,7 +24,9 @@ from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.words import counted
 
-kb_app = typer.Typer(help="Check and maintain the knowledge base.", no_args_is_help=True)
+kb_app = typer.Typer(
+    rich_markup_mode="markdown", help="Check and maintain the knowledge base.", no_args_is_help=True
+)
 
 
 class CheckFormat(StrEnum):

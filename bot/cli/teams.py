@@ -13,6 +13,7 @@ from bot.adapters.teams.package_identity import AppIdentity
 from bot.settings import load_settings
 
 teams_app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Microsoft Teams: build the app package to upload (see docs/teams.md).",
     no_args_is_help=True,
 )

@@ -55,3 +55,23 @@ def test_every_command_explains_itself(run: Run) -> None:
     assert "--kb" in ask_help
     assert "--db" in ask_help
     assert "--json" in ask_help
+
+
+def test_help_text_is_filled_to_the_terminal_not_broken_where_the_source_breaks(
+    run: Run,
+) -> None:
+    """On an 80-column terminal, a description's lines run to the width; a docstring's own
+    line breaks must not leave a stub of a line ("writes one" / "JSON object per line")."""
+    for command in (["ask"], ["kb", "check"], ["kb", "import"], ["eval"], ["gaps", "digest"]):
+        result = run(*command, "--help", env={"COLUMNS": "80"})
+        assert result.returncode == 0, result.stderr
+        description = result.stdout.split("Usage:", 1)[1].split("╭", 1)[0].splitlines()[1:]
+        paragraphs: list[list[str]] = [[]]
+        for line in description:
+            if line.strip():
+                paragraphs[-1].append(line.rstrip())
+            elif paragraphs[-1]:
+                paragraphs.append([])
+        for paragraph in paragraphs:
+            for line in paragraph[:-1]:  # every line but a paragraph's last is filled
+                assert len(line) >= 40, (command, line)
