@@ -51,6 +51,9 @@ def test_start_with_slack_credentials_serves_http(
     finally:
         process.terminate()
         process.wait(timeout=10)
+    # Bolt's "`token` will be unused" (it reads SLACK_BOT_TOKEN beside our client) is noise.
+    assert process.stderr is not None
+    assert "will be unused" not in process.stderr.read()
 
 
 def test_serve_without_a_signing_secret_is_a_clear_error(run, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]

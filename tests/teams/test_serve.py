@@ -120,8 +120,9 @@ def test_serve_teams_half_configured_names_the_missing_variable(run) -> None:  #
 @contextmanager
 def _server_process(
     command: str, *, database_url: str, kb: Path, **variables: str
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``compact-bot COMMAND`` as a real process on a free port: its port and first health."""
+) -> Iterator[tuple[int, dict[str, Any], list[str]]]:
+    """``compact-bot COMMAND`` as a real process on a free port: its port, first health, and a
+    list that holds what it wrote to standard error once the block ends."""
     port = free_port()
     settings = {
         "DATABASE_URL": database_url,
@@ -140,11 +141,13 @@ def _server_process(
         stderr=subprocess.PIPE,
         text=True,
     )
+    stderr: list[str] = []
     try:
-        yield port, _first_health(port, process)
+        yield port, _first_health(port, process), stderr
     finally:
         process.terminate()
         process.wait(timeout=10)
+        stderr.append(process.stderr.read() if process.stderr else "")
 
 
 def _first_health(port: int, process: subprocess.Popen[str]) -> dict[str, Any]:
@@ -189,7 +192,7 @@ def test_serve_teams_process_answers_once_beside_another_process(
         database_url=database_url,
         kb=kb_copy,
         TEAMS_SERVICE_URL=fake_teams.service_url,
-    ) as (port, health):
+    ) as (port, health, _):
         assert health["channels"] == ["teams"]
         assert any("authentication is OFF" in w for w in health["warnings"])
         for number in range(2):
@@ -213,13 +216,16 @@ def test_start_serves_slack_and_teams_from_one_port(
             SLACK_BOT_TOKEN="xoxb-T1",
             SLACK_SIGNING_SECRET="slack-signing-secret-0123456789",
             SLACK_API_URL=fake_slack.api_url,
-        ) as (port, health):
+        ) as (port, health, stderr):
             assert health["channels"] == ["slack", "teams"]
             body = activity("personal_message", text=QUESTION, service_url=fake_teams.service_url)
             assert _post(port, body) == 200
             assert "three months" in fake_teams.wait_for(1)[0].text
     finally:
         fake_slack.stop()
+    # Nothing an operator cannot act on: the SDK's preview notice, Bolt's "token unused".
+    assert "is in preview" not in stderr[0]
+    assert "will be unused" not in stderr[0]
 
 
 def test_the_sdk_s_own_server_and_static_pages_are_refused_with_a_reason(

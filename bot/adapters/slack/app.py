@@ -20,9 +20,10 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.adapters.slack.dedupe import EventClaims
 from bot.adapters.slack.installations import (
+    BOLTS_NOT_FOUND_LINE,
     InstalledWorkspaces,
     SealedInstallationStore,
-    WithoutBoltsNotFoundLine,
+    WithoutBoltLine,
 )
 from bot.adapters.slack.keepalive import KeepAlive, KeepAliveWebClient
 from bot.adapters.slack.listeners import register_all
@@ -31,6 +32,11 @@ from bot.errors import ConfigError
 from bot.storage.token_cipher import MAKE_A_KEY, TokenCipher
 
 log = logging.getLogger(__name__)
+# Bolt reads SLACK_BOT_TOKEN itself and, given our client (which carries that token), warns on
+# every start that the token "will be unused": true, and nothing to act on.
+logging.getLogger("slack_bolt.App").addFilter(
+    WithoutBoltLine("As you gave `client` as well, `token` will be unused")
+)
 
 BOT_SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "im:read", "im:write")
 OAUTH_STATE_SECONDS = 600
@@ -85,7 +91,7 @@ def build_app(services: ChatServices, *, socket_mode: bool = False) -> App:
             **common,
         )
         logging.getLogger("slack_bolt.MultiTeamsAuthorization").addFilter(
-            WithoutBoltsNotFoundLine()
+            WithoutBoltLine(BOLTS_NOT_FOUND_LINE)
         )
     elif token:
         with _checking_the_token(settings.slack_base_url()):

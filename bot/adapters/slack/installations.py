@@ -209,9 +209,18 @@ class InstalledWorkspaces(InstallationStoreAuthorize):
         return result
 
 
-class WithoutBoltsNotFoundLine(logging.Filter):
-    """Bolt logs its own line when ``authorize`` finds nothing, without naming the workspace;
-    ``InstalledWorkspaces`` logs one that does, so Bolt's is dropped."""
+class WithoutBoltLine(logging.Filter):
+    """Drops one of Bolt's own log lines, by how it starts, where ours says it better or it
+    says nothing an operator can act on."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Although the app should be installed")
+        return not str(record.msg).startswith(self.prefix)
+
+
+# Bolt's line when ``authorize`` finds nothing does not name the workspace;
+# ``InstalledWorkspaces`` logs one that does.
+BOLTS_NOT_FOUND_LINE = "Although the app should be installed"

@@ -17,6 +17,7 @@ Importing it takes two to three seconds, so only ``serve`` calls this module.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -67,7 +68,10 @@ def build_sdk_app(
 ) -> App:
     """The SDK's ``App`` with our credentials, HTTP client and routes. ``token_provider``
     replaces the client-secret exchange with Microsoft Entra (tests give a local one)."""
-    with sealed_environment():
+    with sealed_environment(), warnings.catch_warnings():
+        # Importing the SDK announces a preview feature we do not use (HTML widgets) on every
+        # start; nothing an operator can act on.
+        warnings.filterwarnings("ignore", message=r".* is in preview and may change")
         from microsoft_teams.api import ApiClientSettings, ClientCredentials, TokenCredentials
         from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
         from microsoft_teams.apps import App
