@@ -368,11 +368,21 @@ class MatchIndex:
 
     def _names_another_subject(self, query: _Query, top: _Entry) -> bool:
         """The question names one of the things the knowledge base keeps apart ("is the
-        compact england only") and none of the top entry's wordings names it: the entry is
-        about another of them (the Covenant's devolved nations), however many other words it
-        shares. Such words are in most entries, so they weigh too little to count as the
-        question's distinctive terms."""
-        return any(name <= query.terms and not name <= top.vocabulary for name in self._kept_apart)
+        compact england only") and the top entry is about another of them: none of its
+        wordings names the question's (the Covenant's devolved nations), or the question
+        names just one and the entry's own question names another instead ("Does the Covenant
+        cover Scotland, Wales and Northern Ireland?", even with an alternate that mentions the
+        Compact), however many other words they share. Such words are in most entries, so they
+        weigh too little to count as the question's distinctive terms."""
+        named = [name for name in self._kept_apart if name <= query.terms]
+        if any(not name <= top.vocabulary for name in named):
+            return True
+        if len(named) != 1:
+            return False
+        title = top.terms[0]  # the entry's own question
+        return not named[0] <= title and any(
+            other <= title for other in self._kept_apart if other != named[0]
+        )
 
     def _rival_has_a_missing_topic(self, query: _Query, top: _Entry, hits: list[Hit]) -> bool:
         """A close rival (scoring at least ``rival_share`` of the top score) is about a term of

@@ -4,6 +4,7 @@ not the neighbour's answer."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bot.core.assistant import Assistant
@@ -225,3 +226,23 @@ def test_a_question_naming_one_thing_kept_apart_is_not_answered_from_an_entry_on
         reply = ask(apart, text)
         assert isinstance(reply, Answer), text
         assert reply.entry.id == "covenant-nations", text
+
+
+def test_an_entry_whose_own_question_is_about_the_other_thing_is_not_answered_either(
+    tmp_path: Path,
+) -> None:
+    """The Covenant entry now has an alternate that mentions the Compact, so the Compact is in
+    its wordings; its own question is still about the Covenant alone, so a question about the
+    Compact alone is not answered from it. A question naming both still is."""
+    mentions = replace(
+        COVENANT_NATIONS,
+        alternates=(*COVENANT_NATIONS.alternates, "did the covenant replace the compact"),
+    )
+    kb = KnowledgeBase((mentions, *APART[1:]), keep_apart=("Compact", "Covenant"))
+    store = KnowledgeStore(tmp_path, LoadedKnowledge.build(kb))
+    reply = _ask(Assistant(store=store), "is the compact england only")
+    assert isinstance(reply, Clarify), reply
+    assert "compact-scope" in [o.entry.id for o in reply.options]
+    both = _ask(Assistant(store=store), "did the covenant replace the compact")
+    assert isinstance(both, Answer)
+    assert both.entry.id == "covenant-nations"
