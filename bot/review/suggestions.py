@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.core.knowledge_store import KnowledgeStore
@@ -98,14 +98,12 @@ class SuggestionService:
     def _refresh(self) -> int:
         kb = self.knowledge.current.kb
         with self.database.session() as session:
-            used = set(session.scalars(select(SuggestionSourceRow.interaction_id)))
             feedback = _Feedback.of(session)
             linked = _linked_themes(session)
-            found = [
-                c
-                for c in (*self._chosen(session, feedback), *self._rephrased(session, feedback))
-                if c[0] not in used
-            ]
+            evidence = [*self._chosen(session, feedback), *self._rephrased(session, feedback)]
+            self._withdraw_unsupported(session, {(c[0], c[1]) for c in evidence})
+            used = set(session.scalars(select(SuggestionSourceRow.interaction_id)))
+            found = [c for c in evidence if c[0] not in used]
             seen: set[int] = set()
             for interaction_id, entry_id, wording, when in found:
                 if interaction_id in seen or not signature(wording):
@@ -120,6 +118,35 @@ class SuggestionService:
                     SuggestionSourceRow(interaction_id=interaction_id, suggestion_id=row.id)
                 )
             return len(seen)
+
+    @staticmethod
+    def _withdraw_unsupported(session: Session, supported: set[tuple[int, str]]) -> None:
+        """Take back what a pending suggestion rests on when the rules no longer support it:
+        its answer marked not helpful since it was suggested, or a pairing an earlier version
+        of the rules made (two unrelated questions in a row). A suggestion left with nothing
+        is deleted; accepted and rejected ones are history and stay."""
+        rows = session.execute(
+            select(SuggestionSourceRow.interaction_id, SuggestionRow.id, SuggestionRow.entry_id)
+            .join(SuggestionRow, SuggestionRow.id == SuggestionSourceRow.suggestion_id)
+            .where(SuggestionRow.status == SuggestionStatus.PENDING)
+        )
+        unsupported: dict[int, list[int]] = {}  # suggestion id -> interactions it loses
+        for interaction_id, suggestion_id, entry_id in rows:
+            if (interaction_id, entry_id) not in supported:
+                unsupported.setdefault(suggestion_id, []).append(interaction_id)
+        for suggestion_id, interactions in unsupported.items():
+            session.execute(
+                delete(SuggestionSourceRow).where(
+                    SuggestionSourceRow.interaction_id.in_(interactions)
+                )
+            )
+            suggestion = session.get(SuggestionRow, suggestion_id)
+            if suggestion is None:
+                continue
+            suggestion.count -= len(interactions)
+            if suggestion.count <= 0:
+                session.delete(suggestion)
+        session.flush()
 
     @staticmethod
     def _chosen(session: Session, feedback: _Feedback) -> list[Found]:

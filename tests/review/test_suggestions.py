@@ -68,6 +68,22 @@ def test_no_suggestion_from_an_answer_marked_not_helpful(
     assert service.pending() == []
 
 
+def test_a_not_helpful_vote_after_the_suggestion_takes_it_back(
+    ask: Ask, assistant: Assistant, database: Database, store: KnowledgeStore
+) -> None:
+    ask(REPHRASED, days_ago=MINUTE)
+    answer = ask(GRANT)
+    assert isinstance(answer, Answer)
+    service = suggestions(database, store)
+    service.refresh()
+    assert [s.wording for s in service.pending()] == [REPHRASED]
+    assistant.feedback(
+        answer.question, answer.interaction_id, helpful=False, entry_id=answer.entry.id
+    )
+    service.refresh()
+    assert service.pending() == []
+
+
 def test_no_suggestion_from_a_choice_marked_not_helpful(
     ask: Ask, assistant: Assistant, database: Database, store: KnowledgeStore
 ) -> None:
