@@ -217,11 +217,6 @@ class Settings(BaseSettings):
             (self.teams_client_id, self.teams_client_secret, self.teams_tenant_id)
         )
 
-    def has_slack_credentials(self) -> bool:
-        return bool(self.slack_bot_token or self.slack_client_id) and bool(
-            self.slack_signing_secret or self.slack_app_token
-        )
-
     def resolved_pseudonym_key(self) -> str:
         """The configured key, or one generated once and kept in the data folder."""
         if self.pseudonym_key is not None:

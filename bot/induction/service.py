@@ -103,11 +103,14 @@ class InductionService:
         when they cannot."""
         if self.progress is None:
             return False
-        now = self._clock()
-        if self._down_until is not None and now < self._down_until:
+        if self._away(self._clock()):
             return False
         with self._lock:
             return self._person(context) not in self._memory
+
+    def _away(self, now: datetime) -> bool:
+        """The database failed a moment ago and is not being tried again yet."""
+        return self._down_until is not None and now < self._down_until
 
     def _person(self, context: Context) -> str:
         if self.pseudonymiser is not None:
@@ -118,7 +121,7 @@ class InductionService:
         """The saved progress, and whether this person's tour is running from memory. A tour
         that started in memory stays there until the person starts again."""
         now = self._clock()
-        database_down = self._down_until is not None and now < self._down_until
+        database_down = self._away(now)
         with self._lock:
             if person in self._memory and (database_down or not restarting):
                 return None, True

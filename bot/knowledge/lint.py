@@ -182,8 +182,19 @@ def missing_metadata(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
             yield _warn(entry, "no-applies-to", "does not say what it applies to ('applies_to')")
 
 
-def _key(text: str) -> str:
+def wording_key(text: str) -> str:
+    """A wording as duplicates are compared: its words only, in any case and punctuation."""
     return " ".join(words(text))
+
+
+def phrasing_owners(kb: KnowledgeBase) -> dict[str, str]:
+    """The entry that holds each wording (by ``wording_key``; the first, where two do)."""
+    owners: dict[str, str] = {}
+    for entry in kb.entries:
+        for phrasing in entry.phrasings:
+            if key := wording_key(phrasing):
+                owners.setdefault(key, entry.id)
+    return owners
 
 
 def duplicate_phrasings(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
@@ -191,7 +202,7 @@ def duplicate_phrasings(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
     owners: dict[str, Entry] = {}
     for entry in kb.entries:
         for phrasing in entry.phrasings:
-            key = _key(phrasing)
+            key = wording_key(phrasing)
             other = owners.setdefault(key, entry) if key else entry
             if other is not entry:
                 yield _warn(

@@ -16,7 +16,7 @@ import re
 
 # OWASP, CSV injection: a cell starting with one of these is read as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_GUARDED = re.compile(r"'*[=+\-@\t\r]")
+_GUARDED = re.compile("'*[" + re.escape("".join(FORMULA_STARTS)) + "]")
 
 
 def guard_cell(value: object) -> object:

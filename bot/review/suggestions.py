@@ -31,9 +31,13 @@ from sqlalchemy.orm import Session
 
 from bot.core.knowledge_store import KnowledgeStore
 from bot.errors import ReviewActionError
-from bot.knowledge.lint import colliding_phrasings, duplicate_phrasings
+from bot.knowledge.lint import (
+    colliding_phrasings,
+    duplicate_phrasings,
+    phrasing_owners,
+    wording_key,
+)
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.text import words
 from bot.review.knowledge_edit import add_alternates
 from bot.review.signature import signature
 from bot.storage.database import Database, retry_on_conflict
@@ -104,13 +108,14 @@ class SuggestionService:
             self._withdraw_unsupported(session, {(c[0], c[1]) for c in evidence})
             used = set(session.scalars(select(SuggestionSourceRow.interaction_id)))
             found = [c for c in evidence if c[0] not in used]
+            owners = phrasing_owners(kb)
             seen: set[int] = set()
             for interaction_id, entry_id, wording, when in found:
                 if interaction_id in seen or not signature(wording):
                     continue
                 if linked.get(interaction_id, {entry_id}) - {entry_id}:
                     continue  # its theme was linked to another entry
-                if _owner(kb, wording) not in (None, entry_id):
+                if owners.get(wording_key(wording), entry_id) != entry_id:
                     continue  # already one of another entry's wordings
                 seen.add(interaction_id)
                 row = self._upsert(session, entry_id, wording, when)
@@ -238,6 +243,7 @@ class SuggestionService:
         kb = self.knowledge.current.kb
         with self.database.session() as session:
             claims = _claims(session)
+            owners = phrasing_owners(kb)
             rows = session.scalars(
                 select(SuggestionRow)
                 .where(SuggestionRow.status == SuggestionStatus.PENDING)
@@ -252,7 +258,7 @@ class SuggestionService:
                     continue
                 if claims.get(row.id, set()) - {row.entry_id}:
                     continue
-                if _owner(kb, row.wording) not in (None, row.entry_id):
+                if owners.get(wording_key(row.wording), row.entry_id) != row.entry_id:
                     continue
                 result.append(_value(row))
                 if len(result) == limit:
@@ -368,22 +374,6 @@ def _claims(session: Session) -> dict[int, set[str]]:
     for suggestion_id, entry_id in rows:
         claims.setdefault(suggestion_id, set()).add(str(entry_id))
     return claims
-
-
-def _key(text: str) -> str:
-    """A wording as ``kb check`` compares them for duplicates: words only, any case."""
-    return " ".join(words(text))
-
-
-def _owner(kb: KnowledgeBase, wording: str) -> str | None:
-    """The entry that already has this wording (ignoring case and punctuation), if any."""
-    key = _key(wording)
-    if not key:
-        return None
-    for entry in kb.entries:
-        if any(_key(p) == key for p in entry.phrasings):
-            return entry.id
-    return None
 
 
 def check_alternate(kb: KnowledgeBase, entry_id: str, wording: str) -> list[str]:
