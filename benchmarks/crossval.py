@@ -4,13 +4,15 @@
     python benchmarks/crossval.py --stopwords    # also each candidate domain stopword alone
     python benchmarks/crossval.py --folds 5
 
-Seven sets (benchmarks/sets.py, the same as benchmarks/faq.py's), each ranked by hit@1 (is a
+Eight sets (benchmarks/sets.py, the same as benchmarks/faq.py's), each ranked by hit@1 (is a
 right entry first?):
 
 - ``eval``: the Compact evaluation set's in-scope questions (tests/eval);
 - StackFAQ title only: one question per FAQ, every rephrasing as a query;
 - StackFAQ with alternates: half the rephrasings stored, the other half asked;
 - the Python FAQ and the Debian FAQ (benchmarks/data), imported with ``kb import``;
+- COVID-Q real queries: the public's questions asked of seven COVID-19 FAQ pages (only
+  when $COVIDQ_PATH or shared/data/covidq holds the files build.py makes);
 - staff questions written blind and asked of the bundled knowledge base (held out);
 - leave-alternates-out: our own knowledge base with each alternate phrasing in turn removed
   from its entry and asked as a question (in folds of alternates, so the index is built once
@@ -92,10 +94,14 @@ class Sets:
         stack = stackfaq.load(found[0]) if found else []
         if not found:
             print("StackFAQ skipped: shared/data/stackfaq/stackExchange-FAQ.json not found\n")
+        covidq = benchsets.covidq_folder()
+        if covidq is None:
+            print(benchsets.COVIDQ_MISSING)
         self.others: list[BenchSet] = [
             *stack,
             benchsets.python_faq(),
             benchsets.debian_faq(),
+            *([benchsets.covid_q(covidq)] if covidq else []),
             benchsets.staff_held_out(self.kb),
             benchsets.leave_alternates_out(self.kb),
         ]

@@ -10,6 +10,9 @@ The sets (see benchmarks/sets.py and benchmarks/data/README.md):
   with one answer per FAQ (skipped if ../shared/data/stackfaq is absent);
 - two held-out public FAQs, the Python FAQ and the Debian FAQ, with queries written for
   this benchmark in real users' styles;
+- COVID-Q real queries: questions the public typed (Quora, Yahoo Answers, search-box
+  suggestions) asked of seven official COVID-19 FAQ pages, the only set whose queries no one
+  here wrote (skipped unless $COVIDQ_PATH or ../shared/data/covidq holds it);
 - staff questions (held out): questions about the Compact written blind, before the
   knowledge base was read, and never used to change it (benchmarks/data/staffheldout);
 - leave-alternates-out on the bundled knowledge base;
@@ -206,6 +209,11 @@ def load_sets(kb: KnowledgeBase) -> list[sets.BenchSet]:
         print(f"StackFAQ skipped: {stackfaq.DEFAULT_PATH} not found (../shared/data/stackfaq)\n")
     found.append(sets.python_faq())
     found.append(sets.debian_faq())
+    covidq = sets.covidq_folder()
+    if covidq is None:
+        print(sets.COVIDQ_MISSING)
+    else:
+        found.append(sets.covid_q(covidq))
     found.append(sets.staff_held_out(kb))
     found.append(sets.leave_alternates_out(kb))
     found.append(sets.compact_eval(kb))

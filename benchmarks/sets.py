@@ -9,6 +9,7 @@ like any knowledge folder.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -24,6 +25,9 @@ DATA = Path(__file__).resolve().parent / "data"
 PYTHON_FAQ = DATA / "pythonfaq"
 DEBIAN_FAQ = DATA / "debianfaq"
 STAFF_HELD_OUT = DATA / "staffheldout"
+# COVID-Q's converted files are not kept here (benchmarks/data/README.md): they are read from
+# $COVIDQ_PATH, or shared/data/covidq beside the checkout or any folder above it.
+COVIDQ_RELATIVE = Path("shared/data/covidq")
 LEAVE_OUT_FOLDS = 10
 
 Query = tuple[str, frozenset[str]]  # (question, the ids of the entries that answer it)
@@ -129,6 +133,35 @@ def debian_faq(folder: Path = DEBIAN_FAQ) -> BenchSet:
         folder,
         "Debian FAQ (held out)",
         "Debian FAQ 11.1, SPI permission notice; queries written before reading it",
+    )
+
+
+def covidq_folder() -> Path | None:
+    """Where COVID-Q's ``faq.json`` and ``queries.tsv`` are, or None when they are absent."""
+    if os.environ.get("COVIDQ_PATH"):
+        folder = Path(os.environ["COVIDQ_PATH"])
+        return folder if (folder / "faq.json").exists() else None
+    for parent in Path(__file__).resolve().parents:
+        if (parent / COVIDQ_RELATIVE / "faq.json").exists():
+            return parent / COVIDQ_RELATIVE
+    return None
+
+
+COVIDQ_MISSING = (
+    "COVID-Q real queries skipped: set $COVIDQ_PATH to the folder that "
+    "benchmarks/data/covidq/build.py writes (see benchmarks/data/README.md)\n"
+)
+
+
+def covid_q(folder: Path) -> BenchSet:
+    """Real users' COVID-19 questions (Quora, Yahoo Answers, search-box suggestions) asked of
+    seven official FAQ pages, labelled by COVID-Q's question classes; the questions whose
+    class has no FAQ question are the unanswerable ones."""
+    return held_out_faq(
+        folder,
+        "COVID-Q real queries",
+        "COVID-Q (Wei et al. 2020): the public's questions asked of 7 COVID-19 FAQ pages; "
+        "not redistributed, built from $COVIDQ_PATH",
     )
 
 
