@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -147,3 +148,80 @@ def test_leave_alternates_out_asks_each_written_alternate_once_of_a_kb_without_i
         kept = set(part.kb["vcs"].alternates)
         assert "what is VCS" in kept
         assert all(q not in kept for q, _ in part.queries)
+
+
+def _covidq_checkout(root: Path, build: Any) -> Path:
+    """A COVID-Q checkout in miniature: the master file (lower-cased, the virus called
+    "covid") and each source's file as published."""
+    header = "Question,Answer,Source,Date Retrieved\n"
+    originals = root / "data" / "Original CSVs"
+    originals.mkdir(parents=True)
+    for file, _ in build.FAQ_SOURCES.values():
+        (originals / file).write_text(header, encoding="utf-8")
+    for file in build.QUERY_SOURCES.values():
+        (originals / file).write_text(header, encoding="utf-8")
+    (originals / "CDC_Dataset.csv").write_text(
+        header
+        + '"How does the coronavirus spread ","Mainly between people in close contact.",CDC,1\n'
+        + '"Who is at higher risk ","Older adults. '
+        + "Long answer. " * 80
+        + '",CDC,1\n',
+        encoding="utf-8",
+    )
+    (originals / "FDA_Dataset.csv").write_text(
+        header + '"Q: How does the coronavirus spread","Between people.",FDA,1\n', encoding="utf-8"
+    )
+    (originals / "Quora_Dataset.csv").write_text(
+        header
+        + '"Can COVID-19 spread through the air?",-,Quora,1\n'
+        + '"Is China lying about COVID-19?",-,Quora,1\n',
+        encoding="utf-8",
+    )
+    (root / "final_master_dataset.csv").write_text(
+        "Category,Question ID,Question,Source,Answers\n"
+        "Transmission,1,how does the covid spread,Center for Disease Control,x\n"
+        "Spread,4,how does the covid spread,Food and Drug Administration,x\n"
+        "Risk,2,who is at higher risk,Center for Disease Control,x\n"
+        "Transmission,1,can covid spread through the air,Quora,x\n"
+        "Politics,3,is china lying about covid,Quora,\n"
+        "Transmission,1,covid spread,Google Search,x\n"
+        "Transmission,1,how is covid spread,Author Generated,x\n"
+        "Spread,4,does covid spread from person to person,Bing Search,\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_covidq_is_built_from_a_checkout_and_read_from_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sys.path.insert(0, str(BENCHMARKS / "data" / "covidq"))
+    import build  # type: ignore[import-not-found]
+
+    source, out = _covidq_checkout(tmp_path / "COVID-Q", build), tmp_path / "covidq"
+    monkeypatch.setattr(sys, "argv", ["build.py", str(source), str(out)])
+    build.main()
+
+    faqs = json.loads((out / "faq.json").read_text(encoding="utf-8"))
+    # As published, asked once though two pages ask it, and the long answer cut.
+    assert [f["question"] for f in faqs] == [
+        "How does the coronavirus spread?",
+        "Who is at higher risk?",
+    ]
+    assert len(faqs[1]["answer"]) <= 700
+    lines = (out / "queries.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    # The public's questions only (not the authors'), as published; no FAQ in class 3.
+    assert lines == [
+        "cq-000\tCan COVID-19 spread through the air?",
+        "-\tIs China lying about COVID-19?",
+        "cq-000\tcovid spread",
+        "cq-000\tdoes covid spread from person to person",  # the FDA's copy's class
+    ]
+
+    monkeypatch.delenv("COVIDQ_PATH", raising=False)
+    monkeypatch.setenv("COVIDQ_PATH", str(out))
+    assert sets.covidq_folder() == out
+    bench = sets.covid_q(out)
+    assert (bench.size, bench.unanswerable) == (3, 1)
+    monkeypatch.setenv("COVIDQ_PATH", str(tmp_path / "absent"))
+    assert sets.covidq_folder() is None

@@ -120,7 +120,7 @@ def main() -> None:
 
     faqs: list[dict[str, str]] = []
     faq_ids: defaultdict[str, list[str]] = defaultdict(list)  # class -> FAQ ids
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # normalised question -> FAQ id
     for name, (file, part) in FAQ_SOURCES.items():
         originals = published(source, file)
         for row in (r for r in master if r["Source"] == name):
@@ -128,12 +128,15 @@ def main() -> None:
             found, missed = found + bool(original), missed + (not original)
             question = original["Question"] if original else row["Question"]
             answer = (original or {}).get("Answer") or row["Answers"]
-            # The same question on two sites (CDC and FDA both ask "What is COVID-19?"): keep
-            # the first, so that no two FAQs share a title.
-            if normalise(question) in seen or not answer.strip() or answer.strip() == "-":
+            if not answer.strip() or answer.strip() == "-":
                 continue
-            seen.add(normalise(question))
-            faq_id = f"cq-{len(faqs):03d}"
+            # The same question on two sites: keep the first, so that no two FAQs share a
+            # title, and let it answer the second one's class too.
+            if normalise(question) in seen:
+                if seen[normalise(question)] not in faq_ids[row["Question ID"]]:
+                    faq_ids[row["Question ID"]].append(seen[normalise(question)])
+                continue
+            faq_id = seen[normalise(question)] = f"cq-{len(faqs):03d}"
             faqs.append(
                 {
                     "id": faq_id,
