@@ -18,7 +18,7 @@ right entry first?):
   from its entry and asked as a question (in folds of alternates, so the index is built once
   per fold rather than once per alternate).
 
-Settings (stopwords, compound joining, field weights) are chosen leave-one-set-out: for each
+Settings (stopwords, compound joining, field weights, the static vectors' weight) are chosen leave-one-set-out: for each
 set, the setting best on the mean hit@1 of the *other* sets is scored on it. The answer
 thresholds need out-of-scope questions, which only the evaluation set has, so they are chosen
 by k-fold over it: the sweep picks thresholds on k-1 folds and the held-out fold is scored with
@@ -204,7 +204,8 @@ PREVIOUS = "previous (hand-grown list, 0.5/0.5)"
 
 
 def configs() -> dict[str, MatchConfig]:
-    """The settings compared: the previous analyzer, stopword variants, field weights."""
+    """The settings compared: the previous analyzer, stopword variants, field weights, and the
+    static vectors' weight in the order (the default is 0.6, with answers)."""
     found = {
         PREVIOUS: MatchConfig(
             stopwords=STOPWORDS, join_compounds=True, all_phrasings_weight=0.5, answer_weight=0.5
@@ -216,7 +217,11 @@ def configs() -> dict[str, MatchConfig]:
             rerank_depth=10, standing_power=2
         ),
         "re-rank top 20 by confidence": MatchConfig(rerank_depth=20),
+        "no static vectors (confidence alone)": MatchConfig(static_weight=0.0),
+        "static vectors, phrasings only": MatchConfig(static_answers=False),
     }
+    for weight in (0.4, 0.5, 0.7, 0.8):
+        found[f"static weight {weight}"] = MatchConfig(static_weight=weight)
     for every in (0.5, 1.0, 2.0):
         for answer in (0.5, 1.0, 2.0):
             found[f"weights 1/{every}/{answer}"] = MatchConfig(

@@ -21,7 +21,7 @@ from bot.knowledge.drafts import UNWRITTEN
 from bot.knowledge.model import Entry, KnowledgeBase, Status
 from bot.knowledge.readability import reading_ease, word_count
 from bot.knowledge.sources import host_of, is_weak
-from bot.matching.index import MatchIndex, Wording
+from bot.matching.index import MatchConfig, MatchIndex, Wording
 from bot.matching.text import words
 
 READING_EASE_FLOOR = 50.0
@@ -223,7 +223,9 @@ def colliding_phrasings(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
         the number of alternates, not with the square of the number of phrasings. On the bundled
     knowledge base, and on copies of it with alternates moved between entries, it finds what
     comparing every phrasing of each candidate finds (tests/knowledge/test_lint.py)."""
-    index = MatchIndex.build(kb)
+    # Collisions are about shared words, so the candidates come by confidence alone: the
+    # static vectors' order is for questions, and building them would only cost time here.
+    index = MatchIndex.build(kb, MatchConfig(static_weight=0.0))
     similarity = _Similarity(index)
     for entry in kb.entries:
         for alternate in entry.alternates:

@@ -4,7 +4,11 @@ Ranking is BM25 over three fields of each entry: its best single phrasing, all i
 together, and (weakly) its answer. The score reported for each hit is a confidence in 0..1:
 how much of the question's informative wording the entry explains (see ``_confidence``).
 Words the knowledge base has never seen count against a match, so "notice period if I
-resign" does not ride on the word "notice". Each hit also says whether the question names the
+resign" does not ride on the word "notice". The candidates are then put in order by a blend of
+that confidence and static sentence vectors (``bot.matching.static``), which know that
+"postpone" and "reschedule" are close though no word is shared; each hit keeps its own
+confidence, and a top hit the vectors chose over the confidence's leader is never answered
+outright (it is marked ``contested``). Each hit also says whether the question names the
 knowledge base's subject (a ``subject`` word such as "Compact", or a glossary term): such a
 question is about the Compact even when its wording is new, so the policy may answer it on a
 lower score (see ``Thresholds``).
@@ -21,9 +25,13 @@ import numpy as np
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.analyzer import Analyzer, Canonicaliser
 from bot.matching.bm25 import BM25Field, Scores
+from bot.matching.static import static_encoder
 from bot.matching.stems import MATCH_STOPWORDS, STOPWORDS, stem
 
 RERANK_DEPTH = 20
+# How many candidates the static vectors put in order: ten rank as well as twenty on every
+# benchmark set (docs/benchmarks.md, "Static vectors") at half the cost.
+STATIC_DEPTH = 10
 DICE_WEIGHT, COVERAGE_WEIGHT, RECALL_WEIGHT = 0.4, 0.4, 0.2
 # A word the knowledge base has never used is strong evidence the question is about
 # something else, so it weighs more than the rarest known word.
@@ -80,6 +88,12 @@ class MatchConfig:
     # A question asking what a glossary term means is contested when the top hit is not the
     # term's glossary entry but that entry is a rival.
     definition_rival: bool = True
+    # The candidates are ordered by ``static_weight`` x their static-vector similarity plus
+    # the rest x their confidence (0: confidence alone, and no vectors are built). An entry's
+    # similarity is its closest phrasing's, or its answer's where ``static_answers`` and that
+    # is closer. Chosen leave-one-set-out over eight sets (benchmarks/crossval.py).
+    static_weight: float = 0.6
+    static_answers: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +150,7 @@ class MatchIndex:
         subject_terms: frozenset[str] = frozenset(),
         config: MatchConfig | None = None,
         kept_apart: tuple[frozenset[str], ...] = (),
+        vectors: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         self._analyzer = analyzer
         self._config = config or MatchConfig()
@@ -152,7 +167,9 @@ class MatchIndex:
         # entry has a phrasing (its question), so each entry's best phrasing score is one
         # ``maximum.reduceat`` over these starts.
         self._by_id = {e.id: e for e in entries}
-        self._starts = np.cumsum([0, *(len(e.phrasings) for e in entries)])[:-1]
+        self._positions = {e.id: number for number, e in enumerate(entries)}
+        self._counts = np.asarray([len(e.phrasings) for e in entries], dtype=np.int64)
+        self._starts = np.cumsum([0, *self._counts])[:-1]
         # The entries that store a phrasing with exactly these terms.
         self._exact: dict[frozenset[str], tuple[int, ...]] = {}
         for number, entry in enumerate(entries):
@@ -165,6 +182,9 @@ class MatchIndex:
         # are stored once across entries (most are one small number, such as (0,)).
         self._holders: dict[int, dict[str, tuple[int, ...]]] = {}
         self._shared_holders: dict[tuple[int, ...], tuple[int, ...]] = {}
+        # Static vectors of every phrasing (entry by entry, as ``_starts``) and every answer,
+        # as float16 to halve their memory; None when ``static_weight`` is 0.
+        self._vectors = vectors
 
     @classmethod
     def build(cls, kb: KnowledgeBase, config: MatchConfig | None = None) -> MatchIndex:
@@ -239,6 +259,13 @@ class MatchIndex:
         kept_apart = tuple(
             named for name in kb.keep_apart if (named := frozenset(analyzer.terms(name)))
         )
+        vectors = None
+        if config.static_weight > 0 and kb.entries:
+            encoder = static_encoder()
+            vectors = (
+                encoder.encode([p for e in kb.entries for p in e.phrasings]).astype(np.float16),
+                encoder.encode([e.answer for e in kb.entries]).astype(np.float16),
+            )
         return cls(
             analyzer,
             entries,
@@ -248,6 +275,7 @@ class MatchIndex:
             subject_terms,
             config,
             kept_apart,
+            vectors,
         )
 
     def __len__(self) -> int:
@@ -277,14 +305,29 @@ class MatchIndex:
         return min(1.0, 2 * shared / (first.weight + second.weight))
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
+        """The best ``limit`` entries for ``text``, best first, each with its confidence."""
+        if self._vectors is None:
+            return self.lexical_search(text, limit)
+        hits, pinned = self._lexical(text, limit, max(limit, STATIC_DEPTH))
+        return self._static_order(text, hits, pinned)[:limit]
+
+    def lexical_search(self, text: str, limit: int = 5) -> list[Hit]:
+        """``search`` by the confidence alone, without the static vectors' order (the
+        semantic extra fuses its own embeddings with this ranking)."""
+        return self._lexical(text, limit, limit)[0]
+
+    def _lexical(self, text: str, limit: int, depth: int) -> tuple[list[Hit], int]:
+        """The best ``depth`` hits by confidence, the top one judged against the first
+        ``limit`` (as ``lexical_search`` would), and how many are pinned first (an exact
+        wording, the glossary entry a bare term asks for)."""
         terms = list(dict.fromkeys(self._analyzer.terms(text, repair=True)))
         if not terms or not self._entries:
-            return []
+            return [], 0
         ranking = self._rank(terms)
         order = np.argsort(-ranking)[:RERANK_DEPTH]
         order = order[ranking[order] > 0]
         if not len(order):
-            return []
+            return [], 0
         defined = self._defined_term(terms)
         if defined is not None:
             order = np.concatenate(([defined], order[order != defined]))
@@ -308,7 +351,7 @@ class MatchIndex:
         # keep their place; the others are re-ranked by their score, the confidence discounted
         # by how far behind the BM25 leader each ranks, over the top ``rerank_depth``.
         pinned = len(exact_entries) + (defined is not None and defined not in exact_entries)
-        depth = max(limit, self._config.rerank_depth)
+        depth = max(depth, self._config.rerank_depth)
         scored: list[tuple[float, int, str]] = []
         for position in order[:depth].tolist():
             confidence, phrasing = self._confidence(query, position)
@@ -328,16 +371,44 @@ class MatchIndex:
             ]
         hits: list[Hit] = []
         ceiling = 1.0
-        for raw, position, phrasing in scored[:limit]:
+        for raw, position, phrasing in scored[:depth]:
             # Scores never rise down the list, so "top score minus next score" reads as a lead.
             score = min(ceiling, raw)
             ceiling = score
             entry = self._entries[position]
             exact = position in exact_entries
             hits.append(Hit(entry.id, round(score, 6), phrasing, names_subject, exact))
-        if hits and not hits[0].exact and self._contested(query, hits):
+        if hits and not hits[0].exact and self._contested(query, hits[:limit]):
             hits[0] = replace(hits[0], contested=True)
-        return hits
+        return hits, min(pinned, len(hits))
+
+    def _static_order(self, text: str, hits: list[Hit], pinned: int) -> list[Hit]:
+        """``hits`` after the pinned ones put in order by the blend of confidence and static
+        similarity (``MatchConfig.static_weight``). Each keeps its own confidence. When the
+        blend's first is not the confidence's, it is marked ``contested``: the two views
+        disagree, so the question gets "did you mean" with both, never an outright answer."""
+        if self._vectors is None or len(hits) - pinned < 2:
+            return hits
+        phrasings, answers = self._vectors
+        question = static_encoder().encode([text])[0]
+        ranked = hits[pinned:]
+        positions = np.fromiter((self._positions[h.entry_id] for h in ranked), dtype=np.int64)
+        # Every phrasing of every candidate in one product, then each entry's closest.
+        counts = self._counts[positions]
+        rows = np.repeat(self._starts[positions] - np.cumsum(counts) + counts, counts)
+        rows += np.arange(len(rows))
+        cosines = phrasings[rows].astype(np.float32) @ question
+        similarity = np.maximum.reduceat(cosines, np.cumsum(counts) - counts)
+        if self._config.static_answers:
+            similarity = np.maximum(similarity, answers[positions].astype(np.float32) @ question)
+        weight = self._config.static_weight
+        confidence = np.fromiter((h.score for h in ranked), dtype=np.float64)
+        blended = weight * similarity + (1 - weight) * confidence
+        # Highest blend first; equal blends keep their place.
+        ordered = [ranked[i] for i in np.argsort(-blended, kind="stable")]
+        if pinned == 0 and ordered[0] is not hits[0]:
+            ordered = [replace(h, contested=h is ordered[0]) for h in ordered]
+        return [*hits[:pinned], *ordered]
 
     def judge(self, text: str, hits: list[Hit]) -> list[Hit]:
         """``hits`` for ``text`` from another ranking of the same knowledge base (the semantic

@@ -62,11 +62,17 @@ class Thresholds:
 
 
 def decide(hits: list[Hit], thresholds: Thresholds) -> tuple[Decision, list[Hit]]:
-    """Return the decision and the hits it rests on: one to answer, the options to clarify."""
-    if not hits or hits[0].score < thresholds.clarify:
+    """Return the decision and the hits it rests on: one to answer, the options to clarify.
+
+    Hits come best first, but their scores need not fall down the list: the matcher orders
+    them by more than the score (``MatchIndex.search``). So the lead is over the best score
+    among the others, and the options are taken in the hits' order, the first always among
+    them."""
+    best = max((h.score for h in hits), default=0.0)
+    if best < thresholds.clarify:
         return Decision.NO_MATCH, []
     top = hits[0]
-    runner_up = hits[1].score if len(hits) > 1 else 0.0
+    runner_up = max((h.score for h in hits[1:]), default=0.0)
     answer, margin = (
         (thresholds.subject_answer, thresholds.subject_margin)
         if top.names_subject
@@ -76,8 +82,8 @@ def decide(hits: list[Hit], thresholds: Thresholds) -> tuple[Decision, list[Hit]
         return Decision.ANSWER, [top]
     if (top.exact and not any(h.exact for h in hits[1:])) or top.agreed:
         return Decision.ANSWER, [top]
-    floor = max(thresholds.clarify, top.score - 0.25)
-    options = [h for h in hits if h.score >= floor][: thresholds.max_options]
+    floor = max(thresholds.clarify, best - 0.25)
+    options = [top, *(h for h in hits[1:] if h.score >= floor)][: thresholds.max_options]
     if len(options) == 1 and len(hits) > 1:
         options.append(hits[1])
     return Decision.CLARIFY, options

@@ -184,7 +184,7 @@ def fused_search(
     hits, judged by the lexical rules, the top one marked when the rankings agree. Benchmarks
     call this with the lexical hits they already have."""
     if lexical_hits is None:
-        lexical_hits = lexical.search(text, limit=LEXICAL_DEPTH)
+        lexical_hits = lexical.lexical_search(text, limit=LEXICAL_DEPTH)
     fused = fused_hits(ids, texts, starts, phrasing_cosines, lexical_hits, weight, limit)
     return agree(lexical.judge(text, fused), lexical_hits, agreement)
 

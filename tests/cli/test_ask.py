@@ -41,8 +41,14 @@ def test_ask_json_reads_stdin_and_writes_one_object_per_line_in_order(run: Run) 
         assert len(reply["candidates"]) <= 5
         for candidate in reply["candidates"]:
             assert set(candidate) == {"entry_id", "question", "score"}
-        scores = [c["score"] for c in reply["candidates"]]
-        assert scores == sorted(scores, reverse=True)
+        if reply["candidates"]:
+            # Best first: the first candidate is the answer or the first option, and its score
+            # is the reply's confidence (scores need not fall: the order also weighs meaning).
+            first = reply["candidates"][0]
+            assert first["score"] == reply["confidence"]
+            assert first["entry_id"] == (
+                reply["entry_id"] or (reply["options"] or [first["entry_id"]])[0]
+            )
         if reply["outcome"] != "answer":
             assert reply["entry_id"] is None
             assert reply["answer"] is None

@@ -27,7 +27,7 @@ from bot.knowledge.lint import (
 )
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import Entry, GlossaryTerm, KnowledgeBase, Source, Status
-from bot.matching.index import MatchIndex
+from bot.matching.index import MatchConfig, MatchIndex
 from bot.settings import bundled_knowledge
 
 TODAY = date(2026, 11, 24)
@@ -184,8 +184,9 @@ def test_an_alternate_its_own_entry_already_says_in_full_is_not_a_collision() ->
 
 def every_phrasing_collisions(kb: KnowledgeBase) -> Iterator[tuple[str, str]]:
     """The collision rule as it was: every phrasing of the alternate's own entry and of every
-    candidate the index names is compared, whatever the index found closest."""
-    index = MatchIndex.build(kb)
+    candidate the index names is compared, whatever the index found closest (candidates by
+    confidence alone, as the lint takes them)."""
+    index = MatchIndex.build(kb, MatchConfig(static_weight=0.0))
     for own_entry in kb.entries:
         for alternate in own_entry.alternates:
             others = [p for p in own_entry.phrasings if p != alternate]

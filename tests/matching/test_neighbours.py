@@ -143,13 +143,36 @@ def test_asking_what_a_term_means_is_not_answered_by_an_entry_that_uses_it(
 
 def test_the_top_hit_is_contested_only_when_a_rival_holds_the_missing_topic() -> None:
     index = MatchIndex.build(KnowledgeBase(ENTRIES, glossary=GLOSSARY))
-    contested = index.search("how long should a consultation last")
+    # By confidence alone the grant entry leads: it shares every word but "consultation".
+    contested = index.lexical_search("how long should a consultation last")
     assert contested[0].entry_id == "grant-length"
     assert contested[0].contested
     assert not any(h.contested for h in contested[1:]), "only the top hit is marked"
-    plain = index.search("how many years should a grant last")
+    plain = index.lexical_search("how many years should a grant last")
     assert plain[0].entry_id == "grant-length"
     assert not plain[0].contested
+
+
+def test_the_static_vectors_put_the_right_neighbour_first_without_answering_it() -> None:
+    index = MatchIndex.build(KnowledgeBase(ENTRIES, glossary=GLOSSARY))
+    hits = index.search("how long should a consultation last")
+    # The static vectors know the question is about a consultation: that entry comes first,
+    # but the two views disagree, so it is offered, not answered.
+    assert [h.entry_id for h in hits[:2]] == ["consultation-length", "grant-length"]
+    assert hits[0].contested
+    assert not any(h.contested for h in hits[1:])
+    scores = {h.entry_id: h.score for h in hits}
+    lexical = {
+        h.entry_id: h.score for h in index.lexical_search("how long should a consultation last")
+    }
+    assert scores == {k: v for k, v in lexical.items() if k in scores}, "each keeps its own score"
+    decision, options = decide(hits, Thresholds())
+    assert decision is Decision.CLARIFY
+    assert [h.entry_id for h in options][:2] == ["consultation-length", "grant-length"]
+    # Where both views agree, nothing changes: the grant question is answered.
+    plain = index.search("how many years should a grant last")
+    assert plain[0].entry_id == "grant-length"
+    assert decide(plain, Thresholds())[0] is Decision.ANSWER
 
 
 def test_a_contested_top_hit_is_never_answered_however_high_it_scores() -> None:

@@ -1,0 +1,96 @@
+"""The static vectors: the encoder itself, the order they give the matcher's candidates, and
+what the policy makes of hits whose scores no longer fall down the list."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.errors import ConfigError
+from bot.knowledge.loader import load_knowledge
+from bot.matching.index import Hit, MatchConfig, MatchIndex
+from bot.matching.policy import Decision, Thresholds, decide
+from bot.matching.static import FOLDER, StaticEncoder, static_encoder
+from bot.settings import bundled_knowledge
+
+
+def test_texts_become_unit_vectors_and_close_meanings_lie_close() -> None:
+    encoder = static_encoder()
+    texts = [
+        "How do I postpone a meeting?",
+        "reschedule an appointment",
+        "grant funding for small charities",
+    ]
+    vectors = encoder.encode(texts)
+    assert vectors.shape == (3, encoder.dimensions)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    # No word shared, yet nearer each other than either is to the funding question.
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.1
+    assert vectors[0] @ vectors[1] > vectors[1] @ vectors[2] + 0.1
+    # A batch gives what one text at a time gives (a fresh encoder: nothing remembered).
+    assert np.allclose(StaticEncoder.load().encode(texts[1:2])[0], vectors[1], atol=1e-6)
+    # Remembered texts come back the same, in the order asked.
+    assert np.array_equal(encoder.encode(texts[::-1]), vectors[::-1])
+
+
+def test_a_text_with_nothing_to_encode_is_a_zero_vector() -> None:
+    vectors = static_encoder().encode(["", "   "])
+    assert not vectors.any()
+    assert static_encoder().encode([]).shape == (0, static_encoder().dimensions)
+
+
+def test_damaged_vectors_name_the_folder_and_the_fix(tmp_path: Path) -> None:
+    shutil.copy(FOLDER / "tokenizer.json", tmp_path / "tokenizer.json")
+    (tmp_path / "vectors.npz").write_bytes(b"not a numpy archive")
+    with pytest.raises(ConfigError) as raised:
+        StaticEncoder.load(tmp_path)
+    assert str(tmp_path) in str(raised.value)
+    assert "static_distil.py" in str(raised.value)
+
+
+def test_the_vectors_fix_wording_the_confidence_alone_gets_wrong_and_never_answer_it() -> None:
+    # "when did the community groups code come out": by shared words the volunteering code
+    # leads; the vectors know the question is about the community groups code.
+    kb = load_knowledge(bundled_knowledge())
+    question = "when did the community groups code come out"
+    lexical = MatchIndex.build(kb, MatchConfig(static_weight=0.0)).search(question)
+    assert lexical[0].entry_id == "volunteering-code"
+    hits = MatchIndex.build(kb).search(question)
+    assert hits[0].entry_id == "community-groups-code"
+    assert hits[0].contested, "the two views disagree, so it is not answered outright"
+    decision, options = decide(hits, Thresholds())
+    assert decision is Decision.CLARIFY
+    assert options[0].entry_id == "community-groups-code"
+    assert "volunteering-code" in [o.entry_id for o in options]
+
+
+def test_the_knowledge_bases_own_questions_keep_their_entry_first() -> None:
+    kb = load_knowledge(bundled_knowledge())
+    index = MatchIndex.build(kb)
+    for entry in kb.entries:
+        hits = index.search(entry.question)
+        assert hits[0].entry_id == entry.id, entry.question
+        assert decide(hits, Thresholds())[0] is Decision.ANSWER, entry.question
+
+
+def test_the_lead_is_over_the_best_of_the_others_wherever_it_stands() -> None:
+    # Reordered hits: the runner-up in score is third in the list.
+    hits = [Hit("a", 0.8, "a"), Hit("c", 0.5, "c"), Hit("b", 0.79, "b")]
+    decision, options = decide(hits, Thresholds())
+    assert decision is Decision.CLARIFY
+    # Options are those within 0.25 of the best score, in the hits' order.
+    assert [h.entry_id for h in options] == ["a", "b"]
+    clear = [Hit("a", 0.8, "a"), Hit("c", 0.5, "c"), Hit("b", 0.6, "b")]
+    assert decide(clear, Thresholds())[0] is Decision.ANSWER
+
+
+def test_a_first_hit_below_the_clarify_line_is_still_offered_when_another_reaches_it() -> None:
+    hits = [Hit("b", 0.2, "b", contested=True), Hit("a", 0.7, "a"), Hit("c", 0.3, "c")]
+    decision, options = decide(hits, Thresholds())
+    assert decision is Decision.CLARIFY
+    assert [h.entry_id for h in options] == ["b", "a"]
+    weak = [Hit("b", 0.2, "b"), Hit("a", 0.3, "a")]
+    assert decide(weak, Thresholds())[0] is Decision.NO_MATCH
