@@ -50,8 +50,13 @@ class StaticEncoder:
 
     @classmethod
     def load(cls, folder: Path = FOLDER) -> StaticEncoder:
-        from tokenizers import Tokenizer  # imported here: only a build or a search needs it
-
+        try:  # imported here: only a build or a search needs it
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise ConfigError(
+                f"the matcher needs the tokenizers package ({exc}); install the assistant's "
+                "dependencies again: python3 run.py (or pip install -e .)"
+            ) from exc
         try:
             tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
             with np.load(folder / "vectors.npz") as stored:
@@ -85,7 +90,10 @@ class StaticEncoder:
 
     def _encode(self, texts: Sequence[str]) -> Vectors:
         summed = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        # The tokenizer takes only valid Unicode: a lone surrogate (which a chat payload can
+        # carry) becomes a replacement mark rather than an error.
+        valid = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
+        encodings = self._tokenizer.encode_batch(valid, add_special_tokens=False)
         ids = [encoding.ids[:MAX_TOKENS] for encoding in encodings]
         lengths = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
         flat = np.fromiter((t for i in ids for t in i), dtype=np.int64, count=int(lengths.sum()))

@@ -4,6 +4,7 @@ what the policy makes of hits whose scores no longer fall down the list."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,9 @@ def test_texts_become_unit_vectors_and_close_meanings_lie_close() -> None:
 def test_a_text_with_nothing_to_encode_is_a_zero_vector() -> None:
     vectors = static_encoder().encode(["", "   "])
     assert not vectors.any()
+    # Whatever a chat payload carries: a lone surrogate, a NUL byte.
+    odd = static_encoder().encode(["grant \ud800 notice", "grant\x00notice"])
+    assert np.allclose(np.linalg.norm(odd, axis=1), 1.0, atol=1e-5)
     assert static_encoder().encode([]).shape == (0, static_encoder().dimensions)
 
 
@@ -94,3 +98,13 @@ def test_a_first_hit_below_the_clarify_line_is_still_offered_when_another_reache
     assert [h.entry_id for h in options] == ["b", "a"]
     weak = [Hit("b", 0.2, "b"), Hit("a", 0.3, "a")]
     assert decide(weak, Thresholds())[0] is Decision.NO_MATCH
+
+
+def test_a_missing_tokenizers_package_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "tokenizers", None)  # as if it were not installed
+    with pytest.raises(ConfigError) as raised:
+        StaticEncoder.load()
+    assert "tokenizers" in str(raised.value)
+    assert "run.py" in str(raised.value)
