@@ -263,8 +263,10 @@ class MatchIndex:
         if config.static_weight > 0 and kb.entries:
             encoder = static_encoder()
             vectors = (
-                encoder.encode([p for e in kb.entries for p in e.phrasings]).astype(np.float16),
-                encoder.encode([e.answer for e in kb.entries]).astype(np.float16),
+                encoder.encode_remembered([p for e in kb.entries for p in e.phrasings]).astype(
+                    np.float16
+                ),
+                encoder.encode_remembered([e.answer for e in kb.entries]).astype(np.float16),
             )
         return cls(
             analyzer,

@@ -30,8 +30,8 @@ FOLDER = Path(__file__).resolve().parent / "static_model"
 # Longer texts are cut here (in tokens): the mean of the opening is their gist, and a pasted
 # essay must not cost more than a paragraph.
 MAX_TOKENS = 256
-# Texts whose vectors are remembered (about 0.5 KB each); past this the memory starts again.
-MEMO_LIMIT = 200_000
+# Wordings whose vectors are remembered (about 0.7 KB each); past this the memory starts again.
+MEMO_LIMIT = 100_000
 
 Vectors = NDArray[np.float32]
 
@@ -76,8 +76,14 @@ class StaticEncoder:
         return cls(tokenizer, codes, scales)
 
     def encode(self, texts: Sequence[str]) -> Vectors:
-        """One row per text. Texts seen before in this process are not encoded again, so a
-        reload, or another build of the same knowledge base, costs only its new wordings."""
+        """One unit-length row per text (zeros for a text with no known word piece)."""
+        return self._encode(texts)
+
+    def encode_remembered(self, texts: Sequence[str]) -> Vectors:
+        """``encode`` for a knowledge base's wordings: texts seen before in this process are
+        not encoded again, so a reload, or another build of the same knowledge base, costs
+        only its new wordings. (Questions go through ``encode``: remembering every question a
+        long-running bot is asked would only grow.)"""
         memo = self._memo
         new = [t for t in dict.fromkeys(texts) if t not in memo]
         if new:

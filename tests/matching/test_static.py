@@ -33,8 +33,25 @@ def test_texts_become_unit_vectors_and_close_meanings_lie_close() -> None:
     assert vectors[0] @ vectors[1] > vectors[1] @ vectors[2] + 0.1
     # A batch gives what one text at a time gives (a fresh encoder: nothing remembered).
     assert np.allclose(StaticEncoder.load().encode(texts[1:2])[0], vectors[1], atol=1e-6)
-    # Remembered texts come back the same, in the order asked.
-    assert np.array_equal(encoder.encode(texts[::-1]), vectors[::-1])
+
+
+def test_a_knowledge_bases_wordings_are_encoded_once_per_process() -> None:
+    encoder = StaticEncoder.load()
+    encoded: list[str] = []
+    real = encoder._encode
+
+    def counting(texts: list[str]) -> np.ndarray:
+        encoded.extend(texts)
+        return real(texts)
+
+    encoder._encode = counting  # type: ignore[method-assign]
+    texts = ["how long should a consultation last", "grant notice", "grant notice"]
+    first = encoder.encode_remembered(texts)
+    assert encoded == texts[:2], "each distinct wording once"
+    again = encoder.encode_remembered(texts[::-1])
+    assert encoded == texts[:2], "nothing encoded the second time"
+    assert np.array_equal(again, first[::-1])
+    assert np.allclose(first, encoder.encode(texts), atol=1e-6)
 
 
 def test_a_text_with_nothing_to_encode_is_a_zero_vector() -> None:
