@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from bot.errors import ConfigError
 from bot.knowledge.loader import load_knowledge
 from bot.matching.index import Hit, MatchConfig, MatchIndex
 from bot.matching.policy import Decision, Thresholds, decide
-from bot.matching.static import FOLDER, StaticEncoder, static_encoder
+from bot.matching.static import FOLDER, StaticEncoder, Vectors, static_encoder
 from bot.settings import bundled_knowledge
 
 
@@ -40,7 +41,7 @@ def test_a_knowledge_bases_wordings_are_encoded_once_per_process() -> None:
     encoded: list[str] = []
     real = encoder._encode
 
-    def counting(texts: list[str]) -> np.ndarray:
+    def counting(texts: Sequence[str]) -> Vectors:
         encoded.extend(texts)
         return real(texts)
 
