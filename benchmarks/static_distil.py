@@ -18,6 +18,7 @@ gives the same vectors, up to the PCA's rounding.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import sys
@@ -50,9 +51,11 @@ def main() -> int:
     scales[scales == 0] = 1.0
     codes = np.round(vectors / scales[:, None]).astype(np.int8)
     args.out.mkdir(parents=True, exist_ok=True)
-    # Not compressed: bytes of this kind barely shrink, and a plain archive loads as one read.
-    np.savez(args.out / "vectors.npz", codes=codes, scales=scales.astype(np.float32))
+    # Plain .npy files: the codes are mapped into memory rather than read (bot.matching.static).
+    np.save(args.out / "codes.npy", codes)
+    np.save(args.out / "scales.npy", scales.astype(np.float32))
     model.tokenizer.save(str(args.out / "tokenizer.json"))
+    files = ("codes.npy", "scales.npy", "tokenizer.json")
     (args.out / "source.json").write_text(
         json.dumps(
             {
@@ -61,6 +64,12 @@ def main() -> int:
                 "method": "model2vec distill",
                 "dimensions": args.dimensions,
                 "tokens": int(codes.shape[0]),
+                # A build cache's key includes this file (bot/matching/cache.py), so new vectors
+                # are never mixed with an index built from the old ones.
+                "sha256": {
+                    name: hashlib.sha256((args.out / name).read_bytes()).hexdigest()
+                    for name in files
+                },
             },
             indent=2,
         )

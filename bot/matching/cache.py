@@ -3,8 +3,8 @@
 Each cached build is one file in the cache folder (``<data folder>/cache``), named by a key:
 a hash of every knowledge file the build read (its name and bytes), the options it was built
 with, and the code that builds it (``code_version``: the source of ``bot/matching``,
-``bot/knowledge`` and ``bot/induction``, the static vectors in ``bot/matching/static_model``,
-and the Python and NumPy versions). Change any of
+``bot/knowledge`` and ``bot/induction``, the static vectors' record in
+``bot/matching/static_model/source.json``, and the Python and NumPy versions). Change any of
 them and the key changes, so a cached build is never used for other content or by other code.
 
 The file holds a header line, the SHA-256 of the payload and the payload, a pickle. Anything
@@ -58,10 +58,9 @@ def code_version() -> str:
         for source in sorted((_BOT / package).glob("*.py")):
             digest.update(f"{package}/{source.name}\0".encode())
             digest.update(source.read_bytes())
-    # The static vectors a build stores for every phrasing come from these files.
-    for data in sorted((_BOT / "matching" / "static_model").glob("*")):
-        digest.update(f"static_model/{data.name}\0".encode())
-        digest.update(data.read_bytes())
+    # The static vectors a build stores for every phrasing: their record holds each file's
+    # SHA-256 (a test checks it against the files), so they need not be hashed on every start.
+    digest.update((_BOT / "matching" / "static_model" / "source.json").read_bytes())
     return digest.hexdigest()
 
 

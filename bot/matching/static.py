@@ -7,8 +7,8 @@ word. It is a few microseconds a sentence, which is what lets the lexical matche
 every question (``MatchIndex``: the ranking blends it with the lexical confidence) where the
 semantic extra needs PyTorch and a model load.
 
-The vectors are stored as signed bytes with one scale per token (about 3.8 MB) and loaded on
-first use, once per process.
+The vectors are stored as signed bytes with one scale per token (about 3.8 MB), mapped into
+memory on first use, once per process.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ FOLDER = Path(__file__).resolve().parent / "static_model"
 MAX_TOKENS = 256
 # Wordings whose vectors are remembered (about 0.7 KB each); past this the memory starts again.
 MEMO_LIMIT = 100_000
+# Texts encoded together: enough to amortise the tokenizer's call, few enough to stay small.
+BATCH = 1024
 
 Vectors = NDArray[np.float32]
 
@@ -59,8 +61,11 @@ class StaticEncoder:
             ) from exc
         try:
             tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-            with np.load(folder / "vectors.npz") as stored:
-                codes, scales = stored["codes"], stored["scales"]
+            # Mapped, not read: a question touches a few dozen of the 29,525 rows.
+            codes = np.load(folder / "codes.npy", mmap_mode="r")
+            scales = np.load(folder / "scales.npy")
+            if codes.dtype != np.int8 or codes.ndim != 2 or scales.shape != codes.shape[:1]:
+                raise ValueError(f"codes {codes.dtype} {codes.shape}, scales {scales.shape}")
         except Exception as exc:  # tokenizers raises plain Exception for a bad file
             raise ConfigError(
                 f"could not read the matcher's static vectors in {folder}: {exc}. Reinstall "
@@ -95,6 +100,14 @@ class StaticEncoder:
         return np.stack([memo[t] for t in texts])
 
     def _encode(self, texts: Sequence[str]) -> Vectors:
+        if len(texts) <= BATCH:
+            return self._encode_batch(texts)
+        # In batches: a large knowledge base's word pieces at once would take gigabytes.
+        return np.concatenate(
+            [self._encode_batch(texts[at : at + BATCH]) for at in range(0, len(texts), BATCH)]
+        )
+
+    def _encode_batch(self, texts: Sequence[str]) -> Vectors:
         summed = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         # The tokenizer takes only valid Unicode: a lone surrogate (which a chat payload can
         # carry) becomes a replacement mark rather than an error.

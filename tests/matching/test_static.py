@@ -3,6 +3,8 @@ what the policy makes of hits whose scores no longer fall down the list."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import sys
 from collections.abc import Sequence
@@ -66,7 +68,8 @@ def test_a_text_with_nothing_to_encode_is_a_zero_vector() -> None:
 
 def test_damaged_vectors_name_the_folder_and_the_fix(tmp_path: Path) -> None:
     shutil.copy(FOLDER / "tokenizer.json", tmp_path / "tokenizer.json")
-    (tmp_path / "vectors.npz").write_bytes(b"not a numpy archive")
+    shutil.copy(FOLDER / "scales.npy", tmp_path / "scales.npy")
+    (tmp_path / "codes.npy").write_bytes(b"not a numpy array")
     with pytest.raises(ConfigError) as raised:
         StaticEncoder.load(tmp_path)
     assert str(tmp_path) in str(raised.value)
@@ -126,3 +129,12 @@ def test_a_missing_tokenizers_package_says_how_to_install_it(
         StaticEncoder.load()
     assert "tokenizers" in str(raised.value)
     assert "run.py" in str(raised.value)
+
+
+def test_the_recorded_hashes_are_those_of_the_files() -> None:
+    # The build cache's key takes the vectors' record instead of hashing 4 MB on every start,
+    # so the record must say what the files are.
+    recorded = json.loads((FOLDER / "source.json").read_text())["sha256"]
+    assert set(recorded) == {"codes.npy", "scales.npy", "tokenizer.json"}
+    for name, digest in recorded.items():
+        assert hashlib.sha256((FOLDER / name).read_bytes()).hexdigest() == digest, name
