@@ -3,6 +3,10 @@
     pip install torch==2.13.0 '.[semantic]' 'model2vec[distill]'
     python benchmarks/static_distil.py            # writes bot/matching/static_model/
 
+(Seen on 2026-12-05: model2vec[distill] also installed the ``kernels`` package, whose import
+made transformers fail with "Either a revision or a version must be specified";
+``pip uninstall kernels`` mends it.)
+
 The vectors are distilled from the same all-MiniLM-L6-v2 model the semantic extra packages
 (Apache 2.0): model2vec passes every token of its vocabulary through the model once, keeps
 the output, reduces it to ``DIMENSIONS`` by PCA and weights each token by how rare it is. A
