@@ -389,11 +389,14 @@ class MatchIndex:
         similarity (``MatchConfig.static_weight``). Each keeps its own confidence. When the
         blend's first is not the confidence's, it is marked ``contested``: the two views
         disagree, so the question gets "did you mean" with both, never an outright answer."""
-        if self._vectors is None or len(hits) - pinned < 2:
+        # Only the first ``STATIC_DEPTH`` are ordered, whatever ``limit`` asked for, so a
+        # longer list has the same top (as for the re-rank).
+        window = min(len(hits), max(pinned, STATIC_DEPTH))
+        if self._vectors is None or window - pinned < 2:
             return hits
         phrasings, answers = self._vectors
         question = static_encoder().encode([text])[0]
-        ranked = hits[pinned:]
+        ranked = hits[pinned:window]
         positions = np.fromiter((self._positions[h.entry_id] for h in ranked), dtype=np.int64)
         # Every phrasing of every candidate in one product, then each entry's closest.
         counts = self._counts[positions]
@@ -410,7 +413,7 @@ class MatchIndex:
         ordered = [ranked[i] for i in np.argsort(-blended, kind="stable")]
         if pinned == 0 and ordered[0] is not hits[0]:
             ordered = [replace(h, contested=h is ordered[0]) for h in ordered]
-        return [*hits[:pinned], *ordered]
+        return [*hits[:pinned], *ordered, *hits[window:]]
 
     def judge(self, text: str, hits: list[Hit]) -> list[Hit]:
         """``hits`` for ``text`` from another ranking of the same knowledge base (the semantic
