@@ -18,11 +18,12 @@ right entry first?):
   from its entry and asked as a question (in folds of alternates, so the index is built once
   per fold rather than once per alternate).
 
-Settings (stopwords, compound joining, field weights, the static vectors' weight) are chosen leave-one-set-out: for each
-set, the setting best on the mean hit@1 of the *other* sets is scored on it. The answer
-thresholds need out-of-scope questions, which only the evaluation set has, so they are chosen
-by k-fold over it: the sweep picks thresholds on k-1 folds and the held-out fold is scored with
-them. The chosen thresholds are then checked for answer precision on the other sets.
+Settings (stopwords, compound joining, field weights, the static vectors' weight) are chosen
+leave-one-set-out: for each set, the setting best on the mean hit@1 of the *other* sets is
+scored on it. The answer thresholds need out-of-scope questions, which only the evaluation
+set has, so they are chosen by k-fold over it: the sweep picks thresholds on k-1 folds and the
+held-out fold is scored with them. The chosen thresholds are then checked for answer precision
+on the other sets.
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ sentence is then the mean of its tokens' vectors: no PyTorch, no model at run ti
 microseconds a sentence. Each vector is stored as signed bytes with one scale per token
 (``bot.matching.static``), which keeps the file small enough to ship in the repository.
 
-The dimension count was chosen across the benchmark sets (docs/benchmarks.md, "Static
-vectors"): 128 ranked as well as 256, 64 worse. Re-running this script on the same packages
-gives the same vectors, up to the PCA's rounding.
+The dimension count was chosen across the benchmark sets (docs/benchmarks.md, "Fourth
+pass: static sentence vectors"): 128 ranked as well as 256, 64 worse. Re-running this script
+on the same packages gives the same vectors, up to the PCA's rounding.
 """
 
 from __future__ import annotations

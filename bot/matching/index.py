@@ -30,7 +30,7 @@ from bot.matching.stems import MATCH_STOPWORDS, STOPWORDS, stem
 
 RERANK_DEPTH = 20
 # How many candidates the static vectors put in order: ten rank as well as twenty on every
-# benchmark set (docs/benchmarks.md, "Static vectors") at half the cost.
+# benchmark set (docs/benchmarks.md, "Fourth pass: static sentence vectors") at half the cost.
 STATIC_DEPTH = 10
 DICE_WEIGHT, COVERAGE_WEIGHT, RECALL_WEIGHT = 0.4, 0.4, 0.2
 # A word the knowledge base has never used is strong evidence the question is about
@@ -316,7 +316,7 @@ class MatchIndex:
     def lexical_search(self, text: str, limit: int = 5) -> list[Hit]:
         """``search`` by the confidence alone, without the static vectors' order (the
         semantic extra fuses its own embeddings with this ranking)."""
-        return self._lexical(text, limit, limit)[0]
+        return self._lexical(text, limit, limit)[0][:limit]
 
     def _lexical(self, text: str, limit: int, depth: int) -> tuple[list[Hit], int]:
         """The best ``depth`` hits by confidence, the top one judged against the first
