@@ -40,7 +40,7 @@ from bot.matching.fusion import (
     entry_cosines,
     fuse,
 )
-from bot.matching.index import Hit, MatchIndex
+from bot.matching.index import Hit, MatchConfig, MatchIndex
 
 __all__ = [
     "AGREEMENT",
@@ -143,7 +143,11 @@ class SemanticIndex:
             if cache_dir is not None
             else model.encode(texts)
         )
-        return cls(kb, lexical if lexical is not None else MatchIndex.build(kb), model, vectors)
+        if lexical is None:
+            # Its lexical side is asked for the confidence order alone (``lexical_search``),
+            # so the static vectors would be built for nothing.
+            lexical = MatchIndex.build(kb, MatchConfig(static_weight=0.0))
+        return cls(kb, lexical, model, vectors)
 
     def __len__(self) -> int:
         return len(self.lexical)

@@ -80,10 +80,6 @@ class StaticEncoder:
             scales[unknown] = 0.0
         return cls(tokenizer, codes, scales)
 
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        """One unit-length row per text (zeros for a text with no known word piece)."""
-        return self._encode(texts)
-
     def encode_remembered(self, texts: Sequence[str]) -> Vectors:
         """``encode`` for a knowledge base's wordings: texts seen before in this process are
         not encoded again, so a reload, or another build of the same knowledge base, costs
@@ -94,12 +90,13 @@ class StaticEncoder:
         if new:
             if len(memo) + len(new) > MEMO_LIMIT:
                 memo.clear()
-            memo.update(zip(new, self._encode(new), strict=True))
+            memo.update(zip(new, self.encode(new), strict=True))
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         return np.stack([memo[t] for t in texts])
 
-    def _encode(self, texts: Sequence[str]) -> Vectors:
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """One unit-length row per text (zeros for a text with no known word piece)."""
         if len(texts) <= BATCH:
             return self._encode_batch(texts)
         # In batches: a large knowledge base's word pieces at once would take gigabytes.

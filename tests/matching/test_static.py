@@ -41,13 +41,13 @@ def test_texts_become_unit_vectors_and_close_meanings_lie_close() -> None:
 def test_a_knowledge_bases_wordings_are_encoded_once_per_process() -> None:
     encoder = StaticEncoder.load()
     encoded: list[str] = []
-    real = encoder._encode
+    real = encoder.encode
 
     def counting(texts: Sequence[str]) -> Vectors:
         encoded.extend(texts)
         return real(texts)
 
-    encoder._encode = counting  # type: ignore[method-assign]
+    encoder.encode = counting  # type: ignore[method-assign]
     texts = ["how long should a consultation last", "grant notice", "grant notice"]
     first = encoder.encode_remembered(texts)
     assert encoded == texts[:2], "each distinct wording once"
