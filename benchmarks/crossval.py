@@ -33,7 +33,7 @@ import statistics
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -62,6 +62,8 @@ class Scored:
     name: str
     queries: Queries
     hits: list[list[Hit]]
+    # The hits of the questions no entry answers (any outright answer to one is wrong).
+    unanswerable_hits: list[list[Hit]] = field(default_factory=list)
 
     @property
     def hit1(self) -> float:
@@ -78,6 +80,18 @@ class Scored:
                 answered += 1
                 right += chosen[0].entry_id in expected
         return answered / max(len(self.queries), 1), right / max(answered, 1)
+
+    def answers(self, thresholds: Thresholds) -> tuple[int, int]:
+        """Right and wrong outright answers, counting every answered unanswerable as wrong."""
+        right = wrong = 0
+        for (_, expected), hits in zip(self.queries, self.hits, strict=True):
+            decision, chosen = decide(hits, thresholds)
+            if decision is Decision.ANSWER:
+                right += chosen[0].entry_id in expected
+                wrong += chosen[0].entry_id not in expected
+        for hits in self.unanswerable_hits:
+            wrong += decide(hits, thresholds)[0] is Decision.ANSWER
+        return right, wrong
 
 
 class Sets:
@@ -107,24 +121,31 @@ class Sets:
             benchsets.leave_alternates_out(self.kb),
         ]
 
-    def score(self, config: MatchConfig) -> dict[str, Scored]:
+    def score(self, config: MatchConfig, unanswerable: bool = False) -> dict[str, Scored]:
+        """Each set's hits under ``config``; with ``unanswerable``, also those of the
+        questions no entry answers."""
         index = MatchIndex.build(self.kb, config)
         in_scope = [c for c in self.cases if c.in_scope]
+        out_of_scope = [c for c in self.cases if not c.in_scope and not recognise(c.question)]
         result = {
             "eval": Scored(
                 "eval",
                 [(c.question, frozenset({c.expect or ""})) for c in in_scope],
                 [_search(index, c.question) for c in in_scope],
+                [_search(index, c.question) for c in out_of_scope] if unanswerable else [],
             )
         }
         for bench in self.others:
             queries: Queries = []
             hits: list[list[Hit]] = []
+            unanswered: list[list[Hit]] = []
             for part in bench.parts:
                 built = MatchIndex.build(part.kb, config)
                 queries += part.queries
                 hits += [_search(built, q) for q, _ in part.queries]
-            result[bench.name] = Scored(bench.name, queries, hits)
+                if unanswerable:
+                    unanswered += [_search(built, q) for q in part.unanswerable]
+            result[bench.name] = Scored(bench.name, queries, hits, unanswered)
         return result
 
     def eval_hits(self, config: MatchConfig) -> list[tuple[EvalCase, list[Hit] | None]]:
@@ -304,6 +325,43 @@ def policy_grid(sets: Sets, folds: int, max_wrong: float) -> None:
     print()
 
 
+MARGINS = (0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10, 0.12)
+
+
+def margin_grid(sets: Sets) -> None:
+    """The static margin (``MatchConfig.static_margin``): right and wrong outright answers per
+    set at each margin (the shipped thresholds; unanswerable questions answered count as
+    wrong), then the margin chosen leave-one-set-out for two prices of a wrong answer."""
+    thresholds = load_settings().thresholds()
+    counts: dict[float, dict[str, tuple[int, int]]] = {}
+    sizes: dict[str, int] = {}
+    for margin in MARGINS:
+        scored = sets.score(MatchConfig(static_margin=margin), unanswerable=True)
+        counts[margin] = {n: s.answers(thresholds) for n, s in scored.items()}
+        sizes = {n: len(s.queries) + len(s.unanswerable_hits) for n, s in scored.items()}
+    names = list(sizes)
+    print(f"{'margin':>6} " + " ".join(f"{n[:20]:>20}" for n in names))
+    for margin, row in counts.items():
+        cells = [f"{r:5d} right {w:3d} wrong" for r, w in (row[n] for n in names)]
+        print(f"{margin:6.2f} " + " ".join(f"{c:>20}" for c in cells))
+    print()
+    for price in (2, 3):
+
+        def gain(name: str, margin: float, price: int = price) -> float:
+            right, wrong = counts[margin][name]
+            return (right - price * wrong) / max(sizes[name], 1)
+
+        print(f"Leave one set out, a wrong answer priced at {price} right ones:")
+        for name in names:
+            pick = max(
+                MARGINS,
+                key=lambda m: (statistics.mean(gain(n, m) for n in names if n != name), -m),
+            )
+            change = gain(name, pick) - gain(name, 0.0)
+            print(f"  {name:28} chosen {pick:.2f}, held-out gain over 0: {change:+.4f}")
+    print()
+
+
 def _median(chosen: list[Thresholds]) -> Thresholds:
     def mid(values: list[float]) -> float:
         return sorted(values)[len(values) // 2]
@@ -325,12 +383,16 @@ def main() -> None:
     parser.add_argument("--stopwords", action="store_true", help="try each candidate stopword")
     parser.add_argument("--quick", action="store_true", help="compare only the named settings")
     parser.add_argument("--policy", action="store_true", help="only the contested-answer grid")
+    parser.add_argument("--margins", action="store_true", help="only the static margin grid")
     parser.add_argument("--max-wrong", type=float, default=0.007)
     args = parser.parse_args()
     started = time.perf_counter()
     sets = Sets(args.folds)
     if args.policy:
         policy_grid(sets, args.folds, args.max_wrong)
+        return
+    if args.margins:
+        margin_grid(sets)
         return
     candidates = configs()
     if args.quick:

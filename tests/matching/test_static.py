@@ -3,6 +3,7 @@ what the policy makes of hits whose scores no longer fall down the list."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -18,7 +19,7 @@ from bot.knowledge.loader import load_knowledge
 from bot.matching.index import Hit, MatchConfig, MatchIndex
 from bot.matching.policy import Decision, Thresholds, decide
 from bot.matching.static import FOLDER, StaticEncoder, Vectors, static_encoder
-from bot.settings import bundled_knowledge
+from bot.settings import bundled_knowledge, load_settings
 
 
 def test_texts_become_unit_vectors_and_close_meanings_lie_close() -> None:
@@ -90,6 +91,40 @@ def test_the_vectors_fix_wording_the_confidence_alone_gets_wrong_and_never_answe
     assert decision is Decision.CLARIFY
     assert options[0].entry_id == "community-groups-code"
     assert "volunteering-code" in [o.entry_id for o in options]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what must we consider before cutting funding",
+        "who is behind the civil society covenant",
+        "which ombudsman covers local authorities",
+    ],
+)
+def test_a_top_hit_the_two_views_barely_separate_is_offered_not_answered(question: str) -> None:
+    # Each question is a written alternate of one entry, asked of the knowledge base without
+    # it: a neighbouring entry leads on confidence and stays first in the blend, but only
+    # just, and answering it outright would be wrong.
+    kb = load_knowledge(bundled_knowledge())
+    owner = next(e for e in kb.entries if question in e.alternates)
+    kept = tuple(a for a in owner.alternates if a != question)
+    entries = tuple(
+        dataclasses.replace(e, alternates=kept) if e is owner else e for e in kb.entries
+    )
+    kb = dataclasses.replace(kb, entries=entries)
+    thresholds = load_settings().thresholds()
+
+    without_margin = MatchIndex.build(kb, MatchConfig(static_margin=0.0)).search(question)
+    decision, chosen = decide(without_margin, thresholds)
+    assert decision is Decision.ANSWER, "the case it guards: answered without the margin"
+    assert chosen[0].entry_id != owner.id, "...and answered wrongly"
+
+    hits = MatchIndex.build(kb).search(question)
+    assert hits[0].entry_id == without_margin[0].entry_id
+    assert hits[0].contested
+    decision, options = decide(hits, thresholds)
+    assert decision is Decision.CLARIFY
+    assert owner.id in [o.entry_id for o in options], "the right entry is offered"
 
 
 def test_the_knowledge_bases_own_questions_keep_their_entry_first() -> None:
