@@ -23,6 +23,8 @@ _HTML_ENTITIES = {
 }
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _WORD = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)*")
+# "C++" and "C#" are names of their own, not the letter c: one word each ("cplusplus").
+_SIGILS = re.compile(r"(?<![\w+#])([a-z])(\+\+|#)(?![\w+#])")
 
 # British spelling is the house style; American spellings are folded into it.
 _US_TO_UK = {
@@ -82,6 +84,7 @@ def words(text: str) -> list[str]:
     ("who's" is "who", "council's" is "council"), other apostrophes removed, "twelve" as
     "12"."""
     lowered = clean(text).casefold().replace("\u2019", "'")
+    lowered = _SIGILS.sub(lambda m: m[1] + ("plusplus" if m[2] == "++" else "sharp"), lowered)
     return [
         _NUMBERS.get(w, british(_POSSESSIVE.sub("", w).replace("'", "")))
         for w in _WORD.findall(lowered)

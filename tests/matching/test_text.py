@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.knowledge.model import Entry, KnowledgeBase
+from bot.matching.index import MatchIndex
 from bot.matching.text import clean, words
 
 
@@ -34,3 +36,34 @@ def test_american_spelling_is_folded_to_british() -> None:
 def test_case_punctuation_and_apostrophes() -> None:
     assert words("Can't we END the Grant?!") == ["cant", "we", "end", "the", "grant"]
     assert words("three months’ notice, twelve weeks") == ["3", "months", "notice", "12", "weeks"]
+
+
+def test_c_plus_plus_and_c_sharp_are_words_of_their_own() -> None:
+    assert words("Functions in C++, C# or C?") == [
+        "functions",
+        "in",
+        "cplusplus",
+        "csharp",
+        "or",
+        "c",
+    ]
+    assert words("a+b and c++11") == ["a", "b", "and", "c", "11"], "only a bare name"
+
+
+def test_a_question_about_c_plus_plus_finds_the_c_plus_plus_entry() -> None:
+    kb = KnowledgeBase(
+        entries=(
+            Entry(
+                id="in-c", topic="t", question="Can I write my own functions in C?", answer="Yes."
+            ),
+            Entry(
+                id="in-cpp",
+                topic="t",
+                question="Can I write my own functions in C++?",
+                answer="Yes.",
+            ),
+        )
+    )
+    index = MatchIndex.build(kb)
+    assert index.search("own function in c++")[0].entry_id == "in-cpp"
+    assert index.search("own function in c")[0].entry_id == "in-c"
