@@ -25,7 +25,8 @@ _PHRASES: dict[SmallTalkKind, tuple[str, ...]] = {
     SmallTalkKind.HELP: (
         "help", "?", "what can you do", "what can i ask", "what can i ask you",
         "what do you know", "how do i use this", "how does this work", "commands", "menu",
-        "start", "what are you",
+        "start", "what are you", "who are you", "what is this bot", "are you a bot",
+        "are you a robot", "are you human",
     ),
     SmallTalkKind.TOPICS: (
         "topics", "topic", "list topics", "show topics", "what topics", "all topics",

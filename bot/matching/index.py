@@ -54,7 +54,8 @@ DEFINITION_WORDS = frozenset(
 )
 
 
-# The stems of the function words and chat fillers that ``similarity`` leaves out.
+# The stems of the function words and chat fillers that ``similarity`` leaves out, and
+# that alone never earn an outright answer.
 _FILLER_STEMS = frozenset(stem(w) for w in STOPWORDS)
 
 
@@ -385,7 +386,10 @@ class MatchIndex:
             entry = self._entries[position]
             exact = position in exact_entries
             hits.append(Hit(entry.id, round(score, 6), phrasing, names_subject, exact))
-        if hits and not hits[0].exact and self._contested(query, hits[:limit]):
+        # A question of function words alone ("who are you", "what is it") has nothing an
+        # entry could be chosen by, whatever words it shares: never an outright answer.
+        vague = query.terms <= _FILLER_STEMS
+        if hits and not hits[0].exact and (vague or self._contested(query, hits[:limit])):
             hits[0] = replace(hits[0], contested=True)
         return hits, min(pinned, len(hits))
 

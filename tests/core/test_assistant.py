@@ -67,6 +67,7 @@ def test_a_typo_still_matches(assistant: Assistant) -> None:
         ("thanks, bye", SmallTalkKind.GOODBYE),
         ("help", SmallTalkKind.HELP),
         ("what can I ask?", SmallTalkKind.HELP),
+        ("Who are you?", SmallTalkKind.HELP),
         ("topics", SmallTalkKind.TOPICS),
     ],
 )

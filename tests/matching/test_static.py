@@ -127,6 +127,17 @@ def test_a_top_hit_the_two_views_barely_separate_is_offered_not_answered(questio
     assert owner.id in [o.entry_id for o in options], "the right entry is offered"
 
 
+def test_a_question_of_function_words_alone_is_never_answered_outright() -> None:
+    # "who are you" shares "who" and "you" with a wording about campaigning charities, which
+    # was answered outright; nothing in it says what it is about. (The assistant takes it as
+    # small talk first; the matcher must hold it back on its own too.)
+    index = MatchIndex.build(load_knowledge(bundled_knowledge()))
+    hits = index.search("who are you")
+    assert hits, "it still has candidates to offer"
+    assert hits[0].contested
+    assert decide(hits, load_settings().thresholds())[0] is not Decision.ANSWER
+
+
 def test_the_knowledge_bases_own_questions_keep_their_entry_first() -> None:
     kb = load_knowledge(bundled_knowledge())
     index = MatchIndex.build(kb)
