@@ -226,8 +226,9 @@ PREVIOUS = "previous (hand-grown list, 0.5/0.5)"
 
 
 def configs() -> dict[str, MatchConfig]:
-    """The settings compared: the previous analyzer, stopword variants, field weights, and the
-    static vectors' weight in the order (the default is 0.6, with answers)."""
+    """The settings compared: the previous analyzer, stopword variants, field weights, the
+    static vectors' weight in the order (the default is 0.7, with answers) and the smoothing
+    of their word-piece weights (the default is 0.3; 0 is a plain mean)."""
     found = {
         PREVIOUS: MatchConfig(
             stopwords=STOPWORDS, join_compounds=True, all_phrasings_weight=0.5, answer_weight=0.5
@@ -242,8 +243,13 @@ def configs() -> dict[str, MatchConfig]:
         "no static vectors (confidence alone)": MatchConfig(static_weight=0.0),
         "static vectors, phrasings only": MatchConfig(static_answers=False),
     }
-    for weight in (0.4, 0.5, 0.7, 0.8):
+    found["plain mean, static weight 0.6 (before)"] = MatchConfig(
+        static_smoothing=0.0, static_weight=0.6
+    )
+    for weight in (0.5, 0.6, 0.8):
         found[f"static weight {weight}"] = MatchConfig(static_weight=weight)
+    for smoothing in (0.0, 0.1, 0.2, 0.5, 1.0):
+        found[f"piece weights smoothed {smoothing}"] = MatchConfig(static_smoothing=smoothing)
     for every in (0.5, 1.0, 2.0):
         for answer in (0.5, 1.0, 2.0):
             found[f"weights 1/{every}/{answer}"] = MatchConfig(

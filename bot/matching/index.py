@@ -25,7 +25,7 @@ import numpy as np
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.analyzer import Analyzer, Canonicaliser
 from bot.matching.bm25 import BM25Field, Scores
-from bot.matching.static import static_encoder
+from bot.matching.static import piece_weights, static_encoder
 from bot.matching.stems import MATCH_STOPWORDS, STOPWORDS, stem
 
 RERANK_DEPTH = 20
@@ -93,13 +93,17 @@ class MatchConfig:
     # the rest x their confidence (0: confidence alone, and no vectors are built). An entry's
     # similarity is its closest phrasing's, or its answer's where ``static_answers`` and that
     # is closer. Chosen leave-one-set-out over eight sets (benchmarks/crossval.py).
-    static_weight: float = 0.6
+    static_weight: float = 0.7
     static_answers: bool = True
+    # Each word piece's weight in a sentence's static vector is ``static_smoothing / (that +
+    # the share of entries using it)`` (``bot.matching.static.piece_weights``; 0: a plain
+    # mean). Chosen with ``static_weight`` leave-one-set-out (benchmarks/crossval.py).
+    static_smoothing: float = 0.3
     # The top hit is also contested when its blend leads the runner-up's by less than this:
-    # the two views together barely tell the entries apart. Leave-one-set-out over eight sets
-    # picks 0.01-0.08 when a wrong answer costs two right ones, 0.05-0.08 at three; 0.05
-    # keeps the evaluation set above its 86% target (benchmarks/crossval.py --margins).
-    static_margin: float = 0.05
+    # the two views together barely tell the entries apart. Chosen leave-one-set-out over
+    # eight sets, with a wrong answer priced at two or at three right ones: every set's
+    # choice is 0.02 or 0.03 (benchmarks/crossval.py --margins).
+    static_margin: float = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +160,7 @@ class MatchIndex:
         subject_terms: frozenset[str] = frozenset(),
         config: MatchConfig | None = None,
         kept_apart: tuple[frozenset[str], ...] = (),
-        vectors: tuple[np.ndarray, np.ndarray] | None = None,
+        vectors: _StaticVectors | None = None,
     ) -> None:
         self._analyzer = analyzer
         self._config = config or MatchConfig()
@@ -188,8 +192,8 @@ class MatchIndex:
         # are stored once across entries (most are one small number, such as (0,)).
         self._holders: dict[int, dict[str, tuple[int, ...]]] = {}
         self._shared_holders: dict[tuple[int, ...], tuple[int, ...]] = {}
-        # Static vectors of every phrasing (entry by entry, as ``_starts``) and every answer,
-        # as float16 to halve their memory; None when ``static_weight`` is 0.
+        # Static vectors of every phrasing (entry by entry, as ``_starts``) and every answer;
+        # None when ``static_weight`` is 0.
         self._vectors = vectors
 
     @classmethod
@@ -267,13 +271,7 @@ class MatchIndex:
         )
         vectors = None
         if config.static_weight > 0 and kb.entries:
-            encoder = static_encoder()
-            vectors = (
-                encoder.encode_remembered([p for e in kb.entries for p in e.phrasings]).astype(
-                    np.float16
-                ),
-                encoder.encode_remembered([e.answer for e in kb.entries]).astype(np.float16),
-            )
+            vectors = _static_vectors(kb, config.static_smoothing)
         return cls(
             analyzer,
             entries,
@@ -405,8 +403,8 @@ class MatchIndex:
         window = min(len(hits), max(pinned, STATIC_DEPTH))
         if self._vectors is None or window - pinned < 2:
             return hits
-        phrasings, answers = self._vectors
-        question = static_encoder().encode([text])[0]
+        phrasings, answers = self._vectors.phrasings, self._vectors.answers
+        question = static_encoder().encode([text], self._vectors.weights)[0]
         ranked = hits[pinned:window]
         positions = np.fromiter((self._positions[h.entry_id] for h in ranked), dtype=np.int64)
         # Every phrasing of every candidate in one product, then each entry's closest.
@@ -554,6 +552,37 @@ def _holders(
         for term in terms:
             found.setdefault(term, []).append(number)
     return {term: shared.setdefault(key := tuple(numbers), key) for term, numbers in found.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _StaticVectors:
+    """A knowledge base's static vectors: every phrasing's (entry by entry) and every
+    answer's, as float16 to halve their memory, and the word-piece weights they and the
+    questions are encoded with (None: a plain mean)."""
+
+    phrasings: np.ndarray
+    answers: np.ndarray
+    weights: np.ndarray | None
+
+
+def _static_vectors(kb: KnowledgeBase, smoothing: float) -> _StaticVectors:
+    encoder = static_encoder()
+    phrasings = encoder.pieces_remembered([p for e in kb.entries for p in e.phrasings])
+    answers = encoder.pieces_remembered([e.answer for e in kb.entries])
+    weights = None
+    if smoothing > 0:
+        ends = np.cumsum([len(e.phrasings) for e in kb.entries])
+        wordings = [
+            [*phrasings[end - len(entry.phrasings) : end], answer]
+            for entry, end, answer in zip(kb.entries, ends, answers, strict=True)
+        ]
+        keep = encoder.pieces(list(kb.keep_apart))
+        weights = piece_weights(encoder.size, wordings, smoothing, keep)
+    return _StaticVectors(
+        encoder.vectors_of(phrasings, weights).astype(np.float16),
+        encoder.vectors_of(answers, weights).astype(np.float16),
+        weights,
+    )
 
 
 @dataclass(frozen=True, slots=True)

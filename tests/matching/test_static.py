@@ -16,9 +16,10 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import Entry, KnowledgeBase
 from bot.matching.index import Hit, MatchConfig, MatchIndex
 from bot.matching.policy import Decision, Thresholds, decide
-from bot.matching.static import FOLDER, StaticEncoder, Vectors, static_encoder
+from bot.matching.static import FOLDER, Pieces, StaticEncoder, piece_weights, static_encoder
 from bot.settings import bundled_knowledge, load_settings
 
 
@@ -39,23 +40,69 @@ def test_texts_become_unit_vectors_and_close_meanings_lie_close() -> None:
     assert np.allclose(StaticEncoder.load().encode(texts[1:2])[0], vectors[1], atol=1e-6)
 
 
-def test_a_knowledge_bases_wordings_are_encoded_once_per_process() -> None:
+def test_a_knowledge_bases_wordings_are_split_once_per_process() -> None:
     encoder = StaticEncoder.load()
-    encoded: list[str] = []
-    real = encoder.encode
+    split: list[str] = []
+    real = encoder.pieces
 
-    def counting(texts: Sequence[str]) -> Vectors:
-        encoded.extend(texts)
+    def counting(texts: Sequence[str]) -> list[Pieces]:
+        split.extend(texts)
         return real(texts)
 
-    encoder.encode = counting  # type: ignore[method-assign]
+    encoder.pieces = counting  # type: ignore[method-assign]
     texts = ["how long should a consultation last", "grant notice", "grant notice"]
-    first = encoder.encode_remembered(texts)
-    assert encoded == texts[:2], "each distinct wording once"
-    again = encoder.encode_remembered(texts[::-1])
-    assert encoded == texts[:2], "nothing encoded the second time"
-    assert np.array_equal(again, first[::-1])
-    assert np.allclose(first, encoder.encode(texts), atol=1e-6)
+    first = encoder.pieces_remembered(texts)
+    assert split == texts[:2], "each distinct wording once"
+    again = encoder.pieces_remembered(texts[::-1])
+    assert split == texts[:2], "nothing split the second time"
+    assert [a.tolist() for a in again] == [f.tolist() for f in first[::-1]]
+    assert np.allclose(encoder.vectors_of(first), encoder.encode(texts), atol=1e-6)
+
+
+def test_pieces_most_entries_use_weigh_less_and_kept_apart_names_weigh_fully() -> None:
+    encoder = static_encoder()
+    flu, vaccine, covenant = (encoder.pieces([w])[0] for w in ("flu", "vaccine", "covenant"))
+    entries = [
+        [encoder.pieces(["flu vaccine covenant"])[0]],
+        [encoder.pieces(["flu symptoms covenant"])[0]],
+        [encoder.pieces(["flu treatment covenant"])[0]],
+        [encoder.pieces(["travel advice covenant"])[0]],
+    ]
+    weights = piece_weights(encoder.size, entries, 0.3, keep=[covenant])
+    assert np.isclose(weights[flu], 0.3 / (0.3 + 0.75)).all()
+    assert np.isclose(weights[vaccine], 0.3 / (0.3 + 0.25)).all()
+    assert (weights[covenant] == 1.0).all(), "every entry uses it, but it is kept apart"
+    unused = encoder.pieces(["zebra"])[0]
+    assert (weights[unused] == 1.0).all()
+    # Weighted, "flu vaccine" leans towards its rarer word.
+    plain, weighted = encoder.encode(["flu vaccine"]), encoder.encode(["flu vaccine"], weights)
+    towards = encoder.encode(["vaccine"])[0]
+    assert weighted[0] @ towards > plain[0] @ towards
+
+
+def test_a_word_every_entry_uses_no_longer_decides_which_entry_the_vectors_prefer() -> None:
+    # Every entry of a flu FAQ says "flu". In a plain mean it is a third of a short question's
+    # vector and pulls it to whichever entry it sits best in; weighted, the vectors follow
+    # "catch ... from my partner" to the entry on how flu spreads.
+    def entry(id_: str, question: str) -> Entry:
+        return Entry(id=id_, topic="Flu", question=question, answer="See the flu pages.")
+
+    kb = KnowledgeBase(
+        entries=(
+            entry("jab", "Where can I get the flu jab?"),
+            entry("spread", "How does flu spread between people?"),
+            entry("symptoms", "What are the symptoms of flu?"),
+            entry("travel", "Can I travel abroad with flu?"),
+            entry("work", "Should I stay off work with flu?"),
+            entry("children", "Is flu dangerous for children?"),
+            entry("treat", "How is flu treated?"),
+            entry("test", "Is there a test for flu?"),
+        )
+    )
+    question = "can i catch flu from my partner"
+    plain = MatchIndex.build(kb, MatchConfig(static_smoothing=0.0)).search(question)
+    assert plain[0].entry_id == "test"
+    assert MatchIndex.build(kb).search(question)[0].entry_id == "spread"
 
 
 def test_a_text_with_nothing_to_encode_is_a_zero_vector() -> None:
@@ -96,9 +143,9 @@ def test_the_vectors_fix_wording_the_confidence_alone_gets_wrong_and_never_answe
 @pytest.mark.parametrize(
     "question",
     [
-        "what must we consider before cutting funding",
+        "who signed the compact",
         "who is behind the civil society covenant",
-        "which ombudsman covers local authorities",
+        "did government keep its funding promises",
     ],
 )
 def test_a_top_hit_the_two_views_barely_separate_is_offered_not_answered(question: str) -> None:
