@@ -151,7 +151,7 @@ def test_entry_vectors_are_cached_per_knowledge_base_and_reused_on_reload(
 ) -> None:
     encoder = WordEncoder()
     first = SemanticIndex.build(SMALL, encoder, model_name="words", cache_dir=tmp_path)
-    assert len(encoder.encoded) == 5, "every phrasing once"
+    assert len(encoder.encoded) == 5 + 3, "every phrasing once, and every entry's answer"
     encoder.encoded.clear()
     again = SemanticIndex.build(SMALL, encoder, model_name="words", cache_dir=tmp_path)
     assert encoder.encoded == [], "the same knowledge base loads its vectors from the cache"
@@ -166,7 +166,7 @@ def test_entry_vectors_are_cached_per_knowledge_base_and_reused_on_reload(
 
     encoder.encoded.clear()
     SemanticIndex.build(SMALL, encoder, model_name="other words", cache_dir=tmp_path)
-    assert len(encoder.encoded) == 5, "another model never reuses these vectors"
+    assert len(encoder.encoded) == 5 + 3, "another model never reuses these vectors"
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a numpy file", b"PK\x03\x04broken zip"])
@@ -178,7 +178,7 @@ def test_a_corrupt_cache_is_rebuilt_not_trusted(tmp_path: Path, damage: bytes) -
     cached.write_bytes(damage)
     encoder.encoded.clear()
     rebuilt = SemanticIndex.build(SMALL, encoder, model_name="words", cache_dir=tmp_path)
-    assert len(encoder.encoded) == 5
+    assert len(encoder.encoded) == 5 + 3
     assert rebuilt.search("how long is a consultation") == expected
     assert cached.stat().st_size > len(damage), "the file is written again"
 
