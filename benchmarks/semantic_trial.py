@@ -356,7 +356,10 @@ def fusion(weight: float, agreement: Agreement | None = None) -> Ranker:
             weight,
             5,
             agreement,
-            query.lexical,
+            # The confidence order, as the semantic matcher asks its lexical side (``lexical``
+            # holds the default matcher's own order, static vectors included).
+            query.index.lexical_search(strip_greeting(query.text), LEXICAL_DEPTH),
+            answer_cosines=query.answer_cosines,
         )
 
     return rank

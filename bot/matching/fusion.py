@@ -8,6 +8,15 @@ value still says how sure the match is (an out-of-scope question scores low on b
 the answer policy's thresholds apply to it; ranks alone cannot tell "best of a bad lot" from
 a real match. The weight and the thresholds were chosen by cross-validation across three sets
 (benchmarks/semantic_trial.py; docs/benchmarks.md, "Semantic").
+
+The order of the first place is decided by a second blend (``order_scores``): the better of an
+entry's closest phrasing's cosine and its answer's cosine, plus ``ORDER_WEIGHT`` times its
+lexical confidence scaled by the lexical side's top confidence, so the words count in full
+only when the lexical side is sure of its own best. It ranks better than the fused score on
+held-out FAQ sets (chosen leave-one-set-out over eight sets: benchmarks/semantic_sets.py;
+docs/benchmarks.md, "Semantic"), but its value is on no calibrated scale, so it only orders:
+when its first is not the fused first, that entry leads, scored by the fused blend and marked
+contested (bot.matching.semantic.fused_search), so it gets "did you mean", never an answer.
 """
 
 from __future__ import annotations
@@ -28,6 +37,8 @@ AGREEMENT_FUSED_MARGIN = 0.025
 # Entries whose cosine ranks this high are scored beside every lexical hit: enough that the
 # fused top five never misses an entry a deeper list would have had.
 EMBEDDING_DEPTH = 20
+# The lexical confidence's weight in the order (``order_scores``).
+ORDER_WEIGHT = 0.4
 
 
 def entry_cosines(
@@ -73,3 +84,23 @@ def fuse(
         for position in candidates
     ]
     return sorted(scored, key=lambda item: (-item[1], item[0]))
+
+
+def order_scores(
+    cosines: npt.NDArray[np.float32],
+    answer_cosines: npt.NDArray[np.float32] | None,
+    lexical: Mapping[int, float],
+    weight: float = ORDER_WEIGHT,
+) -> npt.NDArray[np.float64]:
+    """Every entry's standing in the order: ``max(cosine, answer cosine) + weight x lexical
+    confidence x the lexical top confidence`` (answers left out when not given)."""
+    score = np.asarray(cosines, dtype=np.float64)
+    if answer_cosines is not None and len(answer_cosines) == len(score):
+        score = np.maximum(score, np.asarray(answer_cosines, dtype=np.float64))
+    if lexical:
+        sure = max(lexical.values())
+        words = np.zeros(len(score))
+        for position, confidence in lexical.items():
+            words[position] = confidence
+        score = score + weight * sure * words
+    return score

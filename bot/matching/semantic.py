@@ -9,7 +9,10 @@ base version (``bot.matching.embeddings``).
 
 The fused top hit is judged by the lexical index's rules (``MatchIndex.judge``), and it is
 answered outright, whatever the fused thresholds, when the two rankings agree on it
-(``Agreement``).
+(``Agreement``). The first place is then checked against a second blend that ranks better on
+held-out sets, with each entry's answer embedded too (``bot.matching.fusion.order_scores``):
+when its first is another entry, that entry leads, contested, so the question gets "did you
+mean" with both (``fused_search``). The answers' vectors are cached with the phrasings'.
 """
 
 from __future__ import annotations
@@ -37,8 +40,10 @@ from bot.matching.fusion import (
     AGREEMENT_LEXICAL_MARGIN,
     EMBEDDING_DEPTH,
     EMBEDDING_WEIGHT,
+    ORDER_WEIGHT,
     entry_cosines,
     fuse,
+    order_scores,
 )
 from bot.matching.index import Hit, MatchConfig, MatchIndex
 
@@ -50,6 +55,7 @@ __all__ = [
     "agree",
     "fused_hits",
     "fused_search",
+    "lead_by_order",
     "load_model",
 ]
 
@@ -109,15 +115,20 @@ class SemanticIndex:
         *,
         weight: float = EMBEDDING_WEIGHT,
         agreement: Agreement | None = AGREEMENT,
+        answers: Vectors | None = None,
+        order: float | None = ORDER_WEIGHT,
     ) -> None:
         self.lexical = lexical
         self.model = model
         self.weight = weight
         self.agreement = agreement
+        # The first place's check (``fused_search``): the lexical weight, None for none.
+        self.order = order
         self._ids = [e.id for e in kb.entries]
         self._texts = [p for e in kb.entries for p in e.phrasings]
         self._starts = np.cumsum([0, *(len(e.phrasings) for e in kb.entries)])[:-1]
         self._vectors = vectors
+        self._answers = answers  # one per entry, or None: the order reads phrasings only
 
     @classmethod
     def build(
@@ -138,6 +149,9 @@ class SemanticIndex:
             name = model_name or type(model).__name__
             model = EmbeddingModel(name, model_key(name), model)
         texts = [p for e in kb.entries for p in e.phrasings]
+        # Each entry's answer (its question when it has none), encoded and cached with the
+        # phrasings in one file, so a changed knowledge base re-uses both.
+        texts += [e.answer.strip() or e.question for e in kb.entries]
         vectors = (
             EmbeddingCache(cache_dir).vectors(model, texts)
             if cache_dir is not None
@@ -147,7 +161,8 @@ class SemanticIndex:
             # Its lexical side is asked for the confidence order alone (``lexical_search``),
             # so the static vectors would be built for nothing.
             lexical = MatchIndex.build(kb, MatchConfig(static_weight=0.0))
-        return cls(kb, lexical, model, vectors)
+        split = len(texts) - len(kb.entries)
+        return cls(kb, lexical, model, vectors[:split], answers=vectors[split:])
 
     def __len__(self) -> int:
         return len(self.lexical)
@@ -158,17 +173,19 @@ class SemanticIndex:
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         if not text.strip() or not self._ids:
             return []
-        cosines = self._vectors @ self.model.encode([text])[0]
+        question = self.model.encode([text])[0]
         return fused_search(
             self.lexical,
             text,
             self._ids,
             self._texts,
             self._starts,
-            cosines,
+            self._vectors @ question,
             self.weight,
             limit,
             self.agreement,
+            answer_cosines=None if self._answers is None else self._answers @ question,
+            order=self.order,
         )
 
 
@@ -183,14 +200,59 @@ def fused_search(
     limit: int = 5,
     agreement: Agreement | None = AGREEMENT,
     lexical_hits: Sequence[Hit] | None = None,
+    answer_cosines: npt.NDArray[np.float32] | None = None,
+    order: float | None = ORDER_WEIGHT,
 ) -> list[Hit]:
-    """What ``SemanticIndex.search`` returns, from the cosine of every phrasing: the fused
-    hits, judged by the lexical rules, the top one marked when the rankings agree. Benchmarks
-    call this with the lexical hits they already have."""
+    """What ``SemanticIndex.search`` returns, from the cosine of every phrasing (and of every
+    entry's answer, when given): the fused hits, judged by the lexical rules, the top one
+    marked when the rankings agree, then led by the order's first (``lead_by_order``) unless
+    ``order`` is None. Benchmarks call this with the lexical hits they already have."""
     if lexical_hits is None:
         lexical_hits = lexical.lexical_search(text, limit=LEXICAL_DEPTH)
     fused = fused_hits(ids, texts, starts, phrasing_cosines, lexical_hits, weight, limit)
-    return agree(lexical.judge(text, fused), lexical_hits, agreement)
+    judged = agree(lexical.judge(text, fused), lexical_hits, agreement)
+    if order is None:
+        return judged
+    return lead_by_order(
+        judged, ids, texts, starts, phrasing_cosines, answer_cosines, lexical_hits, weight, order
+    )
+
+
+def lead_by_order(
+    fused: list[Hit],
+    ids: Sequence[str],
+    texts: Sequence[str],
+    starts: npt.NDArray[np.intp],
+    phrasing_cosines: npt.NDArray[np.float32],
+    answer_cosines: npt.NDArray[np.float32] | None,
+    lexical_hits: Sequence[Hit],
+    weight: float = EMBEDDING_WEIGHT,
+    order: float = ORDER_WEIGHT,
+) -> list[Hit]:
+    """``fused`` (judged), unless the order (``order_scores``; the knowledge base's own
+    wordings first) puts another entry first: then that entry leads, with its fused score,
+    marked contested (the two blends disagree, so the question gets "did you mean" with both,
+    never an outright answer), and the fused hits follow, as many as there were."""
+    if not fused:
+        return fused
+    position = {entry_id: n for n, entry_id in enumerate(ids)}
+    confidence = {position[h.entry_id]: h.score for h in lexical_hits}
+    exact = {position[h.entry_id]: h.phrasing for h in lexical_hits if h.exact}
+    cosines, closest = entry_cosines(phrasing_cosines, starts)
+    standing = order_scores(cosines, answer_cosines, confidence, order)
+    first = min(exact, key=lambda n: (-standing[n], n)) if exact else int(np.argmax(standing))
+    if ids[first] == fused[0].entry_id:
+        return fused
+    score = weight * float(cosines[first]) + (1 - weight) * confidence.get(first, 0.0)
+    leader = Hit(
+        ids[first],
+        round(min(1.0, max(0.0, score)), 6),
+        exact.get(first) or texts[int(closest[first])],
+        fused[0].names_subject,
+        first in exact,
+        contested=True,
+    )
+    return [leader, *(h for h in fused if h.entry_id != ids[first])][: len(fused)]
 
 
 def fused_hits(

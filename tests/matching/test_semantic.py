@@ -22,10 +22,17 @@ from bot.core.question import ChannelKind, Context, Question
 from bot.core.replies import Answer, Clarify
 from bot.errors import ConfigError
 from bot.knowledge.model import Entry, KnowledgeBase
-from bot.matching.fusion import fuse
+from bot.matching.fusion import ORDER_WEIGHT, fuse, order_scores
 from bot.matching.index import Hit, MatchIndex
 from bot.matching.policy import Decision, decide
-from bot.matching.semantic import AGREEMENT, Agreement, SemanticIndex, agree
+from bot.matching.semantic import (
+    AGREEMENT,
+    Agreement,
+    SemanticIndex,
+    agree,
+    fused_search,
+    lead_by_order,
+)
 from bot.runtime import open_store
 from bot.settings import SEMANTIC_THRESHOLDS, bundled_knowledge, load_settings
 
@@ -146,12 +153,86 @@ def test_fusion_scores_entries_the_lexical_side_does_not_list() -> None:
     assert fused[1][1] == pytest.approx(0.7 * 0.2 + 0.3 * 0.8)
 
 
+def test_the_order_counts_the_words_as_far_as_the_lexical_side_is_sure() -> None:
+    cosines = np.asarray([0.50, 0.55, 0.20], dtype=np.float32)
+    answers = np.asarray([0.10, 0.30, 0.60], dtype=np.float32)
+    scores = order_scores(cosines, answers, {0: 0.5}, weight=0.4)
+    assert scores.tolist() == pytest.approx([0.5 + 0.4 * 0.5 * 0.5, 0.55, 0.6])
+    sure = order_scores(cosines, answers, {0: 0.9, 1: 0.3}, weight=0.4)
+    assert sure.tolist() == pytest.approx([0.5 + 0.4 * 0.9 * 0.9, 0.55 + 0.4 * 0.9 * 0.3, 0.6])
+    assert order_scores(cosines, None, {}).tolist() == pytest.approx(cosines.tolist())
+
+
+IDS = ["funding-notice", "volunteer-expenses", "consultation-length"]
+TEXTS = ["notice a", "notice b", "volunteers a", "consultation a"]
+STARTS = np.asarray([0, 2, 3])
+
+
+def test_the_order_leads_with_its_own_first_marked_contested_when_the_blends_disagree() -> None:
+    # The fused blend (0.8 cosine + 0.2 lexical) puts funding-notice first; the order reads
+    # consultation-length's answer as closer, and the lexical side is unsure of anything.
+    phrasings = np.asarray([0.70, 0.60, 0.30, 0.66], dtype=np.float32)
+    answers = np.asarray([0.20, 0.20, 0.80], dtype=np.float32)
+    lexical = [Hit("funding-notice", 0.4, "notice a")]
+    fused = [Hit("funding-notice", 0.64, "notice a"), Hit("consultation-length", 0.528, "c")]
+    hits = lead_by_order(fused, IDS, TEXTS, STARTS, phrasings, answers, lexical, 0.8, ORDER_WEIGHT)
+    assert [h.entry_id for h in hits] == ["consultation-length", "funding-notice"]
+    assert hits[0].contested, "two blends disagree: did you mean, never an answer"
+    assert hits[0].score == pytest.approx(0.8 * 0.66), "scored by the fused blend"
+    assert hits[0].phrasing == "consultation a"
+    assert hits[1] == fused[0]
+    assert decide(hits, load_settings(matcher="semantic").thresholds())[0] is Decision.CLARIFY
+
+
+def test_the_fused_hits_are_left_alone_when_the_order_agrees() -> None:
+    phrasings = np.asarray([0.90, 0.60, 0.30, 0.40], dtype=np.float32)
+    answers = np.asarray([0.50, 0.20, 0.45], dtype=np.float32)
+    lexical = [Hit("funding-notice", 0.9, "notice a")]
+    fused = [Hit("funding-notice", 0.9, "notice a", agreed=True), Hit("x", 0.3, "c")]
+    assert lead_by_order(fused, IDS, TEXTS, STARTS, phrasings, answers, lexical) == fused
+
+
+def test_a_sure_lexical_side_keeps_its_entry_first_against_a_closer_answer() -> None:
+    phrasings = np.asarray([0.60, 0.50, 0.30, 0.40], dtype=np.float32)
+    answers = np.asarray([0.20, 0.20, 0.70], dtype=np.float32)
+    lexical = [Hit("funding-notice", 0.9, "notice a")]
+    unsure = [Hit("funding-notice", 0.3, "notice a")]
+    fused = [Hit("funding-notice", 0.66, "notice a"), Hit("consultation-length", 0.32, "c")]
+    assert lead_by_order(fused, IDS, TEXTS, STARTS, phrasings, answers, lexical) == fused
+    moved = lead_by_order(fused, IDS, TEXTS, STARTS, phrasings, answers, unsure)
+    assert moved[0].entry_id == "consultation-length"
+
+
+def test_the_semantic_index_reads_the_answers_and_can_be_told_not_to_reorder(
+    tmp_path: Path,
+) -> None:
+    # Asked in the words of an answer alone: only the answer's vector is close, so the fused
+    # blend (phrasings and words) ranks it last and the order puts it first.
+    question = "twelve weeks where appropriate"
+    index = SemanticIndex.build(SMALL, WordEncoder(), model_name="words", cache_dir=tmp_path)
+    top = index.search(question)[0]
+    assert top.entry_id == "consultation-length"
+    assert top.contested
+    index.order = None
+    plain = index.search(question)
+    assert plain[0].entry_id != "consultation-length"
+    assert plain == fused_search(
+        index.lexical,
+        question,
+        [e.id for e in SMALL.entries],
+        [p for e in SMALL.entries for p in e.phrasings],
+        np.asarray([0, 2, 4]),
+        index._vectors @ index.model.encode([question])[0],
+        order=None,
+    )
+
+
 def test_entry_vectors_are_cached_per_knowledge_base_and_reused_on_reload(
     tmp_path: Path,
 ) -> None:
     encoder = WordEncoder()
     first = SemanticIndex.build(SMALL, encoder, model_name="words", cache_dir=tmp_path)
-    assert len(encoder.encoded) == 5, "every phrasing once"
+    assert len(encoder.encoded) == 5 + 3, "every phrasing once, and every entry's answer"
     encoder.encoded.clear()
     again = SemanticIndex.build(SMALL, encoder, model_name="words", cache_dir=tmp_path)
     assert encoder.encoded == [], "the same knowledge base loads its vectors from the cache"
@@ -166,7 +247,7 @@ def test_entry_vectors_are_cached_per_knowledge_base_and_reused_on_reload(
 
     encoder.encoded.clear()
     SemanticIndex.build(SMALL, encoder, model_name="other words", cache_dir=tmp_path)
-    assert len(encoder.encoded) == 5, "another model never reuses these vectors"
+    assert len(encoder.encoded) == 5 + 3, "another model never reuses these vectors"
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a numpy file", b"PK\x03\x04broken zip"])
@@ -178,7 +259,7 @@ def test_a_corrupt_cache_is_rebuilt_not_trusted(tmp_path: Path, damage: bytes) -
     cached.write_bytes(damage)
     encoder.encoded.clear()
     rebuilt = SemanticIndex.build(SMALL, encoder, model_name="words", cache_dir=tmp_path)
-    assert len(encoder.encoded) == 5
+    assert len(encoder.encoded) == 5 + 3
     assert rebuilt.search("how long is a consultation") == expected
     assert cached.stat().st_size > len(damage), "the file is written again"
 
