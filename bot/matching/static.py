@@ -4,9 +4,10 @@ Each token of all-MiniLM-L6-v2's vocabulary has one fixed vector (static_model/,
 from the model by benchmarks/static_distil.py). A text's vector is the mean of its tokens'
 vectors, so "postpone a meeting" lands near "reschedule an appointment" though they share no
 word. A knowledge base can weigh the tokens (``piece_weights``): those most of its entries use
-count for less, so the mean leans on what tells its entries apart. It is a few microseconds a sentence, which is what lets the lexical matcher use it on
-every question (``MatchIndex``: the ranking blends it with the lexical confidence) where the
-semantic extra needs PyTorch and a model load.
+count for less, so the mean leans on what tells its entries apart. It is a few microseconds a
+sentence, which is what lets the lexical matcher use it on every question (``MatchIndex``: the
+ranking blends it with the lexical confidence) where the semantic extra needs PyTorch and a
+model load.
 
 The vectors are stored as signed bytes with one scale per token (about 3.8 MB), mapped into
 memory on first use, once per process.
