@@ -419,9 +419,9 @@ class MatchIndex:
         confidence = np.fromiter((h.score for h in ranked), dtype=np.float64)
         blended = weight * similarity + (1 - weight) * confidence
         # Highest blend first; equal blends keep their place.
-        ordered = [ranked[i] for i in np.argsort(-blended, kind="stable")]
-        first, second = np.sort(blended)[::-1][:2]
-        close = first - second < self._config.static_margin
+        order = np.argsort(-blended, kind="stable")
+        ordered = [ranked[i] for i in order]
+        close = blended[order[0]] - blended[order[1]] < self._config.static_margin
         if pinned == 0 and (ordered[0] is not hits[0] or close):
             ordered = [replace(h, contested=h is ordered[0]) for h in ordered]
         return [*hits[:pinned], *ordered, *hits[window:]]
