@@ -209,12 +209,49 @@ def fused_search(
     ``order`` is None. Benchmarks call this with the lexical hits they already have."""
     if lexical_hits is None:
         lexical_hits = lexical.lexical_search(text, limit=LEXICAL_DEPTH)
-    fused = fused_hits(ids, texts, starts, phrasing_cosines, lexical_hits, weight, limit)
+    sides = _sides(ids, starts, phrasing_cosines, lexical_hits)
+    fused = fused_hits(ids, texts, starts, phrasing_cosines, lexical_hits, weight, limit, sides)
     judged = agree(lexical.judge(text, fused), lexical_hits, agreement)
     if order is None:
         return judged
     return lead_by_order(
-        judged, ids, texts, starts, phrasing_cosines, answer_cosines, lexical_hits, weight, order
+        judged,
+        ids,
+        texts,
+        starts,
+        phrasing_cosines,
+        answer_cosines,
+        lexical_hits,
+        weight,
+        order,
+        sides,
+    )
+
+
+@dataclass(frozen=True)
+class _Sides:
+    """What both blends read for one question, by entry position: the lexical confidences,
+    the exact wordings, each entry's best phrasing cosine and which phrasing has it."""
+
+    confidence: dict[int, float]
+    exact: dict[int, str]
+    cosines: npt.NDArray[np.float32]
+    closest: npt.NDArray[np.intp]
+
+
+def _sides(
+    ids: Sequence[str],
+    starts: npt.NDArray[np.intp],
+    phrasing_cosines: npt.NDArray[np.float32],
+    lexical_hits: Sequence[Hit],
+) -> _Sides:
+    position = {entry_id: n for n, entry_id in enumerate(ids)}
+    cosines, closest = entry_cosines(phrasing_cosines, starts)
+    return _Sides(
+        {position[h.entry_id]: h.score for h in lexical_hits},
+        {position[h.entry_id]: h.phrasing for h in lexical_hits if h.exact},
+        cosines,
+        closest,
     )
 
 
@@ -228,6 +265,7 @@ def lead_by_order(
     lexical_hits: Sequence[Hit],
     weight: float = EMBEDDING_WEIGHT,
     order: float = ORDER_WEIGHT,
+    sides: _Sides | None = None,
 ) -> list[Hit]:
     """``fused`` (judged), unless the order (``order_scores``; the knowledge base's own
     wordings first) puts another entry first: then that entry leads, with its fused score,
@@ -235,10 +273,8 @@ def lead_by_order(
     never an outright answer), and the fused hits follow, as many as there were."""
     if not fused:
         return fused
-    position = {entry_id: n for n, entry_id in enumerate(ids)}
-    confidence = {position[h.entry_id]: h.score for h in lexical_hits}
-    exact = {position[h.entry_id]: h.phrasing for h in lexical_hits if h.exact}
-    cosines, closest = entry_cosines(phrasing_cosines, starts)
+    sides = sides or _sides(ids, starts, phrasing_cosines, lexical_hits)
+    confidence, exact, cosines = sides.confidence, sides.exact, sides.cosines
     standing = order_scores(cosines, answer_cosines, confidence, order)
     first = min(exact, key=lambda n: (-standing[n], n)) if exact else int(np.argmax(standing))
     if ids[first] == fused[0].entry_id:
@@ -247,7 +283,7 @@ def lead_by_order(
     leader = Hit(
         ids[first],
         round(min(1.0, max(0.0, score)), 6),
-        exact.get(first) or texts[int(closest[first])],
+        exact.get(first) or texts[int(sides.closest[first])],
         fused[0].names_subject,
         first in exact,
         contested=True,
@@ -263,15 +299,14 @@ def fused_hits(
     lexical_hits: Sequence[Hit],
     weight: float = EMBEDDING_WEIGHT,
     limit: int = 5,
+    sides: _Sides | None = None,
 ) -> list[Hit]:
     """The fused hits for one question, from the cosine of every phrasing (``texts``, stored
     entry by entry from ``starts``) and the lexical hits (benchmarks call this too)."""
-    position = {entry_id: n for n, entry_id in enumerate(ids)}
-    lexical = {position[h.entry_id]: h.score for h in lexical_hits}
-    exact = {position[h.entry_id]: h.phrasing for h in lexical_hits if h.exact}
+    sides = sides or _sides(ids, starts, phrasing_cosines, lexical_hits)
+    exact, cosines, closest = sides.exact, sides.cosines, sides.closest
     names_subject = bool(lexical_hits and lexical_hits[0].names_subject)
-    cosines, closest = entry_cosines(phrasing_cosines, starts)
-    fused = fuse(cosines, lexical, weight, EMBEDDING_DEPTH)
+    fused = fuse(cosines, sides.confidence, weight, EMBEDDING_DEPTH)
     if exact and fused:
         # The knowledge base's own wording of a question is answered by its entry, as the
         # lexical matcher does: such entries lead, level with the best score.
