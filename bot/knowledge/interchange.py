@@ -2,9 +2,16 @@
 
 CSV columns: id, question, answer, alternates, topic (alternates separated by ``|``); the
 delimiter may be a comma, a semicolon (as spreadsheets save CSV where the decimal mark is a
-comma) or a tab (``.tsv``). Column names are matched whatever their case.
+comma) or a tab (``.tsv``). Column names are matched whatever their case, spacing or
+underscores, and the names other FAQ tools export under are understood (``COLUMN_NAMES``:
+"Title" and "Body", "Category", QnA Maker's "QnaId"); columns the import does not use are
+listed in a note.
 JSON: a list of objects with the same keys (alternates a list or a ``|`` string), or an object
-holding one such list (``{"faqs": [...]}``).
+holding such a list (``{"faqs": [...]}``; QnA Maker's ``{"qnaDocuments": [...]}``). A
+``questions`` list is the question and then its alternates.
+Rows that give the same id and the same answer are one FAQ asked several ways (QnA Maker
+exports each alternate as a row of its own): the later rows' questions become alternates of
+the first.
 An import builds every file in memory first and writes nothing unless the whole input
 converts; bad rows are reported with their row numbers and skipped. An id that is not in the
 knowledge base's form (lower-case words joined by hyphens: ``FAQ_002``) is converted to it
@@ -32,6 +39,23 @@ from bot.knowledge.spreadsheet import guard_cell, unguard_cell
 
 COLUMNS = ("id", "question", "answer", "alternates", "topic")
 DEFAULT_TOPIC = "Imported"
+# The names each column goes by in other FAQ tools' exports, most telling first: the first
+# one a file has is read, and any other is left unused (and said). Compared after
+# ``_folded`` (case, underscores and hyphens, spacing).
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "qnaid", "qna id", "faq id", "key"),
+    "question": ("question", "questions", "title", "query", "q"),
+    "answer": ("answer", "response", "reply", "body", "a"),
+    "alternates": (
+        "alternates",
+        "alternate questions",
+        "alternative questions",
+        "alternatives",
+        "paraphrases",
+        "variations",
+    ),
+    "topic": ("topic", "category", "section", "group"),
+}
 
 
 class ImportFileError(CompactError):
@@ -96,21 +120,68 @@ def _json_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     except RecursionError as exc:
         raise ImportFileError(f"{path}: lists or objects are nested too deeply") from exc
     if isinstance(data, dict):
-        # An export wrapped in an object ({"faqs": [...]}): the one list it holds.
+        # An export wrapped in an object ({"faqs": [...]}, {"qnaDocuments": [...]}): the list
+        # it holds, or where it holds several (QnA Maker's "synonyms" beside its "qnaList"),
+        # the one of objects with questions.
         lists = [value for value in data.values() if isinstance(value, list)]
-        data = lists[0] if len(lists) == 1 else data
+        faqs = [value for value in lists if _holds_questions(value)]
+        data = lists[0] if len(lists) == 1 else faqs[0] if len(faqs) == 1 else data
     if not isinstance(data, list):
         raise ImportFileError(
             f"{path}: expected a JSON list of objects with {', '.join(COLUMNS)} "
             "(or an object holding one such list)"
         )
     for number, item in enumerate(data, start=1):
-        yield number, _keys_folded(item) if isinstance(item, dict) else {"__bad__": item}
+        if isinstance(item, dict):
+            yield number, _named(map(str, item)).row(item.values())
+        else:
+            yield number, {"__bad__": item}
 
 
-def _keys_folded(item: dict[Any, Any]) -> dict[str, Any]:
-    """The row with its keys matched whatever their case ("Question" is "question")."""
-    return {str(key).strip().casefold(): value for key, value in item.items()}
+def _holds_questions(items: list[Any]) -> bool:
+    """Whether a list reads as FAQs: its first item is an object with a question."""
+    first = items[0] if items else None
+    return isinstance(first, dict) and _named(map(str, first)).column["question"] is not None
+
+
+def _folded(name: str) -> str:
+    """A column name as ``COLUMN_NAMES`` spells it: "Alternate_Questions" is "alternate
+    questions", "QnaId" is "qnaid"."""
+    return " ".join(re.sub(r"[_\-]+", " ", name).casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """Which of a file's columns (by position) is read as each of ``COLUMNS``."""
+
+    names: tuple[str, ...]  # the file's own names
+    column: dict[str, int | None]
+
+    @property
+    def unused(self) -> list[str]:
+        used = set(self.column.values())
+        return [
+            name for number, name in enumerate(self.names) if number not in used and name.strip()
+        ]
+
+    def row(self, cells: Iterable[Any]) -> dict[str, Any]:
+        values = list(cells)
+        return {
+            column: values[number]
+            for column, number in self.column.items()
+            if number is not None and number < len(values)
+        }
+
+
+def _named(names: Iterable[str]) -> _Columns:
+    """The columns of a file whose header (or JSON object's keys) are ``names``."""
+    given = tuple(names)
+    folded = [_folded(name) for name in given]
+    column = {
+        name: next((folded.index(alias) for alias in aliases if alias in folded), None)
+        for name, aliases in COLUMN_NAMES.items()
+    }
+    return _Columns(given, column)
 
 
 _EXCEL_SEPARATOR = re.compile(r"^sep=(.)\r?$")
@@ -135,13 +206,15 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     # Strict: a quote never closed is an error, not every later row swallowed into one cell.
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     before = 1 if declared else 0  # file lines before the header, for messages
-    headers = [h.strip().casefold() for h in next(reader, [])]
-    missing = {"question", "answer"} - set(headers)
+    columns = _named(h.strip() for h in next(reader, []))
+    missing = [name for name in ("answer", "question") if columns.column[name] is None]
     if missing:
         raise ImportFileError(
             f"{path}: the header row needs columns {', '.join(COLUMNS)}; "
-            f"missing {', '.join(sorted(missing))} (found: {', '.join(headers) or 'none'})"
+            f"missing {', '.join(missing)} (found: {', '.join(columns.names) or 'none'})"
         )
+    if columns.unused:
+        yield 1, {"__unused__": columns.unused}
     number = 1  # rows as a spreadsheet numbers them: the header is row 1
     while True:
         line = reader.line_num + 1 + before
@@ -157,7 +230,7 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         number += 1
         if any(cell.strip() for cell in cells):  # blank lines are not rows to report
             # A cell kb export guarded against formulas ("'=x") comes back as it was ("=x").
-            yield number, {h: unguard_cell(v) for h, v in zip(headers, cells, strict=False) if h}
+            yield number, columns.row(unguard_cell(cell) for cell in cells)
 
 
 def convert(
@@ -166,23 +239,41 @@ def convert(
     entries: list[ImportedEntry] = []
     problems: list[RowProblem] = []
     notes: list[RowProblem] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}  # id -> the row that gave it, and its answer
+    placed: dict[str, int] = {}  # id -> its place in ``entries``
     rows = list(rows)
+    for number, row in rows:
+        if "__unused__" in row:
+            unused = ", ".join(row["__unused__"])
+            notes.append(RowProblem(number, f"columns not imported: {unused}"))
+    rows = [(number, row) for number, row in rows if "__unused__" not in row]
     # The ids the sheet gives: an id made from a question must not take one of them, or the
     # row that gives it would be lost as a duplicate.
     given_ids = {_given_id(row) for _, row in rows if "__bad__" not in row} - {""}
     for number, row in rows:
         progress()
         entry, problem = _entry(number, row, seen, given_ids)
-        if problem:
+        if problem and entry:
+            # The same id and answer as an earlier row: its question is another way of asking.
+            first = placed[entry.id]
+            entries[first] = _merged(entries[first], entry)
+            notes.append(problem)
+        elif problem:
             problems.append(problem)
         elif entry:
-            seen[entry.id] = number
+            seen[entry.id] = (number, entry.answer)
+            placed[entry.id] = len(entries)
             entries.append(entry)
             given = _text(row.get("id"))
             if given and given != entry.id:
                 notes.append(RowProblem(number, f"id {given!r} is stored as {entry.id!r}"))
     return ImportResult(tuple(entries), tuple(problems), _files(entries), tuple(notes))
+
+
+def _merged(first: ImportedEntry, again: ImportedEntry) -> ImportedEntry:
+    asked = (*first.alternates, again.question, *again.alternates)
+    alternates = tuple(dict.fromkeys(a for a in asked if a != first.question))
+    return ImportedEntry(first.id, first.topic, first.question, first.answer, alternates)
 
 
 def _given_id(row: dict[str, Any]) -> str:
@@ -203,10 +294,18 @@ def _made_id(question: str, number: int, taken: set[str]) -> str:
 
 
 def _entry(
-    number: int, row: dict[str, Any], seen: dict[str, int], given_ids: set[str]
+    number: int, row: dict[str, Any], seen: dict[str, tuple[int, str]], given_ids: set[str]
 ) -> tuple[ImportedEntry | None, RowProblem | None]:
+    """The row's entry, or the problem that skips it. Both when the row gives the id and the
+    answer of an earlier row: its entry is then that row's asked another way."""
     if "__bad__" in row:
         return None, RowProblem(number, "is not an object with question and answer")
+    asked = row.get("question")
+    if isinstance(asked, list) and all(isinstance(q, str | int | float) for q in asked):
+        # A "questions" list (QnA Maker's JSON): the question, then its alternates.
+        texts = [_text(q) for q in asked if _text(q)]
+        row = {**row, "question": texts[0] if texts else ""}
+        row["alternates"] = [*texts[1:], *_alternates(row.get("alternates"))]
     for column in ("id", "question", "answer", "topic"):
         value = row.get(column)
         if value is not None and not isinstance(value, str | int | float):
@@ -226,13 +325,32 @@ def _entry(
                 number, f"id {_text(row.get('id'))!r} has no letters or digits to make an id of"
             )
         entry_id = _made_id(question, number, set(seen) | given_ids)
-    if entry_id in seen:
-        return None, RowProblem(number, f"id {entry_id!r} is already used on row {seen[entry_id]}")
-    raw = row.get("alternates") or ""
-    parts = raw if isinstance(raw, list) else str(raw).split("|")
-    alternates = tuple(dict.fromkeys(a for a in (_text(p) for p in parts) if a and a != question))
+    alternates = tuple(
+        dict.fromkeys(a for a in _alternates(row.get("alternates")) if a != question)
+    )
     topic = _text(row.get("topic")) or DEFAULT_TOPIC
-    return ImportedEntry(entry_id, topic, question, answer, alternates), None
+    entry = ImportedEntry(entry_id, topic, question, answer, alternates)
+    if entry_id in seen:
+        earlier, earlier_answer = seen[entry_id]
+        if answer == earlier_answer:
+            return entry, RowProblem(
+                number, f"same id and answer as row {earlier}, so its question is an alternate"
+            )
+        return None, RowProblem(number, f"id {entry_id!r} is already used on row {earlier}")
+    return entry, None
+
+
+def _alternates(raw: Any) -> list[str]:
+    """Alternates as a list, a ``|``-separated text, or a JSON list written in one cell."""
+    if isinstance(raw, str) and raw.lstrip().startswith("["):
+        try:
+            parsed = json.loads(raw)
+        except json.JSONDecodeError:
+            parsed = None
+        if isinstance(parsed, list):
+            raw = parsed
+    parts = raw if isinstance(raw, list) else str(raw or "").split("|")
+    return [text for text in (_text(p) for p in parts) if text]
 
 
 def _text(value: Any) -> str:

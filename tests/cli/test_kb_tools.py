@@ -122,6 +122,76 @@ def test_import_reads_spreadsheets_as_they_are_saved(run: Run, tmp_path: Path) -
     )
 
 
+def test_import_reads_other_faq_tools_exports(run: Run, tmp_path: Path) -> None:
+    """QnA Maker's TSV export (one row per way of asking, sharing a QnaId), its JSON (a
+    "questions" list beside a "synonyms" list), and a site's FAQ table with its own column
+    names: every way of asking is kept, and what is not imported is said."""
+    qna_tsv = tmp_path / "qnamaker.tsv"
+    qna_tsv.write_text(
+        "Question\tAnswer\tSource\tMetadata\tQnaId\n"
+        "How do I reset my password?\tUse the portal.\tEditorial\t\t1\n"
+        "forgot my password\tUse the portal.\tEditorial\t\t1\n"
+        "When does the office open?\tAt 9am.\tEditorial\t\t2\n"
+        "opening hours\tAt 10am.\tEditorial\t\t2\n",
+        encoding="utf-8",
+    )
+    result = run("kb", "import", str(qna_tsv), "--out", str(tmp_path / "tsv"))
+    assert result.returncode == 0, result.stderr
+    kb = load_knowledge(tmp_path / "tsv")
+    assert [(e.id, e.question, e.alternates) for e in kb.entries] == [
+        ("1", "How do I reset my password?", ("forgot my password",)),
+        ("2", "When does the office open?", ()),
+    ]
+    assert "row 3: same id and answer as row 2, so its question is an alternate" in result.stderr
+    # The same id with another answer is a clash, not another way of asking.
+    assert "skipped" in result.stderr
+    assert "row 5: id '2' is already used on row 4" in result.stderr
+    assert "row 1: columns not imported: Source, Metadata" in result.stderr
+
+    qna_json = tmp_path / "qna.json"
+    qna_json.write_text(
+        json.dumps(
+            {
+                "qnaList": [
+                    {
+                        "id": 7,
+                        "answer": "Use the portal.",
+                        "questions": ["How do I reset my password?", "forgot password", "pwd"],
+                        "metadata": {},
+                    }
+                ],
+                "synonyms": [{"alterations": ["password", "pwd"]}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = run("kb", "import", str(qna_json), "--out", str(tmp_path / "json"))
+    assert result.returncode == 0, result.stderr
+    [entry] = load_knowledge(tmp_path / "json").entries
+    assert (entry.id, entry.question, entry.alternates) == (
+        "7",
+        "How do I reset my password?",
+        ("forgot password", "pwd"),
+    )
+
+    site = tmp_path / "site.csv"
+    site.write_text(
+        "Title,Body,Category,Alternate_Questions,Views\n"
+        'How do I pay?,By card.,Payments,"[""paying online"", ""card payment""]",120\n',
+        encoding="utf-8",
+    )
+    result = run("kb", "import", str(site), "--out", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    [entry] = load_knowledge(tmp_path / "site").entries
+    assert (entry.topic, entry.question, entry.answer, entry.alternates) == (
+        "Payments",
+        "How do I pay?",
+        "By card.",
+        ("paying online", "card payment"),
+    )
+    assert "columns not imported: Views" in result.stderr
+
+
 def test_import_never_loses_a_row_to_an_id_it_made(run: Run, tmp_path: Path) -> None:
     """A row with no id gets its question's slug, numbered where a later row of the sheet
     gives that id itself; a question of punctuation alone still gets an id."""
@@ -166,7 +236,7 @@ def test_a_broken_file_writes_nothing(run: Run, tmp_path: Path) -> None:
         ("bad.json", '[{"question": ', "not valid JSON"),
         ("empty.csv", "", "is empty"),
         ("latin.csv", "question,answer\nCaf\xe9?,Oui\n", "is not UTF-8"),
-        ("cols.csv", "title,body\nA,B\n", "missing answer, question"),
+        ("cols.csv", "colour,size\nA,B\n", "missing answer, question"),
         # An unclosed quote would otherwise swallow every later row into one cell.
         ("quote.csv", 'question,answer\n"Who?,A\nWhy?,B\n', "quoted cell is probably not closed"),
     ]:
