@@ -184,7 +184,7 @@ def _as_dict(finding: Finding) -> dict[str, object]:
 @kb_app.command("import")
 def import_command(
     source: Annotated[
-        Path, typer.Argument(help="A .csv, .tsv or .json file of questions and answers.")
+        Path, typer.Argument(help="A .csv, .tsv, .xlsx or .json file of questions and answers.")
     ],
     out: Annotated[Path, typer.Option("--out", help="Folder to write YAML topic files into.")],
     force: Annotated[
@@ -195,7 +195,7 @@ def import_command(
 
     CSV columns: id, question, answer, alternates, topic (alternates separated by |;
     only question and answer are required; commas, semicolons or tabs between columns).
-    Other tools' names are read too (Title, Body, Category, QnaId, Alternate questions).
+    Excel (.xlsx): the first sheet with those columns. Other tools' names are read too (Title, Body, Category, QnaId, Alternate questions).
     JSON: a list of objects with those keys; a "questions" list is the question and its
     alternates (QnA Maker's export). Rows with the same id and answer become one entry.
     Bad rows are listed with their row numbers and skipped; ids not in the form

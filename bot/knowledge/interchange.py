@@ -1,4 +1,4 @@
-"""Bring FAQs in from spreadsheets (CSV or JSON) and send the knowledge base back out.
+"""Bring FAQs in from spreadsheets (CSV, Excel or JSON) and send the knowledge base back out.
 
 CSV columns: id, question, answer, alternates, topic (alternates separated by ``|``); the
 delimiter may be a comma, a semicolon (as spreadsheets save CSV where the decimal mark is a
@@ -6,6 +6,7 @@ comma) or a tab (``.tsv``). Column names are matched whatever their case, spacin
 underscores, and the names other FAQ tools export under are understood (``COLUMN_NAMES``:
 "Title" and "Body", "Category", QnA Maker's "QnaId"); columns the import does not use are
 listed in a note.
+Excel (.xlsx, with the ``excel`` extra): the first sheet with those columns.
 JSON: a list of objects with the same keys (alternates a list or a ``|`` string), or an object
 holding such a list (``{"faqs": [...]}``; QnA Maker's ``{"qnaDocuments": [...]}``). A
 ``questions`` list is the question and then its alternates.
@@ -90,7 +91,16 @@ class ImportResult:
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows with their numbers as a person sees them (CSV: the header is row 1)."""
+    """Rows with their numbers as a person sees them (CSV and Excel: the header is row 1)."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        yield from _xlsx_rows(path)
+        return
+    if suffix not in {".json", ".csv", ".tsv", ".txt"}:
+        raise ImportFileError(
+            f"{path}: use a .csv, .tsv, .xlsx or .json file (got '{path.suffix or 'no extension'}')."
+            + (" Save an .xls workbook as .xlsx or CSV UTF-8 first." if suffix == ".xls" else "")
+        )
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -102,14 +112,10 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise ImportFileError(f"Cannot read {path}: {exc.strerror}") from exc
     if not text.strip():
         raise ImportFileError(f"{path} is empty; nothing to import.")
-    if path.suffix.lower() == ".json":
+    if suffix == ".json":
         yield from _json_rows(path, text)
-    elif path.suffix.lower() in {".csv", ".tsv", ".txt"}:
-        yield from _csv_rows(path, text)
     else:
-        raise ImportFileError(
-            f"{path}: use a .csv or .json file (got '{path.suffix or 'no extension'}')."
-        )
+        yield from _csv_rows(path, text)
 
 
 def _json_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -231,6 +237,78 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         if any(cell.strip() for cell in cells):  # blank lines are not rows to report
             # A cell kb export guarded against formulas ("'=x") comes back as it was ("=x").
             yield number, columns.row(unguard_cell(cell) for cell in cells)
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """An Excel workbook's rows: from its first sheet with a header row (``_header``) that names
+    a question and an answer column, numbered as Excel numbers them. Formulas give the value
+    Excel last showed for them, never the formula."""
+    try:
+        import openpyxl  # the "excel" extra, imported only for an .xlsx file
+    except ImportError as exc:
+        raise ImportFileError(
+            f"{path}: reading Excel workbooks needs openpyxl: pip install "
+            "'compact-assistant[excel]' (python3 run.py installs it), or save the sheet as "
+            "CSV UTF-8 and import that."
+        ) from exc
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except OSError as exc:
+        raise ImportFileError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ImportFileError(
+            f"{path} is not an Excel workbook that can be read ({type(exc).__name__}: {exc}). "
+            "Open it in Excel and save it as .xlsx, or as CSV UTF-8."
+        ) from exc
+    try:
+        seen: list[str] = []
+        for sheet in workbook.worksheets:
+            rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+            filled = ((n, [_cell(c) for c in cells]) for n, cells in rows)
+            found = _header(filled)
+            if isinstance(found, str):
+                seen.append(f"'{sheet.title}' ({found})")
+                continue
+            header_row, columns = found
+            if columns.unused:
+                yield header_row, {"__unused__": columns.unused}
+            for number, cells in filled:
+                if any(cells):
+                    yield number, columns.row(cells)
+            return
+        raise ImportFileError(
+            f"{path}: no sheet has a header row with question and answer columns in its first "
+            f"{HEADER_ROWS} rows; the sheets are {'; '.join(seen) or 'none'}"
+        )
+    finally:
+        workbook.close()
+
+
+# A sheet's header may follow a title and a few notes: these many rows are looked through.
+HEADER_ROWS = 10
+
+
+def _header(rows: Iterator[tuple[int, list[str]]]) -> tuple[int, _Columns] | str:
+    """The header row's number and columns: the first of the first ``HEADER_ROWS`` rows to
+    name a question and an answer column. Otherwise, what the sheet's first row said."""
+    first = ""
+    for number, cells in rows:
+        columns = _named(cells)
+        if columns.column["question"] is not None and columns.column["answer"] is not None:
+            return number, columns
+        first = first or ", ".join(c for c in cells if c)
+        if number >= HEADER_ROWS:
+            break
+    return first or "empty"
+
+
+def _cell(value: Any) -> str:
+    """A cell as text: empty for a blank one, 12 (not 12.0) for a whole number."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def convert(

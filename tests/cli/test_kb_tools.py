@@ -4,6 +4,8 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.knowledge.loader import load_knowledge
 
 from .conftest import Run
@@ -190,6 +192,56 @@ def test_import_reads_other_faq_tools_exports(run: Run, tmp_path: Path) -> None:
         ("paying online", "card payment"),
     )
     assert "columns not imported: Views" in result.stderr
+
+
+def test_import_reads_an_excel_workbook_as_excel_shows_it(run: Run, tmp_path: Path) -> None:
+    """The first sheet with question and answer columns, its header found below a title, rows
+    numbered as Excel numbers them, whole numbers without ".0"; a file that is not a
+    workbook, and an old .xls, are refused with what to do instead."""
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "Read me"
+    notes.append(["This workbook lists our FAQs"])
+    faqs = workbook.create_sheet("FAQs")
+    faqs.append(["Council FAQs, kept by the partnerships team"])
+    faqs.append([])
+    faqs.append(["FAQ ID", "Question", "Answer", "Category", "Owner"])
+    faqs.append([101, "How long is a consultation?", "Twelve weeks.", "Consultation", "Sam"])
+    faqs.append([])
+    faqs.append([102, "Who signs the local Compact?", None, "About", "Sam"])
+    faqs.append([103, "Can volunteers claim expenses?", "Yes, at cost.", None, "Jo"])
+    source = tmp_path / "faqs.xlsx"
+    workbook.save(source)
+
+    result = run("kb", "import", str(source), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    kb = load_knowledge(tmp_path / "out")
+    assert [(e.id, e.question, e.answer, e.topic) for e in kb.entries] == [
+        ("101", "How long is a consultation?", "Twelve weeks.", "Consultation"),
+        ("103", "Can volunteers claim expenses?", "Yes, at cost.", "Imported"),
+    ]
+    assert "row 6: has no answer" in result.stderr
+    assert "row 3: columns not imported: Owner" in result.stderr
+
+    for name, content, message in [
+        ("fake.xlsx", b"question,answer\nA,B\n", "is not an Excel workbook that can be read"),
+        ("old.xls", b"\xd0\xcf\x11\xe0", "Save an .xls workbook as .xlsx or CSV UTF-8 first"),
+    ]:
+        (tmp_path / name).write_bytes(content)
+        refused = run("kb", "import", str(tmp_path / name), "--out", str(tmp_path / "never"))
+        assert refused.returncode == 1, name
+        assert message in refused.stderr, (name, refused.stderr)
+    assert not (tmp_path / "never").exists()
+
+    no_faqs = tmp_path / "no-faqs.xlsx"
+    other = openpyxl.Workbook()
+    other.active.append(["Name", "Phone"])
+    other.save(no_faqs)
+    refused = run("kb", "import", str(no_faqs), "--out", str(tmp_path / "never"))
+    assert refused.returncode == 1
+    assert "no sheet has a header row with question and answer columns" in refused.stderr
+    assert "'Sheet' (Name, Phone)" in refused.stderr
 
 
 def test_import_never_loses_a_row_to_an_id_it_made(run: Run, tmp_path: Path) -> None:
