@@ -57,6 +57,9 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     ),
     "topic": ("topic", "category", "section", "group"),
 }
+# An Excel sheet's header may follow a title and a few notes: these many rows are looked
+# through for it.
+HEADER_ROWS = 10
 
 
 class ImportFileError(CompactError):
@@ -284,10 +287,6 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         workbook.close()
 
 
-# A sheet's header may follow a title and a few notes: these many rows are looked through.
-HEADER_ROWS = 10
-
-
 def _header(rows: Iterator[tuple[int, list[str]]]) -> tuple[int, _Columns] | str:
     """The header row's number and columns: the first of the first ``HEADER_ROWS`` rows to
     name a question and an answer column. Otherwise, what the sheet's first row said."""
@@ -411,9 +410,8 @@ def _entry(
     if entry_id in seen:
         earlier, earlier_answer = seen[entry_id]
         if answer == earlier_answer:
-            return entry, RowProblem(
-                number, f"same id and answer as row {earlier}, so its question is an alternate"
-            )
+            said = f"same id and answer as row {earlier}, so its question is an alternate"
+            return entry, RowProblem(number, said)
         return None, RowProblem(number, f"id {entry_id!r} is already used on row {earlier}")
     return entry, None
 
