@@ -195,7 +195,8 @@ def import_command(
 
     CSV columns: id, question, answer, alternates, topic (alternates separated by |;
     only question and answer are required; commas, semicolons or tabs between columns).
-    Excel (.xlsx): the first sheet with those columns. Other tools' names are read too (Title, Body, Category, QnaId, Alternate questions).
+    Excel (.xlsx): the first sheet with those columns. Other tools' names are read too
+    (Title, Body, Category, QnaId, Alternate questions).
     JSON: a list of objects with those keys; a "questions" list is the question and its
     alternates (QnA Maker's export). Rows with the same id and answer become one entry.
     Bad rows are listed with their row numbers and skipped; ids not in the form
