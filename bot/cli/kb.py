@@ -195,8 +195,11 @@ def import_command(
 
     CSV columns: id, question, answer, alternates, topic (alternates separated by |;
     only question and answer are required; commas, semicolons or tabs between columns).
-    Excel (.xlsx): the first sheet with those columns. Other tools' names are read too
-    (Title, Body, Category, QnaId, Alternate questions).
+    Other names read: Questions, Title, Query or Q (question); Response, Reply, Body or A
+    (answer); Alternate questions, Alternatives, Paraphrases or Variations (alternates);
+    Category, Section or Group (topic); QnaId, FAQ id or Key (id).
+    Excel (.xlsx): every sheet with those columns (with several, a sheet's name is the
+    topic of its rows that give none).
     JSON: a list of objects with those keys; a "questions" list is the question and its
     alternates (QnA Maker's export). Rows with the same id and answer become one entry.
     Bad rows are listed with their row numbers and skipped; ids not in the form
@@ -209,16 +212,16 @@ def import_command(
             f"is written per topic). Give a folder name, e.g. --out {out.with_suffix('')}-kb"
         )
     console = Console(stderr=True)
-    rows = list(read_rows(source))
+    rows = read_rows(source)
     with Progress(
         TextColumn("Converting"),
         BarColumn(),
         MofNCompleteColumn(),
         console=console,
         transient=True,
-        disable=len(rows) < 500,
+        disable=len(rows.rows) < 500,
     ) as bar:
-        task = bar.add_task("rows", total=len(rows))
+        task = bar.add_task("rows", total=len(rows.rows))
         result = convert(rows, progress=lambda: bar.advance(task))
     for problem in result.problems:
         console.print(

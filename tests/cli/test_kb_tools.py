@@ -4,8 +4,6 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
-
 from bot.knowledge.loader import load_knowledge
 
 from .conftest import Run
@@ -122,126 +120,6 @@ def test_import_reads_spreadsheets_as_they_are_saved(run: Run, tmp_path: Path) -
         "id 'FAQ_001' is stored as 'faq-001'"
         in run("kb", "import", str(tmp_path / "semi.csv"), "--out", str(tmp_path / "again")).stderr
     )
-
-
-def test_import_reads_other_faq_tools_exports(run: Run, tmp_path: Path) -> None:
-    """QnA Maker's TSV export (one row per way of asking, sharing a QnaId), its JSON (a
-    "questions" list beside a "synonyms" list), and a site's FAQ table with its own column
-    names: every way of asking is kept, and what is not imported is said."""
-    qna_tsv = tmp_path / "qnamaker.tsv"
-    qna_tsv.write_text(
-        "Question\tAnswer\tSource\tMetadata\tQnaId\n"
-        "How do I reset my password?\tUse the portal.\tEditorial\t\t1\n"
-        "forgot my password\tUse the portal.\tEditorial\t\t1\n"
-        "When does the office open?\tAt 9am.\tEditorial\t\t2\n"
-        "opening hours\tAt 10am.\tEditorial\t\t2\n",
-        encoding="utf-8",
-    )
-    result = run("kb", "import", str(qna_tsv), "--out", str(tmp_path / "tsv"))
-    assert result.returncode == 0, result.stderr
-    kb = load_knowledge(tmp_path / "tsv")
-    assert [(e.id, e.question, e.alternates) for e in kb.entries] == [
-        ("1", "How do I reset my password?", ("forgot my password",)),
-        ("2", "When does the office open?", ()),
-    ]
-    assert "row 3: same id and answer as row 2, so its question is an alternate" in result.stderr
-    # The same id with another answer is a clash, not another way of asking.
-    assert "skipped" in result.stderr
-    assert "row 5: id '2' is already used on row 4" in result.stderr
-    assert "row 1: columns not imported: Source, Metadata" in result.stderr
-
-    qna_json = tmp_path / "qna.json"
-    qna_json.write_text(
-        json.dumps(
-            {
-                "qnaList": [
-                    {
-                        "id": 7,
-                        "answer": "Use the portal.",
-                        "questions": ["How do I reset my password?", "forgot password", "pwd"],
-                        "metadata": {},
-                    }
-                ],
-                "synonyms": [{"alterations": ["password", "pwd"]}],
-            }
-        ),
-        encoding="utf-8",
-    )
-    result = run("kb", "import", str(qna_json), "--out", str(tmp_path / "json"))
-    assert result.returncode == 0, result.stderr
-    [entry] = load_knowledge(tmp_path / "json").entries
-    assert (entry.id, entry.question, entry.alternates) == (
-        "7",
-        "How do I reset my password?",
-        ("forgot password", "pwd"),
-    )
-
-    site = tmp_path / "site.csv"
-    site.write_text(
-        "Title,Body,Category,Alternate_Questions,Views\n"
-        'How do I pay?,By card.,Payments,"[""paying online"", ""card payment""]",120\n',
-        encoding="utf-8",
-    )
-    result = run("kb", "import", str(site), "--out", str(tmp_path / "site"))
-    assert result.returncode == 0, result.stderr
-    [entry] = load_knowledge(tmp_path / "site").entries
-    assert (entry.topic, entry.question, entry.answer, entry.alternates) == (
-        "Payments",
-        "How do I pay?",
-        "By card.",
-        ("paying online", "card payment"),
-    )
-    assert "columns not imported: Views" in result.stderr
-
-
-def test_import_reads_an_excel_workbook_as_excel_shows_it(run: Run, tmp_path: Path) -> None:
-    """The first sheet with question and answer columns, its header found below a title, rows
-    numbered as Excel numbers them, whole numbers without ".0"; a file that is not a
-    workbook, and an old .xls, are refused with what to do instead."""
-    openpyxl = pytest.importorskip("openpyxl")
-    workbook = openpyxl.Workbook()
-    notes = workbook.active
-    notes.title = "Read me"
-    notes.append(["This workbook lists our FAQs"])
-    faqs = workbook.create_sheet("FAQs")
-    faqs.append(["Council FAQs, kept by the partnerships team"])
-    faqs.append([])
-    faqs.append(["FAQ ID", "Question", "Answer", "Category", "Owner"])
-    faqs.append([101, "How long is a consultation?", "Twelve weeks.", "Consultation", "Sam"])
-    faqs.append([])
-    faqs.append([102, "Who signs the local Compact?", None, "About", "Sam"])
-    faqs.append([103, "Can volunteers claim expenses?", "Yes, at cost.", None, "Jo"])
-    source = tmp_path / "faqs.xlsx"
-    workbook.save(source)
-
-    result = run("kb", "import", str(source), "--out", str(tmp_path / "out"))
-    assert result.returncode == 0, result.stderr
-    kb = load_knowledge(tmp_path / "out")
-    assert [(e.id, e.question, e.answer, e.topic) for e in kb.entries] == [
-        ("101", "How long is a consultation?", "Twelve weeks.", "Consultation"),
-        ("103", "Can volunteers claim expenses?", "Yes, at cost.", "Imported"),
-    ]
-    assert "row 6: has no answer" in result.stderr
-    assert "row 3: columns not imported: Owner" in result.stderr
-
-    for name, content, message in [
-        ("fake.xlsx", b"question,answer\nA,B\n", "is not an Excel workbook that can be read"),
-        ("old.xls", b"\xd0\xcf\x11\xe0", "Save an .xls workbook as .xlsx or CSV UTF-8 first"),
-    ]:
-        (tmp_path / name).write_bytes(content)
-        refused = run("kb", "import", str(tmp_path / name), "--out", str(tmp_path / "never"))
-        assert refused.returncode == 1, name
-        assert message in refused.stderr, (name, refused.stderr)
-    assert not (tmp_path / "never").exists()
-
-    no_faqs = tmp_path / "no-faqs.xlsx"
-    other = openpyxl.Workbook()
-    other.active.append(["Name", "Phone"])
-    other.save(no_faqs)
-    refused = run("kb", "import", str(no_faqs), "--out", str(tmp_path / "never"))
-    assert refused.returncode == 1
-    assert "no sheet has a header row with question and answer columns" in refused.stderr
-    assert "'Sheet' (Name, Phone)" in refused.stderr
 
 
 def test_import_never_loses_a_row_to_an_id_it_made(run: Run, tmp_path: Path) -> None:
