@@ -226,8 +226,8 @@ PREVIOUS = "previous (hand-grown list, 0.5/0.5)"
 
 
 def configs() -> dict[str, MatchConfig]:
-    """The settings compared: the previous analyzer, stopword variants, field weights, the
-    static vectors' weight in the order (the default is 0.7, with answers) and the smoothing
+    """The settings compared: the previous analyzer, stopword variants, BM25's k1 and b (the
+    default is 1.2 and 0.75), field weights, the static vectors' weight in the order (the default is 0.7, with answers) and the smoothing
     of their word-piece weights (the default is 0.3; 0 is a plain mean)."""
     found = {
         PREVIOUS: MatchConfig(
@@ -250,6 +250,8 @@ def configs() -> dict[str, MatchConfig]:
         found[f"static weight {weight}"] = MatchConfig(static_weight=weight)
     for smoothing in (0.0, 0.1, 0.2, 0.5, 1.0):
         found[f"piece weights smoothed {smoothing}"] = MatchConfig(static_smoothing=smoothing)
+    for k1, b in ((0.9, 0.75), (1.5, 0.75), (2.0, 0.75), (1.2, 0.3), (1.2, 0.5), (1.2, 0.9)):
+        found[f"BM25 k1 {k1}, b {b}"] = MatchConfig(bm25_k1=k1, bm25_b=b)
     for every in (0.5, 1.0, 2.0):
         for answer in (0.5, 1.0, 2.0):
             found[f"weights 1/{every}/{answer}"] = MatchConfig(

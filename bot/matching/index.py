@@ -99,6 +99,11 @@ class MatchConfig:
     # the share of entries using it)`` (``bot.matching.static.piece_weights``; 0: a plain
     # mean). Chosen with ``static_weight`` leave-one-set-out (benchmarks/crossval.py).
     static_smoothing: float = 0.3
+    # BM25's term-frequency saturation and length normalisation, in every field. The common
+    # defaults: k1 from 0.9 to 2.0 and b from 0.3 to 0.9 are level on the mean of eight sets,
+    # and leave-one-set-out gains nothing over them (benchmarks/crossval.py).
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
     # The top hit is also contested when its blend leads the runner-up's by less than this:
     # the two views together barely tell the entries apart. Chosen leave-one-set-out over
     # eight sets, with a wrong answer priced at two or at three right ones: every set's
@@ -223,16 +228,19 @@ class MatchIndex:
                     topical=topical,
                 )
             )
+        bm25 = {"k1": config.bm25_k1, "b": config.bm25_b}
         fields = (
-            BM25Field.of(phrasing_docs),
+            BM25Field.of(phrasing_docs, **bm25),
             BM25Field.blend(
                 [
                     (
-                        BM25Field.of([[t for doc in e.terms for t in doc] for e in entries]),
+                        BM25Field.of(
+                            [[t for doc in e.terms for t in doc] for e in entries], **bm25
+                        ),
                         config.all_phrasings_weight,
                     ),
                     (
-                        BM25Field.of(answers),
+                        BM25Field.of(answers, **bm25),
                         config.answer_weight,
                     ),
                 ]
