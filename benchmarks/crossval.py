@@ -262,19 +262,32 @@ def configs() -> dict[str, MatchConfig]:
 
 def compare(sets: Sets, candidates: dict[str, MatchConfig]) -> dict[str, dict[str, float]]:
     table: dict[str, dict[str, float]] = {}
+    answered: dict[str, tuple[int, int]] = {}
     names: list[str] = []
+    thresholds = load_settings().thresholds()
     for label, config in candidates.items():
-        scored = sets.score(config)
+        scored = sets.score(config, unanswerable=True)
         names = list(scored)
         table[label] = {name: s.hit1 for name, s in scored.items()}
+        counts = [s.answers(thresholds) for s in scored.values()]
+        answered[label] = (sum(r for r, _ in counts), sum(w for _, w in counts))
     width = max(len(label) for label in table)
-    print(f"{'setting':{width}} " + " ".join(f"{n[:22]:>22}" for n in names) + f" {'mean':>6}")
+    print(
+        f"{'setting':{width}} "
+        + " ".join(f"{n[:22]:>22}" for n in names)
+        + f" {'mean':>6} {'right/wrong':>12}"
+    )
     for label, row in table.items():
+        right, wrong = answered[label]
         print(
             f"{label:{width}} "
             + " ".join(f"{row[n]:22.3f}" for n in names)
-            + f" {statistics.mean(row.values()):6.3f}"
+            + f" {statistics.mean(row.values()):6.3f} {f'{right}/{wrong}':>12}"
         )
+    print(
+        "\n(right/wrong: outright answers over every set with the shipped thresholds, an "
+        "answered unanswerable question counting as wrong)"
+    )
     print()
     # Leave one set out: the setting best on the others' mean hit@1, scored on the one left out.
     print("Leave-one-set-out choice of setting (chosen on the other sets, scored on this one):")
