@@ -11,6 +11,7 @@ from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
 from bot.core.standing import ARCHIVED_LABEL, standing_of
 from bot.core.wording import BINDS_NOW_LABEL, no_match_text
 from bot.knowledge.model import KnowledgeBase, Topic
+from bot.words import counted
 
 
 def render(reply: Reply, console: Console, kb: KnowledgeBase) -> None:
@@ -61,6 +62,8 @@ def _answer(reply: Answer, console: Console, kb: KnowledgeBase) -> None:
 
 def render_topics(topics: tuple[Topic, ...], console: Console) -> None:
     for topic in topics:
-        console.print(f"[bold]{escape(topic.name)}[/bold] ({len(topic.entries)} questions)")
+        console.print(
+            f"[bold]{escape(topic.name)}[/bold] ({counted(len(topic.entries), 'question')})"
+        )
         for entry in topic.entries[:3]:
             console.print(f"  - {escape(entry.question)}")

@@ -69,7 +69,9 @@ def _message(reply: Reply) -> str:
         case Answer():
             return reply.entry.answer
         case Clarify():
-            return "Did you mean: " + "; ".join(o.entry.question for o in reply.options) + "?"
+            # The options are questions already: only a list that ends without one gets "?".
+            listed = "; ".join(o.entry.question for o in reply.options)
+            return f"Did you mean: {listed}" + ("" if listed.endswith("?") else "?")
         case NoMatch():
             return no_match_text(logged=reply.logged)
         case SmallTalk():

@@ -267,6 +267,9 @@ def export_command(
     ] = ExportFormat.CSV,
     kb: KbOption = None,
     local_kb: LocalKbOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite --out if it already exists.")
+    ] = False,
 ) -> None:
     """Write the knowledge base as CSV or JSON (the same columns kb import reads).
 
@@ -282,4 +285,5 @@ def export_command(
         target,
         example=f"knowledge.{fmt.value}",
         wrote=f"Wrote {counted(len(knowledge), 'entry')} to {out}",
+        overwrite=force,
     )

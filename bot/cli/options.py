@@ -49,15 +49,28 @@ class OutputFileError(CompactError):
     """A file named with --out cannot be written (a folder, a missing folder, no permission)."""
 
 
-def write_out(text: str, out: Path | None, *, example: str = "report.txt", wrote: str = "") -> None:
+def write_out(
+    text: str,
+    out: Path | None,
+    *,
+    example: str = "report.txt",
+    wrote: str = "",
+    overwrite: bool = True,
+) -> None:
     """A report or export to standard output, or to ``out`` with a note on standard error
     ("Wrote ``out``", or ``wrote`` when given). Every command's --out goes through here, so
     a folder, a folder that does not exist or a file that cannot be written is one clear
     error (``OutputFileError``) for all of them; ``example`` is the file name suggested when
-    ``out`` is a folder."""
+    ``out`` is a folder. Without ``overwrite``, a file that exists is refused (the command
+    offers --force)."""
     if out is None or str(out) == "-":
         typer.echo(text, nl=False)
         return
+    if not overwrite and out.is_file():
+        raise OutputFileError(
+            f"Refusing to overwrite {out}: it already exists. Use --force to replace it, or "
+            "choose another --out."
+        )
     write_file(out, text, example=example)
     typer.echo(wrote or f"Wrote {out}", err=True)
 

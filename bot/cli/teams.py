@@ -72,7 +72,7 @@ def package(
         typer.Option(
             metavar="URL",
             help="Publisher's https:// website. Default: COMPACT_TEAMS_WEBSITE_URL, else "
-            "https://<first domain>/.",
+            "https:// and the first --domain.",
             show_default=False,
         ),
     ] = None,

@@ -132,6 +132,10 @@ def text_of(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+# A "|" separates alternates in one cell; "\\|" is a "|" inside one (as kb export writes it).
+_SEPARATOR = re.compile(r"(?<!\\)\|")
+
+
 def alternates_of(raw: Any) -> list[str]:
     """Alternates as a list, a ``|``-separated text, or a JSON list written in one cell."""
     if isinstance(raw, str) and raw.lstrip().startswith("["):
@@ -141,7 +145,9 @@ def alternates_of(raw: Any) -> list[str]:
             parsed = None
         if isinstance(parsed, list):
             raw = parsed
-    parts = raw if isinstance(raw, list) else str(raw or "").split("|")
+    if not isinstance(raw, list):
+        raw = [p.replace("\\|", "|") for p in _SEPARATOR.split(text_of(raw) if raw else "")]
+    parts = raw
     return [text for text in (text_of(p) for p in parts if _is_text(p)) if text]
 
 

@@ -27,7 +27,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -265,12 +265,10 @@ def _given_id(row: dict[str, Any]) -> str:
     return given if SLUG.match(given) else slugify(given)[:60].strip("-")
 
 
-def _made_id(question: str, number: int, taken: set[str]) -> str:
-    """An id for a row that gives none: the question's slug ("faq-<row>" when it has no
-    letters or digits), numbered on where the sheet already uses it."""
-    base = slugify(question)[:60].strip("-") or f"faq-{number}"
+def _made_id(base: str, *taken: Container[str]) -> str:
+    """``base``, numbered ("what-is-x-2") where one of ``taken`` already holds it."""
     made, count = base, 1
-    while made in taken:
+    while any(made in ids for ids in taken):
         count += 1
         made = f"{base}-{count}"
     return made
@@ -296,8 +294,7 @@ def _entry(
             kind = "a list" if isinstance(value, list) else "an object"
             return None, row.problem_with(f"its {column} is {kind}, not text")
     question = text_of(values.get("question"))
-    # Answers keep their line breaks: paragraphs and bullets are part of the markdown.
-    answer = str(values.get("answer") or "").replace("\r\n", "\n").strip()
+    answer = _answer_text(values.get("answer"))
     hint = f" ({empty_hint})" if empty_hint else ""
     if not question:
         return None, row.problem_with(f"has no question{hint}")
@@ -309,7 +306,9 @@ def _entry(
             return None, row.problem_with(
                 f"id {text_of(values.get('id'))!r} has no letters or digits to make an id of"
             )
-        entry_id = _made_id(question, row.number, set(seen) | given_ids)
+        # The question's slug ("faq-<row>" when it has no letters or digits).
+        base = slugify(question)[:60].strip("-") or f"faq-{row.number}"
+        entry_id = _made_id(base, seen, given_ids)
     alternates = tuple(
         dict.fromkeys(a for a in alternates_of(values.get("alternates")) if a != question)
     )
@@ -320,7 +319,14 @@ def _entry(
     earlier = seen[entry_id]
     first = RowProblem(earlier.number, "", earlier.sheet)
     at = str(first).removesuffix(": ")
-    if text_of(answer) != text_of(_answer_of(earlier)):
+    given, earlier_given = text_of(values.get("id")), text_of(earlier.values.get("id"))
+    same_answer = text_of(answer) == text_of(_answer_text(earlier.values.get("answer")))
+    if not same_answer and given != earlier_given:
+        # Two ids of the sheet's own that convert to one ("FAQ-1", "faq_1"): the later is
+        # numbered, so the sheet's numbering never costs a row.
+        numbered = _made_id(entry_id, seen, given_ids)
+        return replace(entry, id=numbered), None
+    if not same_answer:
         return None, row.problem_with(
             f"id {entry_id!r} is already used on {at} with another answer; give one of them "
             "another id, or the same answer to make this row's question an alternate"
@@ -331,8 +337,14 @@ def _entry(
     return entry, row.problem_with(said)
 
 
-def _answer_of(row: SourceRow) -> str:
-    return str(row.values.get("answer") or "")
+def _answer_text(value: Any) -> str:
+    """An answer as written, keeping its line breaks (paragraphs and bullets are part of the
+    markdown); a number as a spreadsheet shows it (0 is an answer, 12.0 is 12)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("\r\n", "\n").strip()
 
 
 def _files(entries: Iterable[ImportedEntry]) -> tuple[dict[str, str], list[RowProblem]]:
@@ -384,13 +396,14 @@ def write_files(result: ImportResult, folder: Path, *, force: bool) -> list[Path
     return targets
 
 
-def export_rows(kb: KnowledgeBase) -> list[dict[str, str]]:
+def export_rows(kb: KnowledgeBase) -> list[dict[str, Any]]:
+    """One row per entry; alternates as a list (``export_text`` joins them for CSV)."""
     return [
         {
             "id": e.id,
             "question": e.question,
             "answer": e.answer.strip(),
-            "alternates": "|".join(e.alternates),
+            "alternates": list(e.alternates),
             "topic": e.topic,
         }
         for e in kb.entries
@@ -409,9 +422,10 @@ def export_text(kb: KnowledgeBase, fmt: str) -> str:
     so an export imports back unchanged."""
     rows = export_rows(kb)
     if fmt == "json":
-        for row in rows:
-            row["alternates"] = row["alternates"].split("|") if row["alternates"] else []  # type: ignore[assignment]
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    for row in rows:
+        # A "|" inside an alternate is written "\\|", so kb import keeps it one alternate.
+        row["alternates"] = "|".join(a.replace("|", "\\|") for a in row["alternates"])
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()

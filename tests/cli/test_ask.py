@@ -140,3 +140,17 @@ def test_ask_caches_the_built_knowledge_base_in_the_data_folder_and_survives_a_d
     assert "build cache" in line
     assert "building instead" in line
     assert run("ask", "--json", "--no-log", question).stderr == ""  # rebuilt and sound again
+
+
+def test_a_did_you_mean_message_lists_the_questions_without_a_doubled_question_mark(
+    run: Run,
+) -> None:
+    result = run("ask", "--json", "--no-log", "consultation")
+    assert result.returncode == 0, result.stderr
+    reply = json.loads(result.stdout)
+    assert reply["outcome"] == "clarify"
+    assert reply["message"].startswith("Did you mean: ")
+    assert not reply["message"].endswith("??")
+    asked = {c["entry_id"]: c["question"] for c in reply["candidates"]}
+    assert reply["options"]
+    assert all(asked[option] in reply["message"] for option in reply["options"])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bot.core.recording import FeedbackKind
@@ -35,6 +36,8 @@ def test_a_console_conversation(run: Run, tmp_path: Path) -> None:
     assert "flagged that answer" in out
     assert "I don't know that yet" in out
     assert "Funding" in out
+    assert re.search(r"\(\d+ questions?\)", out)
+    assert not re.search(r"\(1 questions\)", out)
     assert out.rstrip().endswith("Goodbye.")
 
     database = Database.connect(url)

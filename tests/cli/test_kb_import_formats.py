@@ -238,3 +238,36 @@ def test_a_workbook_without_faqs_or_not_a_workbook_is_refused(run: Run, tmp_path
         tmp_path / "late.xlsx", {"FAQ": [[f"note {n}"] for n in range(12)] + [["Q", "A"]]}
     )
     assert "in its first 10 rows" in refused(run, late, tmp_path / "never")
+
+
+def test_ids_that_convert_to_one_and_numbers_as_answers_cost_no_row(
+    run: Run, tmp_path: Path
+) -> None:
+    rows = [
+        {"id": "FAQ-1", "question": "How many staff?", "answer": 12.0},
+        {"id": "faq_1", "question": "How many sites?", "answer": 0},
+    ]
+    source = tmp_path / "numbers.json"
+    source.write_text(json.dumps(rows), encoding="utf-8")
+    kb, said = imported(run, source, tmp_path / "out")
+    assert [(e.id, e.answer) for e in kb.entries] == [("faq-1", "12"), ("faq-1-2", "0")]
+    assert "row 2: id 'faq_1' is stored as 'faq-1-2'" in said
+    assert "skipped" not in said
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_alternate_holding_a_bar_survives_export_and_import(
+    run: Run, tmp_path: Path, fmt: str
+) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "t.yml").write_text(
+        "topic: T\nentries:\n  - id: one\n    question: Which one?\n"
+        "    alternates: ['either A | or B', 'plain']\n    answer: Both.\n",
+        encoding="utf-8",
+    )
+    exported = tmp_path / f"kb.{fmt}"
+    result = run("kb", "export", "--kb", str(folder), "--format", fmt, "--out", str(exported))
+    assert result.returncode == 0, result.stderr
+    kb, _ = imported(run, exported, tmp_path / "back")
+    assert kb["one"].alternates == ("either A | or B", "plain")

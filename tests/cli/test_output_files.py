@@ -57,6 +57,20 @@ def test_out_under_a_file_is_a_clear_error(run: Run, tmp_path: Path) -> None:
     assert "is a file, not a folder" in err
 
 
+def test_kb_export_never_replaces_a_file_without_force(run: Run, tmp_path: Path) -> None:
+    """A knowledge file given as --out by mistake is refused, and kept as it was."""
+    target = tmp_path / "funding.yml"
+    target.write_text("topic: Funding\nentries: []\n", encoding="utf-8")
+    err = one_clear_line(run("kb", "export", "--out", str(target)))
+    assert f"Refusing to overwrite {target}: it already exists. Use --force" in " ".join(
+        err.split()
+    )
+    assert target.read_text(encoding="utf-8") == "topic: Funding\nentries: []\n"
+    forced = run("kb", "export", "--out", str(target), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert target.read_text(encoding="utf-8-sig").startswith("id,question,answer")
+
+
 def test_kb_import_into_a_file_is_a_clear_error(run: Run, tmp_path: Path) -> None:
     source = tmp_path / "faq.csv"
     source.write_text("question,answer\nHow do I apply?,Use the form.\n", encoding="utf-8")

@@ -115,6 +115,16 @@ def test_serve_teams_half_configured_names_the_missing_variable(run) -> None:  #
     assert result.returncode == 1
     assert "TEAMS_TENANT_ID" in result.stderr
     assert "Traceback" not in result.stderr
+    nothing = run(
+        "serve",
+        "teams",
+        env={"TEAMS_CLIENT_ID": "", "TEAMS_CLIENT_SECRET": "", "TEAMS_TENANT_ID": ""},
+    )
+    assert nothing.returncode == 1
+    said = " ".join(nothing.stderr.split())
+    assert (
+        "Teams is not configured: TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID" in said
+    )
 
 
 @contextmanager

@@ -50,9 +50,10 @@ def teams_credentials(settings: Settings) -> TeamsCredentials:
         if not value
     ]
     if missing:
+        state = "not configured" if len(missing) == 3 else "half configured"
         raise ConfigError(
-            f"Teams is half configured: {' and '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} not set. Serving Teams needs the Azure bot's "
+            f"Teams is {state}: {', '.join(missing[:-1])}{' and ' if len(missing) > 1 else ''}"
+            f"{missing[-1]} {'is' if len(missing) == 1 else 'are'} not set. Serving Teams needs the Azure bot's "
             "app id (TEAMS_CLIENT_ID), a client secret (TEAMS_CLIENT_SECRET) and the tenant id "
             "(TEAMS_TENANT_ID; Azure bots are single-tenant). See docs/teams.md."
         )
