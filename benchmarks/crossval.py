@@ -3,6 +3,7 @@
     python benchmarks/crossval.py                # configs compared, then thresholds by k-fold
     python benchmarks/crossval.py --stopwords    # also each candidate domain stopword alone
     python benchmarks/crossval.py --folds 5
+    python benchmarks/crossval.py --typos --quick # the same on questions with two slips each
 
 Eight sets (benchmarks/sets.py, the same as benchmarks/faq.py's), each ranked by hit@1 (is a
 right entry first?):
@@ -29,7 +30,9 @@ on the other sets.
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
+import string
 import sys
 import time
 from collections.abc import Sequence
@@ -383,6 +386,40 @@ def margin_grid(sets: Sets) -> None:
     print()
 
 
+def with_typos(sets: Sets, seed: int = 7) -> None:
+    """Every question of every set with two slips, seeded: in two of its words of three or
+    more letters, a letter replaced, a letter dropped, or (as often as both together) two
+    neighbouring letters swapped, the commonest slip."""
+    chance = random.Random(seed)
+
+    def slipped(question: str) -> str:
+        said = question.split()
+        candidates = [i for i, w in enumerate(said) if len(w) >= 3 and w.isalpha()]
+        for i in chance.sample(candidates, min(2, len(candidates))):
+            letters, at = list(said[i]), chance.randrange(len(said[i]) - 1)
+            match chance.choice("sdtt"):
+                case "s":
+                    letters[at] = chance.choice(string.ascii_lowercase)
+                case "d":
+                    del letters[at]
+                case _:
+                    letters[at], letters[at + 1] = letters[at + 1], letters[at]
+            said[i] = "".join(letters)
+        return " ".join(said)
+
+    sets.cases = [replace(c, question=slipped(c.question)) for c in sets.cases]
+    sets.others = [
+        replace(
+            bench,
+            parts=tuple(
+                replace(part, queries=tuple((slipped(q), e) for q, e in part.queries))
+                for part in bench.parts
+            ),
+        )
+        for bench in sets.others
+    ]
+
+
 def _median(chosen: list[Thresholds]) -> Thresholds:
     def mid(values: list[float]) -> float:
         return sorted(values)[len(values) // 2]
@@ -406,9 +443,17 @@ def main() -> None:
     parser.add_argument("--policy", action="store_true", help="only the contested-answer grid")
     parser.add_argument("--margins", action="store_true", help="only the static margin grid")
     parser.add_argument("--max-wrong", type=float, default=0.007)
+    parser.add_argument(
+        "--typos",
+        action="store_true",
+        help="every question with two seeded slips (letters replaced, dropped or swapped)",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     sets = Sets(args.folds)
+    if args.typos:
+        with_typos(sets)
+        print("Every question with two seeded slips (--typos)\n")
     if args.policy:
         policy_grid(sets, args.folds, args.max_wrong)
         return

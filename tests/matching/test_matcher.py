@@ -92,6 +92,20 @@ def test_typos_are_matched(index: MatchIndex, typo: str, expected: str) -> None:
     assert top(index, typo) == expected
 
 
+def test_two_swapped_letters_are_mended_whatever_the_word(index: MatchIndex) -> None:
+    """The commonest slip: in a stopword ("teh") or a short word ("waht", "hwo") it used to
+    count as a word the knowledge base never uses and sink the question; now it reads as the
+    word meant, with the same hit and score as the question typed right."""
+    for typed, meant in [
+        ("waht is teh notice for ending a grant", "what is the notice for ending a grant"),
+        ("hwo long is a consultaiton", "how long is a consultation"),
+    ]:
+        slipped, right = index.search(typed)[0], index.search(meant)[0]
+        assert (slipped.entry_id, slipped.score) == (right.entry_id, right.score), typed
+    # A real word is never "mended" into another ("form" is not "from").
+    assert index.wording("grant form").terms != index.wording("grant from").terms
+
+
 def test_acronyms_and_their_expansions_match_the_same_entries(index: MatchIndex) -> None:
     assert top(index, "what's the VCS") == "glossary-vcs"
     assert top(index, "how do we fund VCS groups") == "vcs-funding"
