@@ -284,3 +284,18 @@ def test_wordings_yaml_reads_as_something_else_are_named_at_their_line(tmp_path:
     )
     for name in ("Located", "NoneType", "dict", "list ["):
         assert not [p for p in found if name in p], name
+
+
+def test_an_impossible_date_in_the_induction_file_is_a_located_problem(
+    run: Run, kb_copy: Path
+) -> None:
+    tour = kb_copy / "induction.yml"
+    lines = tour.read_text(encoding="utf-8").splitlines()
+    title = next(n for n, line in enumerate(lines) if line.startswith("    title: "))
+    lines[title] = "    title: 2026-02-30"
+    tour.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("kb", "check", "--kb", str(kb_copy))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"induction.yml:{title + 1}: step 1 " in result.stderr
+    assert "'title' is missing or is not text" in result.stderr
