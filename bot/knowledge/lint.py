@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge.drafts import UNWRITTEN
 from bot.knowledge.model import Entry, KnowledgeBase, Status
 from bot.knowledge.readability import reading_ease, word_count
-from bot.knowledge.sources import host_of, is_weak
+from bot.knowledge.sources import host_of, is_weak, on
 from bot.matching.index import MatchConfig, MatchIndex, Wording
 from bot.matching.text import words
 
@@ -39,6 +39,11 @@ WELL_KNOWN = frozenset(
 )
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
+# The local template's "fill this in" text: words in square brackets ("[The answer your local
+# Compact gives.]"), never a Markdown link's text ("[the Compact](https://...)") nor a case
+# citation's year ("[2011] EWHC 448"). And the domains reserved for examples (RFC 2606).
+_PLACEHOLDER = re.compile(r"\[([^\[\]\n]*[A-Za-z][^\[\]\n]*\s[^\[\]\n]*)\](?!\()")
+EXAMPLE_HOSTS = frozenset({"example.org", "example.com", "example.net"})
 
 
 class Severity(StrEnum):
@@ -182,6 +187,37 @@ def missing_metadata(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
             yield _warn(entry, "no-applies-to", "does not say what it applies to ('applies_to')")
 
 
+def placeholders(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
+    """Text still as the local template has it, in brackets, and links to example domains:
+    a layer copied from the template and not yet filled in must not go live unnoticed."""
+    for entry in kb.entries:
+        texts: list[tuple[str, str | None]] = [
+            ("question", entry.question),
+            ("answer", entry.answer),
+        ]
+        texts += [("alternate", alternate) for alternate in entry.alternates]
+        for position, source in enumerate(entry.sources, start=1):
+            texts += [(f"source {position} title", source.title)]
+            texts += [(f"source {position} section", source.section)]
+        for what, text in texts:
+            found = _PLACEHOLDER.search(text or "")
+            if found is not None:
+                yield _warn(
+                    entry,
+                    "placeholder",
+                    f"{what} still holds the template's placeholder {found.group(0)!r}: "
+                    "replace it with your own wording",
+                )
+        for position, source in enumerate(entry.sources, start=1):
+            if on(host_of(source.url), EXAMPLE_HOSTS):
+                yield _warn(
+                    entry,
+                    "placeholder",
+                    f"source {position} links to {host_of(source.url)}, an example address: "
+                    "link to the real document",
+                )
+
+
 def wording_key(text: str) -> str:
     """A wording as duplicates are compared: its words only, in any case and punctuation."""
     return " ".join(words(text))
@@ -316,6 +352,7 @@ RULES: tuple[Rule, ...] = (
     undefined_acronyms,
     review_dates,
     missing_metadata,
+    placeholders,
     duplicate_phrasings,
     colliding_phrasings,
     near_duplicate_answers,

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from bot.errors import KnowledgeBaseError, Problem
 from bot.knowledge.configured import SettingAnswer, complete_answer, read_setting_answer
 from bot.knowledge.layers import merge_layers
 from bot.knowledge.model import Entry, GlossaryTerm, KnowledgeBase, Layer, Scope, Source, Status
-from bot.knowledge.yaml_source import LocatedDict, LocatedList, read_yaml
+from bot.knowledge.yaml_source import ImpossibleDate, LocatedDict, LocatedList, read_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 GLOSSARY_TOPIC = "Glossary"
@@ -338,13 +338,14 @@ class _FileReader:
         if not isinstance(item, LocatedDict):
             self.problem(line, "each entry must be a mapping with id, question and answer")
             return
+        # Every field is checked even when one is missing, so one run lists every problem;
+        # an entry with problems is kept only for the checks across entries (duplicate ids,
+        # unknown 'related'), and its problems stop the knowledge base loading.
         fields = _Fields(self, item, ENTRY_KEYS)
         entry_id = fields.entry_id()
         question = fields.text("question")
         answer = fields.text("answer")
         topic = fields.text("topic")
-        if entry_id is None or question is None or answer is None or topic is None:
-            return
         when_set = fields.setting_answer()
         entry = fields.build(
             entry_id, topic=topic, question=question, answer=answer, when_set=when_set
@@ -359,27 +360,27 @@ class _FileReader:
         fields = _Fields(self, item, GLOSSARY_KEYS)
         term = fields.text("term")
         meaning = fields.text("meaning")
-        if term is None or meaning is None:
-            return
-        if "id" not in item:
+        if "id" not in item and term is not None:
             item["id"] = f"glossary-{slugify(term)}"
-        entry_id = fields.entry_id()
+        entry_id = fields.entry_id() if "id" in item else None
         acronyms = fields.text_list("acronyms")
         synonyms = fields.text_list("synonyms")
-        if entry_id is None:
-            return
-        glossary_term = GlossaryTerm(term, meaning, acronyms, synonyms, entry_id)
-        alternates = _glossary_alternates(glossary_term)
+        alternates: tuple[str, ...] = ()
+        glossary_term = None
+        if term is not None and meaning is not None and entry_id is not None:
+            glossary_term = GlossaryTerm(term, meaning, acronyms, synonyms, entry_id)
+            alternates = _glossary_alternates(glossary_term)
         entry = fields.build(
             entry_id,
             topic=GLOSSARY_TOPIC,
-            question=f"What does {term} mean?",
+            question=f"What does {term} mean?" if term is not None else None,
             answer=meaning,
             extra_alternates=alternates,
             when_set=fields.setting_answer(),
         )
         if entry is not None:
-            self.builder.glossary.append(glossary_term)
+            if glossary_term is not None:
+                self.builder.glossary.append(glossary_term)
             self.builder.pending.append(_Pending(entry, dict(item.key_lines)))
 
 
@@ -413,11 +414,13 @@ class _Fields:
     def line(self, key: str) -> int:
         return self.item.key_lines.get(key, self.item.line)
 
-    def problem(self, key: str, message: str) -> None:
+    def problem(self, key: str, message: str, line: int | None = None) -> None:
         if key and key not in self.item and key in self.file.default_lines:
             self.file.default_problem(key, message)
             return
-        self.file.problem(self.line(key) if key else self.item.line, message, self.entry_label)
+        if line is None:
+            line = self.line(key) if key else self.item.line
+        self.file.problem(line, message, self.entry_label)
 
     def value(self, key: str) -> Any:
         return self.item[key] if key in self.item else self.file.defaults.get(key)
@@ -457,13 +460,12 @@ class _Fields:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.problem(key, f"'{key}' must be a list of text")
+            self.problem(key, f"'{key}' must be a list of text, not {_describe(value)}")
             return ()
-        bad = [v for v in value if not _is_text(v)]
-        if bad:
-            self.problem(
-                key, f"'{key}' must contain only non-empty text; found {_describe(bad[0])}"
-            )
+        lines = value.item_lines if isinstance(value, LocatedList) else [None] * len(value)
+        for position, (item, line) in enumerate(zip(value, lines, strict=True), start=1):
+            if not _is_text(item):
+                self.problem(key, f"'{key}' item {position} {_item_fault(item)}", line)
         return tuple(v.strip() for v in value if _is_text(v))
 
     def sources(self) -> tuple[Source, ...]:
@@ -507,8 +509,8 @@ class _Fields:
             return None
         try:
             return Status(value)
-        except ValueError:
-            self.problem("status", f"'status' must be one of {STATUSES}, not {value!r}")
+        except (ValueError, TypeError):
+            self.problem("status", f"'status' must be one of {STATUSES}, not {_describe(value)}")
             return None
 
     def setting_answer(self) -> SettingAnswer | None:
@@ -523,9 +525,20 @@ class _Fields:
         value = self.value("reviewed")
         if value is None:
             return None
+        if isinstance(value, datetime):
+            return value.date()
         if isinstance(value, date):
             return value
-        self.problem("reviewed", f"'reviewed' must be a date like 2026-11-01, not {value!r}")
+        if isinstance(value, ImpossibleDate):
+            self.problem(
+                "reviewed",
+                f"'reviewed' must be a real date like 2026-11-01; {value.text} does not exist "
+                f"({value.reason})",
+            )
+            return None
+        self.problem(
+            "reviewed", f"'reviewed' must be a date like 2026-11-01, not {_describe(value)}"
+        )
         return None
 
     def review_every(self) -> int:
@@ -535,29 +548,33 @@ class _Fields:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
             self.problem(
                 "review_every",
-                f"'review_every' must be a number of months, 1 to 120, not {value!r}",
+                f"'review_every' must be a number of months, 1 to 120, not {_describe(value)}",
             )
             return 12
         return value
 
     def build(
         self,
-        entry_id: str,
+        entry_id: str | None,
         *,
-        topic: str,
-        question: str,
-        answer: str,
+        topic: str | None,
+        question: str | None,
+        answer: str | None,
         extra_alternates: Iterable[str] = (),
         when_set: SettingAnswer | None = None,
     ) -> Entry | None:
-        before = len(self.file.builder.problems)
-        alternates = _unique((*self.text_list("alternates"), *extra_alternates), question)
-        answer, configured_by = complete_answer(answer, when_set, self.file.builder.settings)
+        """The entry, every field checked; None only without a usable id. An entry with a
+        problem (recorded in the builder) is returned all the same, for the checks across
+        entries, but never served: any problem stops the knowledge base loading."""
+        alternates = _unique((*self.text_list("alternates"), *extra_alternates), question or "")
+        configured_by = ""
+        if answer is not None:
+            answer, configured_by = complete_answer(answer, when_set, self.file.builder.settings)
         entry = Entry(
-            id=entry_id,
-            topic=topic,
-            question=question,
-            answer=answer,
+            id=entry_id or "",
+            topic=topic or "",
+            question=question or "",
+            answer=answer or "",
             alternates=alternates,
             sources=self.sources(),
             applies_to=self.text_list("applies_to"),
@@ -572,7 +589,7 @@ class _Fields:
             file=self.file.shown,
             line=self.item.line,
         )
-        return entry if len(self.file.builder.problems) == before else None
+        return entry if entry_id is not None else None
 
 
 def _unique(wordings: Iterable[str], question: str) -> tuple[str, ...]:
@@ -590,6 +607,38 @@ def _is_text(value: Any) -> bool:
 
 
 def _describe(value: Any) -> str:
+    """A value as a reader of the YAML file would name it (never a Python class name)."""
     if isinstance(value, bool):
         return f"true/false ({value!r}); YAML reads yes/no/on/off as true/false"
-    return f"{type(value).__name__} {value!r}"
+    if value is None:
+        return "nothing"
+    if isinstance(value, ImpossibleDate):
+        return f"{value.text}, which reads as a date or time that does not exist ({value.reason})"
+    if isinstance(value, datetime):
+        return f"the date and time {value.isoformat(' ')}"
+    if isinstance(value, date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, dict):
+        return "a 'key: value' pair"
+    if isinstance(value, list | tuple | set):
+        return "a list"
+    if isinstance(value, str):
+        return repr(value)
+    return f"the value {value!r}"
+
+
+def _item_fault(item: Any) -> str:
+    """What is wrong with one item of a list of wordings, and how to write it."""
+    if item is None or (isinstance(item, str) and not item.strip()):
+        return (
+            "is empty; if its text starts with '#', put it in quotes (a '#' starts a comment "
+            "in YAML)"
+        )
+    if isinstance(item, dict):
+        return (
+            "is a 'key: value' pair, not text: a colon followed by a space makes YAML read it "
+            "as one; put the wording in quotes"
+        )
+    return f"must be text, not {_describe(item)}; put it in quotes"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.composer import ComposerError
+from yaml.constructor import SafeConstructor
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -25,6 +28,26 @@ class LocatedList(list[Any]):
 
     line: int = 0
     item_lines: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class ImpossibleDate:
+    """A value written as a date or time that does not exist (``2026-02-30``,
+    ``2026-11-01 10:99:00``). YAML would raise on it while reading the whole file; kept as a
+    value instead, the loaders can say which key of which entry holds it."""
+
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _timestamp(constructor: _LocatingLoader, node: Node) -> Any:
+    try:
+        return SafeConstructor.construct_yaml_timestamp(constructor, node)  # type: ignore[arg-type]
+    except ValueError as exc:
+        return ImpossibleDate(str(node.value), str(exc))
 
 
 # A knowledge file needs five or six levels; far more is a mistake (or an attack), and would
@@ -83,6 +106,7 @@ _LocatingLoader.add_constructor(
     "tag:yaml.org,2002:seq",
     lambda loader, node: loader.construct_sequence(node),  # type: ignore[arg-type]
 )
+_LocatingLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 # libyaml's parser, where PyYAML was built with it: the same documents and lines in about a
@@ -106,6 +130,7 @@ _FastLocatingLoader.add_constructor(
     "tag:yaml.org,2002:seq",
     lambda loader, node: loader.construct_sequence(node),
 )
+_FastLocatingLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
@@ -142,7 +167,7 @@ def read_yaml(path: Path, shown_as: str) -> tuple[Any, list[Problem]]:
     fast = _read_fast(text)
     if fast is not None:
         data, repeated = fast
-        return data, _repeated_keys(repeated, shown_as)
+        return data, _repeated_keys(repeated, text, shown_as)
     loader = _LocatingLoader(text)
     loader.duplicate_keys = []
     try:
@@ -153,14 +178,57 @@ def read_yaml(path: Path, shown_as: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(shown_as, None, f"YAML syntax error: {exc}")]
     finally:
         loader.dispose()
-    return data, _repeated_keys(loader.duplicate_keys, shown_as)
+    return data, _repeated_keys(loader.duplicate_keys, text, shown_as)
 
 
-def _repeated_keys(repeated: list[tuple[str, int]], shown_as: str) -> list[Problem]:
+def _repeated_keys(repeated: list[tuple[str, int]], text: str, shown_as: str) -> list[Problem]:
     return [
-        Problem(shown_as, line, f"key '{key}' appears twice in the same block; keep one")
+        Problem(
+            shown_as,
+            line,
+            f"key '{key}' appears twice in the same block; keep one",
+            entry_at(text, line),
+        )
         for key, line in repeated
     ]
+
+
+_ENTRY_START = re.compile(r"^\s*-\s+id:\s*(.*)$")
+_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_ENTRY_LISTS = ("entries", "glossary")
+
+
+def entry_at(text: str, line: int | None) -> str | None:
+    """The id of the knowledge entry that ``line`` (1-based) falls in, read from the text
+    alone (for a file that does not parse): the nearest ``- id:`` at or above it, if that
+    is inside the top-level ``entries:`` or ``glossary:`` list; else None."""
+    if line is None:
+        return None
+    lines = text.splitlines()
+    found: str | None = None
+    for number in range(min(line, len(lines)), 0, -1):
+        current = lines[number - 1]
+        top = _TOP_LEVEL_KEY.match(current)
+        if top is not None:
+            return found if top.group(1) in _ENTRY_LISTS else None
+        start = _ENTRY_START.match(current) if found is None else None
+        if start is not None:
+            found = _plain_id(start.group(1))
+            if found is None:
+                return None
+    return None
+
+
+def _plain_id(raw: str) -> str | None:
+    """``funding-notice``, ``"funding-notice"  # note``: the id as written, or None."""
+    value = raw.strip()
+    if value[:1] in {'"', "'"}:
+        closing = value.find(value[0], 1)
+        value = value[1:closing] if closing > 0 else ""
+    else:
+        value = value.split(" #", 1)[0]
+    value = value.strip()
+    return value or None
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown_as: str) -> Problem:
@@ -178,9 +246,17 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown_as: str) -> Prob
             shown_as,
             opened,
             f"YAML syntax error: the quoted text that starts here is not closed until line "
-            f"{line}, where the parser stopped ({exc.problem}); is a closing quote missing?",
+            f"{line}, where the parser stopped ({exc.problem}); is a closing quote "
+            f"missing?{_in_entry(text, opened)}",
         )
-    return Problem(shown_as, line, f"YAML syntax error: {reason}")
+    return Problem(shown_as, line, f"YAML syntax error: {reason}{_in_entry(text, line)}")
+
+
+def _in_entry(text: str, line: int | None) -> str:
+    """The note " (in entry 'x')" for a syntax error inside an entry. Said in the message, not as
+    the problem's entry, so every syntax error still reads "file:line: YAML syntax error"."""
+    entry_id = entry_at(text, line)
+    return f" (in entry '{entry_id}')" if entry_id else ""
 
 
 def _runaway_quote(text: str, problem: Mark) -> int | None:

@@ -6,6 +6,7 @@ import dataclasses
 import random
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,7 @@ from bot.knowledge.lint import (
     lint,
     missing_metadata,
     near_duplicate_answers,
+    placeholders,
     readability,
     review_dates,
     source_quality,
@@ -31,7 +33,7 @@ from bot.matching.index import MatchConfig, MatchIndex
 from bot.settings import bundled_knowledge
 
 TODAY = date(2026, 11, 24)
-SOURCE = (Source("Compact Voice", "https://example.org"),)
+SOURCE = (Source("The Compact", "https://www.gov.uk/government/publications/the-compact"),)
 
 
 def entry(
@@ -309,3 +311,63 @@ def test_mirror_sources_must_be_marked_archived_and_cannot_stand_alone_for_curre
     assert findings == [("unmarked", "weak-source"), ("only-archived", "archived-only")]
     assert "docsbay.net" in next(iter(source_quality(kb, TODAY))).message
     assert codes(source_quality, CLEAN) == []
+
+
+TEMPLATE = bundled_knowledge() / "local-template" / "local.yml"
+
+
+def filled_in_template(folder: Path) -> Path:
+    """The local template with its example entries switched on, as its comments say, but
+    nothing in brackets replaced."""
+    lines = TEMPLATE.read_text(encoding="utf-8").splitlines()
+    rulers = [n for n, line in enumerate(lines) if line.startswith("# ---")]
+    examples = [
+        line.removeprefix("#").removeprefix(" ") for line in lines[rulers[0] + 1 : rulers[1]]
+    ]
+    kept = [line for line in lines[: rulers[0]] if line != "entries: []"]
+    folder.mkdir()
+    (folder / "local.yml").write_text("\n".join(kept + examples) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_local_layer_still_holding_the_template_s_placeholders_is_warned_about(
+    tmp_path: Path,
+) -> None:
+    kb = load_knowledge(bundled_knowledge(), local=filled_in_template(tmp_path / "local"))
+    findings = [f for f in lint(kb, today=TODAY) if f.code == "placeholder"]
+    assert {f.entry_id for f in findings} == {"funding-notice", "our-compact-new-question"}
+    assert all(f.severity is Severity.WARNING for f in findings)
+    said = "\n".join(f.message for f in findings)
+    for what in ("question", "answer", "alternate", "source 1 title", "source 1 section"):
+        assert f"{what} still holds the template's placeholder '[" in said.replace('"[', "'["), what
+    assert "source 1 links to example.org, an example address" in said
+
+
+def test_brackets_that_are_not_placeholders_and_real_links_are_not_flagged() -> None:
+    kb = KnowledgeBase(
+        (
+            entry(
+                "cited",
+                "What did Hajrula decide?",
+                "See [the Compact](https://www.gov.uk/compact); the court wrote [sic] once.",
+                sources=(
+                    Source(
+                        "Hajrula v London Councils [2011] EWHC 448 (Admin)", "https://www.gov.uk/x"
+                    ),
+                ),
+            ),
+            entry(
+                "example",
+                "[What is the notice period?]",
+                sources=(Source("Our Compact", "https://www.example.com/compact"),),
+            ),
+        )
+    )
+    assert [(f.entry_id, f.message.split(" ")[0]) for f in placeholders(kb, TODAY)] == [
+        ("example", "question"),
+        ("example", "source"),
+    ]
+
+
+def test_the_bundled_knowledge_base_holds_no_placeholders() -> None:
+    assert list(placeholders(load_knowledge(bundled_knowledge()), TODAY)) == []

@@ -166,6 +166,7 @@ def test_yaml_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     assert "YAML syntax error" in problem
     line = int(problem.split(":")[1])
     assert 4 <= line <= 6
+    assert problem.endswith("(in entry 'one')"), "the docs promise file, line and entry"
 
 
 def test_a_broken_file_means_nothing_is_loaded(tmp_path: Path) -> None:
@@ -194,7 +195,9 @@ def test_duplicate_keys_and_yes_no_values_are_caught(tmp_path: Path) -> None:
         """,
     )
     found = problems_of(path)
-    assert f"{rel(path)}:6: key 'answer' appears twice in the same block; keep one" in found
+    assert f"{rel(path)}:6 entry 'one': key 'answer' appears twice in the same block; keep one" in (
+        found
+    )
     assert any(
         "'question' must be text, not true/false" in p and ":8 entry 'two'" in p for p in found
     )
