@@ -7,7 +7,7 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
 
-from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
+from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk, SmallTalkKind
 from bot.core.standing import ARCHIVED_LABEL, standing_of
 from bot.core.wording import BINDS_NOW_LABEL, no_match_text
 from bot.knowledge.model import KnowledgeBase, Topic
@@ -27,7 +27,9 @@ def render(reply: Reply, console: Console, kb: KnowledgeBase) -> None:
             console.print(Markdown(no_match_text(logged=reply.logged)))
         case SmallTalk():
             console.print(Markdown(reply.text))
-            if reply.topics:
+            # Help says "type topics" for the list: in a terminal, printing it after help too
+            # buries the help under a hundred lines.
+            if reply.topics and reply.kind is SmallTalkKind.TOPICS:
                 render_topics(reply.topics, console)
 
 

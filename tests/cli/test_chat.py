@@ -124,6 +124,17 @@ def test_end_of_input_and_bye_say_goodbye(run: Run) -> None:
         assert "welcome" not in result.stdout.casefold()
 
 
+def test_help_says_how_to_ask_and_topics_lists_what_is_covered(run: Run) -> None:
+    """Help points at "topics" and stops there; "topics" lists every topic."""
+    helped = run("chat", stdin="help\nquit\n")
+    assert helped.returncode == 0, helped.stderr
+    assert "Type topics to see everything I cover" in " ".join(helped.stdout.split())
+    assert not re.search(r"\(\d+ questions?\)", helped.stdout)
+    listed = run("chat", stdin="topics\nquit\n")
+    assert listed.returncode == 0, listed.stderr
+    assert len(re.findall(r"\(\d+ questions?\)", listed.stdout)) >= 10
+
+
 def test_replies_say_when_nothing_was_logged(run: Run, tmp_path: Path) -> None:
     unlogged = run("ask", "--no-log", "where do I get a parking permit for the bike shed")
     assert unlogged.returncode == 0, unlogged.stderr
