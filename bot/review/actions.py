@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.errors import ReviewActionError, UnknownThemeError
 from bot.knowledge.drafts import Draft, write_draft
 from bot.review.knowledge_edit import add_alternates
+from bot.review.suggestions import check_alternates
 from bot.review.themes import ThemeService, ThemeStatus
 from bot.words import counted
 
@@ -43,9 +44,11 @@ def promote(service: ThemeService, theme_id: str) -> Path:
     return path
 
 
-def link(service: ThemeService, target: str, entry_id: str) -> LinkResult:
+def link(service: ThemeService, target: str, entry_id: str, *, force: bool = False) -> LinkResult:
     """Add a theme's wordings (or one question's wording) to an entry's alternates, reload the
-    knowledge base, and mark the theme answered."""
+    knowledge base, and mark the theme answered. Refused, unless ``force``, when ``kb check``
+    would then warn (a wording another entry already has, or one closer to another entry's
+    wordings than to this one's), as accepting a suggestion is."""
     kb = service.knowledge.current.kb
     if entry_id not in kb:
         raise ReviewActionError(f"There is no entry {entry_id!r}; nothing was changed.")
@@ -58,10 +61,25 @@ def link(service: ThemeService, target: str, entry_id: str) -> LinkResult:
         if target.strip().lstrip("#").isdigit():
             raise
         wordings = [target]
-    added = add_alternates(kb, entry_id, wordings)
+    if not force:
+        problems = check_alternates(kb, entry_id, wordings)
+        if problems:
+            raise ReviewActionError(
+                f"Nothing was linked: adding {_what(theme_id, wordings)} to {entry_id} would "
+                "make kb check warn:\n"
+                + "\n".join(f"  {p}" for p in problems)
+                + "\nLink it to the entry named there instead, or add --force to link it anyway."
+            )
+    added = add_alternates(kb, entry_id, wordings, settings=service.knowledge.settings)
     service.knowledge.reload()
     if theme_id is not None:
         service.triage(
             theme_id, status=ThemeStatus.ANSWERED, note=f"Linked to {entry_id}", entry_id=entry_id
         )
     return LinkResult(entry_id, tuple(added), theme_id)
+
+
+def _what(theme_id: str | None, wordings: list[str]) -> str:
+    if theme_id is None:
+        return repr(wordings[0])
+    return f"theme {theme_id}'s wordings"
