@@ -7,7 +7,8 @@ from pathlib import Path
 
 from bot.errors import ReviewActionError, UnknownThemeError
 from bot.knowledge.drafts import Draft, write_draft
-from bot.review.knowledge_edit import add_alternates
+from bot.review.knowledge_edit import add_alternates, new_wordings
+from bot.review.signature import without_placeholders
 from bot.review.suggestions import check_alternates
 from bot.review.themes import ThemeService, ThemeStatus
 from bot.words import counted
@@ -30,10 +31,12 @@ def promote(service: ThemeService, theme_id: str) -> Path:
             f"Theme {theme_id} is already answered by entry '{theme.entry_id}', so it was not "
             "promoted. Use 'compact-bot gaps triage' to reopen it first if that answer is wrong."
         )
-    wordings = service.members(theme_id)[:MAX_WORDINGS]
+    # Redaction's placeholders ("[email]") are no one's words: the draft goes without them.
+    question = without_placeholders(theme.label) or theme.label
+    wordings = new_wordings(service.members(theme_id)[:MAX_WORDINGS])
     draft = Draft(
-        question=theme.label,
-        alternates=tuple(w for w in wordings if w != theme.label),
+        question=question,
+        alternates=tuple(w for w in wordings if w != question),
         note=(
             f"From gap theme {theme.id} ({counted(theme.count, 'question')} from "
             f"{counted(theme.askers, 'person')})."

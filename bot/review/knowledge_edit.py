@@ -22,6 +22,7 @@ from bot.errors import KnowledgeBaseError, ReviewActionError
 from bot.knowledge.atomic import atomic_write_text
 from bot.knowledge.loader import load_knowledge, slugify
 from bot.knowledge.model import KnowledgeBase
+from bot.review.signature import without_placeholders
 
 # How the loader (PyYAML, YAML 1.1) reads a plain scalar.
 _YAML_1_1 = pyyaml.resolver.Resolver()
@@ -60,7 +61,7 @@ def add_alternates(
             f"Entry {entry_id!r} was not found in {path}; has the file changed?"
         )
     known = {p.casefold() for p in entry.phrasings}
-    new = [w for w in dict.fromkeys(w.strip() for w in wordings) if w and w.casefold() not in known]
+    new = [w for w in new_wordings(wordings) if w.casefold() not in known]
     if not new:
         return []
     alternates = item.get("alternates")
@@ -72,6 +73,13 @@ def add_alternates(
     yaml.dump(document, buffer)
     _check_then_write(path, buffer.getvalue(), kb, settings)
     return new
+
+
+def new_wordings(wordings: Sequence[str]) -> list[str]:
+    """The wordings as they would be added: without redaction's placeholders ("[email]"),
+    which are no one's words, trimmed, once each; those left empty dropped."""
+    cleaned = (without_placeholders(w).strip() for w in wordings)
+    return [w for w in dict.fromkeys(cleaned) if w]
 
 
 def _scalar(wording: str) -> str:

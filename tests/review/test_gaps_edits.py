@@ -5,12 +5,16 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
+import inspect
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.core.replies import Answer, Clarify
 from bot.knowledge.loader import load_knowledge
+from bot.review.signature import PLACEHOLDERS, signature
+from bot.storage import redaction
 
 from ..conftest import Run
 from .conftest import Ask
@@ -160,3 +164,43 @@ def test_a_period_too_long_is_a_clear_error(
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "the longest accepted is 100y (36500 days)" in result.stderr
+
+
+REDACTED = [  # stored as "from [email], [phone], [postcode]: ..."
+    ("from jo@example.org, 07700 900123, SW1A 1AA: staff parking permits?", "U1"),
+    ("from sam@example.net, 07700 900456, M1 1AE: trustees minutes?", "U2"),
+]
+
+
+def test_redaction_placeholders_neither_group_questions_nor_become_wordings(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path
+) -> None:
+    """Two unrelated questions that each carried an email address, a phone number and a
+    postcode are two themes, not one about "email phone postcode"; linking one adds the
+    person's words without the placeholders."""
+    for text, user in REDACTED:
+        assert not isinstance(ask(text, user=user), Answer)
+    listed = gaps(run, database_url, kb_copy, "list")
+    assert listed.returncode == 0, listed.stderr
+    shown = [gaps(run, database_url, kb_copy, "show", theme) for theme in ("1", "2")]
+    assert all(s.returncode == 0 for s in shown), [s.stderr for s in shown]
+    assert all("1 question from 1 person" in s.stdout for s in shown)
+    for s in shown:
+        [keywords] = [line for line in s.stdout.splitlines() if line.startswith("keywords:")]
+        assert not {"email", "phone", "postcode"} & set(keywords.replace(",", " ").split())
+    parking = 1 if "parking" in shown[0].stdout else 2
+    linked = gaps(run, database_url, kb_copy, "link", str(parking), "volunteering-code")
+    assert linked.returncode == 0, linked.stderr
+    alternates = load_knowledge(kb_copy)["volunteering-code"].alternates
+    assert "from staff parking permits?" in alternates
+    assert not [a for a in alternates if "[" in a]
+
+
+def test_every_placeholder_redaction_writes_is_known_to_the_review_tools() -> None:
+    """Redaction's labels live in its rules; a new one must join PLACEHOLDERS, or it would
+    group questions and name themes again."""
+    written = re.findall(r'(?<=["\d])\[([a-z][a-z-]*)\]"', inspect.getsource(redaction))
+    assert set(written) == set(PLACEHOLDERS)
+    stored = redaction.storable("mail jo@example.org, call 07700 900123 or see 7 Willow Close")
+    assert stored == "mail [email], call [phone] or see [address]"
+    assert signature(stored) == signature("mail call or see")
