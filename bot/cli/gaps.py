@@ -79,7 +79,7 @@ def list_themes(
     show_all: Annotated[
         bool, typer.Option("--all", help="Include answered and ignored themes.")
     ] = False,
-    limit: Annotated[int, typer.Option(help="How many themes to show.")] = 20,
+    limit: Annotated[int, typer.Option(help="How many themes to show.", min=1)] = 20,
     kb: KbOption = None,
     db: DbOption = None,
     local_kb: LocalKbOption = None,
@@ -199,11 +199,19 @@ FIND_ENTRY_IDS = (
 
 @gaps_app.command("promote")
 def promote_command(
-    theme: str, kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None
+    theme: str,
+    kb: KbOption = None,
+    db: DbOption = None,
+    local_kb: LocalKbOption = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Write another draft even though the theme has one."),
+    ] = False,
 ) -> None:
-    """Write a draft entry into knowledge/drafts/ from a theme's wordings."""
+    """Write a draft entry into knowledge/drafts/ from a theme's wordings; refused when the
+    theme already has a draft there, unless --force."""
     with _service(kb, db, local_kb) as service:
-        path = promote(service, theme)
+        path = promote(service, theme, force=force)
     Console().print(
         f"Draft written to {path}. Complete it, move it into a topic file, then run compact-bot kb check.",
         highlight=False,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import ReviewActionError, UnknownThemeError
-from bot.knowledge.drafts import Draft, write_draft
+from bot.knowledge.drafts import Draft, drafts_noting, write_draft
 from bot.review.knowledge_edit import add_alternates, new_wordings
 from bot.review.signature import without_placeholders
 from bot.review.suggestions import check_alternates
@@ -14,6 +14,8 @@ from bot.review.themes import ThemeService, ThemeStatus
 from bot.words import counted
 
 MAX_WORDINGS = 15
+# How a draft's header says which theme it came from ("From gap theme 7 (12 questions...").
+_DRAFT_ORIGIN = "From gap theme {} "
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +25,21 @@ class LinkResult:
     theme_id: str | None
 
 
-def promote(service: ThemeService, theme_id: str) -> Path:
-    """Write a draft entry from the theme's wordings, and mark the theme in review."""
+def promote(service: ThemeService, theme_id: str, *, force: bool = False) -> Path:
+    """Write a draft entry from the theme's wordings, and mark the theme in review. Refused,
+    unless ``force``, when the theme already has a draft in the drafts folder."""
     theme = service.get(theme_id)
     if theme.status is ThemeStatus.ANSWERED:
         raise ReviewActionError(
             f"Theme {theme_id} is already answered by entry '{theme.entry_id}', so it was not "
             "promoted. Use 'compact-bot gaps triage' to reopen it first if that answer is wrong."
+        )
+    origin = _DRAFT_ORIGIN.format(theme.id)
+    existing = drafts_noting(service.knowledge.path, origin)
+    if existing and not force:
+        raise ReviewActionError(
+            f"Theme {theme.id} already has a draft: {existing[0]}, so no other was written. "
+            "Complete that one, or add --force to write another."
         )
     # Redaction's placeholders ("[email]") are no one's words: the draft goes without them.
     question = without_placeholders(theme.label) or theme.label
@@ -38,8 +48,7 @@ def promote(service: ThemeService, theme_id: str) -> Path:
         question=question,
         alternates=tuple(w for w in wordings if w != question),
         note=(
-            f"From gap theme {theme.id} ({counted(theme.count, 'question')} from "
-            f"{counted(theme.askers, 'person')})."
+            f"{origin}({counted(theme.count, 'question')} from {counted(theme.askers, 'person')})."
         ),
     )
     path = write_draft(service.knowledge.path, draft)

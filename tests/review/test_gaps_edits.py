@@ -204,3 +204,31 @@ def test_every_placeholder_redaction_writes_is_known_to_the_review_tools() -> No
     stored = redaction.storable("mail jo@example.org, call 07700 900123 or see 7 Willow Close")
     assert stored == "mail [email], call [phone] or see [address]"
     assert signature(stored) == signature("mail call or see")
+
+
+@pytest.mark.parametrize("limit", ["0", "-2"])
+def test_list_needs_a_limit_of_one_or_more(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path, limit: str
+) -> None:
+    ask("parking permits for charity staff at the civic centre")
+    listed = gaps(run, database_url, kb_copy, "list", "--limit", limit)
+    assert listed.returncode == 2
+    assert "No unanswered questions" not in listed.stdout
+    assert f"{limit} is not in the range x>=1" in listed.stderr
+
+
+def test_promote_twice_says_the_theme_has_a_draft(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path
+) -> None:
+    ask("parking permits for charity staff at the civic centre")
+    first = gaps(run, database_url, kb_copy, "promote", "1")
+    assert first.returncode == 0, first.stderr
+    [draft] = (kb_copy / "drafts").glob("*.yml")
+    again = gaps(run, database_url, kb_copy, "promote", "1")
+    assert again.returncode == 1
+    assert f"Theme 1 already has a draft: {draft}" in again.stderr
+    assert "--force" in again.stderr
+    assert list((kb_copy / "drafts").glob("*.yml")) == [draft], "no second draft"
+    forced = gaps(run, database_url, kb_copy, "promote", "1", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert len(list((kb_copy / "drafts").glob("*.yml"))) == 2
