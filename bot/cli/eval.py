@@ -14,7 +14,12 @@ from bot.cli.markup import markup
 from bot.cli.options import KbOption, LocalKbOption, settings_from
 from bot.core.assistant import Assistant
 from bot.core.knowledge_store import KnowledgeStore
-from bot.evaluation.eval_set import default_eval_folder, load_eval_set, local_eval_folder
+from bot.evaluation.eval_set import (
+    default_eval_folder,
+    load_eval_set,
+    local_eval_folder,
+    require_questions,
+)
 from bot.evaluation.runner import MAX_CONFIDENT_WRONG, MIN_ACCURACY, EvalReport, evaluate
 from bot.evaluation.sweep import best, sweep
 from bot.runtime import open_store
@@ -47,10 +52,12 @@ def eval_command(
     settings = settings_from(kb, None, local_kb)
     store = open_store(settings)
     knowledge = store.current.kb
-    cases = load_eval_set(eval_set or default_eval_folder(), knowledge)
+    folder = eval_set or default_eval_folder()
+    cases = load_eval_set(folder, knowledge)
     local_folder = local_eval_folder(knowledge)
     local_cases = load_eval_set(local_folder, knowledge) if local_folder else []
     cases += local_cases
+    require_questions(cases, folder)
     console = Console()
     if local_folder and not as_json:
         console.print(

@@ -13,7 +13,15 @@ from rich.table import Table
 from slack_sdk.errors import SlackApiError
 
 from bot.cli.markup import cell, markup
-from bot.cli.options import DbOption, KbOption, OutOption, SinceOption, settings_from, write_out
+from bot.cli.options import (
+    DbOption,
+    KbOption,
+    LocalKbOption,
+    OutOption,
+    SinceOption,
+    settings_from,
+    write_out,
+)
 from bot.errors import ConfigError, ReviewActionError
 from bot.review.actions import link, promote
 from bot.review.digest import build_digest, digest_markdown
@@ -43,8 +51,8 @@ gaps_app.add_typer(suggestions_app, name="suggestions")
 
 
 @contextmanager
-def _service(kb: Path | None, db: str | None) -> Iterator[ThemeService]:
-    settings = settings_from(kb, db)
+def _service(kb: Path | None, db: str | None, local_kb: Path | None) -> Iterator[ThemeService]:
+    settings = settings_from(kb, db, local_kb)
     store = open_store(settings)  # with the local layer, when one is set
     database = Database.connect(settings.database())
     try:
@@ -71,13 +79,14 @@ def list_themes(
     show_all: Annotated[
         bool, typer.Option("--all", help="Include answered and ignored themes.")
     ] = False,
-    limit: Annotated[int, typer.Option(help="How many themes to show.")] = 20,
+    limit: Annotated[int, typer.Option(help="How many themes to show.", min=1)] = 20,
     kb: KbOption = None,
     db: DbOption = None,
+    local_kb: LocalKbOption = None,
 ) -> None:
     """List the biggest themes of unanswered questions."""
     start = utc_now() - parse_period(since)
-    with _service(kb, db) as service:
+    with _service(kb, db, local_kb) as service:
         themes = service.top(
             limit=limit, statuses=tuple(ThemeStatus) if show_all else OPEN, since=start
         )
@@ -100,9 +109,11 @@ def list_themes(
 
 
 @gaps_app.command("show")
-def show(theme: str, kb: KbOption = None, db: DbOption = None) -> None:
+def show(
+    theme: str, kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None
+) -> None:
     """Show one theme: its wordings, counts, status and the nearest answers."""
-    with _service(kb, db) as service:
+    with _service(kb, db, local_kb) as service:
         t = service.get(theme)
         wordings = service.members(theme)
     console = Console()
@@ -134,6 +145,7 @@ def report(
     out: OutOption = None,
     kb: KbOption = None,
     db: DbOption = None,
+    local_kb: LocalKbOption = None,
 ) -> None:
     """A report for the partnership meeting: top themes, weekly trends, weak answers, topics."""
     renderers = {"md": to_markdown, "csv": to_csv, "html": to_html}
@@ -141,7 +153,7 @@ def report(
         raise typer.BadParameter(f"use md, csv or html, not {fmt!r}", param_hint="--format")
     until = utc_now()
     start = until - parse_period(since)
-    with _service(kb, db) as service:
+    with _service(kb, db, local_kb) as service:
         text = renderers[fmt](build_report(service, since=start, until=until))
     write_out(text, out, example=f"gaps-report.{fmt}")
 
@@ -156,6 +168,7 @@ def triage(
     ] = None,
     kb: KbOption = None,
     db: DbOption = None,
+    local_kb: LocalKbOption = None,
 ) -> None:
     """Set a theme's status, with a note (required for ignored) or the entry that now answers
     it (required for answered)."""
@@ -168,7 +181,7 @@ def triage(
             f"{FIND_ENTRY_IDS}",
             param_hint="--entry",
         )
-    with _service(kb, db) as service:
+    with _service(kb, db, local_kb) as service:
         if entry is not None and entry not in service.knowledge.current.kb:
             raise ReviewActionError(
                 f"There is no entry {entry!r} in the knowledge base; nothing was changed. "
@@ -185,10 +198,20 @@ FIND_ENTRY_IDS = (
 
 
 @gaps_app.command("promote")
-def promote_command(theme: str, kb: KbOption = None, db: DbOption = None) -> None:
-    """Write a draft entry into knowledge/drafts/ from a theme's wordings."""
-    with _service(kb, db) as service:
-        path = promote(service, theme)
+def promote_command(
+    theme: str,
+    kb: KbOption = None,
+    db: DbOption = None,
+    local_kb: LocalKbOption = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Write another draft even though the theme has one."),
+    ] = False,
+) -> None:
+    """Write a draft entry into knowledge/drafts/ from a theme's wordings; refused when the
+    theme already has a draft there, unless --force."""
+    with _service(kb, db, local_kb) as service:
+        path = promote(service, theme, force=force)
     Console().print(
         f"Draft written to {path}. Complete it, move it into a topic file, then run compact-bot kb check.",
         highlight=False,
@@ -202,10 +225,21 @@ def link_command(
     entry: Annotated[str, typer.Argument(help="The entry id that answers it.")],
     kb: KbOption = None,
     db: DbOption = None,
+    local_kb: LocalKbOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Link even though kb check would warn (a wording another entry already "
+            "has, or one closer to another entry's wordings than to this one's).",
+        ),
+    ] = False,
 ) -> None:
-    """Add a theme's wordings (or one wording) to an entry's alternates, in place."""
-    with _service(kb, db) as service:
-        result = link(service, target, entry)
+    """Add a theme's wordings (or one wording) to an entry's alternates, in place, in the
+    file that defines the entry; refused when kb check would warn about them, unless
+    --force."""
+    with _service(kb, db, local_kb) as service:
+        result = link(service, target, entry, force=force)
     console = Console()
     if result.added:
         console.print(
@@ -235,14 +269,15 @@ def digest(
     ] = False,
     kb: KbOption = None,
     db: DbOption = None,
+    local_kb: LocalKbOption = None,
 ) -> None:
     """Print the weekly digest of the top open themes, or post it with --post: to Slack (needs
     SLACK_BOT_TOKEN and COMPACT_REVIEW_CHANNEL) and to Teams (needs the Teams credentials and
     COMPACT_TEAMS_REVIEW_CHANNEL), whichever is configured."""
     if post:
-        _post_digest(kb, db, since)
+        _post_digest(kb, db, local_kb, since)
         return
-    with _service(kb, db) as service:
+    with _service(kb, db, local_kb) as service:
         typer.echo(digest_markdown(build_digest(service, since=utc_now() - parse_period(since))))
 
 
@@ -252,8 +287,8 @@ NOWHERE_TO_POST = (
 )
 
 
-def _post_digest(kb: Path | None, db: str | None, since: str) -> None:
-    settings = settings_from(kb, db)
+def _post_digest(kb: Path | None, db: str | None, local_kb: Path | None, since: str) -> None:
+    settings = settings_from(kb, db, local_kb)
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     slack = bool(token) and bool(settings.review_channel)
     teams = settings.wants_teams() and bool(settings.teams_review_channel)
@@ -314,17 +349,21 @@ def _post_digest_to_slack(settings: Settings, token: str, since: str) -> None:
 
 
 @contextmanager
-def _suggestions(kb: Path | None, db: str | None) -> Iterator[SuggestionService]:
-    with _service(kb, db) as themes:
+def _suggestions(
+    kb: Path | None, db: str | None, local_kb: Path | None
+) -> Iterator[SuggestionService]:
+    with _service(kb, db, local_kb) as themes:
         yield SuggestionService(database=themes.database, knowledge=themes.knowledge)
 
 
 @suggestions_app.callback()
-def suggestions(ctx: typer.Context, kb: KbOption = None, db: DbOption = None) -> None:
+def suggestions(
+    ctx: typer.Context, kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None
+) -> None:
     """List suggested wordings with their counts (accept or reject them by id)."""
     if ctx.invoked_subcommand is not None:
         return
-    with _suggestions(kb, db) as service:
+    with _suggestions(kb, db, local_kb) as service:
         service.refresh()
         pending = service.pending()
     console = Console()
@@ -347,6 +386,7 @@ def accept(
     suggestion: int,
     kb: KbOption = None,
     db: DbOption = None,
+    local_kb: LocalKbOption = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -358,14 +398,16 @@ def accept(
 ) -> None:
     """Add the suggested wording to its entry's alternates; refused when kb check would warn
     about it, unless --force."""
-    with _suggestions(kb, db) as service:
+    with _suggestions(kb, db, local_kb) as service:
         s = service.accept(suggestion, force=force)
     Console().print(f"Added {s.wording!r} to {s.entry_id}.", highlight=False, markup=False)
 
 
 @suggestions_app.command("reject")
-def reject(suggestion: int, kb: KbOption = None, db: DbOption = None) -> None:
+def reject(
+    suggestion: int, kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None
+) -> None:
     """Reject a suggested wording; it will not be suggested again."""
-    with _suggestions(kb, db) as service:
+    with _suggestions(kb, db, local_kb) as service:
         s = service.reject(suggestion)
     Console().print(f"Rejected suggestion {s.id}.", highlight=False)

@@ -15,6 +15,8 @@ from bot.settings import PACKAGE_DIR
 
 IN_SCOPE_FILE = "in_scope.yml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yml"
+# How many unknown ids are shown when most of a set's are unknown.
+_SHOWN = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ def load_eval_set(folder: Path, kb: KnowledgeBase) -> list[EvalCase]:
         )
     cases: list[EvalCase] = []
     problems: list[str] = []
+    expected: list[tuple[str, object]] = []  # (where, expect) of every in-scope case
     stored = {tuple(words(p)): entry.id for entry in kb.entries for p in entry.phrasings}
     for name, in_scope in ((IN_SCOPE_FILE, True), (OUT_OF_SCOPE_FILE, False)):
         path = folder / name
@@ -67,6 +70,8 @@ def load_eval_set(folder: Path, kb: KnowledgeBase) -> list[EvalCase]:
                 problems.append(f"{where}: each case needs a 'q' with the question text")
                 continue
             expect = item.get("expect") if in_scope else None
+            if in_scope:
+                expected.append((where, expect))
             if in_scope and expect not in kb:
                 problems.append(f"{where}: 'expect' names unknown entry id {expect!r}")
                 continue
@@ -79,8 +84,45 @@ def load_eval_set(folder: Path, kb: KnowledgeBase) -> list[EvalCase]:
                 )
                 continue
             cases.append(EvalCase(question.strip(), expect, where))
+    unknown = [(where, expect) for where, expect in expected if expect not in kb]
+    if len(unknown) > max(len(expected) / 2, _SHOWN):  # a few typos are listed as usual
+        raise EvalSetError(_another_knowledge_base(folder, kb, unknown, len(expected)))
     if problems:
         raise EvalSetError(
             "The evaluation set has problems:\n" + "\n".join(f"  {p}" for p in problems)
         )
     return cases
+
+
+def _another_knowledge_base(
+    folder: Path, kb: KnowledgeBase, unknown: list[tuple[str, object]], total: int
+) -> str:
+    """Most questions expect entries the knowledge base does not have: the set was written
+    for another one, and listing every unknown id (hundreds) would only bury that."""
+    examples = "".join(
+        f"\n  {where}: 'expect' names unknown entry id {expect!r}"
+        for where, expect in unknown[:_SHOWN]
+    )
+    more = f"\n  ... and {len(unknown) - _SHOWN} more"
+    shown = f" ({kb.root})" if kb.root is not None else ""
+    return (
+        f"{len(unknown)} of the {total} questions in {folder} expect entries this knowledge "
+        f"base{shown} does not have, so the set was written for another one. Pass --set with "
+        f"a folder of questions for this knowledge base ({IN_SCOPE_FILE} and "
+        f"{OUT_OF_SCOPE_FILE}; see tests/eval/README.md).{examples}{more}"
+    )
+
+
+def require_questions(cases: list[EvalCase], folder: Path) -> None:
+    """An evaluation needs in-scope questions: without them every figure is 0% and the gate
+    fails, which says nothing about the knowledge base."""
+    if any(case.in_scope for case in cases):
+        return
+    what = (
+        "no questions" if not cases else f"no questions in {IN_SCOPE_FILE}, only out-of-scope ones"
+    )
+    raise EvalSetError(
+        f"The evaluation set at {folder} has {what}, so there is nothing to score. Add "
+        f"questions to {folder / IN_SCOPE_FILE}, each with the id of the entry that should "
+        "answer it (see tests/eval/README.md)."
+    )

@@ -6,6 +6,7 @@ review date) and moves it into a topic file.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,24 @@ class Draft:
 def drafts_folder(knowledge_root: Path) -> Path:
     root = knowledge_root if knowledge_root.is_dir() else knowledge_root.parent
     return root / DRAFTS_FOLDER
+
+
+def drafts_noting(knowledge_root: Path, text: str) -> list[Path]:
+    """The drafts whose header comment (the lines starting with # before the entry) holds
+    ``text``: a draft's note, such as the gap theme it came from."""
+    folder = drafts_folder(knowledge_root)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob("*.yml")):
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue  # not a draft this can read; kb check is for that
+        header = " ".join(itertools.takewhile(lambda line: line.startswith("#"), lines))
+        if text in header:
+            found.append(path)
+    return found
 
 
 def write_draft(knowledge_root: Path, draft: Draft) -> Path:

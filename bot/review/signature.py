@@ -1,10 +1,35 @@
-"""The comparable form of a question for grouping: stemmed content words, in order."""
+"""The comparable form of a question for grouping: stemmed content words, in order, with the
+placeholders redaction left where it removed personal data taken out first."""
 
 from __future__ import annotations
+
+import re
 
 from bot.matching.stems import STOPWORDS, stem
 from bot.matching.text import words
 
+# What bot.storage.redaction puts in place of personal data before a question is stored
+# ("email me at [email]"). They say nothing about what was asked, so they never group
+# questions, name a theme or become an entry's wording.
+PLACEHOLDERS = (
+    "address", "bank-details", "card-number", "date-of-birth", "email", "id-number",
+    "ni-number", "nhs-number", "phone", "postcode", "redacted", "user",
+)  # fmt: skip
+# A placeholder, the brackets redaction kept around it ("([phone])") and the comma or colon
+# after it ("from [email], [phone]: ...").
+_PLACEHOLDER = re.compile(
+    r"\(?\[(?:" + "|".join(map(re.escape, PLACEHOLDERS)) + r")\]\)?(?:\s*[,;:])?"
+)
+
+
+def without_placeholders(text: str) -> str:
+    """``text`` without redaction's placeholders, its spacing tidied where one was taken
+    out; unchanged when it has none."""
+    if not _PLACEHOLDER.search(text):
+        return text
+    text = " ".join(_PLACEHOLDER.sub(" ", text).split())
+    return re.sub(r" (?=[?!.,;:)])", "", text)
+
 
 def signature(text: str) -> str:
-    return " ".join(stem(w) for w in words(text) if w not in STOPWORDS)
+    return " ".join(stem(w) for w in words(without_placeholders(text)) if w not in STOPWORDS)

@@ -21,7 +21,7 @@ entry with confidence from then on:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -38,7 +38,7 @@ from bot.knowledge.lint import (
     wording_key,
 )
 from bot.knowledge.model import KnowledgeBase
-from bot.review.knowledge_edit import add_alternates
+from bot.review.knowledge_edit import add_alternates, new_wordings
 from bot.review.signature import signature
 from bot.storage.database import Database, retry_on_conflict
 from bot.storage.interaction_log import utc_now
@@ -273,7 +273,7 @@ class SuggestionService:
         row = self._get(suggestion_id)
         kb = self.knowledge.current.kb
         if not force:
-            problems = check_alternate(kb, row.entry_id, row.wording)
+            problems = check_alternates(kb, row.entry_id, [row.wording])
             if problems:
                 raise ReviewActionError(
                     f"Suggestion {suggestion_id} was not accepted: adding {row.wording!r} to "
@@ -281,7 +281,7 @@ class SuggestionService:
                     + "\n".join(f"  {p}" for p in problems)
                     + f"\nReject it with: compact-bot gaps suggestions reject {suggestion_id}"
                 )
-        add_alternates(kb, row.entry_id, [row.wording])
+        add_alternates(kb, row.entry_id, [row.wording], settings=self.knowledge.settings)
         self.knowledge.reload()
         return self._set(suggestion_id, SuggestionStatus.ACCEPTED)
 
@@ -376,14 +376,18 @@ def _claims(session: Session) -> dict[int, set[str]]:
     return claims
 
 
-def check_alternate(kb: KnowledgeBase, entry_id: str, wording: str) -> list[str]:
-    """What ``kb check`` would newly warn about (duplicates, collisions) if ``wording`` were
+def check_alternates(kb: KnowledgeBase, entry_id: str, wordings: Sequence[str]) -> list[str]:
+    """What ``kb check`` would newly warn about (duplicates, collisions) if ``wordings`` were
     added to the entry's alternates; empty when nothing, or when the entry has gone (adding
     then fails with its own message)."""
     entry = kb.get(entry_id)
-    if entry is None or wording.casefold() in {p.casefold() for p in entry.phrasings}:
+    if entry is None:
         return []
-    changed = replace(entry, alternates=(*entry.alternates, wording))
+    known = {p.casefold() for p in entry.phrasings}
+    new = [w for w in new_wordings(wordings) if w.casefold() not in known]
+    if not new:
+        return []
+    changed = replace(entry, alternates=(*entry.alternates, *new))
     after_kb = replace(kb, entries=tuple(changed if e.id == entry_id else e for e in kb.entries))
     today = date.today()
     rules = (duplicate_phrasings, colliding_phrasings)

@@ -21,7 +21,7 @@ from bot.errors import UnknownThemeError
 from bot.matching.stems import STOPWORDS
 from bot.matching.text import words
 from bot.review.clustering import assign
-from bot.review.signature import signature
+from bot.review.signature import signature, without_placeholders
 from bot.storage.database import Database, retry_on_conflict
 from bot.storage.interaction_log import utc_now
 from bot.storage.tables import FeedbackRow, InteractionRow, ThemeMemberRow, ThemeRow
@@ -225,7 +225,9 @@ class ThemeService:
         )
         texts = list(dict.fromkeys(text for text, _ in sample))
         label = _central(texts[:LABEL_SAMPLE]) or theme.label
-        counted = Counter(w for text in texts for w in set(words(text)) - STOPWORDS)
+        counted = Counter(
+            w for text in texts for w in set(words(without_placeholders(text))) - STOPWORDS
+        )
         keywords = tuple(w for w, _ in counted.most_common(5))
         nearest = tuple(h.entry_id for h in self.knowledge.current.index.search(label, limit=3))
         return ThemeSummary(
