@@ -279,7 +279,7 @@ class MatchIndex:
         )
         vectors = None
         if config.static_weight > 0 and kb.entries:
-            vectors = _static_vectors(kb, config.static_smoothing)
+            vectors = static_vectors(kb, config.static_smoothing)
         return cls(
             analyzer,
             entries,
@@ -573,7 +573,9 @@ class _StaticVectors:
     weights: np.ndarray | None
 
 
-def _static_vectors(kb: KnowledgeBase, smoothing: float) -> _StaticVectors:
+def static_vectors(kb: KnowledgeBase, smoothing: float) -> _StaticVectors:
+    """``kb``'s static vectors as the index orders candidates with them (also read by
+    benchmarks/semantic_sets.py, which scores the same numbers)."""
     encoder = static_encoder()
     phrasings = encoder.pieces_remembered([p for e in kb.entries for p in e.phrasings])
     answers = encoder.pieces_remembered([e.answer for e in kb.entries])
