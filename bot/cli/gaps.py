@@ -37,6 +37,9 @@ from bot.storage.database import Database
 from bot.storage.interaction_log import utc_now
 from bot.words import counted
 
+# The theme commands' argument: the number gaps list shows for each theme.
+ThemeArg = Annotated[str, typer.Argument(help="The theme's number, as gaps list shows it.")]
+
 gaps_app = typer.Typer(
     rich_markup_mode="markdown",
     help="Review what the assistant could not answer, grouped into themes.",
@@ -110,7 +113,7 @@ def list_themes(
 
 @gaps_app.command("show")
 def show(
-    theme: str, kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None
+    theme: ThemeArg, kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None
 ) -> None:
     """Show one theme: its wordings, counts, status and the nearest answers."""
     with _service(kb, db, local_kb) as service:
@@ -160,7 +163,7 @@ def report(
 
 @gaps_app.command("triage")
 def triage(
-    theme: str,
+    theme: ThemeArg,
     status: Annotated[str, typer.Option("--status", help="new, in_review, answered or ignored")],
     note: Annotated[str, typer.Option("--note", help="Why; shown in reports.")] = "",
     entry: Annotated[
@@ -199,7 +202,7 @@ FIND_ENTRY_IDS = (
 
 @gaps_app.command("promote")
 def promote_command(
-    theme: str,
+    theme: ThemeArg,
     kb: KbOption = None,
     db: DbOption = None,
     local_kb: LocalKbOption = None,

@@ -37,7 +37,10 @@ DbOption = Annotated[
 
 
 SinceOption = Annotated[
-    str, typer.Option("--since", help="Period to cover, e.g. 7d, 30d, 12w, 6m, 1y.")
+    str,
+    typer.Option(
+        "--since", help="Period to cover, e.g. 7d, 30d, 12w, 6m, 1y (a month is 30 days)."
+    ),
 ]
 OutOption = Annotated[
     Path | None,

@@ -23,7 +23,7 @@ def parse_period(text: str) -> timedelta:
     if match is None or not match.group(1).strip("0"):
         raise PeriodError(
             f"'{text}' is not a period. Use a number and a unit: 30d (days), 12w (weeks), "
-            "6m (months) or 1y (years)."
+            "6m (months of 30 days) or 1y (years of 365 days)."
         )
     number = match.group(1).lstrip("0")  # "1" followed by 5,000 noughts is too long, not an error
     days = int(number) * _DAYS[match.group(2).lower()] if len(number) <= 9 else MAX_DAYS + 1
