@@ -6,9 +6,11 @@
     python benchmarks/static_distil.py --start bot/matching/static_model --train corpus.txt \
         --out /tmp/trained                                  # trained: measured, not shipped
 
-(Seen on 2026-12-05: model2vec[distill] also installed the ``kernels`` package, whose import
-made transformers fail with "Either a revision or a version must be specified";
-``pip uninstall kernels`` mends it.)
+(Seen on 2026-12-05: model2vec[distill] installed a ``kernels`` package whose import made
+transformers fail with "Either a revision or a version must be specified", and ``pip
+uninstall kernels`` mended it. On 2026-12-06, transformers 5.25 needs ``kernels`` (0.19.x)
+to load any model, as it enables hub kernels by default: uninstalling it gives "Kernels are
+not available". Keep the version transformers asks for.)
 
 The vectors are distilled from the same all-MiniLM-L6-v2 model the semantic extra packages
 (Apache 2.0): model2vec passes every token of its vocabulary through the model once, keeps
