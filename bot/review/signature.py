@@ -7,16 +7,12 @@ import re
 
 from bot.matching.stems import STOPWORDS, stem
 from bot.matching.text import words
+from bot.storage.redaction import PLACEHOLDERS
 
-# What bot.storage.redaction puts in place of personal data before a question is stored
-# ("email me at [email]"). They say nothing about what was asked, so they never group
-# questions, name a theme or become an entry's wording.
-PLACEHOLDERS = (
-    "address", "bank-details", "card-number", "date-of-birth", "email", "id-number",
-    "ni-number", "nhs-number", "phone", "postcode", "redacted", "user",
-)  # fmt: skip
-# A placeholder, the brackets redaction kept around it ("([phone])") and the comma or colon
-# after it ("from [email], [phone]: ...").
+# Redaction's placeholders ("email me at [email]") say nothing about what was asked, so they
+# never group questions, name a theme or become an entry's wording. Matched with the brackets
+# redaction kept around one ("([phone])") and the comma or colon after it ("from [email],
+# [phone]: ...").
 _PLACEHOLDER = re.compile(
     r"\(?\[(?:" + "|".join(map(re.escape, PLACEHOLDERS)) + r")\]\)?(?:\s*[,;:])?"
 )

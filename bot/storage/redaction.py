@@ -20,6 +20,14 @@ from collections.abc import Callable
 from bot.core.question import MAX_QUESTION_CHARS
 from bot.storage import check_digits
 
+# Every label the rules below write in place of what they remove ("[email]"). The review tools
+# leave them out when they group questions and choose wordings (bot/review/signature.py): a
+# rule with a new label must add it here.
+PLACEHOLDERS = (
+    "address", "bank-details", "card-number", "date-of-birth", "email", "id-number",
+    "ni-number", "nhs-number", "phone", "postcode", "redacted", "user",
+)  # fmt: skip
+
 Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 
 # Full-width forms (U+FF01 to U+FF5E: a full-width @ in an email address, say) are read as

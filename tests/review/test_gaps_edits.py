@@ -13,7 +13,7 @@ import pytest
 
 from bot.core.replies import Answer, Clarify
 from bot.knowledge.loader import load_knowledge
-from bot.review.signature import PLACEHOLDERS, signature
+from bot.review.signature import signature
 from bot.storage import redaction
 
 from ..conftest import Run
@@ -197,10 +197,10 @@ def test_redaction_placeholders_neither_group_questions_nor_become_wordings(
 
 
 def test_every_placeholder_redaction_writes_is_known_to_the_review_tools() -> None:
-    """Redaction's labels live in its rules; a new one must join PLACEHOLDERS, or it would
-    group questions and name themes again."""
+    """Redaction's labels live in its rules; a new one must join redaction.PLACEHOLDERS, or
+    it would group questions and name themes again."""
     written = re.findall(r'(?<=["\d])\[([a-z][a-z-]*)\]"', inspect.getsource(redaction))
-    assert set(written) == set(PLACEHOLDERS)
+    assert set(written) == set(redaction.PLACEHOLDERS)
     stored = redaction.storable("mail jo@example.org, call 07700 900123 or see 7 Willow Close")
     assert stored == "mail [email], call [phone] or see [address]"
     assert signature(stored) == signature("mail call or see")
