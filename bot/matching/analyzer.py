@@ -132,7 +132,7 @@ class Analyzer:
         as it is. Left alone, a swapped stopword would count as a word the knowledge base
         never uses, the strongest evidence a question is about something else, and the
         fuzzy repair scores a swap as two edits, too many for a short word."""
-        if len(word) < MIN_SWAP_REPAIR or self._uses(word) or is_english(word):
+        if len(word) < MIN_SWAP_REPAIR or not self._misspelt(word):
             return word
         for i in range(len(word) - 1):
             swap = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
@@ -144,13 +144,16 @@ class Analyzer:
         """Whether the knowledge base uses ``word`` (or a word with its stem)."""
         return word in self._known or stem(word) in self._known_stems
 
+    def _misspelt(self, word: str) -> bool:
+        """Whether ``word`` may be a slip: neither the knowledge base's, nor a number, nor an
+        English word (so "told" is never mended into "old")."""
+        return not (self._uses(word) or word.isdigit() or is_english(word))
+
     def is_known(self, word: str) -> bool:
         return word in self._known
 
     def _repair(self, word: str) -> str:
-        if word in self._known or stem(word) in self._known_stems or word.isdigit():
-            return word
-        if is_english(word):
+        if not self._misspelt(word):
             return word
         if len(word) >= self.min_repair_length:
             # One slip in a short word scores about 80; longer words must be closer.
