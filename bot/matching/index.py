@@ -165,7 +165,7 @@ class MatchIndex:
         subject_terms: frozenset[str] = frozenset(),
         config: MatchConfig | None = None,
         kept_apart: tuple[frozenset[str], ...] = (),
-        vectors: _StaticVectors | None = None,
+        vectors: StaticVectors | None = None,
     ) -> None:
         self._analyzer = analyzer
         self._config = config or MatchConfig()
@@ -563,7 +563,7 @@ def _holders(
 
 
 @dataclass(frozen=True, slots=True)
-class _StaticVectors:
+class StaticVectors:
     """A knowledge base's static vectors: every phrasing's (entry by entry) and every
     answer's, as float16 to halve their memory, and the word-piece weights they and the
     questions are encoded with (None: a plain mean)."""
@@ -573,7 +573,7 @@ class _StaticVectors:
     weights: np.ndarray | None
 
 
-def static_vectors(kb: KnowledgeBase, smoothing: float) -> _StaticVectors:
+def static_vectors(kb: KnowledgeBase, smoothing: float) -> StaticVectors:
     """``kb``'s static vectors as the index orders candidates with them (also read by
     benchmarks/semantic_sets.py, which scores the same numbers)."""
     encoder = static_encoder()
@@ -588,7 +588,7 @@ def static_vectors(kb: KnowledgeBase, smoothing: float) -> _StaticVectors:
         ]
         keep = encoder.pieces(list(kb.keep_apart))
         weights = piece_weights(encoder.size, wordings, smoothing, keep)
-    return _StaticVectors(
+    return StaticVectors(
         encoder.vectors_of(phrasings, weights).astype(np.float16),
         encoder.vectors_of(answers, weights).astype(np.float16),
         weights,
