@@ -212,17 +212,17 @@ def import_command(
             f"is written per topic). Give a folder name, e.g. --out {out.with_suffix('')}-kb"
         )
     console = Console(stderr=True)
-    rows = read_rows(source)
+    read = read_rows(source)
     with Progress(
         TextColumn("Converting"),
         BarColumn(),
         MofNCompleteColumn(),
         console=console,
         transient=True,
-        disable=len(rows.rows) < 500,
+        disable=len(read.rows) < 500,
     ) as bar:
-        task = bar.add_task("rows", total=len(rows.rows))
-        result = convert(rows, progress=lambda: bar.advance(task))
+        task = bar.add_task("rows", total=len(read.rows))
+        result = convert(read, progress=lambda: bar.advance(task))
     for problem in result.problems:
         console.print(
             markup("[yellow]skipped[/yellow] {}: {}", source, problem),
