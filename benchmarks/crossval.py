@@ -230,8 +230,10 @@ PREVIOUS = "previous (hand-grown list, 0.5/0.5)"
 
 def configs() -> dict[str, MatchConfig]:
     """The settings compared: the previous analyzer, stopword variants, BM25's k1 and b (the
-    default is 1.2 and 0.75), field weights, the static vectors' weight in the order (the default is 0.7, with answers) and the smoothing
-    of their word-piece weights (the default is 0.3; 0 is a plain mean)."""
+    default is 1.2 and 0.75), field weights, the static vectors' weight in the order (the
+    default is 0.7, with answers), the share of an entry's centre (the mean of its phrasings'
+    vectors) in its similarity (the default is 0.3; 0 is its closest phrasing alone) and the
+    smoothing of their word-piece weights (the default is 0.3; 0 is a plain mean)."""
     found = {
         PREVIOUS: MatchConfig(
             stopwords=STOPWORDS, join_compounds=True, all_phrasings_weight=0.5, answer_weight=0.5
@@ -251,6 +253,8 @@ def configs() -> dict[str, MatchConfig]:
     )
     for weight in (0.5, 0.6, 0.8):
         found[f"static weight {weight}"] = MatchConfig(static_weight=weight)
+    for centre in (0.0, 0.15, 0.5):
+        found[f"entry centre's share {centre}"] = MatchConfig(static_centroid=centre)
     for smoothing in (0.0, 0.1, 0.2, 0.5, 1.0):
         found[f"piece weights smoothed {smoothing}"] = MatchConfig(static_smoothing=smoothing)
     for k1, b in ((0.9, 0.75), (1.5, 0.75), (2.0, 0.75), (1.2, 0.3), (1.2, 0.5), (1.2, 0.9)):

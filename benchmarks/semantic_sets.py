@@ -48,7 +48,7 @@ from bot.knowledge.model import KnowledgeBase
 from bot.matching.cache import _pickled
 from bot.matching.embeddings import EmbeddingCache, EmbeddingModel, load_model
 from bot.matching.fusion import EMBEDDING_WEIGHT, ORDER_WEIGHT, entry_cosines
-from bot.matching.index import Hit, MatchConfig, MatchIndex, static_vectors
+from bot.matching.index import Hit, MatchConfig, MatchIndex, StaticVectors, static_vectors
 from bot.matching.policy import Decision, Thresholds, decide
 from bot.matching.semantic import AGREEMENT, LEXICAL_DEPTH, Agreement, agree, fused_search
 from bot.matching.static import static_encoder
@@ -68,9 +68,7 @@ class Space:
     starts: npt.NDArray[np.intp]
     vectors: npt.NDArray[np.float32]  # MiniLM, every phrasing
     answers: npt.NDArray[np.float32]  # MiniLM, every answer
-    static_phrasings: npt.NDArray[np.float32]
-    static_answers: npt.NDArray[np.float32]
-    static_weights: npt.NDArray[np.float64] | None  # the word-piece weights, as the index's
+    static: StaticVectors  # the index's own, with its word-piece weights
 
 
 @dataclass
@@ -100,9 +98,7 @@ def encode_space(kb: KnowledgeBase, model: EmbeddingModel, cache: EmbeddingCache
         np.cumsum([0, *(len(e.phrasings) for e in kb.entries)])[:-1],
         cache.vectors(model, texts),
         cache.vectors(model, answers),
-        static.phrasings.astype(np.float32),
-        static.answers.astype(np.float32),
-        static.weights,
+        static,
     )
 
 
@@ -111,9 +107,12 @@ def features(query: Query) -> None:
     c, _ = entry_cosines(space.vectors @ query.vector, space.starts)
     query.c = c.astype(np.float64)
     query.a = (space.answers @ query.vector).astype(np.float64)
-    question = static_encoder().encode([query.asked], space.static_weights)[0]
-    sp, _ = entry_cosines((space.static_phrasings @ question).astype(np.float32), space.starts)
-    query.s = np.maximum(sp, space.static_answers @ question).astype(np.float64)
+    question = static_encoder().encode([query.asked], space.static.weights)[0]
+    everything = np.arange(len(space.ids))
+    config = MatchConfig()
+    query.s = space.static.similarity(
+        question, everything, config.static_centroid, config.static_answers
+    ).astype(np.float64)
     position = {entry_id: n for n, entry_id in enumerate(space.ids)}
     query.l = np.zeros(len(space.ids))
     for hit in query.lexical or []:

@@ -17,7 +17,7 @@ import pytest
 from bot.errors import ConfigError
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import Entry, KnowledgeBase
-from bot.matching.index import Hit, MatchConfig, MatchIndex
+from bot.matching.index import Hit, MatchConfig, MatchIndex, static_vectors
 from bot.matching.policy import Decision, Thresholds, decide
 from bot.matching.static import FOLDER, Pieces, StaticEncoder, piece_weights, static_encoder
 from bot.settings import bundled_knowledge, load_settings
@@ -140,11 +140,60 @@ def test_the_vectors_fix_wording_the_confidence_alone_gets_wrong_and_never_answe
     assert "volunteering-code" in [o.entry_id for o in options]
 
 
+def test_an_entry_is_judged_on_what_its_wordings_share_as_well_as_on_its_nearest() -> None:
+    # The glossary entry for BME has a wording or two; the entry on the code for BME
+    # organisations has many, and together they say what it is about. Asked how to treat BME
+    # organisations under the Compact, the closest single wording is the glossary's, but the
+    # entry's centre (the mean of its wordings' vectors) puts the code first.
+    kb = load_knowledge(bundled_knowledge())
+    question = "how should we treat BME organisations under the compact"
+    nearest_only = MatchIndex.build(kb, MatchConfig(static_centroid=0.0)).search(question)
+    assert nearest_only[0].entry_id == "glossary-black-and-minority-ethnic"
+    assert MatchIndex.build(kb).search(question)[0].entry_id == "bme-code"
+
+
+def test_the_static_similarity_blends_the_nearest_wording_and_the_centre() -> None:
+    def entry(id_: str, question: str, *others: str) -> Entry:
+        return Entry(
+            id=id_, topic="Mail", question=question, answer="See the help pages.", alternates=others
+        )
+
+    kb = KnowledgeBase(
+        entries=(
+            entry("forward", "How do I forward my mail?", "send my email on", "redirect mail"),
+            entry("sign", "How do I add a signature to my email?"),
+        )
+    )
+    vectors = static_vectors(kb, 0.0)
+    assert vectors.counts.tolist() == [3, 1]
+    question = static_encoder().encode(["pass my messages to another address"])[0]
+    both = np.arange(2)
+    phrasings = vectors.phrasings.astype(np.float32) @ question
+    nearest = np.asarray([phrasings[:3].max(), phrasings[3]])
+    centre = vectors.centroids.astype(np.float32) @ question
+    answers = vectors.answers.astype(np.float32) @ question
+    assert np.allclose(vectors.similarity(question, both, 0.0, False), nearest, atol=1e-6)
+    assert np.allclose(
+        vectors.similarity(question, both, 0.3, False), 0.7 * nearest + 0.3 * centre, atol=1e-6
+    )
+    # One wording: its centre is that wording.
+    assert np.isclose(centre[1], nearest[1], atol=1e-3)
+    assert np.allclose(
+        vectors.similarity(question, both, 0.3, True),
+        np.maximum(0.7 * nearest + 0.3 * centre, answers),
+        atol=1e-6,
+    )
+    # Only the entries asked for, in the order asked.
+    assert np.allclose(
+        vectors.similarity(question, np.asarray([1]), 0.3, False), [nearest[1]], atol=1e-6
+    )
+
+
 @pytest.mark.parametrize(
     "question",
     [
         "who signed the compact",
-        "who is behind the civil society covenant",
+        "covenant and local government",
         "did government keep its funding promises",
     ],
 )
