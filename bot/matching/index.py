@@ -37,6 +37,7 @@ DICE_WEIGHT, COVERAGE_WEIGHT, RECALL_WEIGHT = 0.4, 0.4, 0.2
 # something else, so it weighs more than the rarest known word.
 UNKNOWN_WORD_FACTOR = 1.5
 # Words that, beside a single glossary term, ask what the term means ("CSO meaning?").
+WHAT = stem("what")
 DEFINITION_WORDS = frozenset(
     stem(w)
     for w in [
@@ -273,6 +274,14 @@ class MatchIndex:
             if term.entry_id in position and len(canonical := analyzer.terms(term.term)) == 1
             for only in canonical
         }
+        # So does a question that is just a name the knowledge base explains in an entry of
+        # its own ("compact": "What is the Compact?"; "debian": "What is Debian?"), when one
+        # entry alone asks what it is and no glossary term has the name.
+        asked = [analyzer.terms(entry.question) for entry in kb.entries]
+        what_is = Counter(q[1] for q in asked if len(q) == 2 and q[0] == WHAT)
+        for number, question in enumerate(asked):
+            if len(question) == 2 and question[0] == WHAT and what_is[question[1]] == 1:
+                definitions.setdefault(question[1], number)
         # Glossary terms and the declared subject words mark a question as about the Compact;
         # each glossary spelling analyses to the one canonical term of its group.
         subject_terms = frozenset(

@@ -120,6 +120,15 @@ def test_every_question_the_knowledge_base_lists_is_answered_with_its_own_entry(
     assert wrong == []
 
 
+def test_the_subjects_bare_name_gets_what_it_is(run: Run) -> None:
+    """A new starter typing just "compact" got Compact Week and district Compacts offered."""
+    result = run("ask", "--no-log", "--json", "-", stdin="compact\nthe Compact?\n")
+    assert result.returncode == 0, result.stderr
+    for line in result.stdout.splitlines():
+        reply = json.loads(line)
+        assert reply["candidates"][0]["entry_id"] == "what-is-the-compact", reply["question"]
+
+
 def test_ask_caches_the_built_knowledge_base_in_the_data_folder_and_survives_a_damaged_cache(
     run: Run, isolated_environment: Path
 ) -> None:
