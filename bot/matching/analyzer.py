@@ -58,6 +58,14 @@ class Canonicaliser:
 
 # Words this long or longer typed with two neighbouring letters swapped are mended ("teh").
 MIN_SWAP_REPAIR = 3
+# Words this long or longer with their vowels wrong are mended ("covanent", "seperate").
+MIN_VOWEL_REPAIR = 5
+VOWELS = frozenset("aeiouy")
+
+
+def _vowels_blanked(word: str) -> str:
+    """``word`` with every vowel as "*": words differing only in their vowels share it."""
+    return "".join("*" if c in VOWELS else c for c in word)
 
 
 class Analyzer:
@@ -83,6 +91,7 @@ class Analyzer:
         self._vocabulary: list[str] = []
         self._known: frozenset[str] = frozenset()
         self._known_stems: frozenset[str] = frozenset()
+        self._by_consonants: dict[str, str | None] = {}
 
     def learn(self, texts: Iterable[str]) -> None:
         """Record the words the knowledge base uses; typos are repaired towards them."""
@@ -90,6 +99,13 @@ class Analyzer:
         self._known = frozenset(known)
         self._known_stems = frozenset(stem(w) for w in known)
         self._vocabulary = sorted(known)
+        # Each known word by its consonants in place; None where two known words share them.
+        by_consonants: dict[str, str | None] = {}
+        for word in self._vocabulary:
+            if len(word) >= MIN_VOWEL_REPAIR:
+                key = _vowels_blanked(word)
+                by_consonants[key] = None if key in by_consonants else word
+        self._by_consonants = by_consonants
 
     def terms(self, text: str, *, repair: bool = False) -> list[str]:
         """Index terms in order. With ``repair`` (for questions, not for the knowledge base),
@@ -163,4 +179,11 @@ class Analyzer:
             )
             if best:
                 return str(best[0])
+        if len(word) >= MIN_VOWEL_REPAIR:
+            # Vowels are the letters people most often get wrong, two at a time ("covanent"),
+            # which the fuzzy score above counts as four edits: a word that differs from one
+            # known word, and no other, only in its vowels is that word.
+            meant = self._by_consonants.get(_vowels_blanked(word))
+            if meant is not None:
+                return meant
         return word

@@ -106,6 +106,34 @@ def test_two_swapped_letters_are_mended_whatever_the_word(index: MatchIndex) -> 
     assert index.wording("grant form").terms != index.wording("grant from").terms
 
 
+def test_a_word_with_its_vowels_wrong_is_mended_when_one_known_word_fits() -> None:
+    """ "covanent" is two letters off "covenant", which the fuzzy repair counts as four edits,
+    so "what is the covanent" got "I don't know". A word that differs from one known word
+    only in its vowels is that word; a slip the fuzzy repair can mend keeps its mend
+    ("ompact" is "compact", not "impact"), and two known words with the same consonants
+    leave the word alone."""
+    analyzer = Analyzer(Canonicaliser([]))
+    analyzer.learn(["What is the Covenant?", "What impact has the Compact had?", "zalamon zelemon"])
+
+    def mended(text: str) -> list[str]:
+        return analyzer.terms(text, repair=True)
+
+    assert mended("what is the covanent") == mended("what is the covenant")
+    assert mended("the ompact") == mended("the compact")
+    # "zolomon" could be "zalamon" or "zelemon" (two known words with the same consonants):
+    # it is left as typed.
+    assert mended("zolomon") == analyzer.terms("zolomon")
+    assert mended("zolomon") not in (mended("zalamon"), mended("zelemon"))
+    # And through the matcher, the question is answered as if typed right.
+    covenant = Entry(id="covenant", topic="About", question="What is the Covenant?", answer="A.")
+    index = MatchIndex.build(KnowledgeBase((covenant, NOTICE, CONSULTATION)))
+    slipped, right = (
+        index.search("what is the covanent")[0],
+        index.search("what is the covenant")[0],
+    )
+    assert (slipped.entry_id, slipped.score) == (right.entry_id, right.score) == ("covenant", 1.0)
+
+
 def test_acronyms_and_their_expansions_match_the_same_entries(index: MatchIndex) -> None:
     assert top(index, "what's the VCS") == "glossary-vcs"
     assert top(index, "how do we fund VCS groups") == "vcs-funding"
