@@ -429,9 +429,9 @@ class MatchIndex:
         question = static_encoder().encode([text], self._vectors.weights)[0]
         ranked = hits[pinned:window]
         positions = np.fromiter((self._positions[h.entry_id] for h in ranked), dtype=np.int64)
-        similarity = self._vectors.similarity(
-            question, positions, self._config.static_centroid, self._config.static_answers
-        )
+        cosines = self._vectors.cosines(question, positions)
+        answers = self._config.static_answers
+        similarity = static_similarity(*cosines, self._config.static_centroid, answers)
         weight = self._config.static_weight
         confidence = np.fromiter((h.score for h in ranked), dtype=np.float64)
         blended = weight * similarity + (1 - weight) * confidence
@@ -445,11 +445,7 @@ class MatchIndex:
             # nearest wordings alone would: the first is contested when that blend puts
             # another first or barely separates the two ("did government keep its funding
             # promises" between government's undertakings and its funding record).
-            nearest = (
-                weight
-                * self._vectors.similarity(question, positions, 0.0, self._config.static_answers)
-                + (1 - weight) * confidence
-            )
+            nearest = weight * static_similarity(*cosines, 0.0, answers) + (1 - weight) * confidence
             first, second = np.argsort(-nearest, kind="stable")[:2]
             close = close or first != order[0] or nearest[first] - nearest[second] < margin
         if pinned == 0 and (ordered[0] is not hits[0] or close):
@@ -599,26 +595,38 @@ class StaticVectors:
     counts: np.ndarray
     weights: np.ndarray | None
 
-    def similarity(
-        self, question: np.ndarray, positions: np.ndarray, centre: float, answers: bool
-    ) -> np.ndarray:
-        """The static similarity to ``question`` (a unit vector) of the entries at
-        ``positions``: ``(1 - centre)`` x the closest phrasing's cosine plus ``centre`` x the
-        centroid's, or the answer's cosine where ``answers`` and that is higher (as
-        ``MatchConfig.static_centroid`` and ``static_answers``)."""
+    def cosines(
+        self, question: np.ndarray, positions: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The cosine with ``question`` (a unit vector) of each entry at ``positions``: its
+        closest phrasing's, its centroid's and its answer's."""
         counts = self.counts[positions]
         # Every phrasing of every entry asked for in one product, then each entry's closest.
         rows = np.repeat(self.starts[positions] - np.cumsum(counts) + counts, counts)
         rows += np.arange(len(rows))
         cosines = self.phrasings[rows].astype(np.float32) @ question
-        closest = np.maximum.reduceat(cosines, np.cumsum(counts) - counts)
-        centroid = self.centroids[positions].astype(np.float32) @ question if centre else 0.0
-        similarity: np.ndarray = (1 - centre) * closest + centre * centroid
-        if answers:
-            similarity = np.maximum(
-                similarity, self.answers[positions].astype(np.float32) @ question
-            )
-        return similarity
+        return (
+            np.maximum.reduceat(cosines, np.cumsum(counts) - counts),
+            self.centroids[positions].astype(np.float32) @ question,
+            self.answers[positions].astype(np.float32) @ question,
+        )
+
+    def similarity(
+        self, question: np.ndarray, positions: np.ndarray, centre: float, answers: bool
+    ) -> np.ndarray:
+        """``static_similarity`` of the entries at ``positions`` to ``question``."""
+        return static_similarity(*self.cosines(question, positions), centre, answers)
+
+
+def static_similarity(
+    closest: np.ndarray, centroid: np.ndarray, answer: np.ndarray, centre: float, answers: bool
+) -> np.ndarray:
+    """An entry's static similarity from its cosines (``StaticVectors.cosines``): ``(1 -
+    centre)`` x its closest phrasing's plus ``centre`` x its centroid's, or its answer's where
+    ``answers`` and that is higher (as ``MatchConfig.static_centroid`` and
+    ``static_answers``)."""
+    similarity: np.ndarray = (1 - centre) * closest + centre * centroid
+    return np.maximum(similarity, answer) if answers else similarity
 
 
 def static_vectors(kb: KnowledgeBase, smoothing: float) -> StaticVectors:
