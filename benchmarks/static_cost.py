@@ -1,5 +1,5 @@
 """What the static vectors cost a search: the same synthetic knowledge bases as
-``benchmarks/faq.py``'s scale test, searched with the vectors off and on in alternating rounds
+``benchmarks/faq.py``'s scale test, searched with the vectors off, on without the entries' centres, and on, in alternating rounds
 (so a drift in the shared machine's speed falls on both).
 
     python benchmarks/static_cost.py             # 1,000, 10,000 and 100,000 phrasings
@@ -24,7 +24,11 @@ from faq import synthetic_kb
 
 from bot.matching.index import MatchConfig, MatchIndex
 
-SETTINGS = {"vectors off": MatchConfig(static_weight=0.0), "vectors on": MatchConfig()}
+SETTINGS = {
+    "vectors off": MatchConfig(static_weight=0.0),
+    "vectors, no centres": MatchConfig(static_centroid=0.0),
+    "vectors on": MatchConfig(),
+}
 
 
 def percentile(sorted_times: list[float], share: float) -> float:
