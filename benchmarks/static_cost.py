@@ -1,6 +1,7 @@
 """What the static vectors cost a search: the same synthetic knowledge bases as
-``benchmarks/faq.py``'s scale test, searched with the vectors off, on without the entries' centres, and on, in alternating rounds
-(so a drift in the shared machine's speed falls on both).
+``benchmarks/faq.py``'s scale test, searched with the vectors off, on without the entries'
+centres, and on, in alternating rounds (so a drift in the shared machine's speed falls on
+all three).
 
     python benchmarks/static_cost.py             # 1,000, 10,000 and 100,000 phrasings
     python benchmarks/static_cost.py --quick     # without the 100,000
