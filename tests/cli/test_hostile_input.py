@@ -131,3 +131,23 @@ def test_deeply_nested_yaml_is_reported_like_any_other_bad_file(run: Run, tmp_pa
     assert imported.returncode == 1
     assert "nested too deeply" in imported.stderr
     assert "Traceback" not in imported.stderr
+
+
+def test_a_control_character_in_a_knowledge_file_is_a_located_problem(
+    run: Run, tmp_path: Path
+) -> None:
+    # A bell or escape pasted from a terminal: YAML refuses such characters while it reads.
+    folder = tmp_path / "kb"
+    shutil.copytree(bundled_knowledge(), folder)
+    funding = folder / "funding.yml"
+    lines = funding.read_text().splitlines()
+    pasted = next(n for n, line in enumerate(lines) if line.startswith("    question: "))
+    lines[pasted] += "\x07"
+    funding.write_text("\n".join(lines) + "\n")
+    result = run("kb", "check", "--kb", str(folder))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1, result.stderr
+    assert f"funding.yml:{pasted + 1} entry " in errors[0]
+    assert "control character U+0007" in errors[0]
