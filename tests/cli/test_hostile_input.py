@@ -151,3 +151,25 @@ def test_a_control_character_in_a_knowledge_file_is_a_located_problem(
     assert len(errors) == 1, result.stderr
     assert f"funding.yml:{pasted + 1} entry " in errors[0]
     assert "control character U+0007" in errors[0]
+
+
+def test_control_characters_written_as_escapes_or_imported_are_kb_check_errors(
+    run: Run, tmp_path: Path
+) -> None:
+    # Quoted YAML may hold "\e" (escape) or "\0" (NUL); kb import brings them in from a
+    # spreadsheet cell. In an answer, an escape sequence would recolour a terminal.
+    sheet = tmp_path / "faqs.csv"
+    sheet.write_text(
+        "question,answer,alternates\n"
+        "What is \x07x?,X is \x1b[31m a thing.,ok wording|bad \x00wording\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "imported"
+    assert run("kb", "import", str(sheet), "--out", str(out)).returncode == 0
+    result = run("kb", "check", "--kb", str(out))
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert any("'question' contains the control character U+0007" in e for e in errors), errors
+    assert any("'answer' contains the control character U+001B" in e for e in errors), errors
+    assert any("'alternates' contains the control character U+0000" in e for e in errors), errors
+    assert "Traceback" not in result.stderr
