@@ -249,6 +249,13 @@ def _create_engine(url: str) -> Engine:
             f"'{url}' is not a database URL. Use sqlite:///path/to/file.db or "
             "postgresql+psycopg://user@host:5432/name."
         ) from exc
+    if _in_memory(parsed):
+        raise DatabaseError(
+            f"{describe_url(url)} names no database file, so SQLite would keep the log in "
+            "memory and lose every question when the program stops (db upgrade would upgrade "
+            "nothing). Give a file, e.g. sqlite:///path/to/compact.db, or leave --db and "
+            "DATABASE_URL unset for the default file in the data folder."
+        )
     options: dict[str, Any] = {"pool_pre_ping": True, **_connect_options(parsed)}
     if parsed.get_backend_name() == "sqlite":
         options = _connect_options(parsed)
@@ -264,6 +271,15 @@ def _create_engine(url: str) -> Engine:
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _postgres_session)
     return engine
+
+
+def _in_memory(url: URL) -> bool:
+    """An SQLite URL without a file (``sqlite://``, ``sqlite:///``, ``:memory:``, or a
+    ``mode=memory`` URI): a database that vanishes with the process."""
+    if url.get_backend_name() != "sqlite":
+        return False
+    name = url.database or ""
+    return name in {"", ":memory:"} or "mode=memory" in name or url.query.get("mode") == "memory"
 
 
 def _make_folder(engine: Engine) -> None:

@@ -75,3 +75,18 @@ def test_help_text_is_filled_to_the_terminal_not_broken_where_the_source_breaks(
         for paragraph in paragraphs:
             for line in paragraph[:-1]:  # every line but a paragraph's last is filled
                 assert len(line) >= 40, (command, line)
+
+
+def test_an_sqlite_url_without_a_file_is_refused_not_kept_in_memory(run: Run) -> None:
+    # "sqlite:///" with the path left off: every question would be lost at exit, while
+    # db upgrade said OK.
+    for url in ("sqlite://", "sqlite:///", "sqlite:///:memory:"):
+        upgrade = run("db", "upgrade", "--db", url)
+        assert upgrade.returncode == 1, (url, upgrade.stdout)
+        said = " ".join(upgrade.stderr.split())
+        assert "names no database file" in said
+        assert "sqlite:///path/to/compact.db" in said
+        asked = run("ask", "what is the compact", env={"DATABASE_URL": url})
+        assert asked.returncode == 1, (url, asked.stdout)
+        assert "names no database file" in " ".join(asked.stderr.split())
+        assert "Traceback" not in upgrade.stderr + asked.stderr
