@@ -89,7 +89,9 @@ class Settings(BaseSettings):
     db_budget_ms: int = Field(default=500, ge=10, le=60_000)
 
     pseudonym_key: SecretStr | None = None
-    retention_days: int = Field(default=365, ge=1)
+    # At most 100 years, the longest period the review tools take: beyond it, "now minus the
+    # retention" is before the first year a date can hold, and db purge could not run.
+    retention_days: int = Field(default=365, ge=1, le=36_500)
     log_level: str = "WARNING"
 
     slack_bot_token: SecretStr | None = _env("SLACK_BOT_TOKEN")

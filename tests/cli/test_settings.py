@@ -84,3 +84,16 @@ def test_a_short_pseudonym_key_file_is_a_clear_error(run: Run, tmp_path: Path) -
     assert "Traceback" not in result.stderr
     assert "COMPACT_PSEUDONYM_KEY" in result.stderr
     assert "pseudonym.key" in result.stderr
+
+
+def test_a_retention_period_longer_than_a_date_can_reach_is_a_settings_error(
+    run: Run, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    result = run("db", "purge", "--db", url, env={"COMPACT_RETENTION_DAYS": "99999999"})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    said = " ".join(result.stderr.split())
+    assert "COMPACT_RETENTION_DAYS: Input should be less than or equal to 36500" in said
+    kept = run("db", "purge", "--db", url, env={"COMPACT_RETENTION_DAYS": "36500"})
+    assert kept.returncode == 0, kept.stderr
