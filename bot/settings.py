@@ -224,16 +224,26 @@ class Settings(BaseSettings):
         if self.pseudonym_key is not None:
             return self.pseudonym_key.get_secret_value()
         key_file = self.data_dir / "pseudonym.key"
-        if key_file.exists():
-            return key_file.read_text().strip()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
         try:
-            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            return key_file.read_text().strip()
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(key + "\n")
+            if key_file.exists():
+                return key_file.read_text().strip()
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            key = secrets.token_hex(32)
+            try:
+                descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it first
+                return key_file.read_text().strip()
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(key + "\n")
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            if self.data_dir.is_file():
+                reason = "that is a file, not a folder"
+            raise ConfigError(
+                f"Cannot keep the pseudonym key in the data folder {self.data_dir}: "
+                f"{reason}. Set COMPACT_DATA_DIR to a folder this user can create "
+                "and write to (or unset it for the default), or set COMPACT_PSEUDONYM_KEY."
+            ) from None
         return key
 
 

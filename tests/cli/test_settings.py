@@ -97,3 +97,15 @@ def test_a_retention_period_longer_than_a_date_can_reach_is_a_settings_error(
     assert "COMPACT_RETENTION_DAYS: Input should be less than or equal to 36500" in said
     kept = run("db", "purge", "--db", url, env={"COMPACT_RETENTION_DAYS": "36500"})
     assert kept.returncode == 0, kept.stderr
+
+
+def test_a_data_folder_that_cannot_be_made_is_named_with_the_fix(run: Run, tmp_path: Path) -> None:
+    a_file = tmp_path / "data.txt"
+    a_file.write_text("not a folder")
+    for folder, reason in ((a_file, "that is a file, not a folder"), (a_file / "sub", "Not a")):
+        result = run("ask", "what is the compact", env={"COMPACT_DATA_DIR": str(folder)})
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        said = " ".join(result.stderr.split())
+        assert f"Cannot keep the pseudonym key in the data folder {folder}: {reason}" in said
+        assert "Set COMPACT_DATA_DIR to a folder this user can create and write to" in said
