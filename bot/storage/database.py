@@ -192,6 +192,7 @@ class Database:
         if revision == "heads" and self._at_head():
             return
         from alembic import command
+        from alembic.util import CommandError
 
         try:
             with self.engine.begin() as connection:
@@ -203,6 +204,14 @@ class Database:
             raise DatabaseError(
                 f"Could not bring the database {describe_url(str(self.engine.url))} up to date: "
                 f"{failure_reason(exc)}"
+            ) from exc
+        except CommandError as exc:
+            # Most often a database a newer release has upgraded, then the release rolled back.
+            raise DatabaseError(
+                f"The database {describe_url(str(self.engine.url))} carries a schema version "
+                f"this release of the Compact Assistant does not know ({exc}): a newer release "
+                "has probably upgraded it. Run that release (or newer), or restore the "
+                "database from a backup taken before the upgrade."
             ) from exc
 
     def _at_head(self) -> bool:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from bot.storage.database import Database
@@ -90,3 +91,27 @@ def test_an_sqlite_url_without_a_file_is_refused_not_kept_in_memory(run: Run) ->
         assert asked.returncode == 1, (url, asked.stdout)
         assert "names no database file" in " ".join(asked.stderr.split())
         assert "Traceback" not in upgrade.stderr + asked.stderr
+
+
+def test_a_database_a_newer_release_upgraded_is_named_not_a_traceback(
+    run: Run, tmp_path: Path
+) -> None:
+    # Upgrade, then roll the release back: the database's schema version is unknown here.
+    path = tmp_path / "log.db"
+    url = f"sqlite:///{path}"
+    assert run("db", "upgrade", "--db", url).returncode == 0
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    for command in (["db", "upgrade"], ["gaps", "list"], ["db", "purge"]):
+        result = run(*command, "--db", url)
+        assert result.returncode == 1, (command, result.stdout)
+        assert "Traceback" not in result.stderr
+        said = " ".join(result.stderr.split())
+        assert "carries a schema version this release of the Compact Assistant does not know" in (
+            said
+        )
+        assert "restore the database from a backup" in said
+    chat = run("chat", "--db", url, stdin="what is the compact\nquit\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "The Compact was" in chat.stdout  # answers go on, unlogged
+    assert "Traceback" not in chat.stderr
