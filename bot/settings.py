@@ -257,6 +257,12 @@ def load_settings(**overrides: Any) -> Settings:
     """Read settings; a bad value raises ConfigError naming the variable and the fix."""
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except UnicodeDecodeError as exc:  # only the .env file is read as text here
+        raise ConfigError(
+            f"The settings file .env in {Path.cwd()} is not UTF-8 text (byte {exc.start} is "
+            f"{exc.object[exc.start]:#04x}). Save it as UTF-8 (in Notepad: Save as, Encoding "
+            "UTF-8) and start again."
+        ) from None
     except ValidationError as exc:
         problems = []
         for error in exc.errors():

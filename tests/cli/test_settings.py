@@ -109,3 +109,20 @@ def test_a_data_folder_that_cannot_be_made_is_named_with_the_fix(run: Run, tmp_p
         said = " ".join(result.stderr.split())
         assert f"Cannot keep the pseudonym key in the data folder {folder}: {reason}" in said
         assert "Set COMPACT_DATA_DIR to a folder this user can create and write to" in said
+
+
+def test_a_dotenv_file_saved_in_another_encoding_is_named_with_the_fix(
+    run: Run, tmp_path: Path
+) -> None:
+    # Notepad's "ANSI" (cp1252) with an accented name, and its "Unicode" (UTF-16).
+    for written in (
+        "COMPACT_LOCAL_COMPACT_NAME=Café Partnership\n".encode("cp1252"),
+        "COMPACT_MARGIN=0.1\n".encode("utf-16"),
+    ):
+        (tmp_path / ".env").write_bytes(written)
+        result = run("ask", "--no-log", "what is the compact")
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        said = " ".join(result.stderr.split())
+        assert f"The settings file .env in {tmp_path} is not UTF-8 text" in said
+        assert "Save it as UTF-8" in said
