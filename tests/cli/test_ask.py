@@ -170,3 +170,12 @@ def test_a_one_off_did_you_mean_offers_questions_to_ask_not_numbers_to_type(run:
     candidates = {c["entry_id"]: c["question"] for c in chosen["candidates"]}
     for option in chosen["options"]:
         assert f"  - {candidates[option]}" in out
+
+
+def test_acknowledgements_are_small_talk_not_questions_for_the_review_group(run: Run) -> None:
+    said = ["ok", "Okay.", "no thanks", "Thank you so much!", "got it", "That's helpful"]
+    result = run("ask", "--json", "--no-log", "-", stdin="\n".join(said) + "\n")
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["outcome"] for r in replies] == ["smalltalk"] * len(said), replies
+    assert all(r["candidates"] == [] for r in replies)
