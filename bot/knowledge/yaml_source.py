@@ -258,6 +258,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown_as: str) -> Prob
     reason = exc.problem or exc.context or "invalid YAML"
     if exc.context and exc.context_mark and exc.problem_mark:
         reason += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+    if "'\\t'" in reason:  # the parser's words name the tab but not the fix
+        reason += "; indent with spaces: YAML does not allow tabs at the start of a line"
     opened = _runaway_quote(text, exc.problem_mark) if exc.problem_mark else None
     if opened is not None and line is not None and opened < line:
         return Problem(

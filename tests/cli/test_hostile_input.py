@@ -173,3 +173,18 @@ def test_control_characters_written_as_escapes_or_imported_are_kb_check_errors(
     assert any("'answer' contains the control character U+001B" in e for e in errors), errors
     assert any("'alternates' contains the control character U+0000" in e for e in errors), errors
     assert "Traceback" not in result.stderr
+
+
+def test_a_tab_used_for_indentation_says_to_indent_with_spaces(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    shutil.copytree(bundled_knowledge(), folder)
+    funding = folder / "funding.yml"
+    lines = funding.read_text().splitlines()
+    tabbed = next(n for n, line in enumerate(lines) if line.startswith("    question: "))
+    lines[tabbed] = "\t" + lines[tabbed].lstrip()  # as Notepad's Tab key writes it
+    funding.write_text("\n".join(lines) + "\n")
+    result = run("kb", "check", "--kb", str(folder))
+    assert result.returncode == 1
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert f"funding.yml:{tabbed + 1}: YAML syntax error" in error
+    assert "indent with spaces: YAML does not allow tabs at the start of a line" in error
