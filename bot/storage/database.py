@@ -209,9 +209,10 @@ class Database:
             # Most often a database a newer release has upgraded, then the release rolled back.
             raise DatabaseError(
                 f"The database {describe_url(str(self.engine.url))} carries a schema version "
-                f"this release of the Compact Assistant does not know ({exc}): a newer release "
-                "has probably upgraded it. Run that release (or newer), or restore the "
-                "database from a backup taken before the upgrade."
+                f"this release of the Compact Assistant does not know ({exc}; this release's "
+                f"is {HEAD_REVISION}, as compact-bot --version says): a newer release has "
+                "probably upgraded it. Run that release (or newer), or restore the database "
+                "from a backup taken before the upgrade."
             ) from exc
 
     def _at_head(self) -> bool:

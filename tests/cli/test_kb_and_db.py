@@ -3,7 +3,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.storage.database import Database
+from bot.storage.database import HEAD_REVISION, Database
 
 from .conftest import Run
 
@@ -111,6 +111,11 @@ def test_a_database_a_newer_release_upgraded_is_named_not_a_traceback(
             said
         )
         assert "restore the database from a backup" in said
+        assert f"this release's is {HEAD_REVISION}, as compact-bot --version says" in said
+    version = run("--version")
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.strip().endswith(f"(database schema {HEAD_REVISION})")
+    assert version.stdout.startswith("compact-bot ")
     chat = run("chat", "--db", url, stdin="what is the compact\nquit\n")
     assert chat.returncode == 0, chat.stderr
     assert "The Compact was" in chat.stdout  # answers go on, unlogged
