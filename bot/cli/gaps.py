@@ -143,7 +143,7 @@ def show(
         markup=False,
     )
     console.print(
-        f"keywords: {', '.join(t.keywords)}; nearest entries: {', '.join(t.nearest_entries) or 'none'}",
+        f"keywords: {', '.join(t.keywords) or 'none'}; nearest entries: {', '.join(t.nearest_entries) or 'none'}",
         highlight=False,
         markup=False,
     )
