@@ -40,6 +40,23 @@ class ServedChannel:
     warnings: Sequence[str] = field(default=())
 
 
+async def read_body(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None as soon as it is known to be over ``limit`` bytes: from
+    its Content-Length, else while it arrives. Nothing beyond the limit is held in memory, so
+    a stranger cannot make the server read a gigabyte before it is refused."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def build_server(
     channels: Sequence[ServedChannel], *, store: KnowledgeStore, database: Database | None
 ) -> Starlette:

@@ -89,7 +89,9 @@ class Settings(BaseSettings):
     db_budget_ms: int = Field(default=500, ge=10, le=60_000)
 
     pseudonym_key: SecretStr | None = None
-    retention_days: int = Field(default=365, ge=1)
+    # At most 100 years, the longest period the review tools take: beyond it, "now minus the
+    # retention" is before the first year a date can hold, and db purge could not run.
+    retention_days: int = Field(default=365, ge=1, le=36_500)
     log_level: str = "WARNING"
 
     slack_bot_token: SecretStr | None = _env("SLACK_BOT_TOKEN")
@@ -222,16 +224,26 @@ class Settings(BaseSettings):
         if self.pseudonym_key is not None:
             return self.pseudonym_key.get_secret_value()
         key_file = self.data_dir / "pseudonym.key"
-        if key_file.exists():
-            return key_file.read_text().strip()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
         try:
-            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            return key_file.read_text().strip()
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(key + "\n")
+            if key_file.exists():
+                return key_file.read_text().strip()
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            key = secrets.token_hex(32)
+            try:
+                descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it first
+                return key_file.read_text().strip()
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(key + "\n")
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            if self.data_dir.is_file():
+                reason = "that is a file, not a folder"
+            raise ConfigError(
+                f"Cannot keep the pseudonym key in the data folder {self.data_dir}: "
+                f"{reason}. Set COMPACT_DATA_DIR to a folder this user can create "
+                "and write to (or unset it for the default), or set COMPACT_PSEUDONYM_KEY."
+            ) from None
         return key
 
 
@@ -245,6 +257,12 @@ def load_settings(**overrides: Any) -> Settings:
     """Read settings; a bad value raises ConfigError naming the variable and the fix."""
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except UnicodeDecodeError as exc:  # only the .env file is read as text here
+        raise ConfigError(
+            f"The settings file .env in {Path.cwd()} is not UTF-8 text (byte {exc.start} is "
+            f"{exc.object[exc.start]:#04x}). Save it as UTF-8 (in Notepad: Save as, Encoding "
+            "UTF-8) and start again."
+        ) from None
     except ValidationError as exc:
         problems = []
         for error in exc.errors():

@@ -56,6 +56,8 @@ def escalate(services: ChatServices, context: Context, value: ActionValue) -> Es
     if services.champions is None or not conversation:
         setting = services.setup.champions_setting
         return notice(wording.CHAMPIONS_NOT_SET_UP.format(setting=setting))
+    if not value.question.strip():  # not a button we made: nothing to pass on
+        return notice(wording.BUTTON_GONE)
     question = services.champions.open(
         team_id=context.workspace_id,
         asker=context.user_id,

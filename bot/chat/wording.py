@@ -11,6 +11,7 @@ RELATED_HEADING = "**Related questions:**"
 ASK_CHAMPION = "Ask a Compact Champion"
 SHOW_TOPICS = "Show topics"
 NONE_OF_THESE = "None of these"
+BUTTON_GONE = "That button no longer works. Ask your question again."
 
 ONLY_ADMINS = "Only Compact Assistant admins can do that, or anyone in the review channel."
 ONLY_REVIEW_GROUP = "Only the review group can triage themes."

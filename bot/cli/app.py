@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -52,7 +52,43 @@ def build_app(only: str | None = None) -> typer.Typer:
             built.command(name)(command)
     built.command("chat")(chat)
     built.command("start")(start)
+    built.callback()(_root)
     return built
+
+
+def version_line() -> str:
+    """This release and the database schema it expects: what an administrator needs to match
+    a database to a release (``db upgrade`` names the schema, so does a refusal)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from bot import __version__
+    from bot.storage.database import HEAD_REVISION
+
+    try:
+        release = version("compact-assistant")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        release = __version__
+    return f"compact-bot {release} (database schema {HEAD_REVISION})"
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(version_line())
+        raise typer.Exit()
+
+
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the release and its database schema version, then exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """The Compact Assistant: plain-English answers about the Compact, in chat."""
 
 
 def __getattr__(name: str) -> typer.Typer:

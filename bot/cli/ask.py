@@ -48,7 +48,7 @@ def ask(
             if as_json:
                 _write_line(json_line(reply_to_json(reply, runtime.store.current.kb)))
             else:
-                render(reply, console, runtime.store.current.kb)
+                render(reply, console, runtime.store.current.kb, can_choose=False)
     finally:
         runtime.close()
 

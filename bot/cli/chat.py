@@ -13,7 +13,7 @@ from bot.cli.console_render import render
 from bot.cli.tour import ConsoleTour
 from bot.core.assistant import Assistant
 from bot.core.question import ChannelKind, Context, Question
-from bot.core.replies import Answer, Clarify, NoMatch, Reply
+from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk, SmallTalkKind
 from bot.core.wording import PRIVACY_TEXT, feedback_text, none_of_these_text
 from bot.induction.events import typed_command
 from bot.induction.service import InductionService
@@ -76,7 +76,12 @@ class ChatSession:
             self.pending = pending  # still there to choose from
             self.console.print(self._hint(pending))
             return True
-        self._show(self.assistant.ask(Question(text, self.context)))
+        voted = self.voted
+        reply = self.assistant.ask(Question(text, self.context))
+        self._show(reply)
+        if isinstance(reply, SmallTalk) and reply.kind is SmallTalkKind.THANKS:
+            # "thanks" changes no subject: the answer above still takes y/n and r1, r2...
+            self.pending, self.voted = pending, voted
         return True
 
     def _pick(self, clarify: Clarify, choice: str) -> bool:

@@ -14,10 +14,16 @@ from bot.knowledge.model import KnowledgeBase, Topic
 from bot.words import counted
 
 
-def render(reply: Reply, console: Console, kb: KnowledgeBase) -> None:
+def render(reply: Reply, console: Console, kb: KnowledgeBase, *, can_choose: bool = True) -> None:
+    """``can_choose``: the person can reply with an option's number (the chat); a one-off
+    ``ask`` cannot, so its did-you-mean lists the questions to ask again instead."""
     match reply:
         case Answer():
             _answer(reply, console, kb)
+        case Clarify() if not can_choose:
+            console.print("[bold]Did you mean one of these?[/bold] Ask again in its words:")
+            for option in reply.options:
+                console.print(f"  - {escape(option.entry.question)}", highlight=False)
         case Clarify():
             console.print("[bold]Did you mean:[/bold]")
             for number, option in enumerate(reply.options, start=1):

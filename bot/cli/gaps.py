@@ -105,10 +105,21 @@ def list_themes(
             str(t.askers),
             t.status.value,
             f"{t.last_seen:%d %b %Y}",
-            cell(t.label),
+            cell(_shortened(t.label)),
         )
     console.print(table)
     console.print("Show one with: compact-bot gaps show THEME")
+
+
+# A label is a question as typed, up to 2,000 characters; the list shows its start (gaps show
+# shows it whole), so that one long question cannot push the other themes off the screen.
+LABEL_SHOWN = 160
+
+
+def _shortened(label: str) -> str:
+    if len(label) <= LABEL_SHOWN:
+        return label
+    return label[: LABEL_SHOWN - 1].rstrip() + "…"
 
 
 @gaps_app.command("show")
@@ -132,7 +143,7 @@ def show(
         markup=False,
     )
     console.print(
-        f"keywords: {', '.join(t.keywords)}; nearest entries: {', '.join(t.nearest_entries) or 'none'}",
+        f"keywords: {', '.join(t.keywords) or 'none'}; nearest entries: {', '.join(t.nearest_entries) or 'none'}",
         highlight=False,
         markup=False,
     )

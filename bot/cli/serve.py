@@ -3,8 +3,10 @@ server on one port (``bot.server``)."""
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
+import socket
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -55,7 +57,8 @@ def serve(
         str | None, typer.Option(help="HTTP address to listen on (default COMPACT_HOST, 0.0.0.0).")
     ] = None,
     port: Annotated[
-        int | None, typer.Option(help="HTTP port (default COMPACT_PORT, 3000).")
+        int | None,
+        typer.Option(help="HTTP port (default COMPACT_PORT, 3000).", min=1, max=65535),
     ] = None,
     local_kb: LocalKbOption = None,
 ) -> None:
@@ -70,6 +73,30 @@ def serve(
     run_server(settings, wanted, host=host or settings.host, port=port or settings.port)
 
 
+def check_can_listen(host: str, port: int) -> None:
+    """Raise ConfigError unless the server could listen on ``host:port`` now: the address
+    must be this machine's and the port free (and allowed). Uvicorn would otherwise log a bare
+    "[Errno 98]" or "Name or service not known" after everything has loaded, and exit 3."""
+    fix = "Set --host and --port (or COMPACT_HOST and COMPACT_PORT)"
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(
+            f"Cannot listen on {host}:{port}: {host!r} is not an address ({reason}). {fix}; "
+            "0.0.0.0 listens on every address of this machine."
+        ) from None
+    family, kind, protocol, _, address = found[0]
+    with socket.socket(family, kind, protocol) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn's own socket
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            busy = " (another program, or another copy of the assistant, is using it)"
+            why = (exc.strerror or str(exc)) + (busy if exc.errno == errno.EADDRINUSE else "")
+            raise ConfigError(f"Cannot listen on {host}:{port}: {why}. {fix}.") from None
+
+
 def run_server(settings: Settings, wanted: set[Channel], *, host: str, port: int) -> None:
     from bot.server import build_server
 
@@ -81,6 +108,8 @@ def run_server(settings: Settings, wanted: set[Channel], *, host: str, port: int
         from bot.adapters.teams.credentials import teams_credentials
 
         teams_credentials(settings)
+    if Channel.TEAMS in wanted or (Channel.SLACK in wanted and not settings.slack_app_token):
+        check_can_listen(host, port)  # before the minutes of loading, not after
     runtime = build_runtime(settings, write_behind=True)
     served: list[ServedChannel] = []
     socket_mode = None

@@ -24,7 +24,7 @@ from bot.errors import DatabaseError
 from bot.induction import wording as induction_wording
 from bot.induction.events import TourEvent, Verb, typed_command
 from bot.induction.service import InductionService
-from bot.induction.views import Button, QuestionView, ResultView, TourView
+from bot.induction.views import Button, QuestionView, ResultView, TourView, UnavailableView
 from bot.knowledge.model import KnowledgeBase
 from bot.runtime import induction_service, open_store
 from bot.storage.database import Database
@@ -82,8 +82,9 @@ class ConsoleTour:
         """Handle one line typed during the tour. False when the person stops."""
         text = line.strip().casefold()
         if text in QUIT:
-            saved = self.service.saves_progress(self.context)
-            self.console.print(Markdown(induction_wording.stopped(saved=saved)))
+            if not isinstance(self.view, UnavailableView):  # no tour: nothing to carry on
+                saved = self.service.saves_progress(self.context)
+                self.console.print(Markdown(induction_wording.stopped(saved=saved)))
             return False
         button = self.keys.get(text)
         if button is None and not text:

@@ -17,6 +17,12 @@ _PHRASES: dict[SmallTalkKind, tuple[str, ...]] = {
         "thanks", "thank you", "thankyou", "thx", "ty", "cheers", "ta", "many thanks",
         "thanks a lot", "thank you very much", "great thanks", "brilliant thanks", "perfect",
         "great", "brilliant", "lovely", "ok thanks", "okay thanks", "that helps",
+        # Acknowledgements after an answer: not questions for the matcher (where "ok" got a
+        # did-you-mean) nor gaps for the review group.
+        "ok", "okay", "ok thank you", "okay thank you", "thanks so much", "thank you so much",
+        "no thanks", "no thank you", "got it", "cool", "perfect thanks", "perfect thank you",
+        "great thank you", "brilliant thank you", "very helpful", "thats helpful",
+        "that s helpful", "that was helpful",
     ),
     SmallTalkKind.GOODBYE: (
         "bye", "goodbye", "good bye", "bye bye", "bye now", "see you", "see ya", "cya",

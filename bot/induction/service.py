@@ -71,8 +71,10 @@ class InductionService:
                 # Another click got there first: show where the person is now, unchanged.
                 current, in_memory = self._load(person)
                 moved = Transition(current.state if current else None, notice=Notice.STALE)
-            except DatabaseError:
-                log.warning("induction progress not saved; keeping it in memory", exc_info=True)
+            except DatabaseError as exc:
+                # One line with the reason: the database being away is expected, and a stack
+                # trace would land in the middle of a console chat.
+                log.warning("induction progress not saved; keeping it in memory: %s", exc)
                 self._database_down(now)
                 in_memory = True
         if in_memory and moved.state is not None:
@@ -129,8 +131,8 @@ class InductionService:
             return None, True
         try:
             saved = self.progress.load(person)
-        except DatabaseError:
-            log.warning("induction progress could not be read; running from memory", exc_info=True)
+        except DatabaseError as exc:
+            log.warning("induction progress could not be read; running from memory: %s", exc)
             self._database_down(now)
             return None, True
         with self._lock:

@@ -23,6 +23,7 @@ knowledge base's form (lower-case words joined by hyphens: ``FAQ_002``) is conve
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -86,10 +87,14 @@ def read_rows(path: Path) -> SourceFile:
             + (" Save an .xls workbook as .xlsx or CSV UTF-8 first." if suffix == ".xls" else "")
         )
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        # Excel's "Unicode Text" (.txt, tab-separated) is UTF-16 with a byte order mark.
+        utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        text = raw.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as exc:
+        kind = "UTF-16 text that can be read" if utf16 else "UTF-8 text"
         raise ImportFileError(
-            f"{path} is not UTF-8 text (byte {exc.start} is invalid). Save it as "
+            f"{path} is not {kind} (byte {exc.start} is invalid). Save it as "
             "'CSV UTF-8' or UTF-8 JSON and try again."
         ) from exc
     except OSError as exc:

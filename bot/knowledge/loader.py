@@ -442,7 +442,21 @@ class _Fields:
         if not isinstance(value, str):
             self.problem(key, f"'{key}' must be text, not {_describe(value)}; put it in quotes")
             return None
+        self.check_characters(key, value)
         return value.strip()
+
+    def check_characters(self, key: str, value: str, line: int | None = None) -> None:
+        """A control character (written as "\\e" or "\\0" in quotes, or brought in by kb
+        import from a spreadsheet) is an error: shown in a terminal it could recolour or
+        rewrite the screen, and it is invisible wherever the answer is read."""
+        found = _CONTROL.search(value)
+        if found is not None:
+            self.problem(
+                key,
+                f"'{key}' contains the control character U+{ord(found.group()):04X}; delete it "
+                "(in quotes it is written with a backslash, such as \\e or \\0)",
+                line,
+            )
 
     def optional_text(self, key: str) -> str:
         value = self.value(key)
@@ -451,6 +465,7 @@ class _Fields:
         if not isinstance(value, str):
             self.problem(key, f"'{key}' must be text, not {_describe(value)}")
             return ""
+        self.check_characters(key, value)
         return value.strip()
 
     def text_list(self, key: str) -> tuple[str, ...]:
@@ -466,6 +481,8 @@ class _Fields:
         for position, (item, line) in enumerate(zip(value, lines, strict=True), start=1):
             if not _is_text(item):
                 self.problem(key, f"'{key}' item {position} {_item_fault(item)}", line)
+            else:
+                self.check_characters(key, item, line)
         return tuple(v.strip() for v in value if _is_text(v))
 
     def sources(self) -> tuple[Source, ...]:
@@ -483,6 +500,9 @@ class _Fields:
             unknown = set(raw) - SOURCE_KEYS
             if unknown:
                 self.problem("sources", f"source {position} has unknown key(s) {sorted(unknown)}")
+            for part in ("title", "section", "url"):
+                if isinstance(raw.get(part), str):
+                    self.check_characters("sources", raw[part])
             url, section = raw.get("url"), raw.get("section")
             if url is not None and not (_is_text(url) and url.startswith(("http://", "https://"))):
                 self.problem(
@@ -600,6 +620,10 @@ def _unique(wordings: Iterable[str], question: str) -> tuple[str, ...]:
             seen.add(wording.casefold())
             result.append(wording)
     return tuple(result)
+
+
+# C0 controls and DEL, except the tab and the line breaks YAML itself reads.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _is_text(value: Any) -> bool:

@@ -12,6 +12,7 @@ from yaml.composer import ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.reader import ReaderError
 
 from bot.errors import Problem
 
@@ -168,7 +169,10 @@ def read_yaml(path: Path, shown_as: str) -> tuple[Any, list[Problem]]:
     if fast is not None:
         data, repeated = fast
         return data, _repeated_keys(repeated, text, shown_as)
-    loader = _LocatingLoader(text)
+    try:
+        loader = _LocatingLoader(text)  # refuses control characters here, before parsing
+    except ReaderError as exc:
+        return None, [_unreadable_character(exc, text, shown_as)]
     loader.duplicate_keys = []
     try:
         data = loader.get_single_data()
@@ -179,6 +183,20 @@ def read_yaml(path: Path, shown_as: str) -> tuple[Any, list[Problem]]:
     finally:
         loader.dispose()
     return data, _repeated_keys(loader.duplicate_keys, text, shown_as)
+
+
+def _unreadable_character(exc: ReaderError, text: str, shown_as: str) -> Problem:
+    """A character YAML never allows (a bell or escape pasted from a terminal, a stray NUL),
+    at its own line, named so it can be found: it is invisible in most editors."""
+    line = text.count("\n", 0, exc.position) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+    return Problem(
+        shown_as,
+        line,
+        f"YAML syntax error: the control character U+{code:04X} is not allowed in YAML; "
+        "delete it (it is usually invisible, pasted in with the text)",
+        entry_at(text, line),
+    )
 
 
 def _repeated_keys(repeated: list[tuple[str, int]], text: str, shown_as: str) -> list[Problem]:
@@ -240,6 +258,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown_as: str) -> Prob
     reason = exc.problem or exc.context or "invalid YAML"
     if exc.context and exc.context_mark and exc.problem_mark:
         reason += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+    if "'\\t'" in reason:  # the parser's words name the tab but not the fix
+        reason += "; indent with spaces: YAML does not allow tabs at the start of a line"
     opened = _runaway_quote(text, exc.problem_mark) if exc.problem_mark else None
     if opened is not None and line is not None and opened < line:
         return Problem(

@@ -29,3 +29,15 @@ def without_placeholders(text: str) -> str:
 
 def signature(text: str) -> str:
     return " ".join(stem(w) for w in words(without_placeholders(text)) if w not in STOPWORDS)
+
+
+def theme_signature(text: str) -> str:
+    """``signature``, or, for a question written in a script the matcher does not read
+    (Chinese, Arabic, Cyrillic...), its own words in that script: the asker was told it was
+    logged for the review group, so it must reach a theme rather than be dropped for having
+    no words the matcher knows."""
+    found = signature(text)
+    if found:
+        return found
+    own_words = re.findall(r"\w+", without_placeholders(text).casefold())
+    return " ".join(word for word in own_words if not word.isascii())

@@ -21,7 +21,7 @@ from bot.errors import UnknownThemeError
 from bot.matching.stems import STOPWORDS
 from bot.matching.text import words
 from bot.review.clustering import assign
-from bot.review.signature import signature, without_placeholders
+from bot.review.signature import theme_signature, without_placeholders
 from bot.storage.database import Database, retry_on_conflict
 from bot.storage.interaction_log import utc_now
 from bot.storage.tables import FeedbackRow, InteractionRow, ThemeMemberRow, ThemeRow
@@ -128,7 +128,7 @@ class ThemeService:
         pending = []
         for interaction_id in sorted(found):
             text, reason = found[interaction_id]
-            sig = signature(text)
+            sig = theme_signature(text)
             if sig:
                 pending.append((interaction_id, text, reason, sig))
         return pending

@@ -192,6 +192,7 @@ class Database:
         if revision == "heads" and self._at_head():
             return
         from alembic import command
+        from alembic.util import CommandError
 
         try:
             with self.engine.begin() as connection:
@@ -203,6 +204,15 @@ class Database:
             raise DatabaseError(
                 f"Could not bring the database {describe_url(str(self.engine.url))} up to date: "
                 f"{failure_reason(exc)}"
+            ) from exc
+        except CommandError as exc:
+            # Most often a database a newer release has upgraded, then the release rolled back.
+            raise DatabaseError(
+                f"The database {describe_url(str(self.engine.url))} carries a schema version "
+                f"this release of the Compact Assistant does not know ({exc}; this release's "
+                f"is {HEAD_REVISION}, as compact-bot --version says): a newer release has "
+                "probably upgraded it. Run that release (or newer), or restore the database "
+                "from a backup taken before the upgrade."
             ) from exc
 
     def _at_head(self) -> bool:
@@ -249,6 +259,13 @@ def _create_engine(url: str) -> Engine:
             f"'{url}' is not a database URL. Use sqlite:///path/to/file.db or "
             "postgresql+psycopg://user@host:5432/name."
         ) from exc
+    if _in_memory(parsed):
+        raise DatabaseError(
+            f"{describe_url(url)} names no database file, so SQLite would keep the log in "
+            "memory and lose every question when the program stops (db upgrade would upgrade "
+            "nothing). Give a file, e.g. sqlite:///path/to/compact.db, or leave --db and "
+            "DATABASE_URL unset for the default file in the data folder."
+        )
     options: dict[str, Any] = {"pool_pre_ping": True, **_connect_options(parsed)}
     if parsed.get_backend_name() == "sqlite":
         options = _connect_options(parsed)
@@ -264,6 +281,15 @@ def _create_engine(url: str) -> Engine:
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _postgres_session)
     return engine
+
+
+def _in_memory(url: URL) -> bool:
+    """An SQLite URL without a file (``sqlite://``, ``sqlite:///``, ``:memory:``, or a
+    ``mode=memory`` URI): a database that vanishes with the process."""
+    if url.get_backend_name() != "sqlite":
+        return False
+    name = url.database or ""
+    return name in {"", ":memory:"} or "mode=memory" in name or url.query.get("mode") == "memory"
 
 
 def _make_folder(engine: Engine) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from bot.knowledge.loader import load_knowledge
@@ -163,3 +164,27 @@ def test_a_did_you_mean_message_lists_the_questions_without_a_doubled_question_m
     asked = {c["entry_id"]: c["question"] for c in reply["candidates"]}
     assert reply["options"]
     assert all(asked[option] in reply["message"] for option in reply["options"])
+
+
+def test_a_one_off_did_you_mean_offers_questions_to_ask_not_numbers_to_type(run: Run) -> None:
+    # ask ends after one reply: "1." and "0. None of these" invite an answer it cannot take.
+    chosen = json.loads(run("ask", "--json", "--no-log", "consultation").stdout)
+    assert chosen["outcome"] == "clarify"
+    result = run("ask", "--no-log", "consultation")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Did you mean one of these? Ask again in its words:" in out
+    assert "None of these" not in out
+    assert not re.search(r"^\s+\d+\. ", out, re.MULTILINE)
+    candidates = {c["entry_id"]: c["question"] for c in chosen["candidates"]}
+    for option in chosen["options"]:
+        assert f"  - {candidates[option]}" in out
+
+
+def test_acknowledgements_are_small_talk_not_questions_for_the_review_group(run: Run) -> None:
+    said = ["ok", "Okay.", "no thanks", "Thank you so much!", "got it", "That's helpful"]
+    result = run("ask", "--json", "--no-log", "-", stdin="\n".join(said) + "\n")
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["outcome"] for r in replies] == ["smalltalk"] * len(said), replies
+    assert all(r["candidates"] == [] for r in replies)

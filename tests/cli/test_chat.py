@@ -159,3 +159,17 @@ def test_replies_say_when_nothing_was_logged(run: Run, tmp_path: Path) -> None:
     assert "That could not be recorded, so the Compact review group won't see it" in out
     assert "will see your question" not in out
     assert "won't see your question" in out
+
+
+def test_thanks_after_an_answer_leaves_its_related_questions_and_feedback_open(
+    run: Run, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'chat.db'}"
+    script = ["how much notice must we give before ending a grant?", "thanks!", "y", "r2", "quit"]
+    result = run("chat", "--db", url, stdin="\n".join(script) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "You're welcome" in out
+    assert "Nothing to choose from just now" not in out
+    assert out.count("glad it helped") == 1
+    assert "Does the Covenant keep the Compact's three months' notice" in out  # r2

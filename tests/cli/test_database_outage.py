@@ -110,3 +110,17 @@ def test_answers_do_not_wait_for_an_sqlite_write_lock(tmp_path: Path) -> None:
     assert [r["entry_id"] for r in replies] == ["funding-notice"] * 12
     assert "Traceback" not in stderr
     assert len(stderr.splitlines()) <= 3, stderr
+
+
+@pytest.mark.parametrize("kind", ["refused", "sqlite-folder"])
+def test_the_tour_in_chat_runs_from_memory_with_a_line_not_a_traceback(
+    run: Run, tmp_path: Path, kind: str
+) -> None:
+    with outage(kind, tmp_path) as url:
+        result = run("chat", "--db", url, stdin="tour\nn\nn\nq\nquit\n")
+    assert result.returncode == 0, result.stderr
+    assert "Step 2 of" in result.stdout
+    assert result.stdout.rstrip().endswith("Goodbye.")
+    assert "Traceback" not in result.stderr
+    # The outage is said in a line or two, not a page of stack frames and SQL.
+    assert len(result.stderr.splitlines()) <= 3, result.stderr

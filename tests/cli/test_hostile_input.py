@@ -131,3 +131,60 @@ def test_deeply_nested_yaml_is_reported_like_any_other_bad_file(run: Run, tmp_pa
     assert imported.returncode == 1
     assert "nested too deeply" in imported.stderr
     assert "Traceback" not in imported.stderr
+
+
+def test_a_control_character_in_a_knowledge_file_is_a_located_problem(
+    run: Run, tmp_path: Path
+) -> None:
+    # A bell or escape pasted from a terminal: YAML refuses such characters while it reads.
+    folder = tmp_path / "kb"
+    shutil.copytree(bundled_knowledge(), folder)
+    funding = folder / "funding.yml"
+    lines = funding.read_text().splitlines()
+    pasted = next(n for n, line in enumerate(lines) if line.startswith("    question: "))
+    lines[pasted] += "\x07"
+    funding.write_text("\n".join(lines) + "\n")
+    result = run("kb", "check", "--kb", str(folder))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1, result.stderr
+    assert f"funding.yml:{pasted + 1} entry " in errors[0]
+    assert "control character U+0007" in errors[0]
+
+
+def test_control_characters_written_as_escapes_or_imported_are_kb_check_errors(
+    run: Run, tmp_path: Path
+) -> None:
+    # Quoted YAML may hold "\e" (escape) or "\0" (NUL); kb import brings them in from a
+    # spreadsheet cell. In an answer, an escape sequence would recolour a terminal.
+    sheet = tmp_path / "faqs.csv"
+    sheet.write_text(
+        "question,answer,alternates\n"
+        "What is \x07x?,X is \x1b[31m a thing.,ok wording|bad \x00wording\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "imported"
+    assert run("kb", "import", str(sheet), "--out", str(out)).returncode == 0
+    result = run("kb", "check", "--kb", str(out))
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert any("'question' contains the control character U+0007" in e for e in errors), errors
+    assert any("'answer' contains the control character U+001B" in e for e in errors), errors
+    assert any("'alternates' contains the control character U+0000" in e for e in errors), errors
+    assert "Traceback" not in result.stderr
+
+
+def test_a_tab_used_for_indentation_says_to_indent_with_spaces(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    shutil.copytree(bundled_knowledge(), folder)
+    funding = folder / "funding.yml"
+    lines = funding.read_text().splitlines()
+    tabbed = next(n for n, line in enumerate(lines) if line.startswith("    question: "))
+    lines[tabbed] = "\t" + lines[tabbed].lstrip()  # as Notepad's Tab key writes it
+    funding.write_text("\n".join(lines) + "\n")
+    result = run("kb", "check", "--kb", str(folder))
+    assert result.returncode == 1
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert f"funding.yml:{tabbed + 1}: YAML syntax error" in error
+    assert "indent with spaces: YAML does not allow tabs at the start of a line" in error

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-from bot.storage.database import Database
+from bot.storage.database import HEAD_REVISION, Database
 
 from .conftest import Run
 
@@ -75,3 +76,47 @@ def test_help_text_is_filled_to_the_terminal_not_broken_where_the_source_breaks(
         for paragraph in paragraphs:
             for line in paragraph[:-1]:  # every line but a paragraph's last is filled
                 assert len(line) >= 40, (command, line)
+
+
+def test_an_sqlite_url_without_a_file_is_refused_not_kept_in_memory(run: Run) -> None:
+    # "sqlite:///" with the path left off: every question would be lost at exit, while
+    # db upgrade said OK.
+    for url in ("sqlite://", "sqlite:///", "sqlite:///:memory:"):
+        upgrade = run("db", "upgrade", "--db", url)
+        assert upgrade.returncode == 1, (url, upgrade.stdout)
+        said = " ".join(upgrade.stderr.split())
+        assert "names no database file" in said
+        assert "sqlite:///path/to/compact.db" in said
+        asked = run("ask", "what is the compact", env={"DATABASE_URL": url})
+        assert asked.returncode == 1, (url, asked.stdout)
+        assert "names no database file" in " ".join(asked.stderr.split())
+        assert "Traceback" not in upgrade.stderr + asked.stderr
+
+
+def test_a_database_a_newer_release_upgraded_is_named_not_a_traceback(
+    run: Run, tmp_path: Path
+) -> None:
+    # Upgrade, then roll the release back: the database's schema version is unknown here.
+    path = tmp_path / "log.db"
+    url = f"sqlite:///{path}"
+    assert run("db", "upgrade", "--db", url).returncode == 0
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    for command in (["db", "upgrade"], ["gaps", "list"], ["db", "purge"]):
+        result = run(*command, "--db", url)
+        assert result.returncode == 1, (command, result.stdout)
+        assert "Traceback" not in result.stderr
+        said = " ".join(result.stderr.split())
+        assert "carries a schema version this release of the Compact Assistant does not know" in (
+            said
+        )
+        assert "restore the database from a backup" in said
+        assert f"this release's is {HEAD_REVISION}, as compact-bot --version says" in said
+    version = run("--version")
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.strip().endswith(f"(database schema {HEAD_REVISION})")
+    assert version.stdout.startswith("compact-bot ")
+    chat = run("chat", "--db", url, stdin="what is the compact\nquit\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "The Compact was" in chat.stdout  # answers go on, unlogged
+    assert "Traceback" not in chat.stderr

@@ -271,3 +271,21 @@ def test_an_alternate_holding_a_bar_survives_export_and_import(
     assert result.returncode == 0, result.stderr
     kb, _ = imported(run, exported, tmp_path / "back")
     assert kb["one"].alternates == ("either A | or B", "plain")
+
+
+def test_excel_unicode_text_which_is_utf16_imports_as_it_shows(run: Run, tmp_path: Path) -> None:
+    # Excel's "Save as Unicode Text" writes UTF-16 with a byte order mark, tabs between cells.
+    source = tmp_path / "faqs.txt"
+    sheet = "Question\tAnswer\r\nWhat is the café fund?\tA £500 grant – for groups.\r\n"
+    source.write_bytes(sheet.encode("utf-16"))
+    kb, _ = imported(run, source, tmp_path / "out")
+    assert [(e.question, e.answer) for e in kb.entries] == [
+        ("What is the café fund?", "A £500 grant – for groups.")
+    ]
+    big_endian = tmp_path / "be.txt"
+    big_endian.write_bytes(b"\xfe\xff" + sheet.encode("utf-16-be"))
+    kb, _ = imported(run, big_endian, tmp_path / "out-be")
+    assert kb.entries[0].question == "What is the café fund?"
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("question,answer\nWhat is the café fund?,A grant.\n".encode("latin-1"))
+    assert "is not UTF-8 text" in refused(run, latin, tmp_path / "out-latin")

@@ -84,3 +84,45 @@ def test_a_short_pseudonym_key_file_is_a_clear_error(run: Run, tmp_path: Path) -
     assert "Traceback" not in result.stderr
     assert "COMPACT_PSEUDONYM_KEY" in result.stderr
     assert "pseudonym.key" in result.stderr
+
+
+def test_a_retention_period_longer_than_a_date_can_reach_is_a_settings_error(
+    run: Run, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    result = run("db", "purge", "--db", url, env={"COMPACT_RETENTION_DAYS": "99999999"})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    said = " ".join(result.stderr.split())
+    assert "COMPACT_RETENTION_DAYS: Input should be less than or equal to 36500" in said
+    kept = run("db", "purge", "--db", url, env={"COMPACT_RETENTION_DAYS": "36500"})
+    assert kept.returncode == 0, kept.stderr
+
+
+def test_a_data_folder_that_cannot_be_made_is_named_with_the_fix(run: Run, tmp_path: Path) -> None:
+    a_file = tmp_path / "data.txt"
+    a_file.write_text("not a folder")
+    for folder, reason in ((a_file, "that is a file, not a folder"), (a_file / "sub", "Not a")):
+        result = run("ask", "what is the compact", env={"COMPACT_DATA_DIR": str(folder)})
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        said = " ".join(result.stderr.split())
+        assert f"Cannot keep the pseudonym key in the data folder {folder}: {reason}" in said
+        assert "Set COMPACT_DATA_DIR to a folder this user can create and write to" in said
+
+
+def test_a_dotenv_file_saved_in_another_encoding_is_named_with_the_fix(
+    run: Run, tmp_path: Path
+) -> None:
+    # Notepad's "ANSI" (cp1252) with an accented name, and its "Unicode" (UTF-16).
+    for written in (
+        "COMPACT_LOCAL_COMPACT_NAME=Café Partnership\n".encode("cp1252"),
+        "COMPACT_MARGIN=0.1\n".encode("utf-16"),
+    ):
+        (tmp_path / ".env").write_bytes(written)
+        result = run("ask", "--no-log", "what is the compact")
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        said = " ".join(result.stderr.split())
+        assert f"The settings file .env in {tmp_path} is not UTF-8 text" in said
+        assert "Save it as UTF-8" in said

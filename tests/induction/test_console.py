@@ -119,3 +119,16 @@ def test_stopping_a_tour_that_is_not_saved_promises_no_carrying_on(
         assert "your progress in the tour won't be saved" in text
         assert "You can carry on where you left off" not in text
         assert "Your progress in the tour was not saved" in text
+
+
+def test_quitting_where_there_is_no_tour_promises_no_carrying_on(run: Run, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "faq.yml").write_text(
+        "topic: Test\nentries:\n  - id: alpha\n    question: What is alpha?\n"
+        "    answer: Alpha is a test answer.\n"
+    )
+    result = run("tour", "--kb", str(kb), "--db", f"sqlite:///{tmp_path / 'log.db'}", stdin="q\n")
+    assert result.returncode == 0, result.stderr
+    assert "There is no induction tour in this knowledge base yet" in result.stdout
+    assert "carry on" not in result.stdout

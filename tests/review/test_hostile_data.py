@@ -195,3 +195,39 @@ def test_the_digest_prints_questions_as_text_not_markdown(
     assert "&lt;script&gt;" in digest.stdout
     assert "\n# zebra" not in digest.stdout
     assert '"\\# zebra crossing paint heading"' in digest.stdout
+
+
+def test_gaps_list_shows_the_start_of_a_very_long_question(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path
+) -> None:
+    # A question may be 2,000 characters: whole, it took seventy lines of the table.
+    long_question = "zebra crossing paint colours " + "and more words " * 130 + "the end"
+    ask(long_question)
+    ask("zebra crossing paint colours short", user="U2")
+    listed = gaps(run, database_url, kb_copy, "list", "--since", "1y")
+    assert listed.returncode == 0, listed.stderr
+    assert "the end" not in listed.stdout
+    assert "…" in listed.stdout
+    assert len(listed.stdout.splitlines()) < 20, listed.stdout
+    shown = gaps(run, database_url, kb_copy, "show", "1")
+    assert "the end" in " ".join(shown.stdout.split())  # gaps show has it whole
+
+
+def test_questions_in_other_scripts_reach_the_review_group_as_they_were_told(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path
+) -> None:
+    # The reply says "I've logged your question so the Compact review group can add an
+    # answer"; with no words the matcher reads, such questions were in no theme at all.
+    others = ["中文问题", "كيف أحصل على منحة", "помогите с грантом"]
+    for n, question in enumerate(others):
+        ask(question, user=f"U{n}")
+    ask("?", user="U9")  # no words in any script: still in no theme
+    listed = gaps(run, database_url, kb_copy, "list", "--since", "1y")
+    assert listed.returncode == 0, listed.stderr
+    for question in others:
+        assert question in listed.stdout
+    shown = gaps(run, database_url, kb_copy, "show", "1")
+    assert "keywords: none" in shown.stdout
+    report = gaps(run, database_url, kb_copy, "report", "--since", "1y", "--format", "csv")
+    labels = [row[3] for row in csv.reader(io.StringIO(report.stdout)) if row[2] == "label"]
+    assert sorted(labels) == sorted(others)

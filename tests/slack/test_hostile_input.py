@@ -3,14 +3,22 @@ file nested deep enough to exhaust Python's recursion limit."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import http.client
+import logging
+import time
+import urllib.request
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from bot.adapters.slack.server import MAX_SLACK_BODY
 from bot.storage.tables import InteractionRow
 
 from ..polling import eventually
-from .conftest import Bot, payload
+from .conftest import SECRET, Bot, Reply, _send, payload
 from .fake_slack import FakeSlack
 
 
@@ -53,3 +61,79 @@ def test_reload_reports_a_deeply_nested_file_and_keeps_answering(
     assert "funding.yml:3" in reply.params["text"]
     assert "nested more than 50 deep" in reply.params["text"]
     assert "funding-notice" in bot.services.store.current.kb
+
+
+def _raw(bot: Bot, body: bytes, headers: dict[str, str]) -> Reply:
+    request = urllib.request.Request(
+        bot.url + "/slack/events", data=body, method="POST", headers=headers
+    )
+    return _send(request)
+
+
+def test_unsigned_requests_are_refused_before_their_body_is_read(
+    bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Anyone can reach /slack/events: what they send must cost a 401, not a 500 and a stack
+    # trace in the log for each request.
+    stamp = str(int(time.time()))
+    unsigned = [
+        (b"{not json", "application/json", stamp),
+        (b"\xff\xfe not UTF-8", "application/json", stamp),
+        (b"[1, 2]", "application/json", stamp),
+        (b"payload=%7Bnot", "application/x-www-form-urlencoded", stamp),
+        (b"{}", "application/json", "not-a-time"),
+    ]
+    caplog.set_level(logging.WARNING)
+    for body, kind, timestamp in unsigned:
+        reply = _raw(
+            bot,
+            body,
+            {
+                "Content-Type": kind,
+                "X-Slack-Request-Timestamp": timestamp,
+                "X-Slack-Signature": "v0=" + "0" * 64,
+            },
+        )
+        assert reply.status == 401, (body, reply)
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
+    assert fake_slack.of("chat.postMessage") == []
+
+
+def test_signed_requests_slack_could_not_have_meant_are_a_400_and_a_line(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    for body in (b"{not json", b"[1, 2]", b'"text"'):
+        stamp = int(time.time())
+        signature = (
+            "v0="
+            + hmac.new(SECRET.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
+        )
+        reply = _raw(
+            bot,
+            body,
+            {
+                "Content-Type": "application/json",
+                "X-Slack-Request-Timestamp": str(stamp),
+                "X-Slack-Signature": signature,
+            },
+        )
+        assert reply.status == 400, (body, reply)
+    assert [r for r in caplog.records if r.exc_info] == []
+    assert len([r for r in caplog.records if "could not be read" in r.getMessage()]) == 3
+
+
+def test_a_body_far_larger_than_slack_sends_is_refused_unread(bot: Bot) -> None:
+    # The declared length is enough: the answer comes before a byte of the body is sent.
+    host, port = bot.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.putrequest("POST", "/slack/events")
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", str(MAX_SLACK_BODY + 10))
+        connection.putheader("X-Slack-Request-Timestamp", str(int(time.time())))
+        connection.putheader("X-Slack-Signature", "v0=" + "0" * 64)
+        connection.endheaders()
+        assert connection.getresponse().status == 413
+    finally:
+        connection.close()

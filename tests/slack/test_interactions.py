@@ -275,3 +275,15 @@ def test_app_home_says_when_the_open_gaps_cannot_be_loaded(
     assert "Funding" in view  # the rest of App Home is there
     [line] = [r for r in caplog.records if "App Home" in r.getMessage()]
     assert line.exc_info is None  # one line, no traceback
+
+
+def test_an_ask_a_champion_click_without_a_question_posts_nothing_to_the_champions(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    # Not a value this app wrote (an old or altered button): the Champions got "A question
+    # for the Compact Champions: " with nothing after it.
+    for value in ("garbage", '{"q": "   "}', ""):
+        bot.interaction(with_action(fake_slack, ids.ASK_CHAMPION, value))
+    replies = fake_slack.wait_for("response_url", 3)
+    assert all("That button no longer works" in r.params["text"] for r in replies)
+    assert fake_slack.of("chat.postMessage") == []

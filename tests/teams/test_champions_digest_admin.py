@@ -214,3 +214,10 @@ def test_gaps_digest_post_from_the_command_line_reaches_the_teams_review_channel
     nowhere = run("gaps", "digest", "--post", "--db", database, "--kb", kb)
     assert nowhere.returncode == 1
     assert "COMPACT_TEAMS_REVIEW_CHANNEL" in nowhere.stderr
+
+
+def test_an_ask_a_champion_click_without_a_question_posts_nothing(teams: Bot) -> None:
+    for value in ("garbage", '{"q": ""}'):
+        shown = invoke_value(teams.click("ask_champion", value))
+        assert shown == "That button no longer works. Ask your question again."
+    assert teams.fake.quiet(0.3) == []

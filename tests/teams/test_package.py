@@ -181,6 +181,11 @@ def test_a_missing_bot_id_is_named_and_nothing_is_written(run: Run, tmp_path: Pa
         (["--domain", "compact bot"], {}, "'compact bot', which is not a host name"),
         ([], {}, "Set COMPACT_TEAMS_DOMAIN (or --domain)"),
         (
+            ["--domain", "*.example.gov.uk"],
+            {},
+            "gives only wildcard domains (*.example.gov.uk), which cannot be the app's website",
+        ),
+        (
             ["--domain", DOMAIN, "--privacy-url", "http://example.org/p"],
             {},
             "COMPACT_TEAMS_PRIVACY_URL (or --privacy-url) must be an https:// address",

@@ -98,3 +98,12 @@ def test_a_half_configured_set_stops_naming_what_is_missing(
     settings = teams_settings.model_copy(update={missing: None})
     with pytest.raises(ConfigError, match=named):
         build_teams(build_runtime(settings, with_log=False))
+
+
+def test_a_body_over_the_limit_is_refused_before_any_token_check(teams: Bot) -> None:
+    from bot.adapters.teams.routes import MAX_BODY_BYTES
+
+    body = b'{"type": "message", "text": "' + b"x" * MAX_BODY_BYTES + b'"}'
+    reply = teams.post_raw(body, {"Content-Type": "application/json"})
+    assert reply.status == 413
+    assert teams.fake.quiet(0.3) == []

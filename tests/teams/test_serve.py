@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -253,3 +254,24 @@ def test_the_sdk_s_own_server_and_static_pages_are_refused_with_a_reason(
         asyncio.run(routes.start(3978))
     routes.serve_static("/devtools", "/tmp/somewhere")
     assert "ignored a request to serve static pages at /devtools" in caplog.text
+
+
+def test_serve_says_when_it_cannot_listen_before_loading_anything(run) -> None:  # type: ignore[no-untyped-def]
+    teams = {"TEAMS_CLIENT_ID": APP_ID, "TEAMS_CLIENT_SECRET": SECRET, "TEAMS_TENANT_ID": TENANT}
+    out_of_range = run("serve", "teams", "--port", "99999", env=teams)
+    assert out_of_range.returncode == 2, out_of_range.stderr
+    assert "Traceback" not in out_of_range.stderr
+    assert "99999 is not in the range" in " ".join(out_of_range.stderr.split())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = str(taken.getsockname()[1])
+        busy = run("serve", "teams", "--host", "127.0.0.1", "--port", port, env=teams)
+    assert busy.returncode == 1, busy.stderr
+    said = " ".join(busy.stderr.split())
+    assert f"Cannot listen on 127.0.0.1:{port}: Address already in use" in said
+    assert "COMPACT_PORT" in said
+    assert "Traceback" not in busy.stderr
+    nowhere = run("serve", "teams", "--host", "999.1.1.1", "--port", port, env=teams)
+    assert nowhere.returncode == 1, nowhere.stderr
+    assert "Cannot listen on 999.1.1.1" in " ".join(nowhere.stderr.split())

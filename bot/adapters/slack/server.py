@@ -6,15 +6,25 @@ so a slow database never blocks the event loop; listeners run after the acknowle
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import parse_qs
+
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.chat.services import ChatServices
-from bot.server import ServedChannel, build_server
+from bot.server import ServedChannel, build_server, read_body
+
+log = logging.getLogger(__name__)
+
+# Slack caps a message at 40,000 characters; its largest payloads (a message's blocks, a
+# modal's state) stay well under this. Anything bigger is refused before it is read.
+MAX_SLACK_BODY = 2_000_000
 
 
 def _to_response(bolt: BoltResponse) -> Response:
@@ -34,14 +44,62 @@ async def _bolt_request(request: Request) -> BoltRequest:
     )
 
 
+def _signed_by_slack(verifier: SignatureVerifier, body: bytes, request: Request) -> bool:
+    """Whether Slack signed this body (a bad or missing timestamp or signature is no)."""
+    try:
+        return verifier.is_valid(
+            body.decode("utf-8"),
+            request.headers.get("x-slack-request-timestamp"),
+            request.headers.get("x-slack-signature"),
+        )
+    except ValueError:  # a timestamp that is not a number; bytes that are not UTF-8
+        return False
+
+
+def _ssl_check(body: bytes) -> bool:
+    """Slack's certificate check, which Bolt answers without a signature."""
+    return parse_qs(body.decode("latin-1")).get("ssl_check") == ["1"]
+
+
+def _read_events(request: Request, body: bytes) -> BoltRequest | None:
+    """The Bolt request for a signed body, or None (with a log line) if it is not the JSON or
+    form Slack sends: Bolt would raise while reading it, and answer 500 with a stack trace."""
+    try:
+        bolt = BoltRequest(
+            body=body.decode("utf-8"),
+            query=request.url.query,
+            headers={k: [v] for k, v in request.headers.items()},
+        )
+        if isinstance(bolt.body, dict):
+            return bolt
+        reason = f"a JSON {type(bolt.body).__name__}, not an object"
+    except (ValueError, TypeError, AttributeError) as exc:  # JSONDecodeError is a ValueError
+        reason = f"{type(exc).__name__}: {str(exc)[:120]}"
+    log.warning("A signed Slack request could not be read (%s); answered 400", reason)
+    return None
+
+
 def slack_channel(app: App, services: ChatServices) -> ServedChannel:
     """Slack's routes for the one server (``bot.server``)."""
     foreground = services.assistant.foreground
+    secret = services.settings.slack_signing_secret
+    verifier = SignatureVerifier(secret.get_secret_value()) if secret else None
 
     async def events(request: Request) -> Response:
         # From arrival to acknowledgement, then the listener marks its own part.
         with foreground.busy():
-            bolt = await _bolt_request(request)
+            body = await read_body(request, MAX_SLACK_BODY)
+            if body is None:
+                return JSONResponse({"error": "request too large"}, status_code=413)
+            if (
+                verifier is not None
+                and not _signed_by_slack(verifier, body, request)
+                and not _ssl_check(body)
+            ):
+                return JSONResponse({"error": "invalid request"}, status_code=401)
+            bolt = _read_events(request, body)
+            if bolt is None:
+                return JSONResponse({"error": "unreadable request"}, status_code=400)
             return _to_response(await run_in_threadpool(app.dispatch, bolt))
 
     async def install(request: Request) -> Response:

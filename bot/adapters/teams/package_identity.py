@@ -115,6 +115,13 @@ def _domains(value: str) -> tuple[str, ...]:
 
 def _website_from(domains: tuple[str, ...]) -> str:
     plain = [d for d in domains if not d.startswith("*.")]
+    if domains and not plain:
+        raise ConfigError(
+            f"COMPACT_TEAMS_DOMAIN (or --domain) gives only wildcard domains "
+            f"({', '.join(domains)}), which cannot be the app's website link. Add the bot's "
+            "own host name (e.g. --domain compact-bot.example.gov.uk), or set "
+            "COMPACT_TEAMS_WEBSITE_URL (or --website-url)."
+        )
     if not plain:
         raise ConfigError(
             "Teams needs a website, privacy and terms-of-use link for the app. Set "

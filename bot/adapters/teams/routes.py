@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.errors import ConfigError
+from bot.server import read_body
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,8 @@ class StarletteRoutes:
             handler = self._handlers.get(path)
             if handler is None:
                 return JSONResponse({"error": "Teams is starting"}, status_code=503)
-            raw = await request.body()
-            if len(raw) > MAX_BODY_BYTES:
+            raw = await read_body(request, MAX_BODY_BYTES)
+            if raw is None:
                 return JSONResponse({"error": "Request too large"}, status_code=413)
             try:
                 body = json.loads(raw)

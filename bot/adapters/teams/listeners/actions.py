@@ -18,7 +18,7 @@ import httpx
 from bot.adapters.teams.activities import Arrival, arrival
 from bot.adapters.teams.cards import ANSWER_INPUT, card
 from bot.adapters.teams.services import TeamsServices
-from bot.chat import champions, clicks, tour
+from bot.chat import champions, clicks, tour, wording
 from bot.chat.action_values import Action, ActionValue
 from bot.chat.views import View
 from bot.errors import CompactError, ReviewActionError
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 InvokeResponse = dict[str, Any]
-NOT_OURS = "That button no longer works. Ask your question again."
+NOT_OURS = wording.BUTTON_GONE
 NOT_A_TOUR_BUTTON = tour.not_a_tour_button().summary
 CHAMPIONS_UNREACHABLE = (
     "Sorry, I couldn't reach the Compact Champions just now. Please try again in a few minutes."
