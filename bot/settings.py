@@ -92,7 +92,8 @@ class Settings(BaseSettings):
     # At most 100 years, the longest period the review tools take: beyond it, "now minus the
     # retention" is before the first year a date can hold, and db purge could not run.
     retention_days: int = Field(default=365, ge=1, le=36_500)
-    log_level: str = "WARNING"
+    # How much the chat server logs (compact-bot serve, or run.py with credentials).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     slack_bot_token: SecretStr | None = _env("SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = _env("SLACK_SIGNING_SECRET")
@@ -145,6 +146,11 @@ class Settings(BaseSettings):
         if any(ord(c) < 32 and c not in "\n\t" for c in value):
             raise ValueError("must be plain text, without control characters")
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_any_case(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("pseudonym_key")
     @classmethod

@@ -100,7 +100,7 @@ def check_can_listen(host: str, port: int) -> None:
 def run_server(settings: Settings, wanted: set[Channel], *, host: str, port: int) -> None:
     from bot.server import build_server
 
-    logging.getLogger().setLevel(logging.INFO)
+    logging.getLogger().setLevel(settings.log_level)
     console = Console(stderr=True)
     if Channel.SLACK in wanted:  # check the whole set before loading anything
         check_slack_settings(settings)
@@ -155,6 +155,6 @@ def run_server(settings: Settings, wanted: set[Channel], *, host: str, port: int
         build_server(served, store=runtime.store, database=runtime.database),
         host=host,
         port=port,
-        log_level="info",
+        log_level=settings.log_level.lower(),
         access_log=False,  # a reverse proxy logs requests; this keeps the hot path lean
     )

@@ -14,6 +14,15 @@ def test_a_bad_setting_names_the_variable_and_value(run: Run) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_log_level_that_is_not_one_names_the_variable_and_the_choices(run: Run) -> None:
+    result = run("ask", "hi", env={"COMPACT_LOG_LEVEL": "loud"})
+    assert result.returncode == 1
+    assert "COMPACT_LOG_LEVEL" in result.stderr
+    assert "'DEBUG', 'INFO', 'WARNING' or 'ERROR'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run("ask", "hi", env={"COMPACT_LOG_LEVEL": "warning"}).returncode == 0
+
+
 def test_inconsistent_thresholds_are_refused(run: Run) -> None:
     result = run(
         "ask", "hi", env={"COMPACT_CLARIFY_THRESHOLD": "0.9", "COMPACT_ANSWER_THRESHOLD": "0.5"}

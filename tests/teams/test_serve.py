@@ -215,6 +215,21 @@ def test_serve_teams_process_answers_once_beside_another_process(
             assert "three months" in sent[-1].text
 
 
+def test_the_server_logs_at_the_level_set(
+    fake_teams: FakeTeams, database_url: str, kb_copy: Path
+) -> None:
+    for level, startup_logged in (("INFO", True), ("warning", False)):
+        with _server_process(
+            "serve teams",
+            database_url=database_url,
+            kb=kb_copy,
+            COMPACT_LOG_LEVEL=level,
+            TEAMS_SERVICE_URL=fake_teams.service_url,
+        ) as (_, health, stderr):
+            assert health["channels"] == ["teams"]
+        assert ("Application startup complete" in stderr[0]) is startup_logged, level
+
+
 def test_start_serves_slack_and_teams_from_one_port(
     fake_teams: FakeTeams, database_url: str, kb_copy: Path
 ) -> None:
