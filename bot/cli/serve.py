@@ -35,11 +35,11 @@ class Channel(StrEnum):
 
 
 def configured_channels(settings: Settings) -> set[Channel]:
-    """Every channel with credentials set. A channel with only some of them set stops
-    start-up here with what is missing (a service must not start without it and exit 0)."""
+    """Every channel with any of its credentials set. One with only some of them set is
+    still listed: ``run_server`` then stops start-up with what is missing, before loading
+    anything (a service must not start without it and exit 0)."""
     wanted = set()
     if slack_wanted(settings):
-        check_slack_settings(settings)
         wanted.add(Channel.SLACK)
     if settings.wants_teams():
         wanted.add(Channel.TEAMS)
