@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.settings import bundled_knowledge
@@ -98,21 +99,33 @@ def test_kb_check_shows_markup_in_its_messages_as_text(run: Run, tmp_path: Path)
     assert "Traceback" not in bad.stderr
 
 
-def test_a_yaml_syntax_error_is_reported_at_its_own_line_and_alone(
-    run: Run, tmp_path: Path
-) -> None:
+def _bundled_with_funding_line_edited(
+    tmp_path: Path, starts: str, edit: Callable[[str], str]
+) -> tuple[Path, int]:
+    """A copy of the bundled knowledge base whose funding.yml has its first line starting with
+    ``starts`` changed by ``edit``; the folder and that line's number."""
     folder = tmp_path / "kb"
     shutil.copytree(bundled_knowledge(), folder)
     funding = folder / "funding.yml"
     lines = funding.read_text().splitlines()
-    broken = next(n for n, line in enumerate(lines) if line.startswith("      - "))
-    lines[broken] = '      - "grant ending notice?'  # the closing quote is missing
+    number = next(n for n, line in enumerate(lines) if line.startswith(starts))
+    lines[number] = edit(lines[number])
     funding.write_text("\n".join(lines) + "\n")
+    return folder, number + 1
+
+
+def test_a_yaml_syntax_error_is_reported_at_its_own_line_and_alone(
+    run: Run, tmp_path: Path
+) -> None:
+    # The closing quote is missing.
+    folder, broken = _bundled_with_funding_line_edited(
+        tmp_path, "      - ", lambda _: '      - "grant ending notice?'
+    )
     result = run("kb", "check", "--kb", str(folder))
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
     assert len(errors) == 1, result.stderr  # no "'related' names unknown id" from other files
-    assert f"funding.yml:{broken + 1}: YAML syntax error" in errors[0]
+    assert f"funding.yml:{broken}: YAML syntax error" in errors[0]
     assert "closing quote" in errors[0]
 
 
@@ -137,19 +150,15 @@ def test_a_control_character_in_a_knowledge_file_is_a_located_problem(
     run: Run, tmp_path: Path
 ) -> None:
     # A bell or escape pasted from a terminal: YAML refuses such characters while it reads.
-    folder = tmp_path / "kb"
-    shutil.copytree(bundled_knowledge(), folder)
-    funding = folder / "funding.yml"
-    lines = funding.read_text().splitlines()
-    pasted = next(n for n, line in enumerate(lines) if line.startswith("    question: "))
-    lines[pasted] += "\x07"
-    funding.write_text("\n".join(lines) + "\n")
+    folder, pasted = _bundled_with_funding_line_edited(
+        tmp_path, "    question: ", lambda line: line + "\x07"
+    )
     result = run("kb", "check", "--kb", str(folder))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
     assert len(errors) == 1, result.stderr
-    assert f"funding.yml:{pasted + 1} entry " in errors[0]
+    assert f"funding.yml:{pasted} entry " in errors[0]
     assert "control character U+0007" in errors[0]
 
 
