@@ -426,7 +426,8 @@ class MatchIndex:
         window = min(len(hits), max(pinned, STATIC_DEPTH))
         if self._vectors is None or window - pinned < 2:
             return hits
-        question = static_encoder().encode([text], self._vectors.weights)[0]
+        mended = self._analyzer.mended(text)
+        question = static_encoder().encode([mended], self._vectors.weights)[0]
         ranked = hits[pinned:window]
         positions = np.fromiter((self._positions[h.entry_id] for h in ranked), dtype=np.int64)
         cosines = self._vectors.cosines(question, positions)

@@ -130,6 +130,34 @@ def test_the_subjects_bare_name_gets_what_it_is(run: Run) -> None:
         assert reply["candidates"][0]["entry_id"] == "what-is-the-compact", reply["question"]
 
 
+def test_a_question_with_slips_gets_what_it_gets_typed_right(run: Run) -> None:
+    """The words of "the copmact applise to councils?" were mended, but the static vectors
+    read the slips as typed: odd word pieces pulled the sentence towards the Covenant's entry,
+    and a question answered outright when typed right got "did you mean"."""
+    pairs = [
+        ("the compact applies to councils?", "the copmact applise to councils?"),
+        (
+            "can we be taken to court for breaking the compact",
+            "can we be atken to court for breaking the ocmpact",
+        ),
+        (
+            "is there a covenant council or someone overseeing it",
+            "is there a covenant cmuncil or someone ovesreeing it",
+        ),
+    ]
+    asked = "".join(f"{right}\n{slipped}\n" for right, slipped in pairs)
+    result = run("ask", "--no-log", "--json", "-", stdin=asked)
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert replies[0]["entry_id"] == "who-the-compact-applies-to"
+    for right, slipped in zip(replies[::2], replies[1::2], strict=True):
+        assert (slipped["outcome"], slipped["entry_id"], slipped["candidates"]) == (
+            right["outcome"],
+            right["entry_id"],
+            right["candidates"],
+        ), slipped["question"]
+
+
 def test_ask_caches_the_built_knowledge_base_in_the_data_folder_and_survives_a_damaged_cache(
     run: Run, isolated_environment: Path
 ) -> None:
