@@ -107,7 +107,9 @@ def features(query: Query) -> None:
     c, _ = entry_cosines(space.vectors @ query.vector, space.starts)
     query.c = c.astype(np.float64)
     query.a = (space.answers @ query.vector).astype(np.float64)
-    question = static_encoder().encode([query.asked], space.static.weights)[0]
+    # Read with its slips mended, as ``MatchIndex`` reads it.
+    mended = space.index.mended(query.asked)
+    question = static_encoder().encode([mended], space.static.weights)[0]
     everything = np.arange(len(space.ids))
     config = MatchConfig()
     query.s = space.static.similarity(
@@ -128,8 +130,9 @@ def build(bench: sets.BenchSet, model: EmbeddingModel, cache: EmbeddingCache) ->
             *part.queries,
             *((q, None) for q in part.unanswerable),
         ]
-        stripped = [strip_greeting(q) or q for q, _ in asked]
-        vectors = cache.vectors(model, stripped)
+        # Encoded with their slips mended, as ``SemanticIndex.search`` encodes a question.
+        mended = [space.index.mended(strip_greeting(q) or q) for q, _ in asked]
+        vectors = cache.vectors(model, mended)
         for (text, expect), vector in zip(asked, vectors, strict=True):
             lexical = (
                 None

@@ -128,16 +128,24 @@ class Analyzer:
         return self.canonicaliser.apply([stem(w) for w in surface])
 
     def mended(self, text: str) -> str:
-        """``text`` with the slips ``terms(repair=True)`` would mend mended, for a reader of
-        whole sentences (the static vectors): "the copmact applise to councils" as "the compact
-        applies to councils". Unchanged when nothing needs mending; otherwise its words, lower
-        case, with the stopwords kept. Left as typed, the slips become odd word pieces that
-        pull the sentence's vector away from the entry the words already found (on eight
-        benchmark sets with two slips a question, mean hit@1 0.686 -> 0.716; clean questions
-        level: docs/benchmarks.md, "Slips, mended for the static vectors too")."""
+        """``text`` with the slips ``terms(repair=True)`` mends mended, for a reader of whole
+        sentences (the static vectors, the semantic extra's model): "the copmact applise to
+        councils" as "the compact applies to councils". Left as typed, the slips become odd
+        word pieces that pull the sentence's vector away from the entry the words already
+        found. Unchanged when nothing needs mending; otherwise its words, lower case, with the
+        stopwords kept.
+
+        A mend that only adds or drops letters at the end ("config" to "configure",
+        "systemd" to "system") is left as typed: that is more often a short form or a name
+        the model knows than a slip (two Debian FAQ questions lost their right entry in the
+        semantic extra). See docs/benchmarks.md, "Slips, mended for the sentence readers too"."""
         every = words(text)
         fixed = [self._unswapped(w) for w in every]
         fixed = [w if w in self.stopwords else self._repair(w) for w in fixed]
+        fixed = [
+            typed if meant.startswith(typed) or typed.startswith(meant) else meant
+            for typed, meant in zip(every, fixed, strict=True)
+        ]
         return text if fixed == every else " ".join(fixed)
 
     def _join_split_compounds(self, every: list[str]) -> list[str]:

@@ -333,6 +333,11 @@ class MatchIndex:
         shared = sum(weight(t, unknown) for t in first.terms & second.terms)
         return min(1.0, 2 * shared / (first.weight + second.weight))
 
+    def mended(self, text: str) -> str:
+        """``text`` with the slips the matcher mends in its words mended, for a reader of
+        whole sentences (the static vectors, the semantic extra's model)."""
+        return self._analyzer.mended(text)
+
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         """The best ``limit`` entries for ``text``, best first, each with its confidence."""
         if self._vectors is None:
@@ -426,8 +431,7 @@ class MatchIndex:
         window = min(len(hits), max(pinned, STATIC_DEPTH))
         if self._vectors is None or window - pinned < 2:
             return hits
-        mended = self._analyzer.mended(text)
-        question = static_encoder().encode([mended], self._vectors.weights)[0]
+        question = static_encoder().encode([self.mended(text)], self._vectors.weights)[0]
         ranked = hits[pinned:window]
         positions = np.fromiter((self._positions[h.entry_id] for h in ranked), dtype=np.int64)
         cosines = self._vectors.cosines(question, positions)

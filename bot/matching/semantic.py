@@ -173,7 +173,7 @@ class SemanticIndex:
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         if not text.strip() or not self._ids:
             return []
-        question = self.model.encode([text])[0]
+        question = self.model.encode([self.lexical.mended(text)])[0]
         return fused_search(
             self.lexical,
             text,

@@ -134,6 +134,21 @@ def test_a_word_with_its_vowels_wrong_is_mended_when_one_known_word_fits() -> No
     assert (slipped.entry_id, slipped.score) == (right.entry_id, right.score) == ("covenant", 1.0)
 
 
+def test_sentence_readers_get_the_question_with_its_slips_mended_but_short_forms_kept() -> None:
+    """The static vectors and the semantic model read whole sentences; they get the mends the
+    word index makes, except one that only adds or drops letters at the end, which is more
+    often a short form or a name than a slip."""
+    analyzer = Analyzer(Canonicaliser([]))
+    analyzer.learn(["How do I configure the system?", "Who the Compact applies to"])
+    assert analyzer.mended("the copmact applise to councils?") == (
+        "the compact applies to councils"
+    )
+    assert analyzer.mended("Does the Compact apply?") == "Does the Compact apply?"
+    assert analyzer.mended("edit the config of systemd") == "edit the config of systemd"
+    # The word index still reads them as the known words.
+    assert analyzer.terms("config", repair=True) == analyzer.terms("configure")
+
+
 def test_acronyms_and_their_expansions_match_the_same_entries(index: MatchIndex) -> None:
     assert top(index, "what's the VCS") == "glossary-vcs"
     assert top(index, "how do we fund VCS groups") == "vcs-funding"

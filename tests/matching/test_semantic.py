@@ -279,6 +279,21 @@ def test_the_knowledge_bases_own_wording_is_answered_by_its_entry(tmp_path: Path
     assert not any(h.exact for h in hits[1:])
 
 
+def test_the_model_reads_the_question_with_its_slips_mended(tmp_path: Path) -> None:
+    """The lexical side mended "volunteres" and "expnses"; the model read them as typed, odd
+    word pieces that pull the question's vector away from the entry its words found. It reads
+    what the lexical side reads now, and a question typed right is passed on as it is."""
+    encoder = WordEncoder()
+    index = SemanticIndex.build(SMALL, encoder, model_name="words", cache_dir=tmp_path)
+    slipped = index.search("can volunteres claim thier expnses back")
+    assert encoder.encoded[-1] == "can volunteers claim their expenses back"
+    typed_right = index.search("can volunteers claim their expenses back")
+    assert slipped == typed_right
+    assert slipped[0].entry_id == "volunteer-expenses"
+    index.search("Can volunteers claim their expenses back?")
+    assert encoder.encoded[-1] == "Can volunteers claim their expenses back?"
+
+
 def test_the_fused_ranking_is_held_back_by_the_lexical_rules(tmp_path: Path) -> None:
     # "is the compact england only" is nearest, by embedding as by words, to the Covenant
     # entry's "is the covenant england only". The lexical matcher marks that top hit
