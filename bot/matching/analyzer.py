@@ -60,6 +60,8 @@ class Canonicaliser:
 MIN_SWAP_REPAIR = 3
 # Words this long or longer with their vowels wrong are mended ("covanent", "seperate").
 MIN_VOWEL_REPAIR = 5
+# Slips remembered with their mends; past this the memory starts again.
+REPAIR_MEMO = 10_000
 VOWELS = frozenset("aeiouy")
 
 
@@ -92,6 +94,7 @@ class Analyzer:
         self._known: frozenset[str] = frozenset()
         self._known_stems: frozenset[str] = frozenset()
         self._by_consonants: dict[str, str | None] = {}
+        self._repairs: dict[str, str] = {}
 
     def learn(self, texts: Iterable[str]) -> None:
         """Record the words the knowledge base uses; typos are repaired towards them."""
@@ -106,6 +109,7 @@ class Analyzer:
                 key = _vowels_blanked(word)
                 by_consonants[key] = None if key in by_consonants else word
         self._by_consonants = by_consonants
+        self._repairs = {}
 
     def terms(self, text: str, *, repair: bool = False) -> list[str]:
         """Index terms in order. With ``repair`` (for questions, not for the knowledge base),
@@ -192,6 +196,19 @@ class Analyzer:
     def _repair(self, word: str) -> str:
         if not self._misspelt(word):
             return word
+        # A question is read more than once (its terms, then its mended text for the static
+        # vectors or the semantic model), and the fuzzy search over the vocabulary is the
+        # costly part: each slip is mended once.
+        found = self._repairs.get(word)
+        if found is None:
+            found = self._mend(word)
+            if len(self._repairs) >= REPAIR_MEMO:
+                self._repairs.clear()
+            self._repairs[word] = found
+        return found
+
+    def _mend(self, word: str) -> str:
+        """The known word ``word`` (misspelt) was meant to be, or ``word``."""
         if len(word) >= self.min_repair_length:
             # One slip in a short word scores about 80; longer words must be closer.
             cutoff = 80 if len(word) <= 6 else 85
