@@ -289,3 +289,37 @@ def test_excel_unicode_text_which_is_utf16_imports_as_it_shows(run: Run, tmp_pat
     latin = tmp_path / "latin.csv"
     latin.write_bytes("question,answer\nWhat is the café fund?,A grant.\n".encode("latin-1"))
     assert "is not UTF-8 text" in refused(run, latin, tmp_path / "out-latin")
+
+
+def test_a_cell_over_the_size_limit_is_named_as_too_large_not_as_a_quote(
+    run: Run, tmp_path: Path
+) -> None:
+    long_answer = "Plan on three months. " * 8_000  # 176,000 characters
+    for quoted in (True, False):
+        source = tmp_path / f"long-{quoted}.csv"
+        cell = f'"{long_answer}"' if quoted else long_answer
+        source.write_text(f"question,answer\nWhat is it?,Short.\nHow long?,{cell}\n")
+        said = refused(run, source, tmp_path / f"out-{quoted}")
+        assert "row 3" in said
+        assert "column answer" in said
+        assert f"{len(long_answer):,} characters" in said
+        assert "at most 131,072 characters (128 KB)" in said
+        assert "not closed" not in said
+        assert "Traceback" not in said
+    header = tmp_path / "long-header.csv"
+    header.write_text(f"question,answer,{long_answer}\nWhat is it?,Short.,x\n")
+    said = refused(run, header, tmp_path / "out-header")
+    assert "row 1" in said
+    assert "at most 131,072 characters" in said
+    assert "Traceback" not in said
+
+
+def test_a_quote_never_closed_is_still_named_when_it_runs_past_the_size_limit(
+    run: Run, tmp_path: Path
+) -> None:
+    source = tmp_path / "unclosed.csv"
+    rows = "\n".join(f"Question {n}?,Answer {n}." for n in range(20_000))
+    source.write_text(f'question,answer\nWhat is it?,"Short.\n{rows}\n')
+    said = refused(run, source, tmp_path / "out")
+    assert "row 2 cannot be read" in said
+    assert "probably not closed" in said
