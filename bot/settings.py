@@ -171,6 +171,14 @@ class Settings(BaseSettings):
             for name, value in SEMANTIC_THRESHOLDS.items():
                 if name not in self.model_fields_set:
                     setattr(self, name, value)
+        for answer in ("answer_threshold", "subject_answer_threshold"):
+            if self.clarify_threshold > getattr(self, answer):
+                raise ValueError(
+                    f"COMPACT_CLARIFY_THRESHOLD ({self.clarify_threshold}) must not be above "
+                    f"COMPACT_{answer.upper()} ({getattr(self, answer)}): a question is offered "
+                    "did-you-mean from the first and answered outright from the second. Lower "
+                    "the first or raise the second"
+                )
         self.thresholds()  # raises ValueError with a clear message
         return self
 
@@ -273,10 +281,11 @@ def load_settings(**overrides: Any) -> Settings:
         problems = []
         for error in exc.errors():
             name = ".".join(str(part) for part in error["loc"]) or "settings"
-            variable = f"COMPACT_{name.upper()}" if name != "settings" else "thresholds"
+            # A check across settings names its variables in its message.
+            variable = f"COMPACT_{name.upper()}: " if name != "settings" else ""
             value = error.get("input")
             secret = _is_secret(name)
             shown = "" if isinstance(value, dict) or secret else f" (got {value!r})"
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(f"  {variable}: {message}{shown}")
+            problems.append(f"  {variable}{message}{shown}")
         raise ConfigError("The settings are not valid:\n" + "\n".join(problems)) from exc

@@ -28,7 +28,16 @@ def test_inconsistent_thresholds_are_refused(run: Run) -> None:
         "ask", "hi", env={"COMPACT_CLARIFY_THRESHOLD": "0.9", "COMPACT_ANSWER_THRESHOLD": "0.5"}
     )
     assert result.returncode == 1
-    assert "clarify <= answer" in result.stderr
+    said = " ".join(result.stderr.split())
+    assert (
+        "COMPACT_CLARIFY_THRESHOLD (0.9) must not be above COMPACT_ANSWER_THRESHOLD (0.5)" in said
+    )
+    assert "Traceback" not in said
+    subject = run("ask", "hi", env={"COMPACT_SUBJECT_ANSWER_THRESHOLD": "0.2"})
+    assert subject.returncode == 1
+    assert "must not be above COMPACT_SUBJECT_ANSWER_THRESHOLD (0.2)" in " ".join(
+        subject.stderr.split()
+    )
 
 
 def test_settings_are_read_from_a_dotenv_file(run: Run, tmp_path: Path) -> None:
