@@ -58,6 +58,28 @@ def _env(name: str) -> Any:
     return Field(default=None, validation_alias=AliasChoices(name, f"COMPACT_{name}"))
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def digest_time(spec: str) -> tuple[str, int, int]:
+    """'mon 09:00' (any day name that starts with its three letters, any case) as the day's
+    three letters, the hour and the minute; ValueError saying what it must look like."""
+    parts = spec.split()
+    clock = parts[1].split(":") if len(parts) == 2 else []
+    day = parts[0].casefold()[:3] if parts else ""
+    if (
+        len(clock) == 2
+        and day in WEEKDAYS
+        and all(part.isdigit() and len(part) <= 2 for part in clock)
+        and int(clock[0]) < 24
+        and int(clock[1]) < 60
+    ):
+        return day, int(clock[0]), int(clock[1])
+    raise ValueError(
+        "must be a day and a 24-hour time, like 'mon 09:00' or 'friday 16:30' (server time)"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="COMPACT_", env_file=".env", extra="ignore", populate_by_name=True
@@ -139,6 +161,12 @@ class Settings(BaseSettings):
     teams_website_url: str | None = None  # default https://<first domain>/
     teams_privacy_url: str | None = None  # default: the website URL
     teams_terms_url: str | None = None  # default: the website URL
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        digest_time(value)  # raises ValueError saying what it must look like
+        return value
 
     @field_validator("local_compact_name", "local_compact_url", "champions_contact")
     @classmethod
