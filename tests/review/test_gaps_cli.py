@@ -270,3 +270,17 @@ def test_link_and_promote_leave_knowledge_files_readable(
     assert promoted.returncode == 0, promoted.stderr
     [draft] = (kb_copy / "drafts").glob("*.yml")
     assert stat.S_IMODE(draft.stat().st_mode) == 0o666 & ~current_umask()
+
+
+def test_link_of_a_wording_without_words_is_refused_not_reported_as_already_there(
+    run: Run, database_url: str, kb_copy: Path
+) -> None:
+    before = (kb_copy / "funding.yml").read_text()
+    for empty in ("", "   ", "???", "—"):
+        refused = gaps(run, database_url, kb_copy, "link", empty, "funding-notice")
+        assert refused.returncode == 1, (empty, refused.stdout)
+        said = " ".join(refused.stderr.split())
+        assert "has no words to add as a wording" in said
+        assert "already has" not in refused.stdout
+        assert "Traceback" not in said
+    assert (kb_copy / "funding.yml").read_text() == before
