@@ -126,9 +126,20 @@ def _json_rows(path: Path, text: str) -> SourceFile:
             continue
         header = Header.of(map(str, item))
         unused |= dict.fromkeys(header.unused)
-        clashes = header.clashes
-        problem = "; ".join(clash_message(column, names) for column, names in clashes)
-        rows.append(SourceRow(number, header.row(list(item.values())), problem=problem))
+        cells = list(item.values())
+        problems = [clash_message(column, names) for column, names in header.clashes]
+        # Wordings that are not text would be dropped (or written as "{'a': 1}") quietly.
+        for column, named in (("question", "questions"), ("alternates", "alternates")):
+            for place in header.positions[column]:
+                value = cells[place]
+                odd = (
+                    _not_wordings(value)
+                    if column == "alternates" or isinstance(value, list)
+                    else None
+                )
+                if odd:
+                    problems.append(f"its {named} {odd}, not text")
+        rows.append(SourceRow(number, header.row(cells), problem="; ".join(problems)))
     notes = (RowProblem(0, f"keys not imported: {', '.join(unused)}"),) if unused else ()
     return SourceFile(tuple(rows), notes)
 
@@ -327,6 +338,23 @@ def _made_id(base: str, *taken: Container[str]) -> str:
         count += 1
         made = f"{base}-{count}"
     return made
+
+
+def _not_wordings(value: object) -> str | None:
+    """What in a list of wordings (or alternates given as one value) is not a wording:
+    "hold an object", "are true or false"; None when every item is text, a number or empty."""
+    if isinstance(value, dict):
+        return "are an object"
+    if isinstance(value, bool):
+        return "are true or false"
+    for item in value if isinstance(value, list) else ():
+        if isinstance(item, dict):
+            return "hold an object"
+        if isinstance(item, list):
+            return "hold a list"
+        if isinstance(item, bool):
+            return "hold true or false"
+    return None
 
 
 def _entry(

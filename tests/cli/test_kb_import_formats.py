@@ -323,3 +323,28 @@ def test_a_quote_never_closed_is_still_named_when_it_runs_past_the_size_limit(
     said = refused(run, source, tmp_path / "out")
     assert "row 2 cannot be read" in said
     assert "probably not closed" in said
+
+
+def test_json_wordings_that_are_not_text_skip_their_row_with_a_reason(
+    run: Run, tmp_path: Path
+) -> None:
+    # Dropped quietly, {"a": 1} would be a wording lost; written out, "{'a': 1}" one made up.
+    source = tmp_path / "odd.json"
+    source.write_text(
+        json.dumps(
+            [
+                {"question": "Kept?", "answer": "Yes.", "alternates": ["kept too", 7, None]},
+                {"question": "Q2?", "answer": "A2.", "alternates": ["fine", {"a": 1}]},
+                {"question": "Q3?", "answer": "A3.", "alternates": {"x": "y"}},
+                {"question": "Q4?", "answer": "A4.", "alternates": True},
+                {"questions": ["Q5?", ["nested"]], "answer": "A5."},
+            ]
+        )
+    )
+    kb, said = imported(run, source, tmp_path / "out")
+    assert [e.question for e in kb.entries] == ["Kept?"]
+    assert kb.entries[0].alternates == ("kept too", "7")
+    assert "row 2: its alternates hold an object, not text" in said
+    assert "row 3: its alternates are an object, not text" in said
+    assert "row 4: its alternates are true or false, not text" in said
+    assert "row 5: its questions hold a list, not text" in said
