@@ -211,3 +211,18 @@ def test_a_well_formed_mention_is_still_answered_after_malformed_ones(
     assert bot.event(payload("app_mention")).status == 200
     [posted] = fake_slack.wait_for("chat.postMessage")
     assert "notice" in posted.params["text"].lower()
+
+
+def test_a_signed_slash_command_without_its_response_url_is_a_400_and_one_line(
+    bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Slack always sends one; without it the listener cannot reply, and failed with a trace.
+    caplog.set_level(logging.DEBUG)
+    fields = payload("slash_command", response_url=fake_slack.url)
+    del fields["response_url"]
+    assert bot.command(fields).status == 400
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "response_url is missing from a slash command" in line
+    challenge = {"type": "url_verification", "challenge": {"not": "text"}, "token": "x"}
+    assert bot.event(challenge).status == 400

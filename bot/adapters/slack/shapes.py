@@ -108,6 +108,7 @@ _ENVELOPE = _Object(
         "callback_id",
         "action_ts",
         "message_ts",
+        "challenge",
         event_time=_Number(),
         event=_EVENT,
         authorizations=_ListOf(_AUTHORIZATION),
@@ -143,6 +144,8 @@ def shape_problem(body: Mapping[str, Any]) -> str | None:
     not text"), or None if every field that is read has the type Slack sends."""
     if body.get("type") == "event_callback" and body.get("event") is None:
         return "event is missing from an event_callback"
+    if body.get("command") is not None and not body.get("response_url"):
+        return "response_url is missing from a slash command"
     return _problem(body, _ENVELOPE, "")
 
 
