@@ -103,7 +103,7 @@ def test_signed_requests_slack_could_not_have_meant_are_a_400_and_a_line(
     bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    for body in (b"{not json", b"[1, 2]", b'"text"'):
+    for body in (b"{not json", b"[1, 2]", b'"text"', b'{"a":' * 100_000):
         stamp = int(time.time())
         signature = (
             "v0="
@@ -120,7 +120,7 @@ def test_signed_requests_slack_could_not_have_meant_are_a_400_and_a_line(
         )
         assert reply.status == 400, (body, reply)
     assert [r for r in caplog.records if r.exc_info] == []
-    assert len([r for r in caplog.records if "could not be read" in r.getMessage()]) == 3
+    assert len([r for r in caplog.records if "could not be read" in r.getMessage()]) == 4
 
 
 def test_a_body_far_larger_than_slack_sends_is_refused_unread(bot: Bot) -> None:

@@ -179,3 +179,16 @@ def test_an_activity_type_the_sdk_does_not_know_is_a_200_and_one_line(
     # and a well-formed question after all this is answered as ever
     assert teams.post(_ask(teams)).status == 200
     assert "three months" in teams.fake.wait_for(1)[0].text
+
+
+def test_a_body_nested_too_deeply_is_a_400_before_any_token_check(
+    teams: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Anyone can send it: it must cost a 400, not a 500 and a stack trace.
+    caplog.set_level(logging.DEBUG)
+    for body in (b"[" * 200_000, b'{"a":' * 100_000):
+        reply = teams.post_raw(body, {"Content-Type": "application/json"})
+        assert reply.status == 400
+        assert reply.body == {"error": "The body is nested too deeply"}
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+    assert teams.fake.quiet(0.3) == []

@@ -85,6 +85,8 @@ def _read_events(request: Request, body: bytes) -> BoltRequest | None:
             return BoltRequest(body=text, query=request.url.query, headers=headers)
     except (ValueError, TypeError, AttributeError) as exc:  # JSONDecodeError is a ValueError
         reason = f"{type(exc).__name__}: {str(exc)[:120]}"
+    except RecursionError:
+        reason = "JSON nested too deeply"
     log.warning("A signed Slack request could not be read (%s); answered 400", reason)
     return None
 

@@ -155,6 +155,8 @@ class StarletteRoutes:
                 body = json.loads(raw)
             except ValueError:
                 return JSONResponse({"error": "The body is not JSON"}, status_code=400)
+            except RecursionError:  # "[[[[..." from anyone: the token is checked later
+                return JSONResponse({"error": "The body is nested too deeply"}, status_code=400)
             if not isinstance(body, dict):
                 return JSONResponse({"error": "The body is not an activity"}, status_code=400)
             problem = activity_problem(body)
