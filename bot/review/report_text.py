@@ -28,11 +28,16 @@ def shown(text: str) -> str:
     return _REORDERING.sub("", text)
 
 
+def flat(text: str) -> str:
+    """What people typed, on one line (a question typed over several lines would otherwise
+    start lines that read as the report's own) and without the controls that reorder text."""
+    return " ".join(shown(text).split())
+
+
 def md(text: str) -> str:
     """``text`` shown literally in Markdown: HTML escaped, Markdown's marks backslashed, and
     on one line."""
-    flat = " ".join(shown(text).split())
-    return _MARKDOWN_MARKS.sub(r"\\\1", escape(flat, quote=False))
+    return _MARKDOWN_MARKS.sub(r"\\\1", escape(flat(text), quote=False))
 
 
 def _percent(value: float | None) -> str:
