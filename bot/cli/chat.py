@@ -14,12 +14,12 @@ from bot.cli.tour import ConsoleTour
 from bot.core.assistant import Assistant
 from bot.core.question import ChannelKind, Context, Question
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk, SmallTalkKind
-from bot.core.smalltalk import recognise
 from bot.core.wording import PRIVACY_TEXT, feedback_text, none_of_these_text
 from bot.induction.events import typed_command
 from bot.induction.service import InductionService
 
-QUIT_WORDS = {"quit", "exit", "q", ":q", "bye", "goodbye", "bye now", "bye bye"}
+ENDS_A_CHAT = {"quit", "exit", "q", ":q"}  # console commands, which ``ask`` explains
+QUIT_WORDS = ENDS_A_CHAT | {"bye", "goodbye", "bye now", "bye bye"}
 YES = {"y", "yes", "yep", "yeah", "helpful"}
 NO = {"n", "no", "nope", "not helpful"}
 NONE_WORDS = {"0", "none", "none of these", "neither"}
@@ -39,7 +39,7 @@ def console_word_meaning(text: str) -> str | None:
     None for anything else, which is a question. Such a word is not a question for the
     matcher, nor a gap for the review group."""
     word = text.strip().casefold().rstrip(".!")
-    if word in QUIT_WORDS and recognise(word) is None:  # "bye" is small talk: it says goodbye
+    if word in ENDS_A_CHAT:  # "bye" is small talk everywhere: it says goodbye
         return (
             f"*{word}* ends a conversation in `compact-bot chat`; a one-off question has "
             f"nothing to end. Ask your question in quotes: `{ONE_OFF_EXAMPLE}`"
