@@ -58,6 +58,28 @@ def _env(name: str) -> Any:
     return Field(default=None, validation_alias=AliasChoices(name, f"COMPACT_{name}"))
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def digest_time(spec: str) -> tuple[str, int, int]:
+    """'mon 09:00' (any day name that starts with its three letters, any case) as the day's
+    three letters, the hour and the minute; ValueError saying what it must look like."""
+    parts = spec.split()
+    clock = parts[1].split(":") if len(parts) == 2 else []
+    day = parts[0].casefold()[:3] if parts else ""
+    if (
+        len(clock) == 2
+        and day in WEEKDAYS
+        and all(part.isdigit() and len(part) <= 2 for part in clock)
+        and int(clock[0]) < 24
+        and int(clock[1]) < 60
+    ):
+        return day, int(clock[0]), int(clock[1])
+    raise ValueError(
+        "must be a day and a 24-hour time, like 'mon 09:00' or 'friday 16:30' (server time)"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="COMPACT_", env_file=".env", extra="ignore", populate_by_name=True
@@ -140,6 +162,12 @@ class Settings(BaseSettings):
     teams_privacy_url: str | None = None  # default: the website URL
     teams_terms_url: str | None = None  # default: the website URL
 
+    @field_validator("digest_cron")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        digest_time(value)  # raises ValueError saying what it must look like
+        return value
+
     @field_validator("local_compact_name", "local_compact_url", "champions_contact")
     @classmethod
     def _printable(cls, value: str) -> str:
@@ -171,6 +199,14 @@ class Settings(BaseSettings):
             for name, value in SEMANTIC_THRESHOLDS.items():
                 if name not in self.model_fields_set:
                     setattr(self, name, value)
+        for answer in ("answer_threshold", "subject_answer_threshold"):
+            if self.clarify_threshold > getattr(self, answer):
+                raise ValueError(
+                    f"COMPACT_CLARIFY_THRESHOLD ({self.clarify_threshold}) must not be above "
+                    f"COMPACT_{answer.upper()} ({getattr(self, answer)}): a question is offered "
+                    "did-you-mean from the first and answered outright from the second. Lower "
+                    "the first or raise the second"
+                )
         self.thresholds()  # raises ValueError with a clear message
         return self
 
@@ -273,10 +309,11 @@ def load_settings(**overrides: Any) -> Settings:
         problems = []
         for error in exc.errors():
             name = ".".join(str(part) for part in error["loc"]) or "settings"
-            variable = f"COMPACT_{name.upper()}" if name != "settings" else "thresholds"
+            # A check across settings names its variables in its message.
+            variable = f"COMPACT_{name.upper()}: " if name != "settings" else ""
             value = error.get("input")
             secret = _is_secret(name)
             shown = "" if isinstance(value, dict) or secret else f" (got {value!r})"
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(f"  {variable}: {message}{shown}")
+            problems.append(f"  {variable}{message}{shown}")
         raise ConfigError("The settings are not valid:\n" + "\n".join(problems)) from exc

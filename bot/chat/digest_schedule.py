@@ -17,6 +17,8 @@ from bot.chat.services import ChatServices
 from bot.chat.views import Block, Button, Buttons, Emphasis, Heading, Plain, Span, View, paragraph
 from bot.errors import ConfigError, DatabaseError
 from bot.review.digest import Digest, build_digest
+from bot.review.report_text import flat
+from bot.settings import digest_time
 from bot.storage.availability import failure_reason
 from bot.words import counted
 
@@ -24,7 +26,6 @@ log = logging.getLogger(__name__)
 
 DIGEST_DAYS = 7
 EXAMPLES_SHOWN = 3
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def digest_view(digest: Digest) -> View:
@@ -37,10 +38,10 @@ def digest_view(digest: Digest) -> View:
         spans: list[Span | str] = [
             f"**Theme {theme.id}** · {counted(theme.count, 'question')} from "
             f"{counted(theme.askers, 'person')}\n",
-            Plain(theme.label),
+            Plain(flat(theme.label)),
         ]
         for example in theme.examples[:EXAMPLES_SHOWN]:
-            spans += ["\n• ", Plain(example, Emphasis.ITALIC)]
+            spans += ["\n• ", Plain(flat(example), Emphasis.ITALIC)]
         blocks.append(paragraph(*spans))
         blocks.append(
             Buttons(
@@ -66,14 +67,10 @@ def compose_digest(services: ChatServices, *, days: int = DIGEST_DAYS) -> View:
 def cron(spec: str) -> CronTrigger:
     """'mon 09:00' -> every Monday at 09:00."""
     try:
-        day, clock = spec.split()
-        hour, minute = (int(part) for part in clock.split(":"))
-        prefix = day.casefold()[:3]
-        if prefix not in _DAYS:
-            raise ValueError(day)
-        return CronTrigger(day_of_week=prefix, hour=hour, minute=minute)
+        day, hour, minute = digest_time(spec)
     except ValueError as exc:
-        raise ConfigError(f"COMPACT_DIGEST_CRON must look like 'mon 09:00', not {spec!r}") from exc
+        raise ConfigError(f"COMPACT_DIGEST_CRON {exc}, not {spec!r}") from exc
+    return CronTrigger(day_of_week=day, hour=hour, minute=minute)
 
 
 def start_schedule(

@@ -34,9 +34,11 @@ def ask(
     # Here rather than at the top: importing the CLI (``--help``, other commands) stays light.
     from rich.console import Console
 
+    from bot.cli.chat import console_word_meaning
     from bot.cli.console_render import render
     from bot.cli.json_contract import json_line, reply_to_json
     from bot.core.question import ChannelKind, Context, Question
+    from bot.core.replies import Reply, SmallTalk, SmallTalkKind
     from bot.runtime import build_runtime
 
     runtime = build_runtime(settings_from(kb, db, local_kb), with_log=not no_log)
@@ -44,7 +46,14 @@ def ask(
     console = Console()
     try:
         for text in _questions(question):
-            reply = runtime.assistant.ask(Question(text, context))
+            # A chat command typed as the one question ("ask quit") is explained, not
+            # matched or logged. Lines read with "-" are all questions (evaluation sets).
+            meaning = console_word_meaning(text) if question != "-" else None
+            reply: Reply = (
+                SmallTalk(Question(text, context), SmallTalkKind.HELP, meaning)
+                if meaning is not None
+                else runtime.assistant.ask(Question(text, context))
+            )
             if as_json:
                 _write_line(json_line(reply_to_json(reply, runtime.store.current.kb)))
             else:

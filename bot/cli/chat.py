@@ -18,7 +18,8 @@ from bot.core.wording import PRIVACY_TEXT, feedback_text, none_of_these_text
 from bot.induction.events import typed_command
 from bot.induction.service import InductionService
 
-QUIT_WORDS = {"quit", "exit", "q", ":q", "bye", "goodbye", "bye now", "bye bye"}
+ENDS_A_CHAT = {"quit", "exit", "q", ":q"}  # console commands, which ``ask`` explains
+QUIT_WORDS = ENDS_A_CHAT | {"bye", "goodbye", "bye now", "bye bye"}
 YES = {"y", "yes", "yep", "yeah", "helpful"}
 NO = {"n", "no", "nope", "not helpful"}
 NONE_WORDS = {"0", "none", "none of these", "neither"}
@@ -28,6 +29,29 @@ NONE_WORDS = {"0", "none", "none of these", "neither"}
 CONTROL = re.compile(r"r?\d+|" + "|".join(re.escape(w) for w in sorted(YES | NO | NONE_WORDS)))
 GOODBYE = "Goodbye."  # the console chat ends here; Slack and Teams say GOODBYE
 NOTHING_PENDING = "Nothing to choose from just now. Ask a question, or type help."
+
+ONE_OFF_EXAMPLE = 'compact-bot ask "how much notice before ending a grant?"'
+
+
+def console_word_meaning(text: str) -> str | None:
+    """What a bare word means in the console chat, said for ``compact-bot ask``, where it
+    means nothing: quit (and exit, q) ends a chat, a number or y/n answers the reply before.
+    None for anything else, which is a question. Such a word is not a question for the
+    matcher, nor a gap for the review group."""
+    word = text.strip().casefold().rstrip(".!")
+    if word in ENDS_A_CHAT:  # "bye" is small talk everywhere: it says goodbye
+        return (
+            f"*{word}* ends a conversation in `compact-bot chat`; a one-off question has "
+            f"nothing to end. Ask your question in quotes: `{ONE_OFF_EXAMPLE}`"
+        )
+    if CONTROL.fullmatch(word):
+        return (
+            f"*{word}* answers the reply before it in `compact-bot chat` (a number picks from "
+            "a list, y or n says whether an answer helped); a one-off question has no reply "
+            f"before it. Ask your question in quotes: `{ONE_OFF_EXAMPLE}`"
+        )
+    return None
+
 
 BANNER = (
     "Compact Assistant: ask about funding, procurement, consultation, volunteering, equality "

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from slack_sdk.errors import SlackApiError
 
-from bot.cli.markup import cell, markup
+from bot.cli.markup import cell, markup, one_line
 from bot.cli.options import (
     DbOption,
     KbOption,
@@ -105,7 +105,7 @@ def list_themes(
             str(t.askers),
             t.status.value,
             f"{t.last_seen:%d %b %Y}",
-            cell(_shortened(t.label)),
+            cell(_shortened(one_line(t.label))),
         )
     console.print(table)
     console.print("Show one with: compact-bot gaps show THEME")
@@ -131,10 +131,11 @@ def show(
         t = service.get(theme)
         wordings = service.members(theme)
     console = Console()
-    console.print(markup("[bold]Theme {}[/bold]: {}", t.id, t.label), highlight=False)
+    console.print(markup("[bold]Theme {}[/bold]: {}", t.id, one_line(t.label)), highlight=False)
     entry = f" (entry {t.entry_id})" if t.entry_id else ""
     console.print(
-        markup("status: {}{}; note: {}", t.status.value, entry, t.note or "-"), highlight=False
+        markup("status: {}{}; note: {}", t.status.value, entry, one_line(t.note or "-")),
+        highlight=False,
     )
     console.print(
         f"{counted(t.count, 'question')} from {counted(t.askers, 'person')}, "
@@ -149,7 +150,7 @@ def show(
     )
     console.print("wordings:")
     for wording in wordings[:30]:
-        console.print(f"  - {wording}", highlight=False, markup=False)
+        console.print(f"  - {one_line(wording)}", highlight=False, markup=False)
 
 
 @gaps_app.command("report")
@@ -262,7 +263,7 @@ def link_command(
             markup=False,
         )
         for wording in result.added:
-            console.print(f"  - {wording}", highlight=False, markup=False)
+            console.print(f"  - {one_line(wording)}", highlight=False, markup=False)
     else:
         console.print(
             f"{result.entry_id} already has those wordings.", highlight=False, markup=False
@@ -388,7 +389,7 @@ def suggestions(
         return
     table = Table("id", "count", "entry", "suggested wording")
     for s in pending:
-        table.add_row(str(s.id), str(s.count), cell(s.entry_id), cell(s.wording))
+        table.add_row(str(s.id), str(s.count), cell(s.entry_id), cell(one_line(s.wording)))
     console.print(table)
     console.print(
         "Accept with: compact-bot gaps suggestions accept ID   (reject works the same way)"
@@ -414,7 +415,9 @@ def accept(
     about it, unless --force."""
     with _suggestions(kb, db, local_kb) as service:
         s = service.accept(suggestion, force=force)
-    Console().print(f"Added {s.wording!r} to {s.entry_id}.", highlight=False, markup=False)
+    Console().print(
+        f"Added {one_line(s.wording)!r} to {s.entry_id}.", highlight=False, markup=False
+    )
 
 
 @suggestions_app.command("reject")

@@ -27,6 +27,8 @@ _PHRASES: dict[SmallTalkKind, tuple[str, ...]] = {
     SmallTalkKind.GOODBYE: (
         "bye", "goodbye", "good bye", "bye bye", "bye now", "see you", "see ya", "cya",
         "thanks bye", "thank you bye", "ok bye", "cheers bye", "thanks goodbye",
+        # The console's words to end a chat, typed in Slack or Teams: not a gap to review.
+        "quit", "exit",
     ),
     SmallTalkKind.HELP: (
         "help", "?", "what can you do", "what can i ask", "what can i ask you",

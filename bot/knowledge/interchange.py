@@ -126,9 +126,20 @@ def _json_rows(path: Path, text: str) -> SourceFile:
             continue
         header = Header.of(map(str, item))
         unused |= dict.fromkeys(header.unused)
-        clashes = header.clashes
-        problem = "; ".join(clash_message(column, names) for column, names in clashes)
-        rows.append(SourceRow(number, header.row(list(item.values())), problem=problem))
+        cells = list(item.values())
+        problems = [clash_message(column, names) for column, names in header.clashes]
+        # Wordings that are not text would be dropped (or written as "{'a': 1}") quietly.
+        for column, named in (("question", "questions"), ("alternates", "alternates")):
+            for place in header.positions[column]:
+                value = cells[place]
+                odd = (
+                    _not_wordings(value)
+                    if column == "alternates" or isinstance(value, list)
+                    else None
+                )
+                if odd:
+                    problems.append(f"its {named} {odd}, not text")
+        rows.append(SourceRow(number, header.row(cells), problem="; ".join(problems)))
     notes = (RowProblem(0, f"keys not imported: {', '.join(unused)}"),) if unused else ()
     return SourceFile(tuple(rows), notes)
 
@@ -181,7 +192,12 @@ def _csv_rows(path: Path, text: str) -> SourceFile:
     # Strict: a quote never closed is an error, not every later row swallowed into one cell.
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     before = 1 if declared else 0  # file lines before the header, for messages
-    header = Header.of(next(reader, []))
+    try:
+        header = Header.of(next(reader, []))
+    except csv.Error as exc:
+        raise ImportFileError(
+            _unreadable_row(path, text, delimiter, Header.of(()), 1 + before, 1, exc)
+        ) from exc
     missing = [name for name in ("answer", "question") if not header.has(name)]
     if missing:
         raise ImportFileError(
@@ -208,8 +224,7 @@ def _csv_rows(path: Path, text: str) -> SourceFile:
             cells = next(reader, None)
         except csv.Error as exc:
             raise ImportFileError(
-                f"{path}:{line}: row {number + 1} cannot be read ({exc}): a quoted cell is "
-                'probably not closed; check the quotes (") from that line on'
+                _unreadable_row(path, text, delimiter, header, line, number + 1, exc)
             ) from exc
         if cells is None:
             return SourceFile(tuple(rows), notes)
@@ -225,6 +240,52 @@ def _csv_rows(path: Path, text: str) -> SourceFile:
             else ""
         )
         rows.append(SourceRow(number, values, problem=problem))
+
+
+def _unreadable_row(
+    path: Path,
+    text: str,
+    delimiter: str,
+    header: Header,
+    line: int,
+    row: int,
+    error: csv.Error,
+) -> str:
+    """Why a row could not be read. Past the csv module's limit on a cell's size, the cell
+    is either that long, or a quote never closed has run on through the file: reading the
+    file again without the limit tells which."""
+    unclosed = (
+        f"{path}:{line}: row {row} cannot be read ({error}): a quoted cell is probably not "
+        'closed; check the quotes (") from that line on'
+    )
+    if "field larger than field limit" not in str(error):
+        return unclosed
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
+    except csv.Error:  # a quote that is never closed, which the limit stopped early
+        return (
+            f"{path}:{line}: row {row} cannot be read: a quoted cell runs on for more than "
+            f'{limit:,} characters, so a quote (") is probably not closed; check the quotes '
+            "from that line on"
+        )
+    finally:
+        csv.field_size_limit(limit)
+    cells = rows[row - 1] if row - 1 < len(rows) else []
+    longest = max(range(len(cells)), key=lambda i: len(cells[i]), default=None)
+    column = ""
+    if longest is not None:
+        names = header.names
+        column = f" (column {names[longest][:40]})" if longest < len(names) else ""
+        size = f"{len(cells[longest]):,} characters"
+    else:
+        size = "too long"
+    return (
+        f"{path}:{line}: row {row}: a cell{column} is {size}; a cell can be at most "
+        f"{limit:,} characters ({limit // 1024} KB). Shorten it, or split a long answer "
+        "into several entries."
+    )
 
 
 def convert(source: SourceFile, *, progress: Callable[[], None] = lambda: None) -> ImportResult:
@@ -277,6 +338,23 @@ def _made_id(base: str, *taken: Container[str]) -> str:
         count += 1
         made = f"{base}-{count}"
     return made
+
+
+def _not_wordings(value: object) -> str | None:
+    """What in a list of wordings (or alternates given as one value) is not a wording:
+    "hold an object", "are true or false"; None when every item is text, a number or empty."""
+    if isinstance(value, dict):
+        return "are an object"
+    if isinstance(value, bool):
+        return "are true or false"
+    for item in value if isinstance(value, list) else ():
+        if isinstance(item, dict):
+            return "hold an object"
+        if isinstance(item, list):
+            return "hold a list"
+        if isinstance(item, bool):
+            return "hold true or false"
+    return None
 
 
 def _entry(

@@ -8,8 +8,10 @@ already serving is not taken away; loader errors stop it loading at all.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -33,6 +35,10 @@ COLLISION_SCORE = 0.8  # weighted word overlap (Dice), 0-1
 SCAN_CONFIDENCE = 0.7
 MAX_BINDS_NOW_WORDS = 50  # "one plain sentence"
 NEAR_DUPLICATE_ANSWER = 90
+# The share of their distinct words two answers that near (above) must have in common for
+# the lint to compare them: such answers share far more (see ``near_duplicate_pairs``).
+SHARED_WORDS = 0.8
+WORD_PREFIX = 4
 # Abbreviations every reader knows; anything else in capitals needs a glossary entry.
 WELL_KNOWN = frozenset(
     {"UK", "EU", "HR", "IT", "OK", "PDF", "FAQ", "URL", "CEO", "MP", "NHS", "GOV"}
@@ -330,18 +336,93 @@ def _collision(
 
 
 def near_duplicate_answers(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
+    """Answers that read nearly the same (token-sort ratio of at least
+    ``NEAR_DUPLICATE_ANSWER``): one should go, or the two be merged."""
     # Token-sort ratio, with each answer's words sorted once here rather than for every pair.
     answers = [" ".join(sorted(words(e.answer))) for e in kb.entries]
-    if len(answers) < 2:
-        return
-    matrix = process.cdist(answers, answers, scorer=fuzz.ratio, dtype=np.uint8, workers=-1)
-    for i, j in zip(*np.nonzero(np.triu(matrix >= NEAR_DUPLICATE_ANSWER, k=1)), strict=True):
-        first, second = kb.entries[int(i)], kb.entries[int(j)]
+    for i, j in near_duplicate_pairs(answers):
+        first, second = kb.entries[i], kb.entries[j]
         yield _warn(
             second,
             "duplicate-answer",
             f"answer is nearly the same as '{first.id}' ({first.file}:{first.line}); merge them",
         )
+
+
+def near_duplicate_pairs(answers: Sequence[str]) -> list[tuple[int, int]]:
+    """Every pair ``(i, j)``, ``i < j``, in order, of answers (words sorted) whose ratio,
+    rounded to a whole number as before, is at least ``NEAR_DUPLICATE_ANSWER``, without
+    scoring all pairs, which grows with the square of the number of entries.
+
+    Answers that are the same are bucketed by their text and paired without scoring. Between
+    different texts only candidates are scored:
+
+    - they share one of their rarer words, compared by their first ``WORD_PREFIX`` letters so
+      that "grant" and "grants" count as one (prefix filtering: two answers with at least
+      ``SHARED_WORDS`` of the larger one's distinct words in common share one among each
+      one's rarest ``1 - SHARED_WORDS`` of them, plus one; answers this close share far more);
+    - their lengths allow the ratio (at most twice the shorter over the sum of both);
+    - their letters allow it: every letter one has more of than the other costs an edit.
+
+    The last two only ever drop pairs that cannot reach the threshold."""
+    buckets: dict[str, list[int]] = {}
+    for index, answer in enumerate(answers):
+        buckets.setdefault(answer, []).append(index)
+    pairs = [(i, j) for same in buckets.values() for k, i in enumerate(same) for j in same[k + 1 :]]
+    texts = list(buckets)
+    for a, b in _close_texts(texts):
+        pairs.extend((min(i, j), max(i, j)) for i in buckets[texts[a]] for j in buckets[texts[b]])
+    return sorted(pairs)
+
+
+def _close_texts(texts: Sequence[str]) -> list[tuple[int, int]]:
+    """The pairs of different texts that reach the threshold (see ``near_duplicate_pairs``)."""
+    vocabularies = [{word[:WORD_PREFIX] for word in text.split()} for text in texts]
+    frequency = Counter(word for vocabulary in vocabularies for word in vocabulary)
+    postings: dict[str, list[int]] = {}
+    for number, vocabulary in enumerate(vocabularies):
+        rarest = sorted(vocabulary, key=lambda word: (frequency[word], word))
+        keep = len(rarest) - math.ceil(SHARED_WORDS * len(rarest)) + 1
+        for word in rarest[:keep]:
+            postings.setdefault(word, []).append(number)
+    count = len(texts)
+    codes = [
+        np.asarray(posting, dtype=np.int64)[a] * count + np.asarray(posting, dtype=np.int64)[b]
+        for posting in postings.values()
+        if len(posting) > 1
+        for a, b in [np.triu_indices(len(posting), k=1)]
+    ]
+    if not codes:
+        return []
+    candidates = np.unique(np.concatenate(codes))
+    first, second = candidates // count, candidates % count
+    lengths = np.array([len(text) for text in texts], dtype=np.int64)
+    total = lengths[first] + lengths[second]
+    # A rounded ratio of 90 may be 89.5 before rounding: keep what could reach that.
+    floor = (NEAR_DUPLICATE_ANSWER - 0.5) / 100
+    keep_pair = 2 * np.minimum(lengths[first], lengths[second]) >= floor * total
+    letters = sorted({c for text in texts for c in text})
+    place = {c: n for n, c in enumerate(letters)}
+    counts = np.zeros((count, len(letters)), dtype=np.int32)
+    for number, text in enumerate(texts):
+        for letter, times in Counter(text).items():
+            counts[number, place[letter]] = times
+    for start in range(0, len(candidates), 50_000):
+        part = slice(start, start + 50_000)
+        unmatched = np.abs(counts[first[part]] - counts[second[part]]).sum(axis=1)
+        keep_pair[part] &= unmatched <= (1 - floor) * total[part]
+    first, second = first[keep_pair], second[keep_pair]
+    if not len(first):
+        return []
+    scores = process.cpdist(
+        [texts[int(a)] for a in first],
+        [texts[int(b)] for b in second],
+        scorer=fuzz.ratio,
+        dtype=np.uint8,
+        workers=-1,
+    )
+    close = scores >= NEAR_DUPLICATE_ANSWER
+    return list(zip(first[close].tolist(), second[close].tolist(), strict=True))
 
 
 RULES: tuple[Rule, ...] = (

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.errors import ReviewActionError, UnknownThemeError
 from bot.knowledge.drafts import Draft, drafts_noting, write_draft
+from bot.matching.text import words
 from bot.review.knowledge_edit import add_alternates, new_wordings
 from bot.review.signature import without_placeholders
 from bot.review.suggestions import check_alternates
@@ -72,6 +73,11 @@ def link(service: ThemeService, target: str, entry_id: str, *, force: bool = Fal
     except UnknownThemeError:
         if target.strip().lstrip("#").isdigit():
             raise
+        if not words(target):
+            raise ReviewActionError(
+                f"{target!r} has no words to add as a wording; give a theme id (see "
+                "compact-bot gaps list) or a question's wording in quotes. Nothing was changed."
+            ) from None
         wordings = [target]
     if not force:
         problems = check_alternates(kb, entry_id, wordings)

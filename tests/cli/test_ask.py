@@ -216,3 +216,25 @@ def test_acknowledgements_are_small_talk_not_questions_for_the_review_group(run:
     replies = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["outcome"] for r in replies] == ["smalltalk"] * len(said), replies
     assert all(r["candidates"] == [] for r in replies)
+
+
+def test_a_one_off_chat_command_is_explained_and_not_logged_as_a_gap(
+    run: Run, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'commands.db'}"
+    quit_ = run("ask", "--db", url, "quit")
+    assert quit_.returncode == 0, quit_.stderr
+    assert "ends a conversation in compact-bot chat" in quit_.stdout
+    assert "I don't know that yet" not in quit_.stdout
+    for word in ("Exit", "q", "3", "y", "r1", "none"):
+        reply = json.loads(run("ask", "--db", url, "--json", word).stdout)
+        assert reply["outcome"] == "smalltalk", reply
+        assert "compact-bot chat" in reply["message"]
+        assert reply["interaction_id"] is None
+    # A question that merely starts with the word is still a question, and logged.
+    asked = json.loads(run("ask", "--db", url, "--json", "quit the compact partnership").stdout)
+    assert asked["outcome"] != "smalltalk"
+    database = Database.connect(url)
+    log = InteractionLog(database, pseudonymiser=Pseudonymiser("x" * 16))
+    assert [row.question for row in log.recent()] == ["quit the compact partnership"]
+    database.dispose()

@@ -289,3 +289,62 @@ def test_excel_unicode_text_which_is_utf16_imports_as_it_shows(run: Run, tmp_pat
     latin = tmp_path / "latin.csv"
     latin.write_bytes("question,answer\nWhat is the café fund?,A grant.\n".encode("latin-1"))
     assert "is not UTF-8 text" in refused(run, latin, tmp_path / "out-latin")
+
+
+def test_a_cell_over_the_size_limit_is_named_as_too_large_not_as_a_quote(
+    run: Run, tmp_path: Path
+) -> None:
+    long_answer = "Plan on three months. " * 8_000  # 176,000 characters
+    for quoted in (True, False):
+        source = tmp_path / f"long-{quoted}.csv"
+        cell = f'"{long_answer}"' if quoted else long_answer
+        source.write_text(f"question,answer\nWhat is it?,Short.\nHow long?,{cell}\n")
+        said = refused(run, source, tmp_path / f"out-{quoted}")
+        assert "row 3" in said
+        assert "column answer" in said
+        assert f"{len(long_answer):,} characters" in said
+        assert "at most 131,072 characters (128 KB)" in said
+        assert "not closed" not in said
+        assert "Traceback" not in said
+    header = tmp_path / "long-header.csv"
+    header.write_text(f"question,answer,{long_answer}\nWhat is it?,Short.,x\n")
+    said = refused(run, header, tmp_path / "out-header")
+    assert "row 1" in said
+    assert "at most 131,072 characters" in said
+    assert "Traceback" not in said
+
+
+def test_a_quote_never_closed_is_still_named_when_it_runs_past_the_size_limit(
+    run: Run, tmp_path: Path
+) -> None:
+    source = tmp_path / "unclosed.csv"
+    rows = "\n".join(f"Question {n}?,Answer {n}." for n in range(20_000))
+    source.write_text(f'question,answer\nWhat is it?,"Short.\n{rows}\n')
+    said = refused(run, source, tmp_path / "out")
+    assert "row 2 cannot be read" in said
+    assert "probably not closed" in said
+
+
+def test_json_wordings_that_are_not_text_skip_their_row_with_a_reason(
+    run: Run, tmp_path: Path
+) -> None:
+    # Dropped quietly, {"a": 1} would be a wording lost; written out, "{'a': 1}" one made up.
+    source = tmp_path / "odd.json"
+    source.write_text(
+        json.dumps(
+            [
+                {"question": "Kept?", "answer": "Yes.", "alternates": ["kept too", 7, None]},
+                {"question": "Q2?", "answer": "A2.", "alternates": ["fine", {"a": 1}]},
+                {"question": "Q3?", "answer": "A3.", "alternates": {"x": "y"}},
+                {"question": "Q4?", "answer": "A4.", "alternates": True},
+                {"questions": ["Q5?", ["nested"]], "answer": "A5."},
+            ]
+        )
+    )
+    kb, said = imported(run, source, tmp_path / "out")
+    assert [e.question for e in kb.entries] == ["Kept?"]
+    assert kb.entries[0].alternates == ("kept too", "7")
+    assert "row 2: its alternates hold an object, not text" in said
+    assert "row 3: its alternates are an object, not text" in said
+    assert "row 4: its alternates are true or false, not text" in said
+    assert "row 5: its questions hold a list, not text" in said

@@ -28,7 +28,16 @@ def test_inconsistent_thresholds_are_refused(run: Run) -> None:
         "ask", "hi", env={"COMPACT_CLARIFY_THRESHOLD": "0.9", "COMPACT_ANSWER_THRESHOLD": "0.5"}
     )
     assert result.returncode == 1
-    assert "clarify <= answer" in result.stderr
+    said = " ".join(result.stderr.split())
+    assert (
+        "COMPACT_CLARIFY_THRESHOLD (0.9) must not be above COMPACT_ANSWER_THRESHOLD (0.5)" in said
+    )
+    assert "Traceback" not in said
+    subject = run("ask", "hi", env={"COMPACT_SUBJECT_ANSWER_THRESHOLD": "0.2"})
+    assert subject.returncode == 1
+    assert "must not be above COMPACT_SUBJECT_ANSWER_THRESHOLD (0.2)" in " ".join(
+        subject.stderr.split()
+    )
 
 
 def test_settings_are_read_from_a_dotenv_file(run: Run, tmp_path: Path) -> None:
@@ -135,3 +144,16 @@ def test_a_dotenv_file_saved_in_another_encoding_is_named_with_the_fix(
         said = " ".join(result.stderr.split())
         assert f"The settings file .env in {tmp_path} is not UTF-8 text" in said
         assert "Save it as UTF-8" in said
+
+
+def test_a_digest_time_that_is_not_one_stops_start_up_naming_the_variable(run: Run) -> None:
+    # Checked with the other settings, not minutes later when the schedule starts.
+    for bad in ("sometime", "mon 25:00", "mon 09:60", "mon 09:00 weekly", "09:00"):
+        result = run("ask", "--no-log", "hi", env={"COMPACT_DIGEST_CRON": bad})
+        assert result.returncode == 1, bad
+        said = " ".join(result.stderr.split())
+        assert "COMPACT_DIGEST_CRON: must be a day and a 24-hour time, like 'mon 09:00'" in said
+        assert repr(bad) in said
+        assert "Traceback" not in said
+    for good in ("mon 09:00", "Friday 16:30", "sun 0:05"):
+        assert run("ask", "--no-log", "hi", env={"COMPACT_DIGEST_CRON": good}).returncode == 0

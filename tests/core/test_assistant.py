@@ -65,6 +65,8 @@ def test_a_typo_still_matches(assistant: Assistant) -> None:
         ("bye", SmallTalkKind.GOODBYE),
         ("Goodbye!", SmallTalkKind.GOODBYE),
         ("thanks, bye", SmallTalkKind.GOODBYE),
+        ("quit", SmallTalkKind.GOODBYE),  # the console's command, typed in Slack or Teams
+        ("Exit.", SmallTalkKind.GOODBYE),
         ("help", SmallTalkKind.HELP),
         ("what can I ask?", SmallTalkKind.HELP),
         ("Who are you?", SmallTalkKind.HELP),

@@ -8,10 +8,13 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
+from rapidfuzz import fuzz, process
 
 from bot.knowledge.lint import (
     COLLISION_SCORE,
+    NEAR_DUPLICATE_ANSWER,
     Finding,
     Severity,
     answer_length,
@@ -30,6 +33,7 @@ from bot.knowledge.lint import (
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import Entry, GlossaryTerm, KnowledgeBase, Source, Status
 from bot.matching.index import MatchConfig, MatchIndex
+from bot.matching.text import words
 from bot.settings import bundled_knowledge
 
 TODAY = date(2026, 11, 24)
@@ -277,6 +281,79 @@ def test_near_duplicate_answers_are_flagged() -> None:
     )
     assert codes(near_duplicate_answers, kb) == ["duplicate-answer"]
     assert codes(near_duplicate_answers, CLEAN) == []
+
+
+def _all_pairs(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """What the duplicate-answer rule finds, by scoring every pair of answers: the reference
+    the bucketed rule must agree with."""
+    answers = [" ".join(sorted(words(e.answer))) for e in kb.entries]
+    matrix = process.cdist(answers, answers, scorer=fuzz.ratio, dtype=np.uint8)
+    close = np.nonzero(np.triu(matrix >= NEAR_DUPLICATE_ANSWER, k=1))
+    return [(kb.entries[int(i)].id, kb.entries[int(j)].id) for i, j in zip(*close, strict=True)]
+
+
+def _found(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    return [(f.message.split("'")[1], f.entry_id or "") for f in near_duplicate_answers(kb, TODAY)]
+
+
+def _varied(kb: KnowledgeBase, seed: int) -> KnowledgeBase:
+    """The bundled answers with copies that drop, swap, pluralise or reword a few words
+    each, and copies with every word pluralised (no word left in common)."""
+    chance = random.Random(seed)
+    vocabulary = sorted({w for e in kb.entries for w in words(e.answer)})
+    made = list(kb.entries)
+    for n, original in enumerate(kb.entries):
+        said = original.answer.split()
+        for copy in range(2):
+            changed = [
+                w + "s"
+                if chance.random() < 0.04
+                else chance.choice(vocabulary)
+                if chance.random() < 0.03
+                else w
+                for w in said
+            ]
+            if chance.random() < 0.5 and changed:
+                changed.pop(chance.randrange(len(changed)))
+            made.append(entry(f"v{n}-{copy}", f"Q{n}-{copy}?", " ".join(changed) or "x"))
+        if n % 4 == 0:
+            made.append(entry(f"p{n}", f"P{n}?", " ".join(w + "s" for w in said)))
+    return KnowledgeBase(tuple(made))
+
+
+def test_duplicate_answers_found_by_buckets_are_those_every_pair_finds() -> None:
+    bundled = load_knowledge(bundled_knowledge())
+    assert _found(bundled) == _all_pairs(bundled) == []
+    for seed in (1, 2):
+        varied = _varied(bundled, seed)
+        expected = _all_pairs(varied)
+        assert len(expected) > 100
+        assert _found(varied) == expected
+
+
+def test_duplicate_answers_in_5000_entries_do_not_score_every_pair(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    chance = random.Random(7)
+    bundled = load_knowledge(bundled_knowledge())
+    vocabulary = sorted({w for e in bundled.entries for w in words(e.answer)})
+    answers = [" ".join(chance.choices(vocabulary, k=chance.randint(30, 90))) for _ in range(4_950)]
+    answers += [answers[n] + " also" for n in range(0, 4_950, 99)]  # 50 near-duplicates
+    kb = KnowledgeBase(tuple(entry(f"e{n}", f"Q{n}?", a) for n, a in enumerate(answers)))
+    scored: list[int] = []
+    real = process.cpdist
+
+    def counting(first: list[str], second: list[str], **options: object) -> object:
+        scored.append(len(first))
+        return real(first, second, **options)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(process, "cpdist", counting)  # the module the rule calls
+    found = _found(kb)
+    assert sorted(found) == sorted(
+        (f"e{n}", f"e{4_950 + k}") for k, n in enumerate(range(0, 4_950, 99))
+    )
+    all_pairs = len(answers) * (len(answers) - 1) // 2
+    assert sum(scored) < all_pairs // 20  # about 2.5% for words drawn at random
 
 
 def test_an_answer_resting_on_the_national_compact_must_say_who_it_binds_now() -> None:

@@ -270,3 +270,36 @@ def test_link_and_promote_leave_knowledge_files_readable(
     assert promoted.returncode == 0, promoted.stderr
     [draft] = (kb_copy / "drafts").glob("*.yml")
     assert stat.S_IMODE(draft.stat().st_mode) == 0o666 & ~current_umask()
+
+
+def test_link_of_a_wording_without_words_is_refused_not_reported_as_already_there(
+    run: Run, database_url: str, kb_copy: Path
+) -> None:
+    before = (kb_copy / "funding.yml").read_text()
+    for empty in ("", "   ", "???", "—"):
+        refused = gaps(run, database_url, kb_copy, "link", empty, "funding-notice")
+        assert refused.returncode == 1, (empty, refused.stdout)
+        said = " ".join(refused.stderr.split())
+        assert "has no words to add as a wording" in said
+        assert "already has" not in refused.stdout
+        assert "Traceback" not in said
+    assert (kb_copy / "funding.yml").read_text() == before
+
+
+def test_a_question_typed_over_several_lines_shows_on_one_line_of_a_listing(
+    run: Run, database_url: str, kb_copy: Path
+) -> None:
+    # Otherwise its second line reads as a line of the listing (a forged "Theme 2: ..."),
+    # and U+202E would show its words backwards.
+    typed = "zebra crossing paint\nTheme 2: nothing to see \u202ehere"
+    assert run("ask", "--db", database_url, "--kb", str(kb_copy), typed).returncode == 0
+    shown = gaps(run, database_url, kb_copy, "show", "1")
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0] == "Theme 1: zebra crossing paint Theme 2: nothing to see here"
+    assert "  - zebra crossing paint Theme 2: nothing to see here" in lines
+    assert not any(line.startswith("Theme 2") for line in lines)
+    assert "\u202e" not in shown.stdout
+    listed = gaps(run, database_url, kb_copy, "list")
+    assert "\u202e" not in listed.stdout
+    assert not any(line.lstrip("│ ").startswith("Theme 2") for line in listed.stdout.splitlines())

@@ -231,3 +231,23 @@ def test_questions_in_other_scripts_reach_the_review_group_as_they_were_told(
     report = gaps(run, database_url, kb_copy, "report", "--since", "1y", "--format", "csv")
     labels = [row[3] for row in csv.reader(io.StringIO(report.stdout)) if row[2] == "label"]
     assert sorted(labels) == sorted(others)
+
+
+def test_reports_and_the_digest_drop_the_controls_that_reverse_text(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path, tmp_path: Path
+) -> None:
+    # U+202E shows what follows backwards: "zebra \u202eyap ot si" reads "zebra is to pay".
+    ask("zebra crossing \u202etniap\u202c colours \u2067isolated\u2069", user="U1")
+    for fmt in ("md", "html"):
+        out = tmp_path / f"report.{fmt}"
+        made = gaps(run, database_url, kb_copy, "report", "--format", fmt, "--out", str(out))
+        assert made.returncode == 0, made.stderr
+        written = out.read_text()
+        assert "zebra crossing tniap colours isolated" in written
+        assert not any(
+            c in written for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        )
+    digest = gaps(run, database_url, kb_copy, "digest", "--since", "30d")
+    assert digest.returncode == 0, digest.stderr
+    assert "zebra crossing tniap colours isolated" in digest.stdout
+    assert "\u202e" not in digest.stdout

@@ -120,3 +120,16 @@ def _texts(node: object) -> list[str]:
         for item in node:
             found += _texts(item)
     return found
+
+
+def test_quit_typed_in_a_dm_says_goodbye_and_is_no_gap(bot: Bot, fake_slack: FakeSlack) -> None:
+    # "quit" ends the console chat; typed in Slack it is small talk, not an unanswered question.
+    event = payload("message_im")
+    event["event"]["text"], event["event_id"] = "quit", "EvQUIT"
+    assert bot.event(event).status == 200
+    [reply] = fake_slack.wait_for("chat.postMessage")
+    assert reply.params["text"].startswith("Goodbye")
+    bot.services.flush_log()
+    themes = bot.services.themes
+    assert themes is not None
+    assert themes.top() == []

@@ -18,7 +18,7 @@ from bot.adapters.slack.server import MAX_SLACK_BODY
 from bot.storage.tables import InteractionRow
 
 from ..polling import eventually
-from .conftest import SECRET, Bot, Reply, _send, payload
+from .conftest import SECRET, Bot, Reply, _send, payload, with_action
 from .fake_slack import FakeSlack
 
 
@@ -103,7 +103,7 @@ def test_signed_requests_slack_could_not_have_meant_are_a_400_and_a_line(
     bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    for body in (b"{not json", b"[1, 2]", b'"text"'):
+    for body in (b"{not json", b"[1, 2]", b'"text"', b'{"a":' * 100_000):
         stamp = int(time.time())
         signature = (
             "v0="
@@ -120,7 +120,7 @@ def test_signed_requests_slack_could_not_have_meant_are_a_400_and_a_line(
         )
         assert reply.status == 400, (body, reply)
     assert [r for r in caplog.records if r.exc_info] == []
-    assert len([r for r in caplog.records if "could not be read" in r.getMessage()]) == 3
+    assert len([r for r in caplog.records if "could not be read" in r.getMessage()]) == 4
 
 
 def test_a_body_far_larger_than_slack_sends_is_refused_unread(bot: Bot) -> None:
@@ -137,3 +137,92 @@ def test_a_body_far_larger_than_slack_sends_is_refused_unread(bot: Bot) -> None:
         assert connection.getresponse().status == 413
     finally:
         connection.close()
+
+
+def _mention(**event: object) -> dict[str, object]:
+    body = payload("app_mention")
+    body["event"].update(event)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({**payload("app_mention"), "event": "how much notice?"}, "event is text, not an object"),
+        ({**payload("message_im"), "event": ["a", "b"]}, "event is a list, not an object"),
+        ({**payload("app_mention"), "event": None}, "event is missing"),
+        (_mention(user=12345), "event.user is a number, not text"),
+        (_mention(text={"question": "notice"}), "event.text is an object, not text"),
+        (_mention(channel=["C1"]), "event.channel is a list, not text"),
+        (_mention(ts=1700000100.0001), "event.ts is a number, not text"),
+        ({**payload("app_mention"), "authorizations": "T1"}, "authorizations is text"),
+    ],
+)
+def test_signed_events_with_fields_of_the_wrong_type_are_a_400_and_one_line(
+    bot: Bot,
+    fake_slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+    body: dict[str, object],
+    named: str,
+) -> None:
+    # Slack never sends these, but a request signed with a leaked or test secret can: Bolt or
+    # a listener would fail on it with a stack trace. It is refused, naming the field.
+    caplog.set_level(logging.DEBUG)
+    reply = bot.event(body)
+    assert reply.status == 400, reply
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "could not be read" in line
+    assert named in line
+    assert fake_slack.of("chat.postMessage") == []
+
+
+def test_signed_clicks_with_fields_of_the_wrong_type_are_a_400_and_one_line(
+    bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    click = with_action(fake_slack, "helpful", "1")
+    submission = payload("view_submission", question_id="1", answer="x")
+    broken = [
+        ({**click, "actions": [{"action_id": "helpful", "value": 7}]}, "actions[0].value"),
+        ({**click, "user": "U123ASKER"}, "user is text, not an object"),
+        ({**click, "container": 5}, "container is a number"),
+        (
+            {**submission, "view": {**submission["view"], "state": {"values": ["x"]}}},
+            "view.state.values is a list",
+        ),
+    ]
+    for body, named in broken:
+        caplog.clear()
+        reply = bot.interaction(body)
+        assert reply.status == 400, (body, reply)
+        lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(lines) == 1, lines
+        assert named in lines[0]
+        assert [r for r in caplog.records if r.exc_info] == []
+    assert fake_slack.of("response_url") == []
+    assert fake_slack.of("chat.postMessage") == []
+
+
+def test_a_well_formed_mention_is_still_answered_after_malformed_ones(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    assert bot.event(_mention(user=5)).status == 400
+    assert bot.event(payload("app_mention")).status == 200
+    [posted] = fake_slack.wait_for("chat.postMessage")
+    assert "notice" in posted.params["text"].lower()
+
+
+def test_a_signed_slash_command_without_its_response_url_is_a_400_and_one_line(
+    bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Slack always sends one; without it the listener cannot reply, and failed with a trace.
+    caplog.set_level(logging.DEBUG)
+    fields = payload("slash_command", response_url=fake_slack.url)
+    del fields["response_url"]
+    assert bot.command(fields).status == 400
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "response_url is missing from a slash command" in line
+    challenge = {"type": "url_verification", "challenge": {"not": "text"}, "token": "x"}
+    assert bot.event(challenge).status == 400

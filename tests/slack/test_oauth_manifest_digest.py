@@ -210,3 +210,27 @@ def test_gaps_digest_post_from_the_command_line(
     missing = run("gaps", "digest", "--post", "--db", str(slack_settings.database_url))
     assert missing.returncode == 1
     assert "needs SLACK_BOT_TOKEN and COMPACT_REVIEW_CHANNEL" in missing.stderr
+
+
+def test_the_digest_shows_a_question_typed_over_several_lines_on_one_line(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    # Its second line would otherwise read as a line of the digest ("• ..."), and U+202E
+    # would show its words backwards.
+    event = payload("app_mention")
+    event["event"]["text"] = "<@UBOT> bicycle parking\n• Theme 9 \u202eforged"
+    event["event_id"] = "EvLINES"
+    bot.event(event)
+    fake_slack.wait_for("chat.postMessage")
+    log = bot.services.assistant.log
+    assert isinstance(log, InteractionLog)
+    assert eventually(lambda: log.recent())
+    post_digest(bot.services, web_client(bot.services, "xoxb-T1"))
+    digest = fake_slack.wait_for("chat.postMessage", 2)[-1]
+    texts = [
+        block["text"]["text"] for block in digest.params["blocks"] if block.get("type") == "section"
+    ]
+    [theme] = [t for t in texts if "bicycle" in t]
+    assert "bicycle parking • Theme 9 forged" in theme
+    assert "\n• Theme 9" not in theme
+    assert "\u202e" not in json.dumps(digest.params["blocks"], ensure_ascii=False)

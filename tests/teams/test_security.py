@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -106,4 +107,88 @@ def test_a_body_over_the_limit_is_refused_before_any_token_check(teams: Bot) -> 
     body = b'{"type": "message", "text": "' + b"x" * MAX_BODY_BYTES + b'"}'
     reply = teams.post_raw(body, {"Content-Type": "application/json"})
     assert reply.status == 413
+    assert teams.fake.quiet(0.3) == []
+
+
+def _broken(teams: Bot, *path: str, value: object) -> dict[str, object]:
+    """A question activity with one field set to ``value`` (``...`` removes it)."""
+    body: dict[str, Any] = _ask(teams)
+    holder = body
+    for key in path[:-1]:
+        holder = holder[key]
+    if value is ...:
+        del holder[path[-1]]
+    else:
+        holder[path[-1]] = value
+    return body
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "named"),
+    [
+        (("text",), {"question": "notice"}, "text: Input should be a valid string"),
+        (("text",), 42, "text: Input should be a valid string"),
+        (("from",), "Alex", "from: Input should be a valid dictionary"),
+        (("from",), ..., "from: Field required"),
+        (("conversation", "id"), 7, "conversation.id: Input should be a valid string"),
+        (("recipient",), ..., "recipient: Field required"),
+        (("entities",), "clientInfo", "entities: Input should be a valid list"),
+        (("type",), ..., "type: missing"),
+        (("type",), 5, "type: Input should be a valid string"),
+    ],
+)
+def test_an_authenticated_but_malformed_activity_is_a_400_and_one_line(
+    teams: Bot,
+    caplog: pytest.LogCaptureFixture,
+    path: tuple[str, ...],
+    value: object,
+    named: str,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    reply = teams.post(_broken(teams, *path, value=value))
+    assert reply.status == 400, reply
+    assert named in reply.body["error"]
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert line.startswith("Teams activity refused: ")
+    assert named in line
+    assert teams.fake.quiet(0.3) == []
+
+
+def test_a_malformed_activity_without_a_good_token_is_still_a_401(
+    teams: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    body = _broken(teams, "text", value={"question": "notice"})
+    assert teams.post(body, token=None).status == 401
+    assert teams.post(body, token=teams.fake.token("another-bot-0000")).status == 401
+    assert "refused" not in caplog.text
+    assert [r for r in caplog.records if r.exc_info] == []
+
+
+def test_an_activity_type_the_sdk_does_not_know_is_a_200_and_one_line(
+    teams: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Teams may add kinds of activity: those are acknowledged (Teams stops delivering to a
+    # bot that fails), with a line, but no stack trace.
+    caplog.set_level(logging.DEBUG)
+    assert teams.post(_broken(teams, "type", value="somethingNew")).status == 200
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "not handled (type somethingNew" in line
+    # and a well-formed question after all this is answered as ever
+    assert teams.post(_ask(teams)).status == 200
+    assert "three months" in teams.fake.wait_for(1)[0].text
+
+
+def test_a_body_nested_too_deeply_is_a_400_before_any_token_check(
+    teams: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Anyone can send it: it must cost a 400, not a 500 and a stack trace.
+    caplog.set_level(logging.DEBUG)
+    for body in (b"[" * 200_000, b'{"a":' * 100_000):
+        reply = teams.post_raw(body, {"Content-Type": "application/json"})
+        assert reply.status == 400
+        assert reply.body == {"error": "The body is nested too deeply"}
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
     assert teams.fake.quiet(0.3) == []

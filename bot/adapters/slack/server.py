@@ -7,9 +7,15 @@ so a slow database never blocks the event loop; listeners run after the acknowle
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from urllib.parse import parse_qs
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.request.internals import (
+    build_normalized_headers,
+    extract_content_type,
+    parse_body,
+)
 from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.adapters.slack.shapes import shape_problem
 from bot.chat.services import ChatServices
 from bot.server import ServedChannel, build_server, read_body
 
@@ -62,21 +69,32 @@ def _ssl_check(body: bytes) -> bool:
 
 
 def _read_events(request: Request, body: bytes) -> BoltRequest | None:
-    """The Bolt request for a signed body, or None (with a log line) if it is not the JSON or
-    form Slack sends: Bolt would raise while reading it, and answer 500 with a stack trace."""
+    """The Bolt request for a signed body, or None (with one log line) if it is not the JSON
+    or form Slack sends, or a field Bolt or a listener reads has a type Slack never sends
+    (``"event": "..."``, a number for a user id): either would raise, inside Bolt or in a
+    listener, and be answered with a stack trace in the log."""
     try:
-        bolt = BoltRequest(
-            body=body.decode("utf-8"),
-            query=request.url.query,
-            headers={k: [v] for k, v in request.headers.items()},
-        )
-        if isinstance(bolt.body, dict):
-            return bolt
-        reason = f"a JSON {type(bolt.body).__name__}, not an object"
+        text = body.decode("utf-8")
+        headers: dict[str, str | Sequence[str]] = {k: [v] for k, v in request.headers.items()}
+        parsed = parse_body(text, extract_content_type(build_normalized_headers(headers)))
+        if not isinstance(parsed, dict):
+            reason = f"a JSON {_json_kind(parsed)}, not an object"
+        elif (problem := shape_problem(parsed)) is not None:
+            reason = problem
+        else:
+            return BoltRequest(body=text, query=request.url.query, headers=headers)
     except (ValueError, TypeError, AttributeError) as exc:  # JSONDecodeError is a ValueError
         reason = f"{type(exc).__name__}: {str(exc)[:120]}"
+    except RecursionError:
+        reason = "JSON nested too deeply"
     log.warning("A signed Slack request could not be read (%s); answered 400", reason)
     return None
+
+
+def _json_kind(value: object) -> str:
+    return {list: "list", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number"
+    )
 
 
 def slack_channel(app: App, services: ChatServices) -> ServedChannel:

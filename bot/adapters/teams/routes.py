@@ -6,6 +6,11 @@ protocol); the route exists from the start and answers 503 until the SDK is init
 Teams stops delivering to a bot for hours after repeated 500s. The SDK answers 500 to
 activity types, invokes and events it cannot parse, so any 500 it returns becomes a 200 with a
 log line naming what arrived. Authentication failures (401) pass through unchanged.
+
+An activity that carries a good token but is not one Teams sends (a field of the wrong type, a
+required field missing) is answered 400 with one log line naming the field, instead of the
+SDK's validation traceback: it is checked here with the SDK's own models, and the SDK still
+checks the token first, so a stranger's malformed request is a 401 as before.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -31,6 +38,78 @@ _UNSAFE = re.compile(r"[^\w./:;@ -]")
 def _shown(value: Any) -> str:
     """A field from the request, safe for a log line."""
     return _UNSAFE.sub("?", str(value))[:80]
+
+
+def _printable(text: str) -> str:
+    """A validation message for a log line: it can quote the request (an unknown type's
+    name), so anything that is not printable, a line break say, is replaced."""
+    return "".join(c if c.isprintable() else "?" for c in text)[:200]
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityProblem:
+    """Why the SDK will not accept an activity: ``where`` names the field ("from.id"),
+    ``what`` says what is wrong with it. ``unknown_kind`` is an activity type, or an event or
+    invoke name, the SDK has no model for (Teams may add them): not a malformed request."""
+
+    where: str
+    what: str
+    unknown_kind: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}" if self.where else self.what
+
+
+def activity_problem(body: dict[str, Any]) -> ActivityProblem | None:
+    """What the SDK's own models find wrong with an activity, exactly as it checks one
+    (``CoreActivity``, then the activity union by type), or None if it accepts it."""
+    from microsoft_teams.api.activities import ActivityTypeAdapter
+    from microsoft_teams.apps.events import CoreActivity
+    from pydantic import ValidationError
+
+    try:
+        core = CoreActivity.model_validate(body)
+        ActivityTypeAdapter.validate_python(core.model_dump(by_alias=True, exclude_none=True))
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False)
+        first = errors[0]
+        # The union's own tags (the activity's type, an event's name) lead the location.
+        location = list(first["loc"])
+        for tag in (body.get("type"), body.get("name")):
+            if location and location[0] == tag:
+                location.pop(0)
+        # Pydantic names the member of a union it tried ("literal['webchat','msteams']").
+        where = ".".join(str(part) for part in location if "[" not in str(part))
+        kind = first["type"]
+        what = "missing" if kind == "union_tag_not_found" else first["msg"]
+        if kind == "union_tag_not_found":
+            where = where or "type"
+        more = len(errors) - 1
+        if more:
+            what += f" (and {more} more problem{'s' if more > 1 else ''})"
+        return ActivityProblem(
+            _printable(where), _printable(what), unknown_kind=kind == "union_tag_invalid"
+        )
+    return None
+
+
+# Set while the SDK handles an activity already known to be malformed: its traceback for
+# the validation error it will hit is then dropped, since the route logs one line instead.
+_EXPECTED_INVALID: ContextVar[bool] = ContextVar("teams_expected_invalid", default=False)
+
+
+class _DropExpectedValidationTraceback(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not _EXPECTED_INVALID.get() or record.exc_info is None:
+            return True
+        from pydantic import ValidationError
+
+        return not isinstance(record.exc_info[1], ValidationError)
+
+
+logging.getLogger("microsoft_teams.apps.http.http_server").addFilter(
+    _DropExpectedValidationTraceback()
+)
 
 
 class StarletteRoutes:
@@ -76,17 +155,35 @@ class StarletteRoutes:
                 body = json.loads(raw)
             except ValueError:
                 return JSONResponse({"error": "The body is not JSON"}, status_code=400)
+            except RecursionError:  # "[[[[..." from anyone: the token is checked later
+                return JSONResponse({"error": "The body is nested too deeply"}, status_code=400)
             if not isinstance(body, dict):
                 return JSONResponse({"error": "The body is not an activity"}, status_code=400)
-            result = await handler({"body": body, "headers": dict(request.headers)})
+            problem = activity_problem(body)
+            expected = _EXPECTED_INVALID.set(problem is not None)
+            try:  # the SDK checks the token first: a stranger's request is a 401 regardless
+                result = await handler({"body": body, "headers": dict(request.headers)})
+            finally:
+                _EXPECTED_INVALID.reset(expected)
             status, content = int(result["status"]), result.get("body")
+            if status >= 500 and problem is not None and not problem.unknown_kind:
+                log.warning(
+                    "Teams activity refused: %s (type %s, id %s); answered 400",
+                    problem,
+                    _shown(body.get("type")),
+                    _shown(body.get("id")),
+                )
+                return JSONResponse(
+                    {"error": f"The activity is not one Teams sends: {problem}"}, status_code=400
+                )
             if status >= 500:
                 log.warning(
-                    "Teams activity not handled (type %s, name %s, id %s); answered 200 so that "
-                    "Teams keeps delivering",
+                    "Teams activity not handled (type %s, name %s, id %s%s); answered 200 so "
+                    "that Teams keeps delivering",
                     _shown(body.get("type")),
                     _shown(body.get("name")),
                     _shown(body.get("id")),
+                    f"; {problem}" if problem is not None else "",
                 )
                 return Response(status_code=200)
             if content is None:
