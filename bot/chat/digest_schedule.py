@@ -17,10 +17,9 @@ from bot.chat.services import ChatServices
 from bot.chat.views import Block, Button, Buttons, Emphasis, Heading, Plain, Span, View, paragraph
 from bot.errors import ConfigError, DatabaseError
 from bot.review.digest import Digest, build_digest
-from bot.review.report_text import flat
 from bot.settings import digest_time
 from bot.storage.availability import failure_reason
-from bot.words import counted
+from bot.words import counted, one_line
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +37,10 @@ def digest_view(digest: Digest) -> View:
         spans: list[Span | str] = [
             f"**Theme {theme.id}** · {counted(theme.count, 'question')} from "
             f"{counted(theme.askers, 'person')}\n",
-            Plain(flat(theme.label)),
+            Plain(one_line(theme.label)),
         ]
         for example in theme.examples[:EXAMPLES_SHOWN]:
-            spans += ["\n• ", Plain(flat(example), Emphasis.ITALIC)]
+            spans += ["\n• ", Plain(one_line(example), Emphasis.ITALIC)]
         blocks.append(paragraph(*spans))
         blocks.append(
             Buttons(

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from slack_sdk.errors import SlackApiError
 
-from bot.cli.markup import cell, markup, one_line
+from bot.cli.markup import cell, markup
 from bot.cli.options import (
     DbOption,
     KbOption,
@@ -35,7 +35,7 @@ from bot.runtime import open_store
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.interaction_log import utc_now
-from bot.words import counted
+from bot.words import counted, one_line
 
 # The theme commands' argument: the number gaps list shows for each theme.
 ThemeArg = Annotated[str, typer.Argument(help="The theme's number, as gaps list shows it.")]

@@ -9,21 +9,8 @@ data are ``Text``, which Rich never parses.
 
 from __future__ import annotations
 
-import re
-
 from rich.markup import escape
 from rich.text import Text
-
-# Line breaks of every kind, and the controls that reorder how text is shown (a question
-# holding U+202E shows its words backwards, and can make one wording pass for another).
-_BREAKS = re.compile(r"[\s\u0085\u2028\u2029]+")
-_REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
-def one_line(value: object) -> str:
-    """Text people typed, shown on one line of a listing: a question typed over several
-    lines would otherwise start lines of its own that read as the listing's."""
-    return _BREAKS.sub(" ", _REORDERING.sub("", str(value))).strip()
 
 
 def markup(template: str, *values: object) -> str:

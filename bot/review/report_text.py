@@ -15,29 +15,15 @@ from typing import Any
 
 from bot.knowledge.spreadsheet import guard_cell
 from bot.review.report import Report
-from bot.words import counted
+from bot.words import counted, one_line
 
 _MARKDOWN_MARKS = re.compile(r"([\\`*_\[\]#|!~])")
-# The controls that reorder how text is shown: a question holding U+202E shows its words
-# backwards, and can make one wording read as another.
-_REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
-def shown(text: str) -> str:
-    """What people typed, as a report shows it: without the controls that reorder text."""
-    return _REORDERING.sub("", text)
-
-
-def flat(text: str) -> str:
-    """What people typed, on one line (a question typed over several lines would otherwise
-    start lines that read as the report's own) and without the controls that reorder text."""
-    return " ".join(shown(text).split())
 
 
 def md(text: str) -> str:
     """``text`` shown literally in Markdown: HTML escaped, Markdown's marks backslashed, and
     on one line."""
-    return _MARKDOWN_MARKS.sub(r"\\\1", escape(flat(text), quote=False))
+    return _MARKDOWN_MARKS.sub(r"\\\1", escape(one_line(text), quote=False))
 
 
 def _percent(value: float | None) -> str:
