@@ -163,7 +163,17 @@ def read_yaml(path: Path, shown_as: str) -> tuple[Any, list[Problem]]:
     """Parse one file. Syntax errors and duplicate keys come back as problems, never raised."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        return None, [
+            Problem(
+                shown_as,
+                line,
+                f"is not UTF-8 text (byte {exc.start} is {exc.object[exc.start]:#04x}): save "
+                "it as UTF-8 (in Notepad or VS Code: Save as, Encoding UTF-8) and check again",
+            )
+        ]
+    except OSError as exc:
         return None, [Problem(shown_as, None, f"cannot be read: {exc}")]
     fast = _read_fast(text)
     if fast is not None:

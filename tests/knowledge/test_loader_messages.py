@@ -299,3 +299,21 @@ def test_an_impossible_date_in_the_induction_file_is_a_located_problem(
     assert "Traceback" not in result.stderr
     assert f"induction.yml:{title + 1}: step 1 " in result.stderr
     assert "'title' is missing or is not text" in result.stderr
+
+
+def test_a_file_not_saved_as_utf8_says_so_at_its_line_and_how_to_fix_it(
+    run: Run, kb_copy: Path
+) -> None:
+    """Python's decoder message ("'utf-8' codec can't decode byte 0xe9 in position 1234")
+    names no line and no fix."""
+    funding = kb_copy / "funding.yml"
+    text = funding.read_text(encoding="utf-8")
+    head, tail = text.split("\n    answer: |\n", 1)
+    funding.write_bytes((head + "\n    answer: |\n      caf").encode() + b"\xe9 " + tail.encode())
+    result = run("kb", "check", "--kb", str(kb_copy))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    line = head.count("\n") + 3
+    assert f"funding.yml:{line}: is not UTF-8 text (byte " in result.stderr
+    assert "is 0xe9): save it as UTF-8" in result.stderr
+    assert "codec" not in result.stderr
