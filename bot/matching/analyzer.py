@@ -60,9 +60,17 @@ class Canonicaliser:
 MIN_SWAP_REPAIR = 3
 # Words this long or longer with their vowels wrong are mended ("covanent", "seperate").
 MIN_VOWEL_REPAIR = 5
+# Words this long with one letter wrong are mended when one known word fits ("jike"): the
+# fuzzy score counts the slip as too far off in so short a word.
+ONE_LETTER_REPAIR = 4
 # Slips remembered with their mends; past this the memory starts again.
 REPAIR_MEMO = 10_000
 VOWELS = frozenset("aeiouy")
+
+
+def _one_blanked(word: str) -> list[str]:
+    """``word`` with each of its letters in turn as "*": words one letter apart share one."""
+    return [word[:i] + "*" + word[i + 1 :] for i in range(len(word))]
 
 
 def _vowels_blanked(word: str) -> str:
@@ -94,6 +102,7 @@ class Analyzer:
         self._known: frozenset[str] = frozenset()
         self._known_stems: frozenset[str] = frozenset()
         self._by_consonants: dict[str, str | None] = {}
+        self._by_one_blanked: dict[str, list[str]] = {}
         self._repairs: dict[str, str] = {}
 
     def learn(self, texts: Iterable[str]) -> None:
@@ -109,6 +118,12 @@ class Analyzer:
                 key = _vowels_blanked(word)
                 by_consonants[key] = None if key in by_consonants else word
         self._by_consonants = by_consonants
+        by_one_blanked: dict[str, list[str]] = {}
+        for word in self._vocabulary:
+            if len(word) == ONE_LETTER_REPAIR:
+                for key in _one_blanked(word):
+                    by_one_blanked.setdefault(key, []).append(word)
+        self._by_one_blanked = by_one_blanked
         self._repairs = {}
 
     def terms(self, text: str, *, repair: bool = False) -> list[str]:
@@ -217,6 +232,13 @@ class Analyzer:
             )
             if best:
                 return str(best[0])
+        if len(word) == ONE_LETTER_REPAIR:
+            # One wrong letter in a four-letter word ("jike") scores 75, under the cutoff
+            # above, which would let in any other word of four: it is the known word that
+            # differs from it in that one place, when there is just one.
+            near = {m for key in _one_blanked(word) for m in self._by_one_blanked.get(key, ())}
+            if len(near) == 1:
+                return near.pop()
         if len(word) >= MIN_VOWEL_REPAIR:
             # Vowels are the letters people most often get wrong, two at a time ("covanent"),
             # which the fuzzy score above counts as four edits: a word that differs from one

@@ -134,6 +134,18 @@ def test_a_word_with_its_vowels_wrong_is_mended_when_one_known_word_fits() -> No
     assert (slipped.entry_id, slipped.score) == (right.entry_id, right.score) == ("covenant", 1.0)
 
 
+def test_a_four_letter_word_with_one_letter_wrong_is_mended_when_one_known_word_fits() -> None:
+    """One wrong letter in four scores 75 on the fuzzy repair, under its cutoff, so "what is
+    the tume limit" kept an unknown word, the strongest evidence of another subject."""
+    analyzer = Analyzer(Canonicaliser([]))
+    analyzer.learn(["What is the time limit?", "Is it a mile or a mine?"])
+    assert analyzer.terms("tume limit", repair=True) == analyzer.terms("time limit")
+    # "mize" is one letter from "mile" and from "mine": it is left as typed.
+    assert analyzer.terms("mize", repair=True) == analyzer.terms("mize")
+    # A real word is never mended ("told" is not "toll", "tile" is not "time").
+    assert analyzer.terms("tile", repair=True) == analyzer.terms("tile")
+
+
 def test_sentence_readers_get_the_question_with_its_slips_mended_but_short_forms_kept() -> None:
     """The static vectors and the semantic model read whole sentences; they get the mends the
     word index makes, except one that only adds or drops letters at the end, which is more
