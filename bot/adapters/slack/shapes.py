@@ -6,137 +6,147 @@ leaked or test secret can. Bolt, and the listeners after it, would fail on such 
 a stack trace (an AttributeError in Bolt's context building, a TypeError in a listener, a 500).
 The server checks the shape first and refuses the request with one log line naming the field.
 
-Only the fields somebody reads are checked; anything else Slack adds is left alone. ``None``
-(JSON null) is accepted wherever a field may be absent.
+The shapes are pydantic models in strict mode (no "12" read as 12, nor 12 as "12"). Only the
+fields somebody reads are declared; anything else Slack adds is allowed and left alone.
+``None`` (JSON null) is accepted wherever a field may be absent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, ValidationError
+
+Text = StrictStr | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Text:
-    """A string (ids, timestamps, message text)."""
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
 
 
-@dataclass(frozen=True, slots=True)
-class _Number:
-    """A whole number (``event_time``)."""
+class _Message(_Shape):
+    type: Text = None
+    subtype: Text = None
+    user: Text = None
+    text: Text = None
+    ts: Text = None
+    thread_ts: Text = None
+    bot_id: Text = None
+    team: Text = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Object:
-    """A JSON object whose named fields have these shapes; ``required`` ones must be present."""
-
-    fields: Mapping[str, _Shape]
-    required: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
-class _ListOf:
-    """A JSON array whose every item has this shape."""
-
-    item: _Shape
+class _IdObject(_Shape):
+    id: Text = None
+    team_id: Text = None
+    name: Text = None
+    domain: Text = None
+    enterprise_id: Text = None
 
 
-@dataclass(frozen=True, slots=True)
-class _MapOf:
-    """A JSON object keyed by names Slack chooses (a view's block ids), each value this shape."""
-
-    value: _Shape
-
-
-_Shape: TypeAlias = _Text | _Number | _Object | _ListOf | _MapOf
-
-TEXT = _Text()
+class _Authorization(_Shape):
+    team_id: Text = None
+    user_id: Text = None
+    enterprise_id: Text = None
 
 
-def _texts(*names: str, **others: _Shape) -> dict[str, _Shape]:
-    return {**dict.fromkeys(names, TEXT), **others}
+class _Action(_Shape):
+    action_id: Text = None
+    block_id: Text = None
+    value: Text = None
+    type: Text = None
+    action_ts: Text = None
 
 
-_MESSAGE = _Object(_texts("type", "subtype", "user", "text", "ts", "thread_ts", "bot_id", "team"))
-_ID_OBJECT = _Object(_texts("id", "team_id", "name", "domain", "enterprise_id"))
-_AUTHORIZATION = _Object(_texts("team_id", "user_id", "enterprise_id"))
-_ACTION = _Object(_texts("action_id", "block_id", "value", "type", "action_ts"))
-_STATE = _Object({"values": _MapOf(_MapOf(_Object(_texts("type", "value"))))})
-_EVENT = _Object(
-    _texts(
-        "type",
-        "subtype",
-        "user",
-        "text",
-        "channel",
-        "ts",
-        "thread_ts",
-        "event_ts",
-        "team",
-        "user_team",
-        "channel_type",
-        "bot_id",
-        "client_msg_id",
-        "tab",
-        message=_MESSAGE,
-        previous_message=_MESSAGE,
-        tokens=_Object({"oauth": _ListOf(TEXT), "bot": _ListOf(TEXT)}),
-    ),
-    required=frozenset({"type"}),
-)
-# Every kind of payload the app is sent (events, slash commands, clicks, shortcuts, modal
-# submissions) shares this envelope; each kind uses some of its fields.
-_ENVELOPE = _Object(
-    _texts(
-        "type",
-        "token",
-        "team_id",
-        "api_app_id",
-        "enterprise_id",
-        "event_id",
-        "event_context",
-        "user_id",
-        "user_name",
-        "channel_id",
-        "channel_name",
-        "team_domain",
-        "command",
-        "text",
-        "trigger_id",
-        "response_url",
-        "callback_id",
-        "action_ts",
-        "message_ts",
-        "challenge",
-        event_time=_Number(),
-        event=_EVENT,
-        authorizations=_ListOf(_AUTHORIZATION),
-        user=_ID_OBJECT,
-        team=_ID_OBJECT,
-        channel=_ID_OBJECT,
-        enterprise=_ID_OBJECT,
-        container=_Object(_texts("type", "channel_id", "message_ts", "thread_ts")),
-        message=_MESSAGE,
-        actions=_ListOf(_ACTION),
-        response_urls=_ListOf(
-            _Object(_texts("response_url", "block_id", "action_id", "channel_id"))
-        ),
-        state=_STATE,
-        view=_Object(
-            _texts(
-                "id",
-                "team_id",
-                "type",
-                "callback_id",
-                "private_metadata",
-                "app_installed_team_id",
-                "hash",
-                state=_STATE,
-            )
-        ),
-    )
-)
+class _Input(_Shape):
+    type: Text = None
+    value: Text = None
+
+
+class _State(_Shape):
+    values: dict[str, dict[str, _Input]] | None = None
+
+
+class _Tokens(_Shape):
+    oauth: list[StrictStr] | None = None
+    bot: list[StrictStr] | None = None
+
+
+class _Event(_Message):
+    type: StrictStr  # the one field every event has
+    channel: Text = None
+    event_ts: Text = None
+    user_team: Text = None
+    channel_type: Text = None
+    client_msg_id: Text = None
+    tab: Text = None
+    message: _Message | None = None
+    previous_message: _Message | None = None
+    tokens: _Tokens | None = None
+
+
+class _Container(_Shape):
+    type: Text = None
+    channel_id: Text = None
+    message_ts: Text = None
+    thread_ts: Text = None
+
+
+class _ResponseUrl(_Shape):
+    response_url: Text = None
+    block_id: Text = None
+    action_id: Text = None
+    channel_id: Text = None
+
+
+class _View(_Shape):
+    id: Text = None
+    team_id: Text = None
+    type: Text = None
+    callback_id: Text = None
+    private_metadata: Text = None
+    app_installed_team_id: Text = None
+    hash: Text = None
+    state: _State | None = None
+
+
+class _Envelope(_Shape):
+    """What every kind of payload the app is sent (events, slash commands, clicks, shortcuts,
+    modal submissions) shares; each kind uses some of its fields."""
+
+    type: Text = None
+    token: Text = None
+    team_id: Text = None
+    api_app_id: Text = None
+    enterprise_id: Text = None
+    event_id: Text = None
+    event_context: Text = None
+    user_id: Text = None
+    user_name: Text = None
+    channel_id: Text = None
+    channel_name: Text = None
+    team_domain: Text = None
+    command: Text = None
+    text: Text = None
+    trigger_id: Text = None
+    response_url: Text = None
+    callback_id: Text = None
+    action_ts: Text = None
+    message_ts: Text = None
+    challenge: Text = None
+    event_time: StrictInt | None = None
+    event: _Event | None = None
+    authorizations: list[_Authorization] | None = None
+    user: _IdObject | None = None
+    team: _IdObject | None = None
+    channel: _IdObject | None = None
+    enterprise: _IdObject | None = None
+    container: _Container | None = None
+    message: _Message | None = None
+    actions: list[_Action] | None = None
+    response_urls: list[_ResponseUrl] | None = None
+    state: _State | None = None
+    view: _View | None = None
 
 
 def shape_problem(body: Mapping[str, Any]) -> str | None:
@@ -146,10 +156,32 @@ def shape_problem(body: Mapping[str, Any]) -> str | None:
         return "event is missing from an event_callback"
     if body.get("command") is not None and not body.get("response_url"):
         return "response_url is missing from a slash command"
-    return _problem(body, _ENVELOPE, "")
+    try:
+        _Envelope.model_validate(body)
+    except ValidationError as exc:
+        return _described(exc.errors(include_url=False)[0])
+    return None
 
 
-_WANTED = {_Text: "text", _Number: "a whole number", _Object: "an object", _ListOf: "a list"}
+# What a pydantic error type says was wanted.
+_WANTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "list_type": "a list",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+}
+
+
+def _described(error: Mapping[str, Any]) -> str:
+    path = ".".join(
+        f"[{part}]" if isinstance(part, int) else str(part)[:40] for part in error["loc"]
+    ).replace(".[", "[")
+    if error["type"] == "missing":
+        return f"{path} is missing"
+    wanted = _WANTED.get(error["type"], "what Slack sends")
+    return f"{path or 'the body'} is {_kind(error['input'])}, not {wanted}"
 
 
 def _kind(value: object) -> str:
@@ -164,47 +196,3 @@ def _kind(value: object) -> str:
     if isinstance(value, dict):
         return "an object"
     return type(value).__name__
-
-
-def _problem(value: object, shape: _Shape, path: str) -> str | None:
-    if value is None:
-        return None
-    wanted = _WANTED.get(type(shape), "an object")
-    match shape:
-        case _Text():
-            ok = isinstance(value, str)
-        case _Number():
-            ok = isinstance(value, int) and not isinstance(value, bool)
-        case _ListOf():
-            ok = isinstance(value, list)
-        case _Object() | _MapOf():
-            ok = isinstance(value, dict)
-    if not ok:
-        return f"{path or 'the body'} is {_kind(value)}, not {wanted}"
-    match shape:
-        case _Object(fields, required):
-            assert isinstance(value, dict)
-            for name in sorted(required):
-                if value.get(name) is None:
-                    return f"{_join(path, name)} is missing"
-            for name, inner in fields.items():
-                problem = _problem(value.get(name), inner, _join(path, name))
-                if problem:
-                    return problem
-        case _MapOf(inner):
-            assert isinstance(value, dict)
-            for key, item in value.items():
-                problem = _problem(item, inner, _join(path, str(key)[:40]))
-                if problem:
-                    return problem
-        case _ListOf(inner):
-            assert isinstance(value, list)
-            for index, item in enumerate(value):
-                problem = _problem(item, inner, f"{path}[{index}]")
-                if problem:
-                    return problem
-    return None
-
-
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
