@@ -260,7 +260,10 @@ class MatchIndex:
         weights = {t: math.log(1 + total / n) for t, n in used_by.items()}
         entries = [
             replace(
-                e, term_weights=tuple(sum(weights[t] for t in terms) or 1.0 for terms in e.terms)
+                e,
+                term_weights=tuple(
+                    math.fsum(weights[t] for t in terms) or 1.0 for terms in e.terms
+                ),
             )
             for e in entries
         ]
@@ -322,7 +325,7 @@ class MatchIndex:
         each wording once."""
         terms = frozenset(self._analyzer.terms(text)) - _FILLER_STEMS
         weight, unknown = self._weights.get, self._unknown_weight
-        return Wording(terms, sum(weight(t, unknown) for t in terms))
+        return Wording(terms, math.fsum(weight(t, unknown) for t in terms))
 
     def similarity_of(self, first: Wording, second: Wording) -> float:
         if not first.terms or not second.terms:
@@ -330,7 +333,7 @@ class MatchIndex:
         weight, unknown = self._weights.get, self._unknown_weight
         if first.terms == second.terms:
             return 1.0  # exactly: summed in another order, the weights could make it 1 + 1e-16
-        shared = sum(weight(t, unknown) for t in first.terms & second.terms)
+        shared = math.fsum(weight(t, unknown) for t in first.terms & second.terms)
         return min(1.0, 2 * shared / (first.weight + second.weight))
 
     def mended(self, text: str) -> str:
@@ -674,9 +677,9 @@ class _Query:
     @classmethod
     def of(cls, terms: list[str], known: dict[str, float], unknown: float) -> _Query:
         weights = {t: known.get(t, unknown) for t in terms}
-        return cls(frozenset(terms), weights, sum(weights.values()) or 1e-9)
+        return cls(frozenset(terms), weights, math.fsum(weights.values()) or 1e-9)
 
     def weight_of(self, terms: frozenset[str]) -> float:
         """The total weight of the question's terms that ``terms`` contains."""
         weights = self.weights
-        return sum(weights[t] for t in self.terms & terms)
+        return math.fsum(weights[t] for t in self.terms & terms)
