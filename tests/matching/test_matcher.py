@@ -363,3 +363,20 @@ def test_a_split_compound_is_joined_only_when_a_part_is_unknown() -> None:
     assert analyzer.terms("covid 19 grants", repair=True) == ["covid", "19", "grant"]
     # The knowledge base's own wordings are never joined.
     assert analyzer.terms("face book page") == ["face", "book", "page"]
+
+
+def test_a_question_of_known_words_and_stopwords_never_loads_the_dictionary(
+    index: MatchIndex,
+) -> None:
+    """The English dictionary (which says "told" is a word, not a slip for "old") takes about
+    0.1 s to load, a tenth of a cold ``ask``. A stopword is English by definition, so a
+    question whose only words the knowledge base lacks are stopwords ("the", "is") is read
+    without it; a word neither knows still asks it."""
+    from bot.matching import english
+
+    english._dictionary.cache_clear()
+    english.is_english.cache_clear()
+    assert top(index, "what is the notice for ending a grant") == "funding-notice"
+    assert english._dictionary.cache_info().currsize == 0
+    index.search("grant told")
+    assert english._dictionary.cache_info().currsize == 1
