@@ -79,11 +79,19 @@ _NUMBERS = {
 _POSSESSIVE = re.compile(r"'s$")
 
 
+def _unaccented(text: str) -> str:
+    """``text`` with accents taken off its letters ("compáct" is "compact", the Welsh "ŵ" is
+    "w"), so a word typed with one reads as the word, not as two pieces either side of it."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def words(text: str) -> list[str]:
     """Lower-case words in British spelling, "'s" dropped as Lucene's English analyzer does
-    ("who's" is "who", "council's" is "council"), other apostrophes removed, "twelve" as
-    "12"."""
-    lowered = clean(text).casefold().replace("\u2019", "'")
+    ("who's" is "who", "council's" is "council"), other apostrophes removed, accents taken
+    off, "twelve" as "12"."""
+    lowered = _unaccented(clean(text).casefold().replace("\u2019", "'"))
     lowered = _SIGILS.sub(lambda m: m[1] + ("plusplus" if m[2] == "++" else "sharp"), lowered)
     return [
         _NUMBERS.get(w, british(_POSSESSIVE.sub("", w).replace("'", "")))

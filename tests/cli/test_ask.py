@@ -158,6 +158,28 @@ def test_a_question_with_slips_gets_what_it_gets_typed_right(run: Run) -> None:
         ), slipped["question"]
 
 
+def test_a_question_typed_with_accents_gets_what_it_gets_typed_plain(run: Run) -> None:
+    """An accented letter ("compáct", a French or Spanish keyboard's habit) split the word in
+    two ("comp", "ct"), so a question that is answered when typed plain got no match."""
+    pairs = [
+        ("what is the compact", "what is the compáct"),
+        (
+            "how much notice must we give before ending a grant?",
+            "how much nötice must we give before ending a grant?",
+        ),
+    ]
+    asked = "".join(f"{plain}\n{accented}\n" for plain, accented in pairs)
+    result = run("ask", "--no-log", "--json", "-", stdin=asked)
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert replies[0]["outcome"] == "answer"
+    for plain, accented in zip(replies[::2], replies[1::2], strict=True):
+        assert (accented["outcome"], accented["entry_id"]) == (
+            plain["outcome"],
+            plain["entry_id"],
+        ), accented["question"]
+
+
 def test_ask_caches_the_built_knowledge_base_in_the_data_folder_and_survives_a_damaged_cache(
     run: Run, isolated_environment: Path
 ) -> None:

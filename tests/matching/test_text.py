@@ -22,6 +22,13 @@ def test_chat_markup_and_unicode_are_cleaned(raw: str, expected: str) -> None:
     assert clean(raw) == expected
 
 
+def test_accents_are_taken_off_letters_so_a_word_stays_one_word() -> None:
+    assert words("what is the compáct") == ["what", "is", "the", "compact"]
+    assert words("¿Qué es el Compact? Cymraeg: ŵyr, café, naïve") == [
+        *("que", "es", "el", "compact", "cymraeg", "wyr", "cafe", "naive"),
+    ]
+
+
 def test_american_spelling_is_folded_to_british() -> None:
     assert words("Organization program behavior analyze prioritized") == [
         "organisation",
