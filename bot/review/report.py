@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.induction.report import InductionFigures, induction_figures
-from bot.review.themes import ThemeService, ThemeStatus, ThemeSummary
+from bot.review.themes import ThemeService, ThemeStatus, ThemeSummary, left_unpicked
 from bot.storage.tables import FeedbackRow, InteractionRow
 
 TOP_THEMES = 10
@@ -20,7 +20,7 @@ class Week:
     start: datetime
     questions: int  # small talk excluded
     answered: int
-    unanswered: int  # no match, or "none of these"
+    unanswered: int  # no match, "none of these", or a did-you-mean left without a choice
     helpful: int
     not_helpful: int
 
@@ -94,6 +94,11 @@ def build_report(service: ThemeService, *, since: datetime, until: datetime) -> 
                 topics[entry.topic if entry else "(retired entries)"] += 1
             elif outcome == "no_match":
                 week["unanswered"] += 1
+        # A did-you-mean left without a choice is unanswered too (bot.review.themes).
+        for (asked_at,) in session.execute(
+            select(InteractionRow.asked_at).where(window & left_unpicked(service.now()))
+        ):
+            counts[week_start(_aware(asked_at, since))]["unanswered"] += 1
         feedback = session.execute(
             select(
                 InteractionRow.asked_at,

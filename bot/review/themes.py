@@ -1,7 +1,8 @@
 """Gap themes: what the assistant could not answer, grouped, counted and triaged.
 
-Unanswered means: no match; a did-you-mean where the person chose "none of these"; or an
-answer marked not helpful. Themes are kept in the database so their ids are stable.
+Unanswered means: no match; a did-you-mean where the person chose "none of these", or chose
+nothing at all within ``UNPICKED_AFTER`` (they gave up, or asked something else); or an answer
+marked not helpful. Themes are kept in the database so their ids are stable.
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Select, and_, distinct, func, select
+from sqlalchemy import ColumnElement, Select, and_, distinct, exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.core.knowledge_store import KnowledgeStore
@@ -28,6 +29,22 @@ from bot.storage.tables import FeedbackRow, InteractionRow, ThemeMemberRow, Them
 
 EXAMPLES = 5
 LABEL_SAMPLE = 30
+# A did-you-mean nobody has answered this long after it was asked (no option picked, no "none
+# of these") is a question the assistant could not answer: an off-topic question gets options
+# that fit it badly, and a person who moves on without a word would otherwise leave no trace
+# for the review group. A one-off ``compact-bot ask`` has no way to pick, so its did-you-means
+# count from then on too.
+UNPICKED_AFTER = timedelta(minutes=30)
+
+
+def left_unpicked(now: datetime) -> ColumnElement[bool]:
+    """Interactions that are a did-you-mean asked before ``now - UNPICKED_AFTER`` with nothing
+    done after it: no option chosen, no "none of these", no rating."""
+    return and_(
+        InteractionRow.outcome == "clarify",
+        InteractionRow.asked_at <= now - UNPICKED_AFTER,
+        ~exists().where(FeedbackRow.interaction_id == InteractionRow.id),
+    )
 
 
 class ThemeStatus(StrEnum):
@@ -67,6 +84,9 @@ class ThemeService:
         self.database = database
         self.knowledge = knowledge
         self._clock = clock
+
+    def now(self) -> datetime:
+        return self._clock()
 
     def refresh(self) -> int:
         """Group every unanswered question not yet in a theme. Returns how many joined one."""
@@ -118,6 +138,10 @@ class ThemeService:
             base.where(and_(InteractionRow.outcome == "no_match", unassigned))
         ):
             found[interaction_id] = (text, "no_match")
+        for interaction_id, text in session.execute(
+            base.where(and_(left_unpicked(self._clock()), unassigned))
+        ):
+            found[interaction_id] = (text, "unpicked")
         feedback = base.join(
             FeedbackRow, FeedbackRow.interaction_id == InteractionRow.id
         ).add_columns(FeedbackRow.kind)

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.core.assistant import Assistant
 from bot.core.replies import Answer, Clarify
 from bot.errors import UnknownThemeError
-from bot.review.themes import ThemeService, ThemeStatus
+from bot.review.report import build_report
+from bot.review.themes import UNPICKED_AFTER, ThemeService, ThemeStatus
 
-from .conftest import EXPENSES, PARKING, Ask
+from .conftest import EXPENSES, NOW, PARKING, Ask, Clock
 
 
 def test_unanswered_questions_are_grouped_into_themes(ask: Ask, themes: ThemeService) -> None:
@@ -61,6 +64,28 @@ def test_none_of_these_and_not_helpful_count_as_unanswered(
     assert themes.refresh() == 2
     labels = {t.label for t in themes.top(limit=5)}
     assert labels == {"consultation", "how much notice must we give before ending a grant?"}
+
+
+def test_a_did_you_mean_left_without_a_choice_counts_as_unanswered_after_a_while(
+    ask: Ask, assistant: Assistant, themes: ThemeService, clock: Clock
+) -> None:
+    """An off-topic question gets options that fit it badly, and a person who moves on
+    without a word left no trace for the review group. Once nothing has been picked for
+    UNPICKED_AFTER, it joins a theme; a did-you-mean with a choice never does."""
+    left = ask("consultation")
+    picked = ask("funding", user="U2")
+    assert isinstance(left, Clarify)
+    assert isinstance(picked, Clarify)
+    assistant.choose(
+        picked.question, picked.options[0].entry.id, interaction_id=picked.interaction_id
+    )
+    assert themes.refresh() == 0, "the person may still be choosing"
+    clock.now = NOW + UNPICKED_AFTER
+    assert themes.refresh() == 1
+    [theme] = themes.top()
+    assert theme.examples == ("consultation",)
+    report = build_report(themes, since=NOW - timedelta(days=1), until=clock.now)
+    assert (report.questions, report.answered, report.unanswered) == (2, 0, 1)
 
 
 def test_triage_and_unknown_ids(ask: Ask, themes: ThemeService) -> None:
