@@ -4,10 +4,15 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
+from bot.knowledge.loader import load_knowledge
+from bot.settings import bundled_knowledge
+
 from .conftest import Run
+from .test_chat import logged_questions
 
 
 def _entry_reviewed(folder: Path, reviewed: date) -> None:
@@ -49,3 +54,47 @@ def test_kb_check_allows_a_reviewed_date_a_clock_skew_ahead(run: Run, tmp_path: 
     late = run("kb", "check", "--strict", "--format", "json", "--kb", str(folder))
     assert late.returncode == 1
     assert [w["code"] for w in json.loads(late.stdout)["warnings"]] == ["future-review-date"]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_topics_name_lists_every_question_of_that_topic_and_logs_nothing(
+    run: Run, tmp_path: Path
+) -> None:
+    funding = next(t for t in load_knowledge(bundled_knowledge()).topics() if t.name == "Funding")
+    assert len(funding.entries) > 3  # the listing shows three: the rest are the point
+    url = f"sqlite:///{tmp_path / 'chat.db'}"
+    script = ["topics", "topics funding", "TOPIC: Fund.", "topics c", "topics parking", "quit"]
+    result = run("chat", "--db", url, stdin="\n".join(script) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = _flat(result.stdout)
+    # The listing shows three questions a topic, and says how to see the rest.
+    assert f"Funding ({len(funding.entries)} questions)" in out
+    assert "Type topics and a topic's name to see all its questions, like: topics " in out
+    # "topics funding" and "TOPIC: Fund." (case, punctuation, a prefix) list every question.
+    assert out.count(f"Funding: all {len(funding.entries)} questions") == 2
+    for entry in funding.entries:
+        assert out.count(f"- {_flat(entry.question)}") >= 2, entry.question
+    # A name that fits several topics names them; one that fits none lists the topics.
+    assert '"c" could be Civil Society Covenant, Codes of good practice, Commitments' in out
+    assert 'No topic is called "parking". These are the topics I cover:' in out
+    assert out.count("(13 questions)") >= 2  # the whole listing, once for "topics", once here
+    assert "I don't know that yet" not in out
+    # Commands, not questions: none is logged, so none becomes a gap for the review group.
+    assert logged_questions(url) == ["topics"]
+
+
+def test_topics_name_after_an_answer_is_a_command_too(run: Run) -> None:
+    """It replaces the answer as a new question would: a y afterwards has nothing to rate."""
+    script = ["how much notice must we give before ending a grant?", "topics volunteering", "y"]
+    out = _flat(run("chat", stdin="\n".join(script) + "\n").stdout)
+    assert re.search(r"Volunteering: all \d+ questions - Are criminal record \(DBS\)", out)
+    assert "Nothing to choose from just now." in out
+
+
+def test_ask_topics_points_to_the_chat_for_the_rest(run: Run) -> None:
+    """A one-off ask has no next line to type "topics funding" in: it says where to."""
+    out = _flat(run("ask", "--no-log", "topics").stdout)
+    assert "In compact-bot chat, type topics and a topic's name to see all its questions" in out
