@@ -11,7 +11,7 @@ from bot.chat.topics import TopicMatch, no_such_topic_text, topic_heading, which
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk, SmallTalkKind
 from bot.core.standing import ARCHIVED_LABEL, standing_of
 from bot.core.wording import BINDS_NOW_LABEL, no_match_text
-from bot.knowledge.model import KnowledgeBase, Topic
+from bot.knowledge.model import Entry, KnowledgeBase, Topic
 from bot.words import counted, one_line
 
 SHOWN_PER_TOPIC = 3  # the listing's questions per topic; ``topics <name>`` shows them all
@@ -43,7 +43,18 @@ def render(reply: Reply, console: Console, kb: KnowledgeBase, *, can_choose: boo
 
 
 def _answer(reply: Answer, console: Console, kb: KnowledgeBase) -> None:
-    entry = reply.entry
+    render_entry(reply.entry, console, kb)
+    if reply.related:
+        console.print("[dim]Related questions:[/dim]")
+        for number, related in enumerate(reply.related, start=1):
+            console.print(f"  [cyan]r{number}[/cyan]. {escape(related.question)}")
+
+
+def render_entry(entry: Entry, console: Console, kb: KnowledgeBase) -> None:
+    """An entry as every answer shows it: whose it is, the answer under its question, who it
+    binds now, what it applies to, its standing and its sources, each source's address on a
+    line of its own and never wrapped, so it stays clickable. The tour's "Tell me more"
+    shows its entries the same way."""
     standing = standing_of(entry, kb)
     if standing.local_label:
         console.print(f"[bold]{escape(standing.local_label)}[/bold]", highlight=False)
@@ -65,10 +76,6 @@ def _answer(reply: Answer, console: Console, kb: KnowledgeBase) -> None:
         console.print(f"[dim]Source:[/dim] {escape(source.cite())}{archived}", highlight=False)
         if source.url:  # kept whole so it stays clickable in a terminal
             console.print(f"  {escape(source.url)}", soft_wrap=True, highlight=False)
-    if reply.related:
-        console.print("[dim]Related questions:[/dim]")
-        for number, related in enumerate(reply.related, start=1):
-            console.print(f"  [cyan]r{number}[/cyan]. {escape(related.question)}")
 
 
 def render_topics(topics: tuple[Topic, ...], console: Console, *, in_chat: bool = True) -> None:

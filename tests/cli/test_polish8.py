@@ -98,3 +98,22 @@ def test_ask_topics_points_to_the_chat_for_the_rest(run: Run) -> None:
     """A one-off ask has no next line to type "topics funding" in: it says where to."""
     out = _flat(run("ask", "--no-log", "topics").stdout)
     assert "In compact-bot chat, type topics and a topic's name to see all its questions" in out
+
+
+def test_tour_tell_me_more_keeps_source_addresses_whole(run: Run, tmp_path: Path) -> None:
+    """In an 80-column terminal the addresses stay on one line each, as in chat answers,
+    so they can be clicked."""
+    keys = "n\nm\nq\n"  # step 2, then "Tell me more"
+    result = run(
+        "tour", "--db", f"sqlite:///{tmp_path / 't.db'}", stdin=keys, env={"COLUMNS": "80"}
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "More on step 2 of 11" in out
+    more = out[out.index("More on step 2 of 11") :]
+    shown = [e for e in load_knowledge(bundled_knowledge()).entries if e.question[:40] in more]
+    urls = [s.url for e in shown for s in e.sources if s.url]
+    assert any(len(url) > 80 for url in urls)  # wider than the terminal: wrapping would show
+    lines = [line.strip() for line in more.splitlines()]
+    for url in urls:
+        assert url in lines, url  # whole, on a line of its own
