@@ -117,3 +117,33 @@ def test_tour_tell_me_more_keeps_source_addresses_whole(run: Run, tmp_path: Path
     lines = [line.strip() for line in more.splitlines()]
     for url in urls:
         assert url in lines, url  # whole, on a line of its own
+
+
+TEAMS_BOT_ID = "3f2b6a10-9c4d-4e8f-a1b2-c3d4e5f60718"
+
+
+def test_teams_package_says_what_a_bad_app_id_is_and_how_to_make_one(
+    run: Run, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    bad_app = run(
+        "teams", "package", "--app-id", "nope", "--domain", "bot.example.gov.uk",
+        "--out", str(out), env={"TEAMS_CLIENT_ID": TEAMS_BOT_ID},
+    )  # fmt: skip
+    assert bad_app.returncode == 1
+    said = _flat(bad_app.stderr)
+    assert "COMPACT_TEAMS_APP_ID (or --app-id) must be a GUID" in said
+    assert "(got 'nope')" in said
+    assert "the Teams app's own id (the manifest's id" in said
+    assert "not an Azure value" in said
+    assert "Copy it from the Azure portal" not in said
+    assert "Leave it unset for one derived from the bot id" in said
+    assert 'python -c "import uuid; print(uuid.uuid4())"' in said
+    assert not out.exists()
+    # The bot id is Azure's: its message still sends you to the Azure portal.
+    bad_bot = run(
+        "teams", "package", "--domain", "bot.example.gov.uk", "--out", str(out),
+        env={"TEAMS_CLIENT_ID": "nope", "COMPACT_TEAMS_APP_ID": ""},
+    )  # fmt: skip
+    assert bad_bot.returncode == 1
+    assert "copy it from the Azure portal (your Azure Bot > Settings" in _flat(bad_bot.stderr)
