@@ -40,6 +40,7 @@ from bot.knowledge.columns import (
     COLUMNS,
     Header,
     alternates_of,
+    as_shown,
     clash_message,
     field_of,
     text_of,
@@ -422,12 +423,9 @@ def _entry(
 
 def _answer_text(value: Any) -> str:
     """An answer as written, keeping its line breaks (paragraphs and bullets are part of the
-    markdown); a number as a spreadsheet shows it (0 is an answer, 12.0 is 12)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\r\n", "\n").strip()
+    markdown); a number or a date as a spreadsheet shows it (0 is an answer, 12.0 is 12, a
+    date has no midnight time)."""
+    return as_shown(value).replace("\r\n", "\n").strip()
 
 
 def _files(entries: Iterable[ImportedEntry]) -> tuple[dict[str, str], list[RowProblem]]:

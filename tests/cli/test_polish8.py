@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from datetime import date, timedelta
@@ -13,6 +14,7 @@ from bot.settings import bundled_knowledge
 
 from .conftest import Run
 from .test_chat import logged_questions
+from .test_kb_import_formats import workbook
 
 
 def _entry_reviewed(folder: Path, reviewed: date) -> None:
@@ -147,3 +149,23 @@ def test_teams_package_says_what_a_bad_app_id_is_and_how_to_make_one(
     )  # fmt: skip
     assert bad_bot.returncode == 1
     assert "copy it from the Azure portal (your Azure Bot > Settings" in _flat(bad_bot.stderr)
+
+
+def test_kb_import_shows_a_date_cell_as_the_date_not_midnight(run: Run, tmp_path: Path) -> None:
+    source = workbook(
+        tmp_path / "dates.xlsx",
+        {
+            "FAQ": [
+                ["Question", "Answer", "Topic"],
+                ["When does the grant round close?", dt.datetime(2027, 1, 31), "Funding"],
+                ["When is the panel?", dt.datetime(2027, 2, 3, 9, 30), "Funding"],
+            ]
+        },
+    )
+    out = tmp_path / "out"
+    result = run("kb", "import", str(source), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    written = (out / "funding.yml").read_text(encoding="utf-8")
+    assert "00:00:00" not in written
+    answers = [e.answer for e in load_knowledge(out).entries]
+    assert answers == ["2027-01-31", "2027-02-03 09:30:00"]  # a time of day is kept
