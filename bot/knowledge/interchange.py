@@ -301,7 +301,7 @@ def convert(source: SourceFile, *, progress: Callable[[], None] = lambda: None) 
     given_ids = {_given_id(row.values) for row in rows if not row.problem} - {""}
     for row in rows:
         progress()
-        entry, problem = _entry(row, seen, given_ids, source.empty_hint)
+        entry, problem = _entry(row, seen, given_ids)
         if problem and entry:
             # The same id and answer as an earlier row: its question is another way of asking.
             first = placed[entry.id]
@@ -359,7 +359,7 @@ def _not_wordings(value: object) -> str | None:
 
 
 def _entry(
-    row: SourceRow, seen: dict[str, SourceRow], given_ids: set[str], empty_hint: str
+    row: SourceRow, seen: dict[str, SourceRow], given_ids: set[str]
 ) -> tuple[ImportedEntry | None, RowProblem | None]:
     """The row's entry, or the problem that skips it. Both when the row gives the id and the
     answer of an earlier row: its entry is then that row's asked another way."""
@@ -379,11 +379,10 @@ def _entry(
             return None, row.problem_with(f"its {column} is {kind}, not text")
     question = text_of(values.get("question"))
     answer = _answer_text(values.get("answer"))
-    hint = f" ({empty_hint})" if empty_hint else ""
-    if not question:
-        return None, row.problem_with(f"has no question{hint}")
-    if not answer:
-        return None, row.problem_with(f"has no answer{hint}")
+    for column, text in (("question", question), ("answer", answer)):
+        if not text:
+            why = row.why_empty.get(column)
+            return None, row.problem_with(f"has no {column}" + (f" ({why})" if why else ""))
     entry_id = _given_id(values)
     if not entry_id:
         if text_of(values.get("id")):

@@ -169,3 +169,42 @@ def test_kb_import_shows_a_date_cell_as_the_date_not_midnight(run: Run, tmp_path
     assert "00:00:00" not in written
     answers = [e.answer for e in load_knowledge(out).entries]
     assert answers == ["2027-01-31", "2027-02-03 09:30:00"]  # a time of day is kept
+
+
+def test_kb_import_says_why_a_question_or_answer_cell_is_empty(run: Run, tmp_path: Path) -> None:
+    """The advice to save the file in Excel only for a cell that holds a formula (openpyxl
+    saves formulas without their values, as any program that does not calculate them)."""
+    source = workbook(
+        tmp_path / "faqs.xlsx",
+        {
+            "FAQ": [
+                ["Question", "Answer"],
+                ["What is the Compact?", "An agreement."],  # row 2
+                [None, "An answer with no question."],  # row 3: simply empty
+                ["Who signs it?", "=B2"],  # row 4: a formula never calculated
+                ["   ", "Spaces for a question."],  # row 5
+                ['=IF(B2="","",B2)', "Its question is a formula."],  # row 6
+            ]
+        },
+    )
+    result = run("kb", "import", str(source), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    said = _flat(result.stderr)
+    assert "row 3: has no question (its cell is empty)" in said
+    assert "row 4: has no answer (its cell holds a formula with no saved value: open the" in said
+    assert "row 5: has no question (its cell holds only spaces)" in said
+    assert "row 6: has no question (its cell holds a formula with no saved value" in said
+    assert said.count("holds a formula") == 2  # rows 4 and 6 only
+    assert [e.question for e in load_knowledge(tmp_path / "out").entries] == [
+        "What is the Compact?"
+    ]
+
+
+def test_kb_import_of_a_csv_adds_no_workbook_hint(run: Run, tmp_path: Path) -> None:
+    source = tmp_path / "faqs.csv"
+    source.write_text("question,answer\nWhat is it?,\nWho?,Them.\n", encoding="utf-8")
+    result = run("kb", "import", str(source), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    said = _flat(result.stderr)
+    assert "row 2: has no answer" in said
+    assert "has no answer (" not in said
