@@ -7,11 +7,14 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
 
+from bot.chat.topics import TopicMatch, no_such_topic_text, topic_heading, which_topic_text
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk, SmallTalkKind
 from bot.core.standing import ARCHIVED_LABEL, standing_of
 from bot.core.wording import BINDS_NOW_LABEL, no_match_text
-from bot.knowledge.model import KnowledgeBase, Topic
-from bot.words import counted
+from bot.knowledge.model import Entry, KnowledgeBase, Topic
+from bot.words import counted, one_line
+
+SHOWN_PER_TOPIC = 3  # the listing's questions per topic; ``topics <name>`` shows them all
 
 
 def render(reply: Reply, console: Console, kb: KnowledgeBase, *, can_choose: bool = True) -> None:
@@ -36,11 +39,22 @@ def render(reply: Reply, console: Console, kb: KnowledgeBase, *, can_choose: boo
             # Help says "type topics" for the list: in a terminal, printing it after help too
             # buries the help under a hundred lines.
             if reply.topics and reply.kind is SmallTalkKind.TOPICS:
-                render_topics(reply.topics, console)
+                render_topics(reply.topics, console, in_chat=can_choose)
 
 
 def _answer(reply: Answer, console: Console, kb: KnowledgeBase) -> None:
-    entry = reply.entry
+    render_entry(reply.entry, console, kb)
+    if reply.related:
+        console.print("[dim]Related questions:[/dim]")
+        for number, related in enumerate(reply.related, start=1):
+            console.print(f"  [cyan]r{number}[/cyan]. {escape(related.question)}")
+
+
+def render_entry(entry: Entry, console: Console, kb: KnowledgeBase) -> None:
+    """An entry as every answer shows it: whose it is, the answer under its question, who it
+    binds now, what it applies to, its standing and its sources, each source's address on a
+    line of its own and never wrapped, so it stays clickable. The tour's "Tell me more"
+    shows its entries the same way."""
     standing = standing_of(entry, kb)
     if standing.local_label:
         console.print(f"[bold]{escape(standing.local_label)}[/bold]", highlight=False)
@@ -62,16 +76,43 @@ def _answer(reply: Answer, console: Console, kb: KnowledgeBase) -> None:
         console.print(f"[dim]Source:[/dim] {escape(source.cite())}{archived}", highlight=False)
         if source.url:  # kept whole so it stays clickable in a terminal
             console.print(f"  {escape(source.url)}", soft_wrap=True, highlight=False)
-    if reply.related:
-        console.print("[dim]Related questions:[/dim]")
-        for number, related in enumerate(reply.related, start=1):
-            console.print(f"  [cyan]r{number}[/cyan]. {escape(related.question)}")
 
 
-def render_topics(topics: tuple[Topic, ...], console: Console) -> None:
+def render_topics(topics: tuple[Topic, ...], console: Console, *, in_chat: bool = True) -> None:
+    """Each topic with its size and first questions, then how to see the rest: ``topics
+    <name>`` in the chat (``in_chat``); a one-off ``ask`` points to the chat for it."""
     for topic in topics:
         console.print(
             f"[bold]{escape(topic.name)}[/bold] ({counted(len(topic.entries), 'question')})"
         )
-        for entry in topic.entries[:3]:
+        for entry in topic.entries[:SHOWN_PER_TOPIC]:
             console.print(f"  - {escape(entry.question)}")
+    longer = [topic for topic in topics if len(topic.entries) > SHOWN_PER_TOPIC]
+    if longer:
+        example = min(longer, key=lambda topic: len(topic.name.split()))  # short to type
+        where = "Type" if in_chat else "In compact-bot chat, type"
+        console.print(
+            f"{where} [bold]topics[/bold] and a topic's name to see all its questions, like: "
+            f"[bold]topics {escape(example.name.casefold())}[/bold]",
+            highlight=False,
+        )
+
+
+def render_topic_match(match: TopicMatch, topics: tuple[Topic, ...], console: Console) -> None:
+    """What ``topics <name>`` shows: every question of the topic it names; for a name that
+    fits several, those topics' names; for one that fits none, the topics listing."""
+    if match.topic is not None:
+        console.print(f"[bold]{escape(topic_heading(match.topic))}[/bold]", highlight=False)
+        for entry in match.topic.entries:
+            console.print(f"  - {escape(entry.question)}", highlight=False)
+        console.print("Ask any of them, in these words or your own.")
+    elif match.candidates:
+        console.print(escape(which_topic_text(_shown(match))), highlight=False)
+    else:
+        console.print(escape(no_such_topic_text(one_line(match.asked))), highlight=False)
+        render_topics(topics, console)
+
+
+def _shown(match: TopicMatch) -> TopicMatch:
+    """The match with the name as typed made safe to echo on one line."""
+    return TopicMatch(one_line(match.asked), match.topic, match.candidates)

@@ -64,9 +64,10 @@ def check(
     tour (induction.yml).
 
     Errors exit 1: a file the assistant cannot use, or an answer resting on the national
-    Compact that does not say who it binds now. Warnings (overdue reviews, mirror sources
-    not marked archived, readability, answer length, undefined acronyms, colliding or
-    duplicate phrasings, missing sources or status, long tour steps) are printed, and exit 1
+    Compact that does not say who it binds now. Warnings (overdue or future review dates,
+    mirror sources not marked archived, readability, answer length, undefined acronyms,
+    colliding or duplicate phrasings, missing sources or status, long tour steps) are
+    printed, and exit 1
     only with --strict (which fails on warnings), for the review group's own checks.
     """
     settings = settings_from(kb, None, local_kb)

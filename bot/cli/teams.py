@@ -44,8 +44,9 @@ def package(
         str | None,
         typer.Option(
             metavar="GUID",
-            help="The app's own GUID in Teams. Default: COMPACT_TEAMS_APP_ID, else one derived "
-            "from the bot id, the same every time. Changing it makes Teams see a new app.",
+            help="The app's own GUID in Teams (the manifest's id, not an Azure value). Default: "
+            "COMPACT_TEAMS_APP_ID, else one derived from the bot id, the same every time. "
+            "Changing it makes Teams see a new app.",
             show_default=False,
         ),
     ] = None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rich.console import Console
 from rich.markdown import Markdown
@@ -18,13 +18,21 @@ from rich.rule import Rule
 from bot.chat.text_fallback import block_text
 from bot.chat.tour_views import tour_view
 from bot.chat.views import Buttons, Heading
+from bot.cli.console_render import render_entry
 from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.core.question import ChannelKind, Context
 from bot.errors import DatabaseError
 from bot.induction import wording as induction_wording
 from bot.induction.events import TourEvent, Verb, typed_command
 from bot.induction.service import InductionService
-from bot.induction.views import Button, QuestionView, ResultView, TourView, UnavailableView
+from bot.induction.views import (
+    Button,
+    MoreView,
+    QuestionView,
+    ResultView,
+    TourView,
+    UnavailableView,
+)
 from bot.knowledge.model import KnowledgeBase
 from bot.runtime import induction_service, open_store
 from bot.storage.database import Database
@@ -105,13 +113,19 @@ class ConsoleTour:
         self.keys = {key(b): b for b in reversed(buttons)}  # the view's own button wins a key
         self.console.print(Rule(escape(view.heading), align="left"))
         # The same view every chat channel renders; its heading and buttons are shown above
-        # and below. Its line breaks are kept (markdown would join them).
+        # and below. Its line breaks are kept (markdown would join them). "Tell me more"'s
+        # answers are shown as the chat shows answers, their sources' addresses unwrapped.
+        entries = view.entries if isinstance(view, MoreView) else ()
+        shown = replace(view, entries=()) if isinstance(view, MoreView) else view
         text = "\n\n".join(
             block_text(b)
-            for b in tour_view(view, self.kb()).blocks
+            for b in tour_view(shown, self.kb()).blocks
             if not isinstance(b, Heading | Buttons)
         )
-        self.console.print(Markdown(text.replace("\n", "  \n"), hyperlinks=False))
+        if text:
+            self.console.print(Markdown(text.replace("\n", "  \n"), hyperlinks=False))
+        for entry in entries:
+            render_entry(entry, self.console, self.kb())
         choices = [b for b in buttons if b.verb not in (Verb.ANSWER, Verb.REVISIT)]
         if isinstance(view, QuestionView):
             self.console.print("Type the number of your answer.")

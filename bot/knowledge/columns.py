@@ -120,16 +120,22 @@ def clash_message(column: str, names: list[str]) -> str:
     return f"{listed} could each be the {column}; rename or remove all but one"
 
 
-def text_of(value: Any) -> str:
-    """A cell or JSON value as one line of text: whole numbers without ".0" (a spreadsheet's
-    12.0 is 12), a date without a midnight time."""
+def as_shown(value: Any) -> str:
+    """A cell or JSON value as a spreadsheet shows it, as text: whole numbers without ".0"
+    (a spreadsheet's 12.0 is 12), a date without a midnight time (Excel keeps every date as
+    a date and time: 2027-01-31, not 2027-01-31 00:00:00)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     elif isinstance(value, dt.datetime) and value.time() == dt.time():
         value = value.date()
-    return " ".join(str(value).split())
+    return str(value)
+
+
+def text_of(value: Any) -> str:
+    """A cell or JSON value as one line of text, as ``as_shown``."""
+    return " ".join(as_shown(value).split())
 
 
 # A "|" separates alternates in one cell; "\\|" is a "|" inside one (as kb export writes it).

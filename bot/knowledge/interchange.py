@@ -40,6 +40,7 @@ from bot.knowledge.columns import (
     COLUMNS,
     Header,
     alternates_of,
+    as_shown,
     clash_message,
     field_of,
     text_of,
@@ -300,7 +301,7 @@ def convert(source: SourceFile, *, progress: Callable[[], None] = lambda: None) 
     given_ids = {_given_id(row.values) for row in rows if not row.problem} - {""}
     for row in rows:
         progress()
-        entry, problem = _entry(row, seen, given_ids, source.empty_hint)
+        entry, problem = _entry(row, seen, given_ids)
         if problem and entry:
             # The same id and answer as an earlier row: its question is another way of asking.
             first = placed[entry.id]
@@ -358,7 +359,7 @@ def _not_wordings(value: object) -> str | None:
 
 
 def _entry(
-    row: SourceRow, seen: dict[str, SourceRow], given_ids: set[str], empty_hint: str
+    row: SourceRow, seen: dict[str, SourceRow], given_ids: set[str]
 ) -> tuple[ImportedEntry | None, RowProblem | None]:
     """The row's entry, or the problem that skips it. Both when the row gives the id and the
     answer of an earlier row: its entry is then that row's asked another way."""
@@ -378,11 +379,10 @@ def _entry(
             return None, row.problem_with(f"its {column} is {kind}, not text")
     question = text_of(values.get("question"))
     answer = _answer_text(values.get("answer"))
-    hint = f" ({empty_hint})" if empty_hint else ""
-    if not question:
-        return None, row.problem_with(f"has no question{hint}")
-    if not answer:
-        return None, row.problem_with(f"has no answer{hint}")
+    for column, text in (("question", question), ("answer", answer)):
+        if not text:
+            why = row.why_empty.get(column)
+            return None, row.problem_with(f"has no {column}" + (f" ({why})" if why else ""))
     entry_id = _given_id(values)
     if not entry_id:
         if text_of(values.get("id")):
@@ -422,12 +422,9 @@ def _entry(
 
 def _answer_text(value: Any) -> str:
     """An answer as written, keeping its line breaks (paragraphs and bullets are part of the
-    markdown); a number as a spreadsheet shows it (0 is an answer, 12.0 is 12)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\r\n", "\n").strip()
+    markdown); a number or a date as a spreadsheet shows it (0 is an answer, 12.0 is 12, a
+    date has no midnight time)."""
+    return as_shown(value).replace("\r\n", "\n").strip()
 
 
 def _files(entries: Iterable[ImportedEntry]) -> tuple[dict[str, str], list[RowProblem]]:

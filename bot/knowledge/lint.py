@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 import numpy as np
@@ -35,6 +35,9 @@ COLLISION_SCORE = 0.8  # weighted word overlap (Dice), 0-1
 SCAN_CONFIDENCE = 0.7
 MAX_BINDS_NOW_WORDS = 50  # "one plain sentence"
 NEAR_DUPLICATE_ANSWER = 90
+# How far ahead of today a 'reviewed' date may be before it is taken for a typo rather than
+# a clock a day or two apart (an editor in another time zone, a server clock running slow).
+REVIEWED_AHEAD = timedelta(days=2)
 # The share of their distinct words two answers that near (above) must have in common for
 # the lint to compare them: such answers share far more (see ``near_duplicate_pairs``).
 SHARED_WORDS = 0.8
@@ -166,9 +169,23 @@ def undefined_acronyms(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
 
 
 def review_dates(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
+    """Every entry has an owner and a review date that is neither overdue nor in the future.
+
+    A 'reviewed' date in the future is a typo (2030 for 2026): users would read "checked
+    January 2030" and the entry would not fall due for years, hiding it from the stale check.
+    It is judged against the real clock as well as ``today``, since ``--as-of`` asks what will
+    be due on another day, not when the review happened."""
+    latest = max(today, date.today()) + REVIEWED_AHEAD
     for entry in kb.entries:
         if not entry.owner:
             yield _warn(entry, "no-owner", "has no owner; name who keeps this answer right")
+        if entry.reviewed is not None and entry.reviewed > latest:
+            yield _warn(
+                entry,
+                "future-review-date",
+                f"'reviewed' is {entry.reviewed.isoformat()}, a date still to come: set it to "
+                "the day the answer was last checked",
+            )
         due = entry.review_due
         if due is None:
             yield _warn(entry, "no-review-date", "has no 'reviewed' date")

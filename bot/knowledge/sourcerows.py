@@ -3,7 +3,8 @@ from the CSV, JSON and Excel readers to the conversion."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.errors import CompactError
@@ -38,6 +39,9 @@ class SourceRow:
     values: dict[str, Any]
     sheet: str = ""
     problem: str = ""
+    # Why a column's cell reads as empty, where the reader can say ("its cell holds a
+    # formula whose value was never saved"): added to "has no question" and "has no answer".
+    why_empty: Mapping[str, str] = field(default_factory=dict)
 
     def problem_with(self, message: str) -> RowProblem:
         return RowProblem(self.number, message, self.sheet)
@@ -49,5 +53,3 @@ class SourceFile:
 
     rows: tuple[SourceRow, ...]
     notes: tuple[RowProblem, ...] = ()
-    # Added to "has no question" and "has no answer": what an empty cell may mean here.
-    empty_hint: str = ""

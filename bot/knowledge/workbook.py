@@ -19,10 +19,25 @@ from bot.knowledge.sourcerows import ImportFileError, RowProblem, SourceFile, So
 
 # A sheet's header may follow a title and a few notes: these many rows are looked through.
 HEADER_ROWS = 10
-# What a row with an empty question or answer may mean in a workbook.
-EMPTY_HINT = (
-    "a formula whose value was never saved reads as empty: open the file in Excel and save it"
+# Why a row's question or answer cell reads as empty: said with "has no question" or "has no
+# answer". Only a cell that holds a formula gets the advice to save the file in Excel: the
+# value of a formula is read as Excel last saved it, and a program that writes workbooks
+# without calculating them (or a formula that gives nothing) leaves none.
+EMPTY_CELL = "its cell is empty"
+BLANK_CELL = "its cell holds only spaces"
+FORMULA_CELL = (
+    "its cell holds a formula with no saved value: open the file in Excel, check the formula "
+    "gives text, and save it"
 )
+UNKNOWN_CELL = (
+    "its cell is empty, or holds a formula whose value was never saved: open the file in "
+    "Excel and save it"
+)
+EMPTY_COLUMNS = ("question", "answer")
+
+Cell = tuple[str, int, int]  # a sheet's title, a row's number, a column's position (from 0)
+# A FAQ sheet: its title, its header's row number and columns, its rows with anything in them.
+Sheet = tuple[str, int, Header, list[tuple[int, list[Any]]]]
 
 
 def read_workbook(path: Path) -> SourceFile:
@@ -52,7 +67,7 @@ def read_workbook(path: Path) -> SourceFile:
         return unescape(value) if isinstance(value, str) else value
 
     try:
-        sheets: list[tuple[str, int, Header, list[tuple[int, list[Any]]]]] = []
+        sheets: list[Sheet] = []
         skipped: list[str] = []
         for sheet in workbook.worksheets:
             # A workbook may declare a smaller range than it uses (some tools write it wrong),
@@ -82,6 +97,8 @@ def read_workbook(path: Path) -> SourceFile:
             f"first {HEADER_ROWS} rows (the names kb import reads are in `compact-bot kb import "
             f"--help`); the sheets are {'; '.join(skipped) or 'none'}"
         )
+    empty = _empty_cells(sheets)
+    formulas = _formula_cells(path, empty)
     several = len(sheets) > 1
     found_rows: list[SourceRow] = []
     notes: list[RowProblem] = []
@@ -114,8 +131,77 @@ def read_workbook(path: Path) -> SourceFile:
             )
             if several and not text_of(values.get("topic")):
                 values["topic"] = title
-            found_rows.append(SourceRow(row_number, values, sheet_name, problem))
-    return SourceFile(tuple(found_rows), tuple(notes), empty_hint=EMPTY_HINT)
+            why_empty = {
+                column: _why_empty(cells, position, formulas, at)
+                for column in EMPTY_COLUMNS
+                for position in header.positions[column][:1]
+                if (at := (title, row_number, position)) in empty
+            }
+            found_rows.append(SourceRow(row_number, values, sheet_name, problem, why_empty))
+    return SourceFile(tuple(found_rows), tuple(notes))
+
+
+def _empty_cells(sheets: list[Sheet]) -> set[Cell]:
+    """The question and answer cells of the FAQ rows that read as empty."""
+    return {
+        (title, row_number, position)
+        for title, _, header, filled in sheets
+        for row_number, cells in filled
+        for column in EMPTY_COLUMNS
+        for position in header.positions[column][:1]
+        if position >= len(cells) or not text_of(cells[position])
+    }
+
+
+def _formula_cells(path: Path, empty: set[Cell]) -> set[Cell] | None:
+    """Which of the ``empty`` cells hold a formula. The values were read with the saved
+    results in place of formulas, so the formulas are read again, only when a cell is empty
+    (a second pass over the sheets concerned). None when that reading fails: it cannot say."""
+    if not empty:
+        return set()
+    import openpyxl  # read_workbook has imported it already
+
+    titles = {title for title, _, _ in empty}
+    found: set[Cell] = set()
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        try:
+            for sheet in workbook.worksheets:
+                if sheet.title not in titles:
+                    continue
+                sheet.reset_dimensions()
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    found.update(
+                        cell
+                        for position, value in enumerate(values)
+                        if (cell := (sheet.title, number, position)) in empty and _is_formula(value)
+                    )
+        finally:
+            workbook.close()
+    except Exception:  # read once already; if it cannot be read again, the hint says so
+        return None
+    return found
+
+
+def _is_formula(value: Any) -> bool:
+    """A cell read with its formulas: text starting "=", or an array or data-table formula.
+    Only cells whose saved value read as empty are asked, so no text that merely starts with
+    "=" is among them."""
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    if isinstance(value, str):
+        return value.startswith("=")
+    return isinstance(value, ArrayFormula | DataTableFormula)
+
+
+def _why_empty(cells: list[Any], position: int, formulas: set[Cell] | None, cell: Cell) -> str:
+    """Why the cell at ``position`` reads as empty (asked only of cells that do)."""
+    if formulas is None:
+        return UNKNOWN_CELL
+    if cell in formulas:
+        return FORMULA_CELL
+    value = cells[position] if position < len(cells) else None
+    return BLANK_CELL if isinstance(value, str) and value else EMPTY_CELL
 
 
 def _header(rows: Iterator[tuple[int, list[Any]]]) -> tuple[int, Header] | str:

@@ -199,7 +199,7 @@ def test_an_excel_workbook_as_excel_shows_it(run: Run, tmp_path: Path) -> None:
         ("can-volunteers-claim-expenses", "Expenses", "Yes, at cost."),
         ("do-volunteers-need-checks", "Volunteering", "Sometimes."),
     ]
-    assert "sheet 'Consultation' row 6: has no answer (a formula whose value" in said
+    assert "sheet 'Consultation' row 6: has no answer (its cell is empty)" in said
     assert "sheet 'Consultation' row 7: shows the Excel error #N/A" in said
     assert "sheet 'Consultation' row 3: columns not imported: Owner" in said
 

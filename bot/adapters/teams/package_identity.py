@@ -21,6 +21,19 @@ _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _DOMAIN = re.compile(rf"^(?:\*\.)?(?:{_LABEL}\.)+[a-z]{{2,63}}$")
 # Seeds the default app id, so one bot registration always yields the same Teams app.
 _APP_ID_NAMESPACE = uuid.UUID("6f1d2c1e-4a0b-5c8e-9d3f-2b7a1e0c4d5f")
+# Where each GUID comes from, said when one is malformed. The bot id is Azure's; the app id
+# is the Teams app's own (the manifest's "id"), which no Azure page shows.
+BOT_ID_HELP = (
+    "It is the Microsoft App ID of your Azure bot: copy it from the Azure portal (your Azure "
+    "Bot > Settings > Configuration)."
+)
+APP_ID_HELP = (
+    "It is the Teams app's own id (the manifest's id, which Teams shows as the app's external "
+    "app ID), not an Azure value. Leave it unset for one derived from the bot id, the same "
+    "every time; to keep an app already uploaded, give the external app ID the Teams admin "
+    "centre shows for it (Teams apps > Manage apps); for a new one, run: "
+    'python -c "import uuid; print(uuid.uuid4())"'
+)
 _DEVELOPER_NAME_LIMIT = 32  # the manifest schema's limit
 _MAX_DOMAINS = 100
 
@@ -45,7 +58,7 @@ class AppIdentity:
         domains = _domains(settings.teams_domain)
         defaulted = []
         if settings.teams_app_id:
-            app_id = _guid(settings.teams_app_id, "COMPACT_TEAMS_APP_ID (or --app-id)")
+            app_id = _guid(settings.teams_app_id, "COMPACT_TEAMS_APP_ID (or --app-id)", APP_ID_HELP)
         else:
             app_id = str(uuid.uuid5(_APP_ID_NAMESPACE, bot_id.lower()))
         website = _url(settings.teams_website_url or _website_from(domains), "WEBSITE")
@@ -76,15 +89,15 @@ def _bot_id(value: str | None) -> str:
             "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), in the environment or in .env. "
             "See docs/teams.md."
         )
-    return _guid(value, "TEAMS_CLIENT_ID")
+    return _guid(value, "TEAMS_CLIENT_ID", BOT_ID_HELP)
 
 
-def _guid(value: str, variable: str) -> str:
+def _guid(value: str, variable: str, help_text: str) -> str:
     value = value.strip()
     if not _GUID.match(value):
         raise ConfigError(
             f"{variable} must be a GUID like xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx "
-            f"(got {value!r}). Copy it from the Azure portal."
+            f"(got {value!r}). {help_text}"
         )
     return value
 
