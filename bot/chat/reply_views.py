@@ -27,6 +27,7 @@ from bot.chat.views import (
 )
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk
 from bot.core.standing import ARCHIVED_LABEL, Standing, standing_of
+from bot.core.topics import ASK_ANY_TEXT
 from bot.core.wording import BINDS_NOW_LABEL, no_match_text, none_of_these_text
 from bot.knowledge.model import Entry, KnowledgeBase, Source, Topic
 
@@ -44,10 +45,14 @@ def reply_view(reply: Reply, kb: KnowledgeBase, *, shareable: bool = False) -> V
         case NoMatch():
             return no_match_view(reply)
         case SmallTalk():
-            blocks: list[Block] = [paragraph(reply.text)]
+            blocks: list[Block] = [paragraph(Plain(reply.text) if reply.plain else reply.text)]
+            if reply.topic is not None:
+                blocks.append(lines([(Plain(entry.question),) for entry in reply.topic.entries]))
+                blocks.append(paragraph(ASK_ANY_TEXT))
             if reply.topics:
                 blocks.append(topics_list(reply.topics))
-            return View(plain(reply.text), tuple(blocks))
+            summary = reply.text if reply.plain else plain(reply.text)
+            return View(summary, tuple(blocks))
 
 
 def entry_blocks(entry: Entry, kb: KnowledgeBase) -> list[Block]:

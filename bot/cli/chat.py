@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from rich.console import Console
 from rich.markdown import Markdown
 
-from bot.chat.topics import find_topic, topic_request
-from bot.cli.console_render import render, render_topic_match
+from bot.cli.console_render import render
 from bot.cli.tour import ConsoleTour
 from bot.core.assistant import Assistant
 from bot.core.question import ChannelKind, Context, Question
@@ -100,11 +99,6 @@ class ChatSession:
         if CONTROL.fullmatch(choice):
             self.pending = pending  # still there to choose from
             self.console.print(self._hint(pending))
-            return True
-        asked = topic_request(text)
-        if asked is not None:  # a command, not a question: neither matched nor logged
-            topics = self.assistant.knowledge.kb.topics()
-            render_topic_match(find_topic(topics, asked), topics, self.console)
             return True
         voted = self.voted
         reply = self.assistant.ask(Question(text, self.context))

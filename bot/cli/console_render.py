@@ -7,12 +7,12 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
 
-from bot.chat.topics import TopicMatch, no_such_topic_text, topic_heading, which_topic_text
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk, SmallTalkKind
 from bot.core.standing import ARCHIVED_LABEL, standing_of
+from bot.core.topics import ASK_ANY_TEXT
 from bot.core.wording import BINDS_NOW_LABEL, no_match_text
 from bot.knowledge.model import Entry, KnowledgeBase, Topic
-from bot.words import counted, one_line
+from bot.words import counted
 
 SHOWN_PER_TOPIC = 3  # the listing's questions per topic; ``topics <name>`` shows them all
 
@@ -35,7 +35,14 @@ def render(reply: Reply, console: Console, kb: KnowledgeBase, *, can_choose: boo
         case NoMatch():
             console.print(Markdown(no_match_text(logged=reply.logged)))
         case SmallTalk():
-            console.print(Markdown(reply.text))
+            if reply.plain:
+                console.print(escape(reply.text), highlight=False)
+            else:
+                console.print(Markdown(reply.text))
+            if reply.topic is not None:
+                for entry in reply.topic.entries:
+                    console.print(f"  - {escape(entry.question)}", highlight=False)
+                console.print(ASK_ANY_TEXT)
             # Help says "type topics" for the list: in a terminal, printing it after help too
             # buries the help under a hundred lines.
             if reply.topics and reply.kind is SmallTalkKind.TOPICS:
@@ -96,23 +103,3 @@ def render_topics(topics: tuple[Topic, ...], console: Console, *, in_chat: bool 
             f"[bold]topics {escape(example.name.casefold())}[/bold]",
             highlight=False,
         )
-
-
-def render_topic_match(match: TopicMatch, topics: tuple[Topic, ...], console: Console) -> None:
-    """What ``topics <name>`` shows: every question of the topic it names; for a name that
-    fits several, those topics' names; for one that fits none, the topics listing."""
-    if match.topic is not None:
-        console.print(f"[bold]{escape(topic_heading(match.topic))}[/bold]", highlight=False)
-        for entry in match.topic.entries:
-            console.print(f"  - {escape(entry.question)}", highlight=False)
-        console.print("Ask any of them, in these words or your own.")
-    elif match.candidates:
-        console.print(escape(which_topic_text(_shown(match))), highlight=False)
-    else:
-        console.print(escape(no_such_topic_text(one_line(match.asked))), highlight=False)
-        render_topics(topics, console)
-
-
-def _shown(match: TopicMatch) -> TopicMatch:
-    """The match with the name as typed made safe to echo on one line."""
-    return TopicMatch(one_line(match.asked), match.topic, match.candidates)

@@ -23,6 +23,7 @@ from bot.core.replies import (
 )
 from bot.core.smalltalk import recognise, strip_greeting
 from bot.core.throttled_log import ThrottledLog
+from bot.core.topics import topic_reply, topic_request
 from bot.core.wording import (
     EMPTY_TEXT,
     GOODBYE_TEXT,
@@ -190,6 +191,10 @@ class Assistant:
         kind = recognise(text)
         if kind is not None:
             return self._smalltalk(question, loaded, kind)
+        asked = topic_request(text)
+        listed = None if asked is None else topic_reply(question, loaded.kb.topics(), asked)
+        if listed is not None:  # a command, not a question: never matched, never a gap
+            return listed
         hits = loaded.index.search(strip_greeting(text), limit=CANDIDATE_LIMIT)
         candidates = _candidates(loaded, hits)
         decision, chosen = decide(hits, self.thresholds)

@@ -88,6 +88,10 @@ class SmallTalk:
     kind: SmallTalkKind
     text: str
     topics: tuple[Topic, ...] = ()
+    # ``topics <name>`` named this topic: every one of its questions is shown.
+    topic: Topic | None = None
+    # ``text`` repeats what the person typed (a topic name): shown as plain text, never markup.
+    plain: bool = False
     interaction_id: int | None = None
     outcome: Outcome = Outcome.SMALLTALK
     confidence: float = 1.0

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from bot.knowledge.loader import load_knowledge
 from bot.settings import bundled_knowledge
+from bot.storage.database import Database
+from bot.storage.interaction_log import InteractionLog
+from bot.storage.pseudonyms import Pseudonymiser
 
 from .conftest import Run
-from .test_chat import logged_questions
 from .test_kb_import_formats import workbook
 
 
@@ -58,6 +60,15 @@ def test_kb_check_allows_a_reviewed_date_a_clock_skew_ahead(run: Run, tmp_path: 
     assert [w["code"] for w in json.loads(late.stdout)["warnings"]] == ["future-review-date"]
 
 
+def logged_outcomes(url: str) -> set[str]:
+    database = Database.connect(url)
+    try:
+        log = InteractionLog(database, pseudonymiser=Pseudonymiser("x" * 16))
+        return {r.outcome for r in log.recent()}
+    finally:
+        database.dispose()
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -84,8 +95,8 @@ def test_topics_name_lists_every_question_of_that_topic_and_logs_nothing(
     assert 'No topic is called "parking". These are the topics I cover:' in out
     assert out.count("(13 questions)") >= 2  # the whole listing, once for "topics", once here
     assert "I don't know that yet" not in out
-    # Commands, not questions: none is logged, so none becomes a gap for the review group.
-    assert logged_questions(url) == ["topics"]
+    # Commands, not questions: logged as small talk, so none becomes a gap for the review group.
+    assert logged_outcomes(url) == {"smalltalk"}
 
 
 def test_topics_name_after_an_answer_is_a_command_too(run: Run) -> None:

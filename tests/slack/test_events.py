@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+from bot.adapters.slack.mrkdwn import escape
 from bot.storage.interaction_log import InteractionLog
 
 from ..polling import eventually
@@ -80,6 +81,28 @@ def test_slash_help_topics_and_tour(bot: Bot, fake_slack: FakeSlack) -> None:
         assert bot.command(fields).status == 200
         response = fake_slack.wait_for("response_url", number)[-1]
         assert expected in texts(response.params), word
+
+
+def test_slash_topics_with_a_name_lists_every_question_of_that_topic(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    """ "topics funding" showed "I don't know that yet" and was logged as a gap: the listing
+    shows a topic's first question only, and nothing showed the rest."""
+    funding = next(t for t in bot.services.assistant.knowledge.kb.topics() if t.name == "Funding")
+    cases = [("topics funding", "Funding: all"), ("topics c", "could be Civil Society Covenant")]
+    for number, (text, expected) in enumerate(cases, start=1):
+        fields = payload("slash_command", response_url=fake_slack.url)
+        fields["text"] = text
+        assert bot.command(fields).status == 200
+        shown = texts(fake_slack.wait_for("response_url", number)[-1].params)
+        assert expected in shown, text
+    listed = texts(fake_slack.wait_for("response_url", 1)[0].params)
+    for entry in funding.entries:
+        assert json.dumps(escape(entry.question))[1:-1] in listed, entry.question
+    assert "I don't know that yet" not in listed
+    log = bot.services.assistant.log
+    assert isinstance(log, InteractionLog)
+    assert {row.outcome for row in eventually(log.recent)} == {"smalltalk"}
 
 
 def test_the_message_shortcut_asks_about_the_message(bot: Bot, fake_slack: FakeSlack) -> None:

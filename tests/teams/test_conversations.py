@@ -108,6 +108,20 @@ def test_help_and_topics_are_commands(teams: Bot) -> None:
     assert "topics I cover" in topics_card.casefold() or "Funding" in topics_card
 
 
+def test_topics_with_a_name_lists_every_question_of_that_topic(teams: Bot) -> None:
+    """The same command as in Slack and the console, from the shared reply: every question
+    of the topic named, not "I don't know that yet"."""
+    volunteering = next(
+        t for t in teams.services.chat.assistant.knowledge.kb.topics() if t.name == "Volunteering"
+    )
+    teams.message("topics volunteering")
+    [sent] = teams.fake.wait_for(1)
+    assert "Volunteering: all" in sent.text
+    for entry in volunteering.entries:
+        assert entry.question in sent.text
+    assert "logged your question" not in sent.text
+
+
 def test_no_match_says_the_question_was_logged(teams: Bot) -> None:
     teams.message("what is the best recipe for lasagne")
     [sent] = teams.fake.wait_for(1)

@@ -1,6 +1,6 @@
-"""``topics <name>``: one topic with every question in it, for any channel that takes typed
-commands. The topics listing shows each topic's size and a few questions; this is how to see
-the rest. Finding the topic is here, channel-neutral; each channel only shows the result.
+"""``topics <name>``: one topic with every question in it, in every channel. The topics
+listing shows each topic's size and a few questions; this is how to see the rest. The
+assistant answers it as small talk (``Assistant.ask``); each channel only shows the reply.
 
 The name is matched without regard to case or punctuation: the whole name, else the one
 topic whose name starts with it, else the one topic with it among its words ("topics
@@ -14,7 +14,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core.question import Question
+from bot.core.replies import SmallTalk, SmallTalkKind
 from bot.knowledge.model import Topic
+from bot.words import one_line
+
+# After every question of a topic.
+ASK_ANY_TEXT = "Ask any of them, in these words or your own."
 
 # "topics funding", "topic: funding", "Topics Funding." (the command word, then a name)
 _REQUEST = re.compile(r"topics?\s*[:\s]\s*(?P<name>\S.*)", re.IGNORECASE | re.DOTALL)
@@ -83,4 +89,31 @@ def which_topic_text(match: TopicMatch) -> str:
     return (
         f'"{match.asked}" could be {listed}. Type more of the name, '
         f"like: topics {match.candidates[0].name.casefold()}"
+    )
+
+
+def topic_reply(question: Question, topics: Sequence[Topic], asked: str) -> SmallTalk | None:
+    """The reply to ``topics <asked>``: the topic with every question, or the topics the name
+    could mean. A one-word name that fits no topic ("topics parking") gets the listing; None
+    for several words that fit none ("topics covered by the covenant"), which are more likely
+    a question than a command, so they go to the matcher as one."""
+    match = find_topic(topics, one_line(asked)[:80])
+    if match.topic is not None:
+        return SmallTalk(
+            question,
+            SmallTalkKind.TOPICS,
+            topic_heading(match.topic),
+            topic=match.topic,
+            plain=True,
+        )
+    if match.candidates:
+        return SmallTalk(question, SmallTalkKind.TOPICS, which_topic_text(match), plain=True)
+    if len(match.asked.split()) > 1:
+        return None
+    return SmallTalk(
+        question,
+        SmallTalkKind.TOPICS,
+        no_such_topic_text(match.asked),
+        topics=tuple(topics),
+        plain=True,
     )
