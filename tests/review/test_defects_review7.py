@@ -6,9 +6,20 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from sqlalchemy import select
+
+from bot.chat import clicks
+from bot.chat.services import ChannelSetup, ChatServices
+from bot.core.assistant import Assistant
+from bot.core.knowledge_store import KnowledgeStore
+from bot.core.question import ChannelKind, Context
 from bot.core.replies import Clarify
 from bot.knowledge.loader import load_knowledge
-from bot.settings import bundled_knowledge
+from bot.review.themes import ThemeService, ThemeStatus
+from bot.settings import bundled_knowledge, load_settings
+from bot.storage.database import Database
+from bot.storage.interaction_log import InteractionLog
+from bot.storage.tables import ThemeRow
 
 from ..conftest import Run
 from .conftest import Ask
@@ -58,3 +69,40 @@ def test_suggestions_reject_reads_the_groups_database_and_later_options_win(
     overridden = run("gaps", "suggestions", "--db", database_url, "reject", "1", "--db", empty)
     assert overridden.returncode == 1
     assert "There is no suggestion 1" in overridden.stderr
+
+
+def test_triage_from_the_digest_buttons_stores_no_raw_user_id(
+    run: Run,
+    ask: Ask,
+    assistant: Assistant,
+    store: KnowledgeStore,
+    log: InteractionLog,
+    themes: ThemeService,
+    database: Database,
+    database_url: str,
+    kb_copy: Path,
+) -> None:
+    """The button's note said "Set from Slack by U0ADMIN42": a raw chat user id, stored and
+    then shown wherever the note is."""
+    ask("where can I park my bicycle at the civic centre")
+    themes.refresh()
+    services = ChatServices(
+        assistant=assistant,
+        store=store,
+        settings=load_settings(),
+        setup=ChannelSetup("Slack", admins=frozenset({"U0ADMIN42"})),
+        database=database,
+        themes=themes,
+        log=log,
+    )
+    admin = Context(ChannelKind.SLACK, "U0ADMIN42", "CREVIEW", "T1")
+    view = clicks.triage(services, admin, "1", ThemeStatus.IGNORED)
+    assert "Theme 1 is now ignored" in str(view)
+    with database.session() as session:
+        notes = list(session.scalars(select(ThemeRow.note)))
+    assert notes
+    assert all("U0ADMIN42" not in note for note in notes), notes
+    shown = run("gaps", "show", "1", "--db", database_url, "--kb", str(kb_copy))
+    assert "status: ignored" in shown.stdout, shown.stderr
+    assert "Set from the digest" in shown.stdout
+    assert "U0ADMIN42" not in shown.stdout
