@@ -51,8 +51,10 @@ def to_markdown(report: Report) -> str:
             f"- Keywords: {md(', '.join(theme.keywords)) or '-'}",
             f"- Nearest answers: {md(', '.join(theme.nearest_entries)) or 'none'}",
             "- Examples: " + "; ".join(f'"{md(e)}"' for e in theme.examples),
-            "",
         ]
+        if theme.note:
+            lines.append(f"- Note: {md(theme.note)}")
+        lines.append("")
     lines += [
         "## Week by week",
         "",
@@ -81,6 +83,7 @@ def to_csv(report: Report) -> str:
         for measure, value in (
             ("label", theme.label),
             ("status", theme.status.value),
+            ("note", one_line(theme.note)),
             ("questions", theme.count),
             ("people", theme.askers),
             ("last_seen", theme.last_seen.date().isoformat()),

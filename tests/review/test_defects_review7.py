@@ -3,7 +3,9 @@ command line (or the click handler the chat listeners call) as a user would meet
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from pathlib import Path
 
 from sqlalchemy import select
@@ -106,3 +108,25 @@ def test_triage_from_the_digest_buttons_stores_no_raw_user_id(
     assert "status: ignored" in shown.stdout, shown.stderr
     assert "Set from the digest" in shown.stdout
     assert "U0ADMIN42" not in shown.stdout
+
+
+NOTE = "=Asked *HR* <b>twice</b>"
+
+
+def test_the_triage_note_is_shown_escaped_in_every_report_and_the_digest(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path
+) -> None:
+    """--note said "Why; shown in reports", but no report showed it."""
+    ask("where can I park my bicycle at the civic centre")
+    where = ["--db", database_url, "--kb", str(kb_copy)]
+    triaged = run("gaps", "triage", "1", "--status", "in_review", "--note", NOTE, *where)
+    assert triaged.returncode == 0, triaged.stderr
+    markdown = run("gaps", "report", "--format", "md", *where).stdout
+    assert r"- Note: =Asked \*HR\* &lt;b&gt;twice&lt;/b&gt;" in markdown
+    html = run("gaps", "report", "--format", "html", *where).stdout
+    assert "=Asked *HR* &lt;b&gt;twice&lt;/b&gt;" in html
+    assert "<b>twice" not in html
+    table = list(csv.reader(io.StringIO(run("gaps", "report", "--format", "csv", *where).stdout)))
+    assert ["theme", "1", "note", "'" + NOTE] in table
+    digest = run("gaps", "digest", "--since", "60d", *where).stdout
+    assert r"Note: =Asked \*HR\* &lt;b&gt;twice&lt;/b&gt;" in digest
