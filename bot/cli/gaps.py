@@ -177,17 +177,30 @@ def report(
 def triage(
     theme: ThemeArg,
     status: Annotated[str, typer.Option("--status", help="new, in_review, answered or ignored")],
-    note: Annotated[str, typer.Option("--note", help="Why; shown in reports.")] = "",
+    note: Annotated[
+        str,
+        typer.Option(
+            "--note",
+            help="Why; shown in reports. Replaces the theme's old note; without it the old "
+            "note is cleared.",
+        ),
+    ] = "",
     entry: Annotated[
-        str | None, typer.Option("--entry", help="The entry that now answers it.")
+        str | None,
+        typer.Option(
+            "--entry",
+            help="The entry that now answers it. A status other than answered clears the "
+            "old entry unless one is given.",
+        ),
     ] = None,
     kb: KbOption = None,
     db: DbOption = None,
     local_kb: LocalKbOption = None,
 ) -> None:
     """Set a theme's status, with a note (required for ignored) or the entry that now answers
-    it (required for answered)."""
+    it (required for answered). Each triage replaces the last one's note and entry."""
     chosen = _status(status)
+    note = note.strip()  # a blank note is no note
     if chosen is ThemeStatus.IGNORED and not note:
         raise typer.BadParameter("say why the theme is ignored", param_hint="--note")
     if chosen is ThemeStatus.ANSWERED and not entry:

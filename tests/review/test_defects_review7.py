@@ -130,3 +130,29 @@ def test_the_triage_note_is_shown_escaped_in_every_report_and_the_digest(
     assert ["theme", "1", "note", "'" + NOTE] in table
     digest = run("gaps", "digest", "--since", "60d", *where).stdout
     assert r"Note: =Asked \*HR\* &lt;b&gt;twice&lt;/b&gt;" in digest
+
+
+def test_each_triage_replaces_the_last_ones_note_and_entry(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path
+) -> None:
+    """ignored "spam", then answered by funding-notice, then in review, showed
+    "in_review (entry funding-notice); note: spam"."""
+    ask("where can I park my bicycle at the civic centre")
+    where = ["--db", database_url, "--kb", str(kb_copy)]
+
+    def triage(*args: str) -> str:
+        done = run("gaps", "triage", "1", *args, *where)
+        assert done.returncode == 0, done.stderr
+        shown = run("gaps", "show", "1", *where)
+        return next(line for line in shown.stdout.splitlines() if line.startswith("status:"))
+
+    assert triage("--status", "ignored", "--note", "spam") == "status: ignored; note: spam"
+    assert (
+        triage("--status", "answered", "--entry", "funding-notice")
+        == "status: answered (entry funding-notice); note: -"
+    )
+    assert triage("--status", "in_review") == "status: in_review; note: -"
+    assert triage("--status", "in_review", "--note", "  ") == "status: in_review; note: -"
+    blank = run("gaps", "triage", "1", "--status", "ignored", "--note", "   ", *where)
+    assert blank.returncode == 2
+    assert "say why" in blank.stderr
