@@ -281,6 +281,13 @@ def link_command(
         console.print(
             f"{result.entry_id} already has those wordings.", highlight=False, markup=False
         )
+    if result.left_out:
+        console.print(
+            f"Left out {counted(result.left_out, 'wording')} with personal data removed: "
+            "not what anyone typed.",
+            highlight=False,
+            markup=False,
+        )
     if result.theme_id:
         console.print(f"Theme {result.theme_id} marked answered.", highlight=False)
 

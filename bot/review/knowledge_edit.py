@@ -22,7 +22,7 @@ from bot.errors import KnowledgeBaseError, ReviewActionError
 from bot.knowledge.atomic import atomic_write_text
 from bot.knowledge.loader import load_knowledge, slugify
 from bot.knowledge.model import KnowledgeBase
-from bot.review.signature import without_placeholders
+from bot.review.signature import redacted
 
 # How the loader (PyYAML, YAML 1.1) reads a plain scalar.
 _YAML_1_1 = pyyaml.resolver.Resolver()
@@ -76,9 +76,11 @@ def add_alternates(
 
 
 def new_wordings(wordings: Sequence[str]) -> list[str]:
-    """The wordings as they would be added: without redaction's placeholders ("[email]"),
-    which are no one's words, trimmed, once each; those left empty dropped."""
-    cleaned = (without_placeholders(w).strip() for w in wordings)
+    """The wordings as they would be added: trimmed, once each, without those redaction
+    removed personal data from (they hold a placeholder such as "[email]"): with the
+    placeholder taken out, what is left is not what anyone typed ("my email is and phone
+    can volunteers claim mileage"), and with it, no question anyone would type."""
+    cleaned = (w.strip() for w in wordings if not redacted(w))
     return [w for w in dict.fromkeys(cleaned) if w]
 
 

@@ -156,3 +156,54 @@ def test_each_triage_replaces_the_last_ones_note_and_entry(
     blank = run("gaps", "triage", "1", "--status", "ignored", "--note", "   ", *where)
     assert blank.returncode == 2
     assert "say why" in blank.stderr
+
+
+MILEAGE_REDACTED = (
+    "my email is john@example.org and phone 07700 900123, can volunteers claim mileage"
+)
+MILEAGE = "can volunteers claim mileage for their own cars"
+
+
+def test_a_wording_redaction_cut_never_becomes_a_knowledge_base_wording(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path
+) -> None:
+    """promote and link wrote "my email is and phone can volunteers claim mileage", the stored
+    question with redaction's placeholders cut out, into YAML as if someone had typed it."""
+    ask(MILEAGE_REDACTED, user="U1")
+    where = ["--db", database_url, "--kb", str(kb_copy)]
+    shown = run("gaps", "show", "1", *where)
+    assert "my email is [email] and phone [phone]" in shown.stdout, shown.stderr
+    promoted = run("gaps", "promote", "1", *where)
+    assert promoted.returncode == 1
+    assert "personal data" in promoted.stderr
+    assert not list((kb_copy / "drafts").glob("*.yml"))
+    before = load_knowledge(kb_copy)["volunteering-code"].alternates
+    linked = run("gaps", "link", "1", "volunteering-code", *where)
+    assert linked.returncode == 1
+    assert "personal data" in linked.stderr
+    assert "gaps triage 1 --status answered --entry volunteering-code" in linked.stderr
+    assert load_knowledge(kb_copy)["volunteering-code"].alternates == before
+    # With a wording as someone typed it in the theme, that one is added and the other left out.
+    ask(MILEAGE, user="U2")
+    promoted = run("gaps", "promote", "1", *where)
+    assert promoted.returncode == 0, promoted.stderr
+    [draft] = (kb_copy / "drafts").glob("*.yml")
+    assert MILEAGE in draft.read_text()
+    assert "my email is" not in draft.read_text()
+    linked = run("gaps", "link", "1", "volunteering-code", *where)
+    assert linked.returncode == 0, linked.stderr
+    assert "Left out 1 wording with personal data removed" in linked.stdout
+    alternates = load_knowledge(kb_copy)["volunteering-code"].alternates
+    assert MILEAGE in alternates
+    assert not [a for a in alternates if "my email is" in a]
+
+
+def test_no_suggestion_from_a_wording_redaction_cut(
+    run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path
+) -> None:
+    """A did-you-mean pick suggests the question's wording, which here is stored as
+    "mail [email]: grant finishes, notice?": not what the person typed."""
+    reply = ask("mail jo@example.org: grant finishes, notice?")
+    assistant.choose(reply.question, "funding-notice", interaction_id=reply.interaction_id)
+    listed = run("gaps", "suggestions", "--db", database_url, "--kb", str(kb_copy))
+    assert "No suggestions waiting" in listed.stdout, listed.stdout + listed.stderr
