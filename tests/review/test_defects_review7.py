@@ -8,6 +8,7 @@ import hashlib
 import io
 from pathlib import Path
 
+from markdown_it import MarkdownIt
 from sqlalchemy import select
 
 from bot.chat import clicks
@@ -207,3 +208,26 @@ def test_no_suggestion_from_a_wording_redaction_cut(
     assistant.choose(reply.question, "funding-notice", interaction_id=reply.interaction_id)
     listed = run("gaps", "suggestions", "--db", database_url, "--kb", str(kb_copy))
     assert "No suggestions waiting" in listed.stdout, listed.stdout + listed.stderr
+
+
+LINKS = "# Big heading see http://evil.example/login and www.evil.example/x"
+
+
+def test_bare_links_in_questions_are_not_links_in_the_markdown_report_or_digest(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path
+) -> None:
+    """The # was escaped but http:// and www. stayed raw, so GitHub-style Markdown made links
+    of them; a question must never become a link."""
+    ask(LINKS)
+    where = ["--db", database_url, "--kb", str(kb_copy)]
+    report = run("gaps", "report", "--format", "md", *where)
+    digest = run("gaps", "digest", "--since", "60d", *where)
+    for output in (report, digest):
+        assert output.returncode == 0, output.stderr
+        assert "evil.example/login" in output.stdout
+        assert "http://" not in output.stdout
+        assert "www." not in output.stdout.casefold()
+    # ... while it reads as the question typed.
+    [line] = [line for line in report.stdout.splitlines() if line.startswith("### Theme 1")]
+    rendered = MarkdownIt("commonmark").render(line.removeprefix("### "))
+    assert rendered == f"<p>Theme 1: {LINKS}</p>\n"
