@@ -20,6 +20,7 @@ from yaml.nodes import ScalarNode
 
 from bot.errors import KnowledgeBaseError, ReviewActionError
 from bot.knowledge.atomic import atomic_write_text
+from bot.knowledge.lint import wording_key
 from bot.knowledge.loader import load_knowledge, slugify
 from bot.knowledge.model import KnowledgeBase
 from bot.review.signature import redacted
@@ -60,8 +61,8 @@ def add_alternates(
         raise ReviewActionError(
             f"Entry {entry_id!r} was not found in {path}; has the file changed?"
         )
-    known = {p.casefold() for p in entry.phrasings}
-    new = [w for w in new_wordings(wordings) if w.casefold() not in known]
+    known = {same_wording(p) for p in entry.phrasings}
+    new = [w for w in new_wordings(wordings) if same_wording(w) not in known]
     if not new:
         return []
     alternates = item.get("alternates")
@@ -80,8 +81,23 @@ def new_wordings(wordings: Sequence[str]) -> list[str]:
     removed personal data from (they hold a placeholder such as "[email]"): with the
     placeholder taken out, what is left is not what anyone typed ("my email is and phone
     can volunteers claim mileage"), and with it, no question anyone would type."""
-    cleaned = (w.strip() for w in wordings if not redacted(w))
-    return [w for w in dict.fromkeys(cleaned) if w]
+    kept: dict[str, str] = {}
+    for wording in wordings:
+        cleaned = wording.strip()
+        if cleaned and not redacted(cleaned):
+            kept.setdefault(same_wording(cleaned), cleaned)
+    return list(kept.values())
+
+
+def same_wording(wording: str) -> str:
+    """What two wordings share when they are the same question: its words, in any case,
+    spacing and punctuation ("Can volunteers claim mileage?" and "can volunteers claim
+    mileage"), as kb check compares them; for a wording with no words the matcher reads
+    (another script), its text without case, extra spaces or end punctuation."""
+    return wording_key(wording) or " ".join(wording.casefold().split()).strip(_END_MARKS)
+
+
+_END_MARKS = " ?!.,;:\u2026\uff1f\uff01\u3002\u061f"  # and the full-width, CJK and Arabic ones
 
 
 def _scalar(wording: str) -> str:

@@ -38,7 +38,7 @@ from bot.knowledge.lint import (
     wording_key,
 )
 from bot.knowledge.model import KnowledgeBase
-from bot.review.knowledge_edit import add_alternates, new_wordings
+from bot.review.knowledge_edit import add_alternates, new_wordings, same_wording
 from bot.review.signature import redacted, signature
 from bot.storage.database import Database, retry_on_conflict
 from bot.storage.interaction_log import utc_now
@@ -390,8 +390,8 @@ def check_alternates(kb: KnowledgeBase, entry_id: str, wordings: Sequence[str]) 
     entry = kb.get(entry_id)
     if entry is None:
         return []
-    known = {p.casefold() for p in entry.phrasings}
-    new = [w for w in new_wordings(wordings) if w.casefold() not in known]
+    known = {same_wording(p) for p in entry.phrasings}
+    new = [w for w in new_wordings(wordings) if same_wording(w) not in known]
     if not new:
         return []
     changed = replace(entry, alternates=(*entry.alternates, *new))

@@ -231,3 +231,35 @@ def test_bare_links_in_questions_are_not_links_in_the_markdown_report_or_digest(
     [line] = [line for line in report.stdout.splitlines() if line.startswith("### Theme 1")]
     rendered = MarkdownIt("commonmark").render(line.removeprefix("### "))
     assert rendered == f"<p>Theme 1: {LINKS}</p>\n"
+
+
+def test_link_adds_a_wording_once_whatever_its_case_spaces_and_end_punctuation(
+    run: Run, ask: Ask, database_url: str, kb_copy: Path
+) -> None:
+    """Linking a theme added "... cars?" and "... cars" to one entry as two wordings."""
+    for n, text in enumerate(
+        [
+            "can volunteers claim mileage for their cars?",
+            "Can volunteers  claim mileage for their cars",
+            "can volunteers claim mileage for their cars.",
+        ]
+    ):
+        ask(text, user=f"U{n}")
+    where = ["--db", database_url, "--kb", str(kb_copy)]
+    before = load_knowledge(kb_copy)["volunteering-code"].alternates
+    linked = run("gaps", "link", "1", "volunteering-code", *where)
+    assert linked.returncode == 0, linked.stderr
+    assert "Added 1 wording to volunteering-code" in linked.stdout
+    after = load_knowledge(kb_copy)["volunteering-code"].alternates
+    assert len(after) == len(before) + 1
+    # The same question again, in other case and punctuation, is already there.
+    again = run(
+        "gaps",
+        "link",
+        "CAN volunteers claim mileage for their cars ?!",
+        "volunteering-code",
+        *where,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "volunteering-code already has those wordings" in again.stdout
+    assert load_knowledge(kb_copy)["volunteering-code"].alternates == after
