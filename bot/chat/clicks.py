@@ -74,7 +74,9 @@ def triage(services: ChatServices, context: Context, theme_id: str, status: Them
     """Mark a theme in review or ignored, from the digest's buttons: the review group only."""
     if services.themes is None or not services.is_admin(context.user_id, context.conversation_id):
         return notice(wording.ONLY_REVIEW_GROUP)
+    # The note names no one: user ids are kept only as keyed hashes, and notes are shown in
+    # the reports, which never show a user identifier.
     theme = services.themes.triage(
-        theme_id, status=status, note=f"Set from {services.setup.name} by {context.user_id}"
+        theme_id, status=status, note=f"Set from the digest's buttons in {services.setup.name}"
     )
     return notice(f"Theme {theme.id} is now {theme.status.value.replace('_', ' ')}.")

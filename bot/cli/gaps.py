@@ -177,17 +177,30 @@ def report(
 def triage(
     theme: ThemeArg,
     status: Annotated[str, typer.Option("--status", help="new, in_review, answered or ignored")],
-    note: Annotated[str, typer.Option("--note", help="Why; shown in reports.")] = "",
+    note: Annotated[
+        str,
+        typer.Option(
+            "--note",
+            help="Why; shown in reports. Replaces the theme's old note; without it the old "
+            "note is cleared.",
+        ),
+    ] = "",
     entry: Annotated[
-        str | None, typer.Option("--entry", help="The entry that now answers it.")
+        str | None,
+        typer.Option(
+            "--entry",
+            help="The entry that now answers it. A status other than answered clears the "
+            "old entry unless one is given.",
+        ),
     ] = None,
     kb: KbOption = None,
     db: DbOption = None,
     local_kb: LocalKbOption = None,
 ) -> None:
     """Set a theme's status, with a note (required for ignored) or the entry that now answers
-    it (required for answered)."""
+    it (required for answered). Each triage replaces the last one's note and entry."""
     chosen = _status(status)
+    note = note.strip()  # a blank note is no note
     if chosen is ThemeStatus.IGNORED and not note:
         raise typer.BadParameter("say why the theme is ignored", param_hint="--note")
     if chosen is ThemeStatus.ANSWERED and not entry:
@@ -267,6 +280,13 @@ def link_command(
     else:
         console.print(
             f"{result.entry_id} already has those wordings.", highlight=False, markup=False
+        )
+    if result.left_out:
+        console.print(
+            f"Left out {counted(result.left_out, 'wording')} with personal data removed: "
+            "not what anyone typed.",
+            highlight=False,
+            markup=False,
         )
     if result.theme_id:
         console.print(f"Theme {result.theme_id} marked answered.", highlight=False)
@@ -365,8 +385,16 @@ def _post_digest_to_slack(settings: Settings, token: str, since: str) -> None:
 
 @contextmanager
 def _suggestions(
-    kb: Path | None, db: str | None, local_kb: Path | None
+    kb: Path | None, db: str | None, local_kb: Path | None, ctx: typer.Context | None = None
 ) -> Iterator[SuggestionService]:
+    """The suggestions of the knowledge base and database chosen. In a subcommand (``ctx``),
+    --kb, --db and --local-kb may be given before it, to the group ("gaps suggestions --kb
+    kb3 accept 4"), or after it; given after, they win."""
+    if ctx is not None and ctx.parent is not None:
+        group = ctx.parent.params
+        kb = kb if kb is not None else group.get("kb")
+        db = db if db is not None else group.get("db")
+        local_kb = local_kb if local_kb is not None else group.get("local_kb")
     with _service(kb, db, local_kb) as themes:
         yield SuggestionService(database=themes.database, knowledge=themes.knowledge)
 
@@ -377,7 +405,7 @@ def suggestions(
 ) -> None:
     """List suggested wordings with their counts (accept or reject them by id)."""
     if ctx.invoked_subcommand is not None:
-        return
+        return  # the subcommand reads --kb, --db and --local-kb given here (see _suggestions)
     with _suggestions(kb, db, local_kb) as service:
         service.refresh()
         pending = service.pending()
@@ -398,6 +426,7 @@ def suggestions(
 
 @suggestions_app.command("accept")
 def accept(
+    ctx: typer.Context,
     suggestion: int,
     kb: KbOption = None,
     db: DbOption = None,
@@ -413,7 +442,7 @@ def accept(
 ) -> None:
     """Add the suggested wording to its entry's alternates; refused when kb check would warn
     about it, unless --force."""
-    with _suggestions(kb, db, local_kb) as service:
+    with _suggestions(kb, db, local_kb, ctx) as service:
         s = service.accept(suggestion, force=force)
     Console().print(
         f"Added {one_line(s.wording)!r} to {s.entry_id}.", highlight=False, markup=False
@@ -422,9 +451,13 @@ def accept(
 
 @suggestions_app.command("reject")
 def reject(
-    suggestion: int, kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = None
+    ctx: typer.Context,
+    suggestion: int,
+    kb: KbOption = None,
+    db: DbOption = None,
+    local_kb: LocalKbOption = None,
 ) -> None:
     """Reject a suggested wording; it will not be suggested again."""
-    with _suggestions(kb, db, local_kb) as service:
+    with _suggestions(kb, db, local_kb, ctx) as service:
         s = service.reject(suggestion)
     Console().print(f"Rejected suggestion {s.id}.", highlight=False)

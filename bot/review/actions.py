@@ -9,7 +9,7 @@ from bot.errors import ReviewActionError, UnknownThemeError
 from bot.knowledge.drafts import Draft, drafts_noting, write_draft
 from bot.matching.text import words
 from bot.review.knowledge_edit import add_alternates, new_wordings
-from bot.review.signature import without_placeholders
+from bot.review.signature import redacted
 from bot.review.suggestions import check_alternates
 from bot.review.themes import ThemeService, ThemeStatus
 from bot.words import counted
@@ -24,6 +24,7 @@ class LinkResult:
     entry_id: str
     added: tuple[str, ...]
     theme_id: str | None
+    left_out: int = 0  # the theme's wordings redaction removed personal data from
 
 
 def promote(service: ThemeService, theme_id: str, *, force: bool = False) -> Path:
@@ -42,9 +43,18 @@ def promote(service: ThemeService, theme_id: str, *, force: bool = False) -> Pat
             f"Theme {theme.id} already has a draft: {existing[0]}, so no other was written. "
             "Complete that one, or add --force to write another."
         )
-    # Redaction's placeholders ("[email]") are no one's words: the draft goes without them.
-    question = without_placeholders(theme.label) or theme.label
-    wordings = new_wordings(service.members(theme_id)[:MAX_WORDINGS])
+    # A wording redaction removed personal data from is not what anyone typed: the draft
+    # takes only the others.
+    wordings = new_wordings(service.members(theme_id))[:MAX_WORDINGS]
+    if not wordings:
+        raise ReviewActionError(
+            f"No draft was written: every wording in theme {theme.id} had personal data "
+            "removed (it shows as [email], [phone] and the like), so none is what someone "
+            "typed. Write the entry in your own words in a topic file, then mark the theme "
+            f"with: compact-bot gaps triage {theme.id} --status answered --entry ENTRY_ID"
+        )
+    label = theme.label.strip()
+    question = label if label in wordings else wordings[0]
     draft = Draft(
         question=question,
         alternates=tuple(w for w in wordings if w != question),
@@ -69,7 +79,7 @@ def link(service: ThemeService, target: str, entry_id: str, *, force: bool = Fal
     try:
         theme = service.get(target)
         theme_id = theme.id
-        wordings = service.members(target)[:MAX_WORDINGS]
+        members = service.members(target)
     except UnknownThemeError:
         if target.strip().lstrip("#").isdigit():
             raise
@@ -78,7 +88,18 @@ def link(service: ThemeService, target: str, entry_id: str, *, force: bool = Fal
                 f"{target!r} has no words to add as a wording; give a theme id (see "
                 "compact-bot gaps list) or a question's wording in quotes. Nothing was changed."
             ) from None
-        wordings = [target]
+        members = [target]
+    # A wording redaction removed personal data from is not what anyone typed.
+    wordings = [w for w in members if not redacted(w)][:MAX_WORDINGS]
+    left_out = sum(1 for w in members if redacted(w))
+    if not wordings:
+        what = repr(target) if theme_id is None else f"every wording of theme {theme_id}"
+        then = (
+            ""
+            if theme_id is None
+            else f", then: compact-bot gaps triage {theme_id} --status answered --entry {entry_id}"
+        )
+        raise ReviewActionError(_ALL_REDACTED.format(what=what, entry=entry_id, then=then))
     if not force:
         problems = check_alternates(kb, entry_id, wordings)
         if problems:
@@ -94,7 +115,15 @@ def link(service: ThemeService, target: str, entry_id: str, *, force: bool = Fal
         service.triage(
             theme_id, status=ThemeStatus.ANSWERED, note=f"Linked to {entry_id}", entry_id=entry_id
         )
-    return LinkResult(entry_id, tuple(added), theme_id)
+    return LinkResult(entry_id, tuple(added), theme_id, left_out)
+
+
+_ALL_REDACTED = (
+    "Nothing was linked: {what} holds the placeholders redaction leaves where it removed "
+    "personal data ([email], [phone] and the like), so it is not what someone typed and "
+    "cannot be an entry's wording. Link a wording in your own words instead: "
+    'compact-bot gaps link "WORDING" {entry}{then}'
+)
 
 
 def _what(theme_id: str | None, wordings: list[str]) -> str:

@@ -43,6 +43,8 @@ def digest_markdown(digest: Digest) -> str:
             f"{counted(theme.askers, 'person')}): {md(theme.label)}"
         )
         lines.append(f"  Examples: {examples}")
+        if theme.note:
+            lines.append(f"  Note: {md(theme.note)}")
     lines += [
         "",
         "Triage with: compact-bot gaps triage THEME --status in_review|ignored --note '...'",

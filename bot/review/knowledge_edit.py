@@ -20,9 +20,10 @@ from yaml.nodes import ScalarNode
 
 from bot.errors import KnowledgeBaseError, ReviewActionError
 from bot.knowledge.atomic import atomic_write_text
+from bot.knowledge.lint import wording_key
 from bot.knowledge.loader import load_knowledge, slugify
 from bot.knowledge.model import KnowledgeBase
-from bot.review.signature import without_placeholders
+from bot.review.signature import redacted
 
 # How the loader (PyYAML, YAML 1.1) reads a plain scalar.
 _YAML_1_1 = pyyaml.resolver.Resolver()
@@ -60,8 +61,8 @@ def add_alternates(
         raise ReviewActionError(
             f"Entry {entry_id!r} was not found in {path}; has the file changed?"
         )
-    known = {p.casefold() for p in entry.phrasings}
-    new = [w for w in new_wordings(wordings) if w.casefold() not in known]
+    known = {same_wording(p) for p in entry.phrasings}
+    new = [w for w in new_wordings(wordings) if same_wording(w) not in known]
     if not new:
         return []
     alternates = item.get("alternates")
@@ -76,10 +77,27 @@ def add_alternates(
 
 
 def new_wordings(wordings: Sequence[str]) -> list[str]:
-    """The wordings as they would be added: without redaction's placeholders ("[email]"),
-    which are no one's words, trimmed, once each; those left empty dropped."""
-    cleaned = (without_placeholders(w).strip() for w in wordings)
-    return [w for w in dict.fromkeys(cleaned) if w]
+    """The wordings as they would be added: trimmed, once each, without those redaction
+    removed personal data from (they hold a placeholder such as "[email]"): with the
+    placeholder taken out, what is left is not what anyone typed ("my email is and phone
+    can volunteers claim mileage"), and with it, no question anyone would type."""
+    kept: dict[str, str] = {}
+    for wording in wordings:
+        cleaned = wording.strip()
+        if cleaned and not redacted(cleaned):
+            kept.setdefault(same_wording(cleaned), cleaned)
+    return list(kept.values())
+
+
+def same_wording(wording: str) -> str:
+    """What two wordings share when they are the same question: its words, in any case,
+    spacing and punctuation ("Can volunteers claim mileage?" and "can volunteers claim
+    mileage"), as kb check compares them; for a wording with no words the matcher reads
+    (another script), its text without case, extra spaces or end punctuation."""
+    return wording_key(wording) or " ".join(wording.casefold().split()).strip(_END_MARKS)
+
+
+_END_MARKS = " ?!.,;:\u2026\uff1f\uff01\u3002\u061f"  # and the full-width, CJK and Arabic ones
 
 
 def _scalar(wording: str) -> str:

@@ -6,7 +6,7 @@ from html import escape
 
 from bot.induction.report_html import html_section
 from bot.review.report import Report, Week
-from bot.words import unreordered
+from bot.words import one_line, unreordered
 
 WIDTH, HEIGHT, PAD = 640, 200, 32
 
@@ -82,13 +82,18 @@ def _lines(weeks: tuple[Week, ...]) -> str:
     )
 
 
+def _note(note: str) -> str:
+    """A theme's triage note, under its status: typed by the review group, so escaped."""
+    return f"<br><span class='muted'>{escape(one_line(note))}</span>" if note else ""
+
+
 def to_html(report: Report) -> str:
     title = f"Compact Assistant gaps report, {report.since:%d %B %Y} to {report.until:%d %B %Y}"
     themes = (
         "".join(
             f"<tr><td>{escape(t.id)}</td><td><b>{escape(unreordered(t.label))}</b><br><span class='muted'>"
             f"{escape(unreordered('; '.join(t.examples[1:4])))}</span></td><td>{t.count}</td><td>{t.askers}</td>"
-            f"<td><span class='status'>{escape(t.status.value)}</span></td>"
+            f"<td><span class='status'>{escape(t.status.value)}</span>{_note(t.note)}</td>"
             f"<td>{escape(', '.join(t.nearest_entries) or '-')}</td></tr>"
             for t in report.themes
         )

@@ -18,12 +18,21 @@ from bot.review.report import Report
 from bot.words import counted, one_line
 
 _MARKDOWN_MARKS = re.compile(r"([\\`*_\[\]#|!~])")
+# Where GitHub-style Markdown makes a link of bare text ("http://evil.example/login",
+# "www.evil.example"): a backslash before the slash or dot shows the same text but splits
+# the run the autolinker looks for, so it stays text.
+_AUTOLINKS = re.compile(r"(?<=:)(//)|(?<=www)(\.)", re.IGNORECASE)
 
 
 def md(text: str) -> str:
-    """``text`` shown literally in Markdown: HTML escaped, Markdown's marks backslashed, and
-    on one line."""
-    return _MARKDOWN_MARKS.sub(r"\\\1", escape(one_line(text), quote=False))
+    """``text`` shown literally in Markdown: HTML escaped, Markdown's marks backslashed, bare
+    links broken so no renderer links them, and on one line."""
+    marked = _MARKDOWN_MARKS.sub(r"\\\1", escape(one_line(text), quote=False))
+    return _AUTOLINKS.sub(_unlinked, marked)
+
+
+def _unlinked(match: re.Match[str]) -> str:
+    return "\\/\\/" if match.group(1) else "\\."
 
 
 def _percent(value: float | None) -> str:
@@ -51,8 +60,10 @@ def to_markdown(report: Report) -> str:
             f"- Keywords: {md(', '.join(theme.keywords)) or '-'}",
             f"- Nearest answers: {md(', '.join(theme.nearest_entries)) or 'none'}",
             "- Examples: " + "; ".join(f'"{md(e)}"' for e in theme.examples),
-            "",
         ]
+        if theme.note:
+            lines.append(f"- Note: {md(theme.note)}")
+        lines.append("")
     lines += [
         "## Week by week",
         "",
@@ -81,6 +92,7 @@ def to_csv(report: Report) -> str:
         for measure, value in (
             ("label", theme.label),
             ("status", theme.status.value),
+            ("note", one_line(theme.note)),
             ("questions", theme.count),
             ("people", theme.askers),
             ("last_seen", theme.last_seen.date().isoformat()),

@@ -18,6 +18,12 @@ _PLACEHOLDER = re.compile(
 )
 
 
+def redacted(text: str) -> bool:
+    """Whether redaction removed something from ``text`` (it holds a placeholder): what is
+    left is not what the person typed, so it never becomes an entry's wording."""
+    return _PLACEHOLDER.search(text) is not None
+
+
 def without_placeholders(text: str) -> str:
     """``text`` without redaction's placeholders, its spacing tidied where one was taken
     out; unchanged when it has none."""

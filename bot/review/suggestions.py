@@ -38,8 +38,8 @@ from bot.knowledge.lint import (
     wording_key,
 )
 from bot.knowledge.model import KnowledgeBase
-from bot.review.knowledge_edit import add_alternates, new_wordings
-from bot.review.signature import signature
+from bot.review.knowledge_edit import add_alternates, new_wordings, same_wording
+from bot.review.signature import redacted, signature
 from bot.storage.database import Database, retry_on_conflict
 from bot.storage.interaction_log import utc_now
 from bot.storage.tables import (
@@ -111,8 +111,8 @@ class SuggestionService:
             owners = phrasing_owners(kb)
             seen: set[int] = set()
             for interaction_id, entry_id, wording, when in found:
-                if interaction_id in seen or not signature(wording):
-                    continue
+                if interaction_id in seen or not signature(wording) or redacted(wording):
+                    continue  # no words, or not what was typed: personal data was removed
                 if linked.get(interaction_id, {entry_id}) - {entry_id}:
                     continue  # its theme was linked to another entry
                 if owners.get(wording_key(wording), entry_id) != entry_id:
@@ -272,6 +272,13 @@ class SuggestionService:
         entry, or the other entry's askers with this one)."""
         row = self._get(suggestion_id)
         kb = self.knowledge.current.kb
+        if redacted(row.wording):  # suggested before such wordings were left out
+            raise ReviewActionError(
+                f"Suggestion {suggestion_id} was not accepted: {row.wording!r} holds the "
+                "placeholders redaction leaves where it removed personal data, so it is not "
+                "what someone typed. Reject it with: compact-bot gaps suggestions reject "
+                f"{suggestion_id}"
+            )
         if not force:
             problems = check_alternates(kb, row.entry_id, [row.wording])
             if problems:
@@ -383,8 +390,8 @@ def check_alternates(kb: KnowledgeBase, entry_id: str, wordings: Sequence[str]) 
     entry = kb.get(entry_id)
     if entry is None:
         return []
-    known = {p.casefold() for p in entry.phrasings}
-    new = [w for w in new_wordings(wordings) if w.casefold() not in known]
+    known = {same_wording(p) for p in entry.phrasings}
+    new = [w for w in new_wordings(wordings) if same_wording(w) not in known]
     if not new:
         return []
     changed = replace(entry, alternates=(*entry.alternates, *new))

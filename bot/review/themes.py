@@ -185,7 +185,12 @@ class ThemeService:
     def triage(
         self, theme_id: str, *, status: ThemeStatus, note: str = "", entry_id: str | None = None
     ) -> ThemeSummary:
+        """Set the theme's status, replacing what the last triage said: its note becomes
+        ``note`` (none when blank), and its entry ``entry_id``; without one, an answered
+        theme keeps the entry that answers it and any other status has none. So a theme
+        ignored as "spam", then answered, then put back in review, says neither."""
         number = _number(theme_id)
+        note = note.strip()
         with self.database.session() as session:
             row = session.get(ThemeRow, number)
             if row is None:
@@ -193,10 +198,11 @@ class ThemeService:
                     f"There is no theme {theme_id!r}. List the themes with: compact-bot gaps list"
                 )
             row.status = str(status)
-            if note:
-                row.note = note
+            row.note = note
             if entry_id is not None:
                 row.entry_id = entry_id
+            elif status is not ThemeStatus.ANSWERED:
+                row.entry_id = None
             row.updated_at = self._clock()
         return self.get(theme_id)
 

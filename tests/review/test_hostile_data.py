@@ -190,7 +190,7 @@ def test_the_digest_prints_questions_as_text_not_markdown(
     digest = gaps(run, database_url, kb_copy, "digest", "--since", "30d")
     assert digest.returncode == 0, digest.stderr
     assert "](http" not in digest.stdout.replace("\\](http", "")
-    assert "\\[zebra crossing paint\\](http://evil.example)" in digest.stdout
+    assert "\\[zebra crossing paint\\](http:\\/\\/evil.example)" in digest.stdout
     assert "<script>" not in digest.stdout
     assert "&lt;script&gt;" in digest.stdout
     assert "\n# zebra" not in digest.stdout
