@@ -41,6 +41,8 @@ def digest_view(digest: Digest) -> View:
         ]
         for example in theme.examples[:EXAMPLES_SHOWN]:
             spans += ["\n• ", Plain(one_line(example), Emphasis.ITALIC)]
+        if theme.note:  # the last triage's reason, as the reports show it
+            spans += ["\nNote: ", Plain(one_line(theme.note))]
         blocks.append(paragraph(*spans))
         blocks.append(
             Buttons(

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.adapters.teams.schedule import post_digest
+from bot.review.themes import ThemeStatus
 from bot.storage.database import Database
 from bot.storage.tables import TeamsChampionReplyRow, TeamsConversationRow
 
@@ -133,6 +134,25 @@ def test_the_digest_goes_to_the_review_channel_with_triage_buttons(teams: Bot) -
         "tenantId": in_review_channel["conversation"]["tenantId"],
     }
     assert "is now ignored" in invoke_value(teams.post(in_review_channel))
+
+
+def test_the_digest_shows_each_themes_triage_note(teams: Bot) -> None:
+    """The note a reviewer left (gaps triage --note) is in the reports; the digest the review
+    channel gets showed the theme without it."""
+    for question in (LASAGNE, "best lasagne recipe please"):
+        teams.message(question)
+    teams.fake.wait_for(2)
+    themes = teams.services.chat.themes
+    assert themes is not None
+    teams.services.chat.flush_log()
+    themes.refresh()
+    [theme] = themes.top()
+    themes.triage(theme.id, status=ThemeStatus.IN_REVIEW, note="Asked the *finance* team")
+    post_digest(teams.services)
+    digest = teams.fake.wait_for(3)[2].cards[0]
+    # Each span is a text run of its own; the note's is plain text, marks and all.
+    assert '"text": "Note: "' in _texts(digest)
+    assert '"text": "Asked the *finance* team"' in _texts(digest)
 
 
 def test_admin_commands_are_for_admins(teams: Bot, kb_copy: Path) -> None:
