@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from pydantic import ValidationError
 
 from bot.adapters.teams.app import build_teams
 from bot.errors import ConfigError
@@ -153,6 +154,47 @@ def test_an_authenticated_but_malformed_activity_is_a_400_and_one_line(
     assert line.startswith("Teams activity refused: ")
     assert named in line
     assert teams.fake.quiet(0.3) == []
+
+
+def test_an_activity_is_validated_once_by_the_sdk_s_models(
+    teams: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The route names the field from the SDK's own validation error; it does not check the
+    # activity again itself.
+    from microsoft_teams.apps.events import CoreActivity
+
+    calls: list[object] = []
+    validate = CoreActivity.model_validate
+
+    def counted(cls: type[CoreActivity], /, body: object, **kwargs: Any) -> CoreActivity:
+        calls.append(body)
+        return validate(body, **kwargs)
+
+    monkeypatch.setattr(CoreActivity, "model_validate", classmethod(counted))
+    assert teams.post(_ask(teams)).status == 200
+    assert teams.post(_broken(teams, "text", value=42)).status == 400
+    assert len(calls) == 2
+
+
+def test_a_validation_error_that_is_not_about_the_activity_keeps_its_traceback(
+    teams: Bot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the SDK's activity models refusing the activity make a 400; a bug elsewhere that
+    # raises a pydantic error is a 200 for Teams and a traceback for the operator.
+    from pydantic import BaseModel
+
+    class Elsewhere(BaseModel):
+        count: int
+
+    async def broken(event: object) -> None:
+        Elsewhere.model_validate({"count": "many"})
+
+    monkeypatch.setattr(teams.bot.sdk.event_manager, "on_activity", broken)
+    caplog.set_level(logging.DEBUG)
+    assert teams.post(_ask(teams)).status == 200
+    assert [r.exc_info[0] for r in caplog.records if r.exc_info] == [ValidationError]
+    assert "refused" not in caplog.text
+    assert "Teams activity not handled (type message" in caplog.text
 
 
 def test_a_malformed_activity_without_a_good_token_is_still_a_401(
