@@ -204,6 +204,22 @@ def test_signed_clicks_with_fields_of_the_wrong_type_are_a_400_and_one_line(
     assert fake_slack.of("chat.postMessage") == []
 
 
+def test_a_field_name_with_a_line_break_cannot_forge_a_log_line(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The block and action ids in a modal's state are keys the request chooses; the line
+    # naming the field quotes them, on one line and without the controls that reorder text.
+    caplog.set_level(logging.DEBUG)
+    submission = payload("view_submission", question_id="1", answer="x")
+    forged = "blk\nERROR bot: forged \u202eline"
+    values = {forged: {"act": {"type": 5}}}
+    body = {**submission, "view": {**submission["view"], "state": {"values": values}}}
+    assert bot.interaction(body).status == 400
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "view.state.values.blk ERROR bot: forged line.act.type is a number" in line
+    assert "\n" not in line
+
+
 def test_a_well_formed_mention_is_still_answered_after_malformed_ones(
     bot: Bot, fake_slack: FakeSlack
 ) -> None:

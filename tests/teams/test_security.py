@@ -223,6 +223,19 @@ def test_an_activity_type_the_sdk_does_not_know_is_a_200_and_one_line(
     assert "three months" in teams.fake.wait_for(1)[0].text
 
 
+def test_a_type_with_a_line_break_cannot_forge_a_log_line(
+    teams: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The line quotes the type twice (as the type, and in the SDK's message about it).
+    caplog.set_level(logging.DEBUG)
+    forged = "somethingNew\nERROR bot: forged \u202eline\x1b[2J"
+    assert teams.post(_broken(teams, "type", value=forged)).status == 200
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "not handled (type somethingNew ERROR bot: forged line?[2J, name" in line
+    assert "Input tag 'somethingNew ERROR bot: forged line?[2J' found" in line
+    assert not {"\n", "\u202e", "\x1b"} & set(line)
+
+
 def test_a_body_nested_too_deeply_is_a_400_before_any_token_check(
     teams: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:

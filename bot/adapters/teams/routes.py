@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -30,22 +29,11 @@ from starlette.routing import Route
 
 from bot.errors import ConfigError
 from bot.server import read_body
+from bot.words import one_line
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000  # Teams activities are a few kilobytes; cards up to about 40 KB
-_UNSAFE = re.compile(r"[^\w./:;@ -]")
-
-
-def _shown(value: Any) -> str:
-    """A field from the request, safe for a log line."""
-    return _UNSAFE.sub("?", str(value))[:80]
-
-
-def _printable(text: str) -> str:
-    """A validation message for a log line: it can quote the request (an unknown type's
-    name), so anything that is not printable, a line break say, is replaced."""
-    return "".join(c if c.isprintable() else "?" for c in text)[:200]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +69,7 @@ def activity_problem(error: ValidationError, body: dict[str, Any]) -> ActivityPr
     if more:
         what += f" (and {more} more problem{'s' if more > 1 else ''})"
     return ActivityProblem(
-        _printable(where), _printable(what), unknown_kind=kind == "union_tag_invalid"
+        one_line(where, 200), one_line(what, 200), unknown_kind=kind == "union_tag_invalid"
     )
 
 
@@ -122,8 +110,8 @@ class StarletteRoutes:
         log.warning(
             "Teams: ignored a request to serve static pages at %s from %s; the Compact "
             "Assistant serves only /api/messages and /healthz",
-            _shown(path),
-            _shown(directory),
+            one_line(path, 80),
+            one_line(directory, 80),
         )
 
     async def start(self, port: int) -> None:
@@ -164,8 +152,8 @@ class StarletteRoutes:
                 log.warning(
                     "Teams activity refused: %s (type %s, id %s); answered 400",
                     problem,
-                    _shown(body.get("type")),
-                    _shown(body.get("id")),
+                    one_line(body.get("type"), 80),
+                    one_line(body.get("id"), 80),
                 )
                 return JSONResponse(
                     {"error": f"The activity is not one Teams sends: {problem}"}, status_code=400
@@ -174,9 +162,9 @@ class StarletteRoutes:
                 log.warning(
                     "Teams activity not handled (type %s, name %s, id %s%s); answered 200 so "
                     "that Teams keeps delivering",
-                    _shown(body.get("type")),
-                    _shown(body.get("name")),
-                    _shown(body.get("id")),
+                    one_line(body.get("type"), 80),
+                    one_line(body.get("name"), 80),
+                    one_line(body.get("id"), 80),
                     f"; {problem}" if problem is not None else "",
                 )
                 return Response(status_code=200)
