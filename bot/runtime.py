@@ -46,7 +46,8 @@ def open_log(
 
 def open_store(settings: Settings) -> KnowledgeStore:
     """The knowledge base the settings name: national, local layer and answer settings;
-    builds are cached in the data folder (bot/matching/cache.py)."""
+    builds are cached in the data folder (bot/matching/cache.py), which is checked first."""
+    settings.check_data_dir()
     return KnowledgeStore.open(
         settings.knowledge_path(),
         matcher=settings.matcher,
