@@ -71,7 +71,7 @@ def digest_time(spec: str) -> tuple[str, int, int]:
     if (
         len(clock) == 2
         and day in WEEKDAYS
-        and all(part.isdigit() and len(part) <= 2 for part in clock)
+        and all(part.isdecimal() and len(part) <= 2 for part in clock)
         and int(clock[0]) < 24
         and int(clock[1]) < 60
     ):

@@ -116,7 +116,7 @@ class ChatSession:
             logged = isinstance(reply, NoMatch) and reply.logged
             self.console.print(Markdown(none_of_these_text(logged=logged)))
             return True
-        if choice.isdigit() and 1 <= int(choice) <= len(clarify.options):
+        if choice.isdecimal() and 1 <= int(choice) <= len(clarify.options):
             entry = clarify.options[int(choice) - 1].entry
             reply = self.assistant.choose(
                 clarify.question, entry.id, interaction_id=clarify.interaction_id
@@ -136,7 +136,7 @@ class ChatSession:
                 self.pending, self.voted = answer, True
             return True
         number = choice.removeprefix("r")
-        if number.isdigit() and 1 <= int(number) <= len(answer.related):
+        if number.isdecimal() and 1 <= int(number) <= len(answer.related):
             related = answer.related[int(number) - 1]
             question = Question(related.question, self.context)
             self._show(self.assistant.open_related(question, related.id))

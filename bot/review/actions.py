@@ -71,7 +71,7 @@ def link(service: ThemeService, target: str, entry_id: str, *, force: bool = Fal
         theme_id = theme.id
         wordings = service.members(target)[:MAX_WORDINGS]
     except UnknownThemeError:
-        if target.strip().lstrip("#").isdigit():
+        if target.strip().lstrip("#").isdecimal():
             raise
         if not words(target):
             raise ReviewActionError(

@@ -254,10 +254,19 @@ def _central(texts: list[str]) -> str:
     return texts[int(scores.sum(axis=1).argmax())]
 
 
+# A 64-bit signed integer: the largest id SQLite and PostgreSQL (BIGINT) store.
+_LARGEST_ID = 2**63 - 1
+
+
 def _number(theme_id: str) -> int:
     cleaned = str(theme_id).strip().lstrip("#")
-    if not cleaned.isdigit():
+    if not cleaned.isdecimal():
         raise UnknownThemeError(
             f"{theme_id!r} is not a theme id; theme ids are numbers such as 12 (see compact-bot gaps list)"
         )
-    return int(cleaned)
+    number = int(cleaned)
+    if number > _LARGEST_ID:  # the database would refuse it, and no theme has it
+        raise UnknownThemeError(
+            f"There is no theme {theme_id!r}. List the themes with: compact-bot gaps list"
+        )
+    return number

@@ -177,7 +177,7 @@ def test_a_dotenv_file_saved_in_another_encoding_is_named_with_the_fix(
 
 def test_a_digest_time_that_is_not_one_stops_start_up_naming_the_variable(run: Run) -> None:
     # Checked with the other settings, not minutes later when the schedule starts.
-    for bad in ("sometime", "mon 25:00", "mon 09:60", "mon 09:00 weekly", "09:00"):
+    for bad in ("sometime", "mon 25:00", "mon 09:60", "mon 09:00 weekly", "09:00", "mon ²:00"):
         result = run("ask", "--no-log", "hi", env={"COMPACT_DIGEST_CRON": bad})
         assert result.returncode == 1, bad
         said = " ".join(result.stderr.split())
