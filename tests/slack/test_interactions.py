@@ -287,3 +287,31 @@ def test_an_ask_a_champion_click_without_a_question_posts_nothing_to_the_champio
     replies = fake_slack.wait_for("response_url", 3)
     assert all("That button no longer works" in r.params["text"] for r in replies)
     assert fake_slack.of("chat.postMessage") == []
+
+
+def test_an_answer_click_or_form_for_no_champion_question_says_the_button_is_gone(
+    bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A question purged from the log, or a value this app did not write: it was int() of the
+    # value, then a lookup, each a listener traceback (and, when quick enough, Bolt's 404).
+    caplog.set_level(logging.INFO)
+    values = ("12345", "abc", "99999999999999999999", "", "²")
+    for value in values:
+        reply = bot.interaction(
+            with_action(
+                fake_slack, ids.CHAMPION_ANSWER, value, user={"id": "UCHAMPION", "team_id": "T1"}
+            )
+        )
+        assert reply.status == 200, (value, reply)
+    replies = fake_slack.wait_for("response_url", len(values))
+    assert all("That button no longer works" in r.params["text"] for r in replies)
+    for metadata, said in (
+        ("12345", "There is no Champion question 12345."),
+        ("abc", "That button no longer works"),
+    ):
+        submitted = payload("view_submission", question_id=metadata, answer="Yes.")
+        refused = json.loads(bot.interaction(submitted).body)
+        assert refused["response_action"] == "errors"
+        assert said in json.dumps(refused["errors"])
+    assert fake_slack.of("views.open") == []
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING] == []

@@ -32,7 +32,7 @@ def test_an_event_the_assistant_does_not_use_is_acknowledged_with_one_line(
     assert reply.status == 200, reply
     assert _lines(caplog, logging.WARNING) == []
     [line] = [m for m in _lines(caplog, logging.INFO) if "not handled" in m]
-    assert line == "Slack event reaction_added not handled: the assistant has no listener for it"
+    assert line == "Slack event reaction_added not handled: no listener acknowledged it"
     assert fake_slack.of("chat.postMessage") == []
 
 

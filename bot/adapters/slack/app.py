@@ -113,7 +113,7 @@ def build_app(services: ChatServices, *, socket_mode: bool = False) -> App:
         if isinstance(error, BoltUnhandledRequestError):
             # A signed request no listener takes: an event the app does not use, a button
             # from an older version. An event is acknowledged, so Slack does not send it again.
-            log.info("Slack %s not handled: the assistant has no listener for it", _kind(body))
+            log.info("Slack %s not handled: no listener acknowledged it", _kind(body))
             return BoltResponse(status=200, body="") if "event" in body else None
         # One place for crashes: log with the traceback; the server keeps running.
         log.error("Slack listener failed (%s)", body.get("type"), exc_info=error)

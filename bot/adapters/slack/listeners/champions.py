@@ -41,7 +41,7 @@ def register(app: App, services: ChatServices) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        question = champions.open_for_answer(services, int(clicked_value(body) or "0"))
+        question = champions.open_for_answer(services, clicked_value(body))
         if isinstance(question, View):
             respond(response_type="ephemeral", replace_original=False, **message(question))
             return
@@ -54,7 +54,7 @@ def register(app: App, services: ChatServices) -> None:
         text = view["state"]["values"][ids.ANSWER_BLOCK][ids.ANSWER_INPUT].get("value") or ""
         try:
             answered = champions.answer(
-                services, int(view["private_metadata"]), champion=clicker(body) or "", text=text
+                services, view.get("private_metadata"), champion=clicker(body) or "", text=text
             )
         except ReviewActionError as exc:
             ack(response_action="errors", errors={ids.ANSWER_BLOCK: str(exc)})
