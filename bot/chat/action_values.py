@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.storage.tables import LARGEST_ID
+
 
 class Action(StrEnum):
     """Everything a person can click. The values are the Slack action ids, kept stable so that
@@ -63,9 +65,12 @@ class ActionValue:
         if not isinstance(data, dict):
             data = {}
         interaction = data.get("i")
+        # Not true or false (bools are ints), nor an id no row can have.
+        if type(interaction) is not int or not 0 < interaction <= LARGEST_ID:
+            interaction = None
         return cls(
             question=str(data.get("q", "")),
-            interaction_id=interaction if isinstance(interaction, int) else None,
+            interaction_id=interaction,
             entry_id=str(data["e"]) if data.get("e") else None,
         )
 

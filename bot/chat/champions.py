@@ -29,6 +29,7 @@ from bot.chat.views import (
 )
 from bot.core.question import Context
 from bot.errors import ReviewActionError
+from bot.storage.tables import LARGEST_ID
 
 SUMMARY_QUESTION = 100  # characters of the question in the post's notification
 
@@ -80,17 +81,13 @@ def record_post(
         services.champions.posted(question_id, channel=conversation, ts=message)
 
 
-# A 64-bit signed integer: the largest id SQLite and PostgreSQL (BIGINT) store.
-_LARGEST_ID = 2**63 - 1
-
-
 def question_id(value: object) -> int | None:
     """The Champion question id an Answer button or form carries, or None when the value is
     not one we made (a forged or garbled value is refused, never looked up)."""
     if not isinstance(value, str) or not (value.isascii() and value.isdecimal()):
         return None
     number = int(value)
-    return number if 0 < number <= _LARGEST_ID else None
+    return number if 0 < number <= LARGEST_ID else None
 
 
 def open_for_answer(services: ChatServices, value: str | None) -> ChampionQuestion | View:

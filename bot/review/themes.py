@@ -24,7 +24,13 @@ from bot.review.clustering import assign
 from bot.review.signature import theme_signature, without_placeholders
 from bot.storage.database import Database, retry_on_conflict
 from bot.storage.interaction_log import utc_now
-from bot.storage.tables import FeedbackRow, InteractionRow, ThemeMemberRow, ThemeRow
+from bot.storage.tables import (
+    LARGEST_ID,
+    FeedbackRow,
+    InteractionRow,
+    ThemeMemberRow,
+    ThemeRow,
+)
 
 EXAMPLES = 5
 LABEL_SAMPLE = 30
@@ -254,10 +260,6 @@ def _central(texts: list[str]) -> str:
     return texts[int(scores.sum(axis=1).argmax())]
 
 
-# A 64-bit signed integer: the largest id SQLite and PostgreSQL (BIGINT) store.
-_LARGEST_ID = 2**63 - 1
-
-
 def _number(theme_id: str) -> int:
     cleaned = str(theme_id).strip().lstrip("#")
     if not cleaned.isdecimal():
@@ -265,7 +267,7 @@ def _number(theme_id: str) -> int:
             f"{theme_id!r} is not a theme id; theme ids are numbers such as 12 (see compact-bot gaps list)"
         )
     number = int(cleaned)
-    if number > _LARGEST_ID:  # the database would refuse it, and no theme has it
+    if number > LARGEST_ID:  # the database would refuse it, and no theme has it
         raise UnknownThemeError(
             f"There is no theme {theme_id!r}. List the themes with: compact-bot gaps list"
         )

@@ -315,3 +315,20 @@ def test_an_answer_click_or_form_for_no_champion_question_says_the_button_is_gon
         assert said in json.dumps(refused["errors"])
     assert fake_slack.of("views.open") == []
     assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING] == []
+
+
+def test_a_button_value_naming_an_interaction_no_row_can_have_is_not_looked_up(
+    bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An id beyond what the database stores was an OverflowError (a listener traceback and,
+    # when quick, Bolt's 404); true read as interaction 1 ("No interaction True in the log").
+    caplog.set_level(logging.INFO)
+    actions = (ids.HELPFUL, ids.NOT_HELPFUL, ids.NONE_OF_THESE, ids.ASK_CHAMPION)
+    for interaction in ("99999999999999999999", "true"):
+        value = f'{{"q":"can we claim mileage?","i":{interaction},"e":"funding-notice"}}'
+        for action in actions:
+            reply = bot.interaction(with_action(fake_slack, action, value))
+            assert reply.status == 200, (action, value, reply)
+    fake_slack.wait_for("response_url", 2 * len(actions))
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+    assert "True" not in caplog.text
