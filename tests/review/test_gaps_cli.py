@@ -74,7 +74,7 @@ def test_bad_input_is_a_clear_error(
     assert "say why" in ignore.stderr
 
 
-def test_theme_ids_no_theme_can_have_are_a_clear_error(
+def test_theme_and_suggestion_ids_no_row_can_have_are_a_clear_error(
     run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path
 ) -> None:
     # Beyond what the database stores (it raised OverflowError), and digits int() refuses.
@@ -85,11 +85,15 @@ def test_theme_ids_no_theme_can_have_are_a_clear_error(
         ["triage", huge, "--status", "in_review"],
         ["promote", huge],
         ["link", huge, "funding-notice"],
+        ["suggestions", "accept", huge],
+        ["suggestions", "reject", huge],
     ):
         result = gaps(run, database_url, kb_copy, *args)
         assert result.returncode == 1, (args, result.stderr)
         assert "Traceback" not in result.stderr
-        assert f"There is no theme '{huge}'" in result.stderr
+        assert f"There is no theme '{huge}'" in result.stderr or (
+            f"There is no suggestion {huge}" in result.stderr
+        )
     superscript = gaps(run, database_url, kb_copy, "show", "²")
     assert superscript.returncode == 1
     assert "'²' is not a theme id" in superscript.stderr
