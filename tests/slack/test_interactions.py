@@ -332,3 +332,20 @@ def test_a_button_value_naming_an_interaction_no_row_can_have_is_not_looked_up(
     fake_slack.wait_for("response_url", 2 * len(actions))
     assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
     assert "True" not in caplog.text
+
+
+def test_a_champion_form_without_its_answer_field_is_refused_like_an_empty_answer(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Slack always sends the form's state; without it the listener failed with a KeyError
+    # (a traceback and a 500).
+    caplog.set_level(logging.INFO)
+    submitted = payload("view_submission", question_id="1", answer="Yes.")
+    without_state = {k: v for k, v in submitted["view"].items() if k != "state"}
+    for view in (without_state, {**without_state, "state": {"values": {}}}):
+        reply = bot.interaction({**submitted, "view": view})
+        assert reply.status == 200, reply
+        refused = json.loads(reply.body)
+        assert refused["response_action"] == "errors"
+        assert "Please write an answer." in json.dumps(refused["errors"])
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []

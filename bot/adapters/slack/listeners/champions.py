@@ -51,7 +51,10 @@ def register(app: App, services: ChatServices) -> None:
 
     @app.view(ids.CHAMPION_MODAL)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        text = view["state"]["values"][ids.ANSWER_BLOCK][ids.ANSWER_INPUT].get("value") or ""
+        # Slack sends the form's state; a request that leaves it out answers nothing.
+        values = (view.get("state") or {}).get("values") or {}
+        text = ((values.get(ids.ANSWER_BLOCK) or {}).get(ids.ANSWER_INPUT) or {}).get("value")
+        text = text or ""
         try:
             answered = champions.answer(
                 services, view.get("private_metadata"), champion=clicker(body) or "", text=text
