@@ -86,6 +86,8 @@ def question_id(value: object) -> int | None:
     not one we made (a forged or garbled value is refused, never looked up)."""
     if not isinstance(value, str) or not (value.isascii() and value.isdecimal()):
         return None
+    if len(value) > len(str(LARGEST_ID)):  # int() refuses past 4,300 digits
+        return None
     number = int(value)
     return number if 0 < number <= LARGEST_ID else None
 

@@ -266,9 +266,10 @@ def _number(theme_id: str) -> int:
         raise UnknownThemeError(
             f"{theme_id!r} is not a theme id; theme ids are numbers such as 12 (see compact-bot gaps list)"
         )
-    number = int(cleaned)
-    if number > LARGEST_ID:  # the database would refuse it, and no theme has it
+    # Too large for the database (or, past 4,300 digits, for int()): no theme has it.
+    digits = cleaned.lstrip("0") or "0"
+    if len(digits) > len(str(LARGEST_ID)) or int(digits) > LARGEST_ID:
         raise UnknownThemeError(
             f"There is no theme {theme_id!r}. List the themes with: compact-bot gaps list"
         )
-    return number
+    return int(digits)

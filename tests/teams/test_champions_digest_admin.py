@@ -91,7 +91,7 @@ def test_an_answer_for_no_champion_question_says_the_button_is_gone(
 ) -> None:
     # An id beyond what the database stores was an OverflowError: the listener's traceback.
     caplog.set_level(logging.INFO)
-    for value in ("abc", "99999999999999999999", "²"):
+    for value in ("abc", "99999999999999999999", "²", "1" * 5000):
         reply = teams.click("champion_answer", value, answer="Yes.")
         assert invoke_value(reply) == "That button no longer works. Ask your question again."
     missing = teams.click("champion_answer", "12345", answer="Yes.")
