@@ -60,7 +60,7 @@ class ActionValue:
         """Never fails: a value that is not ours reads as an empty question."""
         try:
             data = json.loads(value or "{}")
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, a number int() refuses, too deep
             data = {}
         if not isinstance(data, dict):
             data = {}

@@ -111,6 +111,11 @@ def _json_rows(path: Path, text: str) -> SourceFile:
         raise ImportFileError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
     except RecursionError as exc:
         raise ImportFileError(f"{path}: lists or objects are nested too deeply") from exc
+    except ValueError as exc:  # int() refuses a number of more than 4,300 digits
+        raise ImportFileError(
+            f"{path}: a number in it has more than 4,300 digits, too many to read; put it in "
+            'quotes ("...") to import it as text'
+        ) from exc
     if isinstance(data, dict):
         data = _faq_list(path, data)
     if not isinstance(data, list):

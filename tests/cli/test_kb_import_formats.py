@@ -348,3 +348,26 @@ def test_json_wordings_that_are_not_text_skip_their_row_with_a_reason(
     assert "row 3: its alternates are an object, not text" in said
     assert "row 4: its alternates are true or false, not text" in said
     assert "row 5: its questions hold a list, not text" in said
+
+
+def test_numbers_too_long_to_read_and_cells_nested_too_deep_are_no_traceback(
+    run: Run, tmp_path: Path
+) -> None:
+    # int() refuses more than 4,300 digits; JSON in a cell can nest past Python's recursion.
+    many = "1" * 5000
+    source = tmp_path / "faq.json"
+    source.write_text(f'[{{"question": "Can we claim mileage?", "answer": "Yes.", "id": {many}}}]')
+    refused = run("kb", "import", str(source), "--out", str(tmp_path / "a"))
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    said = " ".join(refused.stderr.split())
+    assert "faq.json: a number in it has more than 4,300 digits, too many to read" in said
+    table = tmp_path / "faq.csv"
+    table.write_text(
+        "question,answer,alternates\n"
+        f'Can we claim mileage?,Yes.,"[{many}]"\n'
+        f'Is mileage paid?,Yes.,"{"[" * 50_000}"\n'
+    )
+    imported = run("kb", "import", str(table), "--out", str(tmp_path / "b"))
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 2 entries" in imported.stdout
