@@ -320,3 +320,20 @@ def test_kb_check_names_what_it_did_not_read_and_why(run: Run, tmp_path: Path) -
     assert "has no .yml files" in failed.stderr
     assert "gone.yml: was not read" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_a_number_too_long_to_read_is_named_at_its_key_not_a_traceback(
+    run: Run, tmp_path: Path
+) -> None:
+    # YAML reads it with int(), which refuses more than 4,300 digits.
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "t.yml").write_text(
+        "topic: T\nentries:\n  - id: one\n    question: How long is a consultation?\n"
+        f"    answer: Twelve weeks.\n    review_every: {'1' * 5000}\n"
+    )
+    checked = run("kb", "check", "--kb", str(folder))
+    assert checked.returncode == 1
+    assert "Traceback" not in checked.stderr
+    said = " ".join(checked.stderr.split())
+    assert "kb/t.yml:6 entry 'one': 'review_every' must be a number of months, 1 to 120" in said
