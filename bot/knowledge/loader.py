@@ -491,7 +491,7 @@ class _Fields:
         """A control character (written as "\\e" or "\\0" in quotes, or brought in by kb
         import from a spreadsheet) is an error: shown in a terminal it could recolour or
         rewrite the screen, and it is invisible wherever the answer is read."""
-        found = _CONTROL.search(value)
+        found = CONTROL.search(value)
         if found is not None:
             self.problem(
                 key,
@@ -665,7 +665,7 @@ def _unique(wordings: Iterable[str], question: str) -> tuple[str, ...]:
 
 
 # C0 controls and DEL, except the tab and the line breaks YAML itself reads.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _is_text(value: Any) -> bool:

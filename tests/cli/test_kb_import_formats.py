@@ -371,3 +371,24 @@ def test_numbers_too_long_to_read_and_cells_nested_too_deep_are_no_traceback(
     imported = run("kb", "import", str(table), "--out", str(tmp_path / "b"))
     assert imported.returncode == 0, imported.stderr
     assert "Imported 2 entries" in imported.stdout
+
+
+def test_a_row_with_a_control_character_is_skipped_with_the_reason_at_import(
+    run: Run, tmp_path: Path
+) -> None:
+    # kb check refuses the file it would make (a terminal escape in an answer could recolour
+    # the console chat): the import named nothing and wrote a file that does not load.
+    table = tmp_path / "faq.csv"
+    table.write_text(
+        "question,answer\n"
+        'What is the Compact?,"An \x1b[31magreement."\n'
+        "How long is a consultation?,Twelve weeks.\n"
+    )
+    out = tmp_path / "out"
+    result = run("kb", "import", str(table), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    said = " ".join((result.stdout + result.stderr).split())
+    assert "row 2: its answer contains the control character U+001B" in said
+    assert "Imported 1 entry" in said
+    checked = run("kb", "check", "--kb", str(out))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
