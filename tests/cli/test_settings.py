@@ -141,6 +141,11 @@ def test_an_unusable_data_folder_is_the_first_and_only_thing_said(run: Run, tmp_
         assert said.startswith(f"Error: Cannot keep the pseudonym key in the data folder {a_file}")
         assert "WARNING" not in result.stderr, command
         assert "cache" not in result.stderr, command
+    # A command that keeps nothing (eval) runs with the cache's warning alone.
+    evaluated = run("eval", env=nowhere)
+    assert "No such option" not in evaluated.stderr
+    assert "Cannot keep" not in evaluated.stderr
+    assert "build cache not written" in evaluated.stderr
     # With the key and the database elsewhere, the folder only holds the cache: a warning.
     elsewhere = {
         **nowhere,
