@@ -156,6 +156,11 @@ def _mention(**event: object) -> dict[str, object]:
         (_mention(channel=["C1"]), "event.channel is a list, not text"),
         (_mention(ts=1700000100.0001), "event.ts is a number, not text"),
         ({**payload("app_mention"), "authorizations": "T1"}, "authorizations is text"),
+        (_mention(channel=None), "event.channel is missing from the app_mention event"),
+        (
+            {**payload("message_im"), "event": {**payload("message_im")["event"], "channel": ""}},
+            "event.channel is missing from the message event",
+        ),
     ],
 )
 def test_signed_events_with_fields_of_the_wrong_type_are_a_400_and_one_line(

@@ -156,12 +156,18 @@ def shape_problem(body: Mapping[str, Any]) -> str | None:
         return "event is missing from an event_callback"
     if body.get("command") is not None and not body.get("response_url"):
         return "response_url is missing from a slash command"
+    event = body.get("event")
+    if isinstance(event, dict) and event.get("type") in _IN_A_CHANNEL and not event.get("channel"):
+        return f"event.channel is missing from the {event['type']} event"  # the reply goes there
     try:
         _Envelope.model_validate(body)
     except ValidationError as exc:
         return _described(exc.errors(include_url=False)[0])
     return None
 
+
+# Events the assistant answers in the conversation they name: Slack always names it.
+_IN_A_CHANNEL = frozenset({"message", "app_mention"})
 
 # What a pydantic error type says was wanted.
 _WANTED = {
