@@ -247,3 +247,20 @@ def test_a_signed_slash_command_without_its_response_url_is_a_400_and_one_line(
     assert "response_url is missing from a slash command" in line
     challenge = {"type": "url_verification", "challenge": {"not": "text"}, "token": "x"}
     assert bot.event(challenge).status == 400
+
+
+def test_a_signed_request_whose_response_url_is_not_a_web_address_is_a_400_and_one_line(
+    bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The reply is posted there: urllib failed on it inside the listener, with a traceback,
+    # a "did not call ack()" warning and a 404.
+    caplog.set_level(logging.DEBUG)
+    fields = payload("slash_command", response_url=fake_slack.url)
+    fields["response_url"] = "not a url"
+    assert bot.command(fields).status == 400
+    click = with_action(fake_slack, "helpful", "1")
+    assert bot.interaction({**click, "response_url": "file:///etc/passwd"}).status == 400
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 2, lines
+    assert all("response_url is not a web address" in line for line in lines)
