@@ -488,8 +488,8 @@ class _Fields:
         return value.strip()
 
     def check_characters(self, key: str, value: str, line: int | None = None) -> None:
-        """A control character (written as "\\e" or "\\0" in quotes, or brought in by kb
-        import from a spreadsheet) is an error: shown in a terminal it could recolour or
+        """A control character (written as "\\e" or "\\0" in quotes; kb import skips a
+        spreadsheet row holding one) is an error: shown in a terminal it could recolour or
         rewrite the screen, and it is invisible wherever the answer is read."""
         found = CONTROL.search(value)
         if found is not None:
