@@ -135,7 +135,7 @@ def _walk(folder: Path, skipped: frozenset[str]) -> Iterator[tuple[Path, str | N
             continue
         if relative == Path(INDUCTION_FILE):
             continue
-        if file.is_symlink() and file.is_dir():
+        if file.is_symlink() and file.is_dir() and relative.name not in skipped:
             yield (
                 file,
                 (

@@ -301,6 +301,8 @@ def test_kb_check_names_what_it_did_not_read_and_why(run: Run, tmp_path: Path) -
     (folder / "gone.yml").symlink_to("missing.yml")
     (folder / "self.yml").symlink_to("self.yml")
     (folder / "loop").symlink_to("..")
+    (tmp_path / "shared-drafts").mkdir()
+    (folder / "drafts").symlink_to(tmp_path / "shared-drafts")  # never read: no warning
     checked = run("kb", "check", "--kb", str(folder))
     assert checked.returncode == 0, checked.stderr
     said = checked.stdout
