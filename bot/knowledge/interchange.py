@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -439,11 +440,14 @@ def _entry(
 
 def _answer_text(value: Any) -> str:
     """An answer as written, keeping its line breaks (paragraphs and bullets are part of the
-    markdown); a number as a spreadsheet shows it (0 is an answer, 12.0 is 12)."""
+    markdown); a number as a spreadsheet shows it (0 is an answer, 12.0 is 12), and a date
+    without a midnight time (Excel makes "July 2025" typed in a cell a date)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    elif isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
     return str(value).replace("\r\n", "\n").strip()
 
 

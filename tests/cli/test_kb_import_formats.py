@@ -4,6 +4,7 @@ imported is said, and nothing is dropped without a word."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
 from pathlib import Path
@@ -392,3 +393,19 @@ def test_a_row_with_a_control_character_is_skipped_with_the_reason_at_import(
     assert "Imported 1 entry" in said
     checked = run("kb", "check", "--kb", str(out))
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_an_answer_excel_made_a_date_reads_as_the_date(run: Run, tmp_path: Path) -> None:
+    # Excel turns "July 2025" typed in a cell into a date: it came in as "2025-07-01 00:00:00".
+    source = workbook(
+        tmp_path / "faqs.xlsx",
+        {
+            "Covenant": [
+                ["Question", "Answer"],
+                ["When did the Covenant start?", dt.datetime(2025, 7, 1)],
+                ["When is the meeting?", dt.datetime(2026, 3, 4, 14, 30)],
+            ]
+        },
+    )
+    kb, _ = imported(run, source, tmp_path / "out")
+    assert [e.answer for e in kb.entries] == ["2025-07-01", "2026-03-04 14:30:00"]
