@@ -44,9 +44,13 @@ def open_log(
     )
 
 
-def open_store(settings: Settings) -> KnowledgeStore:
+def open_store(settings: Settings, *, keeps_data: bool = True) -> KnowledgeStore:
     """The knowledge base the settings name: national, local layer and answer settings;
-    builds are cached in the data folder (bot/matching/cache.py)."""
+    builds are cached in the data folder (bot/matching/cache.py). The folder is checked
+    first, unless the command keeps nothing there (``keeps_data`` False: the optional cache
+    then only warns when it cannot be written)."""
+    if keeps_data:
+        settings.check_data_dir()
     return KnowledgeStore.open(
         settings.knowledge_path(),
         matcher=settings.matcher,

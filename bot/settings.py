@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 from pathlib import Path
@@ -70,7 +71,7 @@ def digest_time(spec: str) -> tuple[str, int, int]:
     if (
         len(clock) == 2
         and day in WEEKDAYS
-        and all(part.isdigit() and len(part) <= 2 for part in clock)
+        and all(part.isdecimal() and len(part) <= 2 for part in clock)
         and int(clock[0]) < 24
         and int(clock[1]) < 60
     ):
@@ -261,6 +262,37 @@ class Settings(BaseSettings):
             (self.teams_client_id, self.teams_client_secret, self.teams_tenant_id)
         )
 
+    def check_data_dir(self) -> None:
+        """Stop, naming COMPACT_DATA_DIR, when the data folder is needed (for the pseudonym key
+        or the default SQLite database) and cannot be made or written to. Called before
+        anything else uses the folder, so this is the one thing said, not the build cache's
+        warning (the cache is optional) followed by it."""
+        if self.pseudonym_key is not None and self.database_url:
+            return
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._data_dir_error(exc) from None
+        if not os.access(self.data_dir, os.W_OK | os.X_OK):
+            raise self._data_dir_error(
+                PermissionError(errno.EACCES, "this user cannot write to it")
+            )
+
+    def _data_dir_error(self, exc: OSError) -> ConfigError:
+        reason = exc.strerror or str(exc)
+        if self.data_dir.is_file():
+            reason = "that is a file, not a folder"
+        needs, instead = (
+            ("the pseudonym key", "COMPACT_PSEUDONYM_KEY")
+            if self.pseudonym_key is None
+            else ("the database", "DATABASE_URL")
+        )
+        return ConfigError(
+            f"Cannot keep {needs} in the data folder {self.data_dir}: {reason}. Set "
+            "COMPACT_DATA_DIR to a folder this user can create and write to (or unset it for "
+            f"the default), or set {instead}."
+        )
+
     def resolved_pseudonym_key(self) -> str:
         """The configured key, or one generated once and kept in the data folder."""
         if self.pseudonym_key is not None:
@@ -278,14 +310,7 @@ class Settings(BaseSettings):
             with os.fdopen(descriptor, "w") as handle:
                 handle.write(key + "\n")
         except OSError as exc:
-            reason = exc.strerror or str(exc)
-            if self.data_dir.is_file():
-                reason = "that is a file, not a folder"
-            raise ConfigError(
-                f"Cannot keep the pseudonym key in the data folder {self.data_dir}: "
-                f"{reason}. Set COMPACT_DATA_DIR to a folder this user can create "
-                "and write to (or unset it for the default), or set COMPACT_PSEUDONYM_KEY."
-            ) from None
+            raise self._data_dir_error(exc) from None
         return key
 
 

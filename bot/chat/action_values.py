@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.storage.tables import LARGEST_ID
+
 
 class Action(StrEnum):
     """Everything a person can click. The values are the Slack action ids, kept stable so that
@@ -58,14 +60,17 @@ class ActionValue:
         """Never fails: a value that is not ours reads as an empty question."""
         try:
             data = json.loads(value or "{}")
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, a number int() refuses, too deep
             data = {}
         if not isinstance(data, dict):
             data = {}
         interaction = data.get("i")
+        # Not true or false (bools are ints), nor an id no row can have.
+        if type(interaction) is not int or not 0 < interaction <= LARGEST_ID:
+            interaction = None
         return cls(
             question=str(data.get("q", "")),
-            interaction_id=interaction if isinstance(interaction, int) else None,
+            interaction_id=interaction,
             entry_id=str(data["e"]) if data.get("e") else None,
         )
 

@@ -29,6 +29,7 @@ from bot.chat.views import (
 )
 from bot.core.question import Context
 from bot.errors import ReviewActionError
+from bot.storage.tables import LARGEST_ID
 
 SUMMARY_QUESTION = 100  # characters of the question in the post's notification
 
@@ -80,23 +81,47 @@ def record_post(
         services.champions.posted(question_id, channel=conversation, ts=message)
 
 
-def open_for_answer(services: ChatServices, question_id: int) -> ChampionQuestion | View:
-    """The question a Champion is about to answer, or a notice that it is already answered."""
+def question_id(value: object) -> int | None:
+    """The Champion question id an Answer button or form carries, or None when the value is
+    not one we made (a forged or garbled value is refused, never looked up)."""
+    if not isinstance(value, str) or not (value.isascii() and value.isdecimal()):
+        return None
+    if len(value) > len(str(LARGEST_ID)):  # int() refuses past 4,300 digits
+        return None
+    number = int(value)
+    return number if 0 < number <= LARGEST_ID else None
+
+
+def open_for_answer(services: ChatServices, value: str | None) -> ChampionQuestion | View:
+    """The question a Champion is about to answer (``value`` is the Answer button's), or a
+    notice that it is already answered, or that the button is not one that works."""
     if services.champions is None:
         return notice(wording.NO_DATABASE_FOR_CHAMPIONS)
-    question = services.champions.get(question_id)
+    number = question_id(value)
+    try:
+        if number is None:
+            raise ReviewActionError(wording.BUTTON_GONE)
+        question = services.champions.get(number)
+    except ReviewActionError:  # no such question: the log was purged, or the value is made up
+        return notice(wording.BUTTON_GONE)
     if question.status == "answered":
         return notice(wording.ALREADY_ANSWERED)
     return question
 
 
-def answer(services: ChatServices, question_id: int, *, champion: str, text: str) -> ChampionAnswer:
-    """Record a Champion's answer. Raises ReviewActionError (with a message for the Champion)
-    when the answer is empty or the question is already answered."""
+def answer(
+    services: ChatServices, value: str | None, *, champion: str, text: str
+) -> ChampionAnswer:
+    """Record a Champion's answer to the question ``value`` (the form's) names. Raises
+    ReviewActionError (with a message for the Champion) when the answer is empty, the
+    question is already answered, or the value names no question."""
     if services.champions is None:
         raise ReviewActionError(wording.NO_DATABASE_FOR_CHAMPIONS)
+    number = question_id(value)
+    if number is None:
+        raise ReviewActionError(wording.BUTTON_GONE)
     question, draft = services.champions.answer(
-        question_id, champion=champion, answer=text, via=services.setup.name
+        number, champion=champion, answer=text, via=services.setup.name
     )
     to_asker = paragraph(
         wording.CHAMPION_ANSWERED,

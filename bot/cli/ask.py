@@ -64,13 +64,15 @@ def ask(
 
 def _questions(question: str) -> Iterator[str]:
     """The question, or one per line of standard input. Input is read as bytes and decoded
-    as UTF-8 with anything invalid replaced (U+FFFD), so no line can stop the run."""
+    as UTF-8 with anything invalid replaced (U+FFFD), so no line can stop the run; the byte
+    order mark Notepad saves at the start of a file (of each file, when several are joined)
+    is not part of a question."""
     if question != "-":
         # Undecodable bytes in the argument arrive as lone surrogates: make them U+FFFD too.
         yield question.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         return
     for raw in sys.stdin.buffer:
-        yield raw.decode("utf-8", "replace").rstrip("\r\n")
+        yield raw.decode("utf-8", "replace").removeprefix("\ufeff").rstrip("\r\n")
 
 
 def _write_line(line: str) -> None:

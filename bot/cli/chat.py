@@ -116,7 +116,7 @@ class ChatSession:
             logged = isinstance(reply, NoMatch) and reply.logged
             self.console.print(Markdown(none_of_these_text(logged=logged)))
             return True
-        if choice.isdigit() and 1 <= int(choice) <= len(clarify.options):
+        if _small_number(choice) and 1 <= int(choice) <= len(clarify.options):
             entry = clarify.options[int(choice) - 1].entry
             reply = self.assistant.choose(
                 clarify.question, entry.id, interaction_id=clarify.interaction_id
@@ -136,7 +136,7 @@ class ChatSession:
                 self.pending, self.voted = answer, True
             return True
         number = choice.removeprefix("r")
-        if number.isdigit() and 1 <= int(number) <= len(answer.related):
+        if _small_number(number) and 1 <= int(number) <= len(answer.related):
             related = answer.related[int(number) - 1]
             question = Question(related.question, self.context)
             self._show(self.assistant.open_related(question, related.id))
@@ -191,3 +191,9 @@ def run_chat(
             return
         if not session.handle(line):
             return
+
+
+def _small_number(text: str) -> bool:
+    """Digits int() reads ("²" passes str.isdigit() and not int()), few enough for it to read
+    (past 4,300 digits int() refuses)."""
+    return text.isdecimal() and len(text) <= 6

@@ -50,7 +50,7 @@ def eval_command(
     answer. Nothing is logged. Use --sweep to re-tune the thresholds (see docs/benchmarks.md).
     """
     settings = settings_from(kb, None, local_kb)
-    store = open_store(settings)
+    store = open_store(settings, keeps_data=False)  # nothing is logged
     knowledge = store.current.kb
     folder = eval_set or default_eval_folder()
     cases = load_eval_set(folder, knowledge)

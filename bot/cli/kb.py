@@ -20,7 +20,7 @@ from bot.induction.lint import lint_tour
 from bot.induction.loader import induction_file, load_tour
 from bot.knowledge.interchange import convert, export_text, read_rows, write_files
 from bot.knowledge.lint import Finding, Severity, lint
-from bot.knowledge.loader import load_knowledge
+from bot.knowledge.loader import load_knowledge, skipped_files
 from bot.knowledge.model import KnowledgeBase
 from bot.words import counted
 
@@ -72,6 +72,10 @@ def check(
     """
     settings = settings_from(kb, None, local_kb)
     path = settings.knowledge_path()
+    not_read = [
+        Finding(Severity.WARNING, "not-read", p.file, None, None, p.message)
+        for p in skipped_files(path, local=settings.local_kb)
+    ]
     problems: list[Problem] = []
     knowledge: KnowledgeBase | None = None
     try:
@@ -88,9 +92,9 @@ def check(
         except KnowledgeBaseError as exc:
             problems += exc.problems
     if problems or knowledge is None:
-        _report_errors(KnowledgeBaseError(problems), output)
+        _report_errors(KnowledgeBaseError(problems), not_read, output)
         raise typer.Exit(1) from None
-    findings = lint(knowledge, today=as_of.date() if as_of else None)
+    findings = not_read + lint(knowledge, today=as_of.date() if as_of else None)
     findings += lint_tour(tour) if tour is not None else []
     errors = [f for f in findings if f.severity is Severity.ERROR]
     warnings = [f for f in findings if f.severity is Severity.WARNING]
@@ -157,17 +161,19 @@ def _print_findings(
     )
 
 
-def _report_errors(exc: KnowledgeBaseError, output: CheckFormat) -> None:
+def _report_errors(exc: KnowledgeBaseError, warnings: list[Finding], output: CheckFormat) -> None:
     if output is CheckFormat.JSON:
         errors = [
             {"file": p.file, "line": p.line, "entry_id": p.entry_id, "message": p.message}
             for p in exc.problems
         ]
-        print(json.dumps({"errors": errors, "warnings": []}, indent=2))
+        print(json.dumps({"errors": errors, "warnings": [_as_dict(f) for f in warnings]}, indent=2))
         return
     err = Console(stderr=True)
     for problem in exc.problems:
         err.print(markup("[red]error[/red] {}", problem), highlight=False, soft_wrap=True)
+    for finding in warnings:  # a file not read may be why the others fail
+        err.print(markup("[yellow]warning[/yellow] {}", finding), highlight=False, soft_wrap=True)
     err.print(f"{counted(len(exc.problems), 'error')}; the knowledge base was not loaded")
 
 

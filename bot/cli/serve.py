@@ -114,11 +114,10 @@ def run_server(settings: Settings, wanted: set[Channel], *, host: str, port: int
     served: list[ServedChannel] = []
     socket_mode = None
     if Channel.SLACK in wanted:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
         from bot.adapters.slack.app import build_app
         from bot.adapters.slack.scheduler import start_scheduler
         from bot.adapters.slack.server import slack_channel
+        from bot.adapters.slack.socket_mode import CheckedSocketModeHandler
         from bot.adapters.slack.wiring import slack_services
 
         services = slack_services(settings, runtime)
@@ -126,7 +125,7 @@ def run_server(settings: Settings, wanted: set[Channel], *, host: str, port: int
         start_scheduler(services, app.client)
         if settings.slack_app_token is not None:
             token = settings.slack_app_token.get_secret_value()
-            socket_mode = SocketModeHandler(app, token)
+            socket_mode = CheckedSocketModeHandler(app, token)
         else:
             served.append(slack_channel(app, services))
     if Channel.TEAMS in wanted:

@@ -68,7 +68,7 @@ class TourEvent:
         fields: dict[str, int] = {}
         for part in filter(None, fields_text.split(":")):
             name, equals, number = part.partition("=")
-            if name not in _FIELDS or not equals or not number.isdigit() or name in fields:
+            if name not in _FIELDS or not equals or not number.isdecimal() or name in fields:
                 return None
             if not 0 < int(number) <= MAX_NUMBER:
                 return None

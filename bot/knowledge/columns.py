@@ -147,7 +147,7 @@ def alternates_of(raw: Any) -> list[str]:
     if isinstance(raw, str) and raw.lstrip().startswith("["):
         try:
             parsed = json.loads(raw)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, a number int() refuses, too deep
             parsed = None
         if isinstance(parsed, list):
             raw = parsed

@@ -45,7 +45,7 @@ from bot.knowledge.columns import (
     field_of,
     text_of,
 )
-from bot.knowledge.loader import SLUG, slugify
+from bot.knowledge.loader import CONTROL, SLUG, slugify
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.sourcerows import ImportFileError, RowProblem, SourceFile, SourceRow
 from bot.knowledge.spreadsheet import guard_cell, unguard_cell
@@ -112,6 +112,11 @@ def _json_rows(path: Path, text: str) -> SourceFile:
         raise ImportFileError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
     except RecursionError as exc:
         raise ImportFileError(f"{path}: lists or objects are nested too deeply") from exc
+    except ValueError as exc:  # int() refuses a number of more than 4,300 digits
+        raise ImportFileError(
+            f"{path}: a number in it has more than 4,300 digits, too many to read; put it in "
+            'quotes ("...") to import it as text'
+        ) from exc
     if isinstance(data, dict):
         data = _faq_list(path, data)
     if not isinstance(data, list):
@@ -396,6 +401,18 @@ def _entry(
         dict.fromkeys(a for a in alternates_of(values.get("alternates")) if a != question)
     )
     topic = text_of(values.get("topic")) or DEFAULT_TOPIC
+    for column, written in (
+        ("question", [question]),
+        ("answer", [answer]),
+        ("alternates", list(alternates)),
+        ("topic", [topic]),
+    ):
+        found = next((c for t in written if (c := CONTROL.search(t))), None)
+        if found is not None:  # kb check would refuse the file: say so now, at the row
+            return None, row.problem_with(
+                f"its {column} contains the control character U+{ord(found.group()):04X}, "
+                "which the knowledge base does not allow; delete it from the cell"
+            )
     entry = ImportedEntry(entry_id, topic, question, answer, alternates)
     if entry_id not in seen:
         return entry, None

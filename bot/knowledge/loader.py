@@ -108,15 +108,57 @@ def _files_of(folder: Path, layer: Layer) -> list[Path]:
     return files
 
 
+def skipped_files(path: Path | str, *, local: Path | str | None = None) -> list[Problem]:
+    """What the knowledge folders hold that looks like a knowledge file but is not read, each
+    with why (``kb check`` warns of each): a folder named like a file, a link to nothing or
+    to itself, and a link to a folder (never followed: one leading back up would loop)."""
+    folders = (Path(path), Path(local) if local is not None else None)
+    return [
+        Problem(_shown(file), None, why)
+        for folder, layer in zip(folders, (Layer.NATIONAL, Layer.LOCAL), strict=True)
+        if folder is not None and folder.is_dir()
+        for file, why in _walk(folder, SKIPPED_FOLDERS[layer])
+        if why is not None
+    ]
+
+
 def _yaml_files(folder: Path, skipped: frozenset[str]) -> Iterator[Path]:
+    return (file for file, why in _walk(folder, skipped) if why is None)
+
+
+def _walk(folder: Path, skipped: frozenset[str]) -> Iterator[tuple[Path, str | None]]:
+    """Each knowledge file in ``folder`` with None, and each path that looks like one but is
+    not read, with why."""
     for file in sorted(folder.rglob("*")):
         relative = file.relative_to(folder)
         if not skipped.isdisjoint(relative.parts[:-1]) or relative.name.startswith((".", "_")):
             continue
         if relative == Path(INDUCTION_FILE):
             continue
-        if file.suffix in {".yml", ".yaml"} and file.is_file():
-            yield file
+        if file.is_symlink() and file.is_dir() and relative.name not in skipped:
+            yield (
+                file,
+                (
+                    "was not read: it is a link to a folder, and links to folders are not followed "
+                    "(one leading back up the tree would loop); move or copy the folder here"
+                ),
+            )
+        elif file.suffix in {".yml", ".yaml"}:
+            yield file, None if file.is_file() else f"was not read: {_not_a_file(file)}"
+
+
+def _not_a_file(path: Path) -> str:
+    if path.is_dir():
+        return "it is a folder, not a file; the .yml files inside it are read, as in any folder"
+    if path.is_symlink():
+        target = os.readlink(path)
+        try:
+            path.resolve(strict=True)
+        except FileNotFoundError:
+            return f"it is a link to {target}, which does not exist"
+        except (OSError, RuntimeError):  # RuntimeError: Python 3.11 and 3.12
+            return f"it is a link to {target}, which leads back to itself"
+    return "it is not a regular file (a pipe or a device, say)"
 
 
 def _shown(path: Path) -> str:
@@ -446,10 +488,10 @@ class _Fields:
         return value.strip()
 
     def check_characters(self, key: str, value: str, line: int | None = None) -> None:
-        """A control character (written as "\\e" or "\\0" in quotes, or brought in by kb
-        import from a spreadsheet) is an error: shown in a terminal it could recolour or
+        """A control character (written as "\\e" or "\\0" in quotes; kb import skips a
+        spreadsheet row holding one) is an error: shown in a terminal it could recolour or
         rewrite the screen, and it is invisible wherever the answer is read."""
-        found = _CONTROL.search(value)
+        found = CONTROL.search(value)
         if found is not None:
             self.problem(
                 key,
@@ -623,7 +665,7 @@ def _unique(wordings: Iterable[str], question: str) -> tuple[str, ...]:
 
 
 # C0 controls and DEL, except the tab and the line breaks YAML itself reads.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _is_text(value: Any) -> bool:

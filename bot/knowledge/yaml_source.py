@@ -51,6 +51,15 @@ def _timestamp(constructor: _LocatingLoader, node: Node) -> Any:
         return ImpossibleDate(str(node.value), str(exc))
 
 
+def _integer(constructor: _LocatingLoader, node: Node) -> Any:
+    """A whole number; one of more than 4,300 digits, which int() refuses, is kept as its
+    text, so that the loaders name the key that holds it as not a number."""
+    try:
+        return SafeConstructor.construct_yaml_int(constructor, node)  # type: ignore[arg-type]
+    except ValueError:
+        return str(node.value)
+
+
 # A knowledge file needs five or six levels; far more is a mistake (or an attack), and would
 # exhaust Python's recursion limit before any useful message could be given.
 MAX_DEPTH = 50
@@ -108,6 +117,7 @@ _LocatingLoader.add_constructor(
     lambda loader, node: loader.construct_sequence(node),  # type: ignore[arg-type]
 )
 _LocatingLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_LocatingLoader.add_constructor("tag:yaml.org,2002:int", _integer)
 
 
 # libyaml's parser, where PyYAML was built with it: the same documents and lines in about a
@@ -132,6 +142,7 @@ _FastLocatingLoader.add_constructor(
     lambda loader, node: loader.construct_sequence(node),
 )
 _FastLocatingLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_FastLocatingLoader.add_constructor("tag:yaml.org,2002:int", _integer)
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 

@@ -81,7 +81,7 @@ def link(service: ThemeService, target: str, entry_id: str, *, force: bool = Fal
         theme_id = theme.id
         members = service.members(target)
     except UnknownThemeError:
-        if target.strip().lstrip("#").isdigit():
+        if target.strip().lstrip("#").isdecimal():
             raise
         if not words(target):
             raise ReviewActionError(

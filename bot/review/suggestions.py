@@ -43,6 +43,7 @@ from bot.review.signature import redacted, signature
 from bot.storage.database import Database, retry_on_conflict
 from bot.storage.interaction_log import utc_now
 from bot.storage.tables import (
+    LARGEST_ID,
     FeedbackRow,
     InteractionRow,
     SuggestionRow,
@@ -298,7 +299,8 @@ class SuggestionService:
 
     def _get(self, suggestion_id: int) -> Suggestion:
         with self.database.session() as session:
-            row = session.get(SuggestionRow, suggestion_id)
+            # An id beyond what the database stores names no row (the lookup would overflow).
+            row = session.get(SuggestionRow, suggestion_id) if suggestion_id <= LARGEST_ID else None
             if row is None:
                 raise ReviewActionError(
                     f"There is no suggestion {suggestion_id}; list them with: compact-bot gaps suggestions"

@@ -25,7 +25,13 @@ from bot.review.clustering import assign
 from bot.review.signature import theme_signature, without_placeholders
 from bot.storage.database import Database, retry_on_conflict
 from bot.storage.interaction_log import utc_now
-from bot.storage.tables import FeedbackRow, InteractionRow, ThemeMemberRow, ThemeRow
+from bot.storage.tables import (
+    LARGEST_ID,
+    FeedbackRow,
+    InteractionRow,
+    ThemeMemberRow,
+    ThemeRow,
+)
 
 EXAMPLES = 5
 LABEL_SAMPLE = 30
@@ -286,8 +292,14 @@ def _central(texts: list[str]) -> str:
 
 def _number(theme_id: str) -> int:
     cleaned = str(theme_id).strip().lstrip("#")
-    if not cleaned.isdigit():
+    if not cleaned.isdecimal():
         raise UnknownThemeError(
             f"{theme_id!r} is not a theme id; theme ids are numbers such as 12 (see compact-bot gaps list)"
         )
-    return int(cleaned)
+    # Too large for the database (or, past 4,300 digits, for int()): no theme has it.
+    digits = cleaned.lstrip("0") or "0"
+    if len(digits) > len(str(LARGEST_ID)) or int(digits) > LARGEST_ID:
+        raise UnknownThemeError(
+            f"There is no theme {theme_id!r}. List the themes with: compact-bot gaps list"
+        )
+    return int(digits)

@@ -21,6 +21,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit id.
 Id = BigInteger().with_variant(Integer(), "sqlite")
+# The largest id either database stores (a 64-bit signed integer): a larger one from a button
+# or a command names no row, and the database would refuse to look it up.
+LARGEST_ID = 2**63 - 1
 
 
 class Base(DeclarativeBase):

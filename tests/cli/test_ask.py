@@ -61,6 +61,22 @@ def test_ask_json_reads_stdin_and_writes_one_object_per_line_in_order(run: Run) 
     assert replies[3]["candidates"] == []
 
 
+def test_ask_json_drops_the_byte_order_mark_a_file_saved_by_notepad_starts_with(
+    run: Run,
+) -> None:
+    # Otherwise the first question is echoed with U+FEFF in front, and matches no line of
+    # the file it came from as the reader's tools read it.
+    questions = "\ufeffwhat is the compact\n\ufeffhow much notice before ending a grant?\n"
+    result = run("ask", "--json", "--no-log", "-", stdin=questions)
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["question"] for r in replies] == [
+        "what is the compact",
+        "how much notice before ending a grant?",
+    ]
+    assert [r["entry_id"] for r in replies] == ["what-is-the-compact", "funding-notice"]
+
+
 def test_ask_prints_a_sourced_answer_for_a_person(run: Run) -> None:
     result = run("ask", "how much notice must we give before ending a grant?")
     assert result.returncode == 0, result.stderr

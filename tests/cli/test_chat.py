@@ -115,6 +115,19 @@ def test_stray_choices_get_a_hint_and_are_never_asked_or_logged(run: Run, tmp_pa
         assert stray not in themes.stdout
 
 
+def test_digits_that_are_not_numbers_do_not_end_the_chat(run: Run) -> None:
+    # "²" is the key left of 1 on a French keyboard: str.isdigit() says yes, int() says no.
+    script = ["consultation", "²", "how much notice must we give before ending a grant?"]
+    # and more digits than int() reads (4,300): "Exceeds the limit" ended the chat too.
+    many = "1" * 5000
+    result = run("chat", stdin="\n".join([*script, "r²", "١", many, "consultation", many, "quit"]))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Did you mean:" in result.stdout
+    assert "three months" in result.stdout
+    assert "Goodbye" in result.stdout
+
+
 def test_end_of_input_and_bye_say_goodbye(run: Run) -> None:
     for script in ("what is the compact?\n", "what is the compact?\nbye\n", "goodbye\n"):
         result = run("chat", stdin=script)

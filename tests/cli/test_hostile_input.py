@@ -162,25 +162,40 @@ def test_a_control_character_in_a_knowledge_file_is_a_located_problem(
     assert "control character U+0007" in errors[0]
 
 
-def test_control_characters_written_as_escapes_or_imported_are_kb_check_errors(
+def test_control_characters_written_as_escapes_or_imported_are_named(
     run: Run, tmp_path: Path
 ) -> None:
-    # Quoted YAML may hold "\e" (escape) or "\0" (NUL); kb import brings them in from a
-    # spreadsheet cell. In an answer, an escape sequence would recolour a terminal.
+    # Quoted YAML may hold "\e" (escape) or "\0" (NUL): kb check errors. kb import would
+    # bring them in from a spreadsheet cell: it skips the row, naming the character. In an
+    # answer, an escape sequence would recolour a terminal.
     sheet = tmp_path / "faqs.csv"
     sheet.write_text(
         "question,answer,alternates\n"
-        "What is \x07x?,X is \x1b[31m a thing.,ok wording|bad \x00wording\n",
+        "What is \x07x?,X is a thing.,ok wording\n"
+        "What is y?,Y is \x1b[31m a thing.,ok wording\n"
+        "What is z?,Z is a thing.,ok wording|bad \x00wording\n"
+        "What is w?,W is a thing.,ok\n",
         encoding="utf-8",
     )
     out = tmp_path / "imported"
-    assert run("kb", "import", str(sheet), "--out", str(out)).returncode == 0
+    imported = run("kb", "import", str(sheet), "--out", str(out))
+    assert imported.returncode == 0, imported.stderr
+    said = " ".join((imported.stdout + imported.stderr).split())
+    assert "row 2: its question contains the control character U+0007" in said
+    assert "row 3: its answer contains the control character U+001B" in said
+    assert "row 4: its alternates contains the control character U+0000" in said
+    assert "Imported 1 entry" in said
+    written = out / "imported.yml"
+    written.write_text(
+        written.read_text()
+        .replace("question: What is w?", 'question: "What is \\aw?"')
+        .replace("answer: W is a thing.", 'answer: "W is \\e[31m a thing."')
+    )
     result = run("kb", "check", "--kb", str(out))
     assert result.returncode == 1, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
     assert any("'question' contains the control character U+0007" in e for e in errors), errors
     assert any("'answer' contains the control character U+001B" in e for e in errors), errors
-    assert any("'alternates' contains the control character U+0000" in e for e in errors), errors
     assert "Traceback" not in result.stderr
 
 

@@ -4,6 +4,7 @@ imported is said, and nothing is dropped without a word."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
 from pathlib import Path
@@ -348,3 +349,63 @@ def test_json_wordings_that_are_not_text_skip_their_row_with_a_reason(
     assert "row 3: its alternates are an object, not text" in said
     assert "row 4: its alternates are true or false, not text" in said
     assert "row 5: its questions hold a list, not text" in said
+
+
+def test_numbers_too_long_to_read_and_cells_nested_too_deep_are_no_traceback(
+    run: Run, tmp_path: Path
+) -> None:
+    # int() refuses more than 4,300 digits; JSON in a cell can nest past Python's recursion.
+    many = "1" * 5000
+    source = tmp_path / "faq.json"
+    source.write_text(f'[{{"question": "Can we claim mileage?", "answer": "Yes.", "id": {many}}}]')
+    refused = run("kb", "import", str(source), "--out", str(tmp_path / "a"))
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    said = " ".join(refused.stderr.split())
+    assert "faq.json: a number in it has more than 4,300 digits, too many to read" in said
+    table = tmp_path / "faq.csv"
+    table.write_text(
+        "question,answer,alternates\n"
+        f'Can we claim mileage?,Yes.,"[{many}]"\n'
+        f'Is mileage paid?,Yes.,"{"[" * 50_000}"\n'
+    )
+    imported = run("kb", "import", str(table), "--out", str(tmp_path / "b"))
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 2 entries" in imported.stdout
+
+
+def test_a_row_with_a_control_character_is_skipped_with_the_reason_at_import(
+    run: Run, tmp_path: Path
+) -> None:
+    # kb check refuses the file it would make (a terminal escape in an answer could recolour
+    # the console chat): the import named nothing and wrote a file that does not load.
+    table = tmp_path / "faq.csv"
+    table.write_text(
+        "question,answer\n"
+        'What is the Compact?,"An \x1b[31magreement."\n'
+        "How long is a consultation?,Twelve weeks.\n"
+    )
+    out = tmp_path / "out"
+    result = run("kb", "import", str(table), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    said = " ".join((result.stdout + result.stderr).split())
+    assert "row 2: its answer contains the control character U+001B" in said
+    assert "Imported 1 entry" in said
+    checked = run("kb", "check", "--kb", str(out))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_an_answer_excel_made_a_date_reads_as_the_date(run: Run, tmp_path: Path) -> None:
+    # Excel turns "July 2025" typed in a cell into a date: it came in as "2025-07-01 00:00:00".
+    source = workbook(
+        tmp_path / "faqs.xlsx",
+        {
+            "Covenant": [
+                ["Question", "Answer"],
+                ["When did the Covenant start?", dt.datetime(2025, 7, 1)],
+                ["When is the meeting?", dt.datetime(2026, 3, 4, 14, 30)],
+            ]
+        },
+    )
+    kb, _ = imported(run, source, tmp_path / "out")
+    assert [e.answer for e in kb.entries] == ["2025-07-01", "2026-03-04 14:30:00"]

@@ -286,3 +286,56 @@ def test_counts_read_naturally(run: Run, tmp_path: Path) -> None:
     assert check.returncode == 1
     assert "error(s)" not in check.stderr
     assert "; the knowledge base was not loaded" in check.stderr
+
+
+def test_kb_check_names_what_it_did_not_read_and_why(run: Run, tmp_path: Path) -> None:
+    # A folder named like a file, links to nothing, to themselves, and to a folder (one back
+    # up the tree would loop): none is read, and each is named with the reason.
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "t.yml").write_text(
+        "topic: T\nentries:\n  - id: one\n    question: How long is a consultation?\n"
+        "    answer: Twelve weeks.\n"
+    )
+    (folder / "archive.yml").mkdir()
+    (folder / "gone.yml").symlink_to("missing.yml")
+    (folder / "self.yml").symlink_to("self.yml")
+    (folder / "loop").symlink_to("..")
+    (tmp_path / "shared-drafts").mkdir()
+    (folder / "drafts").symlink_to(tmp_path / "shared-drafts")  # never read: no warning
+    checked = run("kb", "check", "--kb", str(folder))
+    assert checked.returncode == 0, checked.stderr
+    said = checked.stdout
+    assert "kb/archive.yml: was not read: it is a folder, not a file" in said
+    assert "kb/gone.yml: was not read: it is a link to missing.yml, which does not exist" in said
+    assert "kb/self.yml: was not read: it is a link to self.yml, which leads back to itself" in said
+    assert "kb/loop: was not read: it is a link to a folder" in said
+    assert "OK with warnings" in said
+    assert run("kb", "check", "--strict", "--kb", str(folder)).returncode == 1
+    as_json = json.loads(run("kb", "check", "--format", "json", "--kb", str(folder)).stdout)
+    not_read = [w["file"] for w in as_json["warnings"] if w["code"] == "not-read"]
+    assert [Path(f).name for f in not_read] == ["archive.yml", "gone.yml", "loop", "self.yml"]
+    # With nothing else to read, the error comes with the reason.
+    (folder / "t.yml").unlink()
+    failed = run("kb", "check", "--kb", str(folder))
+    assert failed.returncode == 1
+    assert "has no .yml files" in failed.stderr
+    assert "gone.yml: was not read" in failed.stderr
+    assert "Traceback" not in failed.stderr
+
+
+def test_a_number_too_long_to_read_is_named_at_its_key_not_a_traceback(
+    run: Run, tmp_path: Path
+) -> None:
+    # YAML reads it with int(), which refuses more than 4,300 digits.
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "t.yml").write_text(
+        "topic: T\nentries:\n  - id: one\n    question: How long is a consultation?\n"
+        f"    answer: Twelve weeks.\n    review_every: {'1' * 5000}\n"
+    )
+    checked = run("kb", "check", "--kb", str(folder))
+    assert checked.returncode == 1
+    assert "Traceback" not in checked.stderr
+    said = " ".join(checked.stderr.split())
+    assert "kb/t.yml:6 entry 'one': 'review_every' must be a number of months, 1 to 120" in said

@@ -129,6 +129,40 @@ def test_a_data_folder_that_cannot_be_made_is_named_with_the_fix(run: Run, tmp_p
         assert "Set COMPACT_DATA_DIR to a folder this user can create and write to" in said
 
 
+def test_an_unusable_data_folder_is_the_first_and_only_thing_said(run: Run, tmp_path: Path) -> None:
+    # Not the build cache's warning first, nor the database's, then the error.
+    a_file = tmp_path / "data.txt"
+    a_file.write_text("not a folder")
+    nowhere = {"COMPACT_DATA_DIR": str(a_file / "sub")}
+    for command in (["ask", "what is the compact"], ["gaps", "list"], ["chat"]):
+        result = run(*command, env=nowhere)
+        assert result.returncode == 1, (command, result.stderr)
+        said = " ".join(result.stderr.split())
+        assert said.startswith(f"Error: Cannot keep the pseudonym key in the data folder {a_file}")
+        assert "WARNING" not in result.stderr, command
+        assert "cache" not in result.stderr, command
+    # A command that keeps nothing (eval) runs with the cache's warning alone.
+    evaluated = run("eval", env=nowhere)
+    assert "No such option" not in evaluated.stderr
+    assert "Cannot keep" not in evaluated.stderr
+    assert "build cache not written" in evaluated.stderr
+    # With the key and the database elsewhere, the folder only holds the cache: a warning.
+    elsewhere = {
+        **nowhere,
+        "COMPACT_PSEUDONYM_KEY": "0123456789abcdef0123",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'log.db'}",
+    }
+    answered = run("ask", "how much notice before ending a grant?", env=elsewhere)
+    assert answered.returncode == 0, answered.stderr
+    assert "three months" in answered.stdout
+    assert "build cache not written" in answered.stderr
+    without_db = run("ask", "hi", env={**nowhere, "COMPACT_PSEUDONYM_KEY": "0123456789abcdef0123"})
+    assert without_db.returncode == 1
+    assert "Cannot keep the database in the data folder" in without_db.stderr
+    assert "or set DATABASE_URL" in " ".join(without_db.stderr.split())
+    assert "WARNING" not in without_db.stderr
+
+
 def test_a_dotenv_file_saved_in_another_encoding_is_named_with_the_fix(
     run: Run, tmp_path: Path
 ) -> None:
@@ -148,7 +182,7 @@ def test_a_dotenv_file_saved_in_another_encoding_is_named_with_the_fix(
 
 def test_a_digest_time_that_is_not_one_stops_start_up_naming_the_variable(run: Run) -> None:
     # Checked with the other settings, not minutes later when the schedule starts.
-    for bad in ("sometime", "mon 25:00", "mon 09:60", "mon 09:00 weekly", "09:00"):
+    for bad in ("sometime", "mon 25:00", "mon 09:60", "mon 09:00 weekly", "09:00", "mon ²:00"):
         result = run("ask", "--no-log", "hi", env={"COMPACT_DIGEST_CRON": bad})
         assert result.returncode == 1, bad
         said = " ".join(result.stderr.split())

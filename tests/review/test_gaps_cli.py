@@ -74,6 +74,33 @@ def test_bad_input_is_a_clear_error(
     assert "say why" in ignore.stderr
 
 
+def test_theme_and_suggestion_ids_no_row_can_have_are_a_clear_error(
+    run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path
+) -> None:
+    # Beyond what the database stores (it raised OverflowError), and digits int() refuses.
+    seed(ask, assistant)
+    huge = "99999999999999999999"
+    many = "1" * 5000  # more digits than int() reads
+    for args in (
+        ["show", many],
+        ["show", huge],
+        ["triage", huge, "--status", "in_review"],
+        ["promote", huge],
+        ["link", huge, "funding-notice"],
+        ["suggestions", "accept", huge],
+        ["suggestions", "reject", huge],
+    ):
+        result = gaps(run, database_url, kb_copy, *args)
+        assert result.returncode == 1, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        said = result.stderr.replace("\n", "")
+        assert "There is no theme '" in said or f"There is no suggestion {huge}" in said
+    superscript = gaps(run, database_url, kb_copy, "show", "²")
+    assert superscript.returncode == 1
+    assert "'²' is not a theme id" in superscript.stderr
+    assert "Traceback" not in superscript.stderr
+
+
 def test_reports_in_three_formats_without_user_ids(
     run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path, tmp_path: Path
 ) -> None:

@@ -156,6 +156,11 @@ def _mention(**event: object) -> dict[str, object]:
         (_mention(channel=["C1"]), "event.channel is a list, not text"),
         (_mention(ts=1700000100.0001), "event.ts is a number, not text"),
         ({**payload("app_mention"), "authorizations": "T1"}, "authorizations is text"),
+        (_mention(channel=None), "event.channel is missing from the app_mention event"),
+        (
+            {**payload("message_im"), "event": {**payload("message_im")["event"], "channel": ""}},
+            "event.channel is missing from the message event",
+        ),
     ],
 )
 def test_signed_events_with_fields_of_the_wrong_type_are_a_400_and_one_line(
@@ -204,6 +209,22 @@ def test_signed_clicks_with_fields_of_the_wrong_type_are_a_400_and_one_line(
     assert fake_slack.of("chat.postMessage") == []
 
 
+def test_a_field_name_with_a_line_break_cannot_forge_a_log_line(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The block and action ids in a modal's state are keys the request chooses; the line
+    # naming the field quotes them, on one line and without the controls that reorder text.
+    caplog.set_level(logging.DEBUG)
+    submission = payload("view_submission", question_id="1", answer="x")
+    forged = "blk\nERROR bot: forged \u202eline"
+    values = {forged: {"act": {"type": 5}}}
+    body = {**submission, "view": {**submission["view"], "state": {"values": values}}}
+    assert bot.interaction(body).status == 400
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "view.state.values.blk ERROR bot: forged line.act.type is a number" in line
+    assert "\n" not in line
+
+
 def test_a_well_formed_mention_is_still_answered_after_malformed_ones(
     bot: Bot, fake_slack: FakeSlack
 ) -> None:
@@ -226,3 +247,20 @@ def test_a_signed_slash_command_without_its_response_url_is_a_400_and_one_line(
     assert "response_url is missing from a slash command" in line
     challenge = {"type": "url_verification", "challenge": {"not": "text"}, "token": "x"}
     assert bot.event(challenge).status == 400
+
+
+def test_a_signed_request_whose_response_url_is_not_a_web_address_is_a_400_and_one_line(
+    bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The reply is posted there: urllib failed on it inside the listener, with a traceback,
+    # a "did not call ack()" warning and a 404.
+    caplog.set_level(logging.DEBUG)
+    fields = payload("slash_command", response_url=fake_slack.url)
+    fields["response_url"] = "not a url"
+    assert bot.command(fields).status == 400
+    click = with_action(fake_slack, "helpful", "1")
+    assert bot.interaction({**click, "response_url": "file:///etc/passwd"}).status == 400
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 2, lines
+    assert all("response_url is not a web address" in line for line in lines)

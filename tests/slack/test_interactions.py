@@ -287,3 +287,65 @@ def test_an_ask_a_champion_click_without_a_question_posts_nothing_to_the_champio
     replies = fake_slack.wait_for("response_url", 3)
     assert all("That button no longer works" in r.params["text"] for r in replies)
     assert fake_slack.of("chat.postMessage") == []
+
+
+def test_an_answer_click_or_form_for_no_champion_question_says_the_button_is_gone(
+    bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A question purged from the log, or a value this app did not write: it was int() of the
+    # value, then a lookup, each a listener traceback (and, when quick enough, Bolt's 404).
+    caplog.set_level(logging.INFO)
+    values = ("12345", "abc", "99999999999999999999", "", "²")
+    for value in values:
+        reply = bot.interaction(
+            with_action(
+                fake_slack, ids.CHAMPION_ANSWER, value, user={"id": "UCHAMPION", "team_id": "T1"}
+            )
+        )
+        assert reply.status == 200, (value, reply)
+    replies = fake_slack.wait_for("response_url", len(values))
+    assert all("That button no longer works" in r.params["text"] for r in replies)
+    for metadata, said in (
+        ("12345", "There is no Champion question 12345."),
+        ("abc", "That button no longer works"),
+    ):
+        submitted = payload("view_submission", question_id=metadata, answer="Yes.")
+        refused = json.loads(bot.interaction(submitted).body)
+        assert refused["response_action"] == "errors"
+        assert said in json.dumps(refused["errors"])
+    assert fake_slack.of("views.open") == []
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING] == []
+
+
+def test_a_button_value_naming_an_interaction_no_row_can_have_is_not_looked_up(
+    bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An id beyond what the database stores was an OverflowError (a listener traceback and,
+    # when quick, Bolt's 404); true read as interaction 1 ("No interaction True in the log").
+    caplog.set_level(logging.INFO)
+    actions = (ids.HELPFUL, ids.NOT_HELPFUL, ids.NONE_OF_THESE, ids.ASK_CHAMPION)
+    for interaction in ("99999999999999999999", "true"):
+        value = f'{{"q":"can we claim mileage?","i":{interaction},"e":"funding-notice"}}'
+        for action in actions:
+            reply = bot.interaction(with_action(fake_slack, action, value))
+            assert reply.status == 200, (action, value, reply)
+    fake_slack.wait_for("response_url", 2 * len(actions))
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+    assert "True" not in caplog.text
+
+
+def test_a_champion_form_without_its_answer_field_is_refused_like_an_empty_answer(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Slack always sends the form's state; without it the listener failed with a KeyError
+    # (a traceback and a 500).
+    caplog.set_level(logging.INFO)
+    submitted = payload("view_submission", question_id="1", answer="Yes.")
+    without_state = {k: v for k, v in submitted["view"].items() if k != "state"}
+    for view in (without_state, {**without_state, "state": {"values": {}}}):
+        reply = bot.interaction({**submitted, "view": view})
+        assert reply.status == 200, reply
+        refused = json.loads(reply.body)
+        assert refused["response_action"] == "errors"
+        assert "Please write an answer." in json.dumps(refused["errors"])
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []

@@ -112,3 +112,53 @@ def test_socket_mode_answers_a_mention_and_acknowledges_the_envelope(
         bot.terminate()
         output, _ = bot.communicate(timeout=15)
     assert "Socket Mode" in output
+
+
+def test_a_socket_mode_envelope_of_the_wrong_shape_is_one_line_and_dropped(
+    fake_slack: FakeSlack, socket_mode: FakeSocketMode, tmp_path: Path
+) -> None:
+    # As over HTTP: a field of a type Slack never sends is named in one line, not a listener
+    # traceback; the envelope is acknowledged so that Slack does not send it again.
+    fake_slack.socket_url = socket_mode.url
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-T1",
+        "SLACK_APP_TOKEN": "xapp-1-A1-socket-test",
+        "SLACK_API_URL": fake_slack.api_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'log.db'}",
+        "COMPACT_PSEUDONYM_KEY": "socket-mode-test-key-0123456789",
+    }
+    env.pop("SLACK_SIGNING_SECRET", None)
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "slack"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    mention = payload("app_mention")
+    broken = [
+        {**mention, "event": {**mention["event"], "text": {"question": "notice"}}},
+        {**mention, "event": "how much notice?"},
+        {**mention, "authorizations": "T1"},
+    ]
+    try:
+        assert socket_mode.connected.wait(30), "the bot never opened a Socket Mode connection"
+        for n, body in enumerate([*broken, mention]):
+            socket_mode.envelopes.put(
+                {"envelope_id": f"env-{n}", "type": "events_api", "payload": body}
+            )
+        acks = {socket_mode.acks.get(timeout=15)["envelope_id"] for _ in range(4)}
+        assert acks == {f"env-{n}" for n in range(4)}
+        [post] = fake_slack.wait_for("chat.postMessage", timeout=15)
+        assert "three months" in json.dumps(post.params)
+    finally:
+        bot.terminate()
+        output, _ = bot.communicate(timeout=15)
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if "could not be read" in line]
+    assert len(lines) == 3, output
+    assert "event.text is an object, not text" in lines[0]
+    assert "event is text, not an object" in output
+    assert "authorizations is text" in output
+    assert "Slack Socket Mode envelope (events_api) could not be read" in lines[0]

@@ -198,6 +198,11 @@ def test_quiz_answers_out_of_turn_are_ignored_politely(bot: Bot, fake_slack: Fak
         bot, fake_slack, dict(first, value="tour:answer:option=nine"), wait_for="response_url"
     )
     assert "That button no longer works" in forged["text"]
+    # "²" passes str.isdigit() but not int(): garbled all the same, not a listener crash.
+    garbled = click(
+        bot, fake_slack, dict(first, value="tour:answer:question=²"), wait_for="response_url"
+    )
+    assert "That button no longer works" in garbled["text"]
 
 
 def test_app_home_offers_start_then_resume_with_progress(bot: Bot, fake_slack: FakeSlack) -> None:

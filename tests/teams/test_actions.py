@@ -4,7 +4,9 @@ these, a related question, and the topics."""
 from __future__ import annotations
 
 import json
+import logging
 
+import pytest
 from sqlalchemy import select
 
 from bot.storage.tables import FeedbackRow, InteractionRow
@@ -92,3 +94,17 @@ def test_show_topics_lists_every_topic(teams: Bot) -> None:
 
 def test_a_button_that_is_not_ours_is_answered_politely(teams: Bot) -> None:
     assert "no longer works" in invoke_value(teams.click("launch_rockets", "now"))
+
+
+def test_a_button_value_json_cannot_read_is_a_button_that_names_nothing(
+    teams: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A number int() refuses (over 4,300 digits) and nesting past Python's recursion limit
+    # made the value's reader raise instead of reading it as naming nothing.
+    caplog.set_level(logging.INFO)
+    many = "1" * 5000
+    for value in (f'{{"q":"mileage?","i":{many}}}', "[" * 100_000):
+        for action in ("helpful", "none_of_these", "ask_champion"):
+            assert isinstance(invoke_value(teams.click(action, value)), str | dict), action
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+    assert _feedback(teams) == []

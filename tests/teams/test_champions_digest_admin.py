@@ -4,10 +4,12 @@ the weekly digest to the review channel with its triage buttons, and the admin c
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.adapters.teams.schedule import post_digest
@@ -83,6 +85,19 @@ def test_an_empty_answer_is_refused(teams: Bot) -> None:
     value = button(post, "champion_answer")["data"]["value"]
     reply = teams.click("champion_answer", value, answer="   ")
     assert invoke_value(reply) == "Please write an answer."
+
+
+def test_an_answer_for_no_champion_question_says_the_button_is_gone(
+    teams: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An id beyond what the database stores was an OverflowError: the listener's traceback.
+    caplog.set_level(logging.INFO)
+    for value in ("abc", "99999999999999999999", "²", "1" * 5000):
+        reply = teams.click("champion_answer", value, answer="Yes.")
+        assert invoke_value(reply) == "That button no longer works. Ask your question again."
+    missing = teams.click("champion_answer", "12345", answer="Yes.")
+    assert invoke_value(missing) == "There is no Champion question 12345."
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
 
 
 def test_typed_text_in_a_card_cannot_become_markup_or_a_mention(teams: Bot) -> None:

@@ -190,6 +190,11 @@ def test_a_missing_bot_id_is_named_and_nothing_is_written(run: Run, tmp_path: Pa
             {},
             "COMPACT_TEAMS_PRIVACY_URL (or --privacy-url) must be an https:// address",
         ),
+        (
+            ["--domain", DOMAIN, "--website-url", "https://example.org/ compact"],
+            {},
+            "must be an https:// address of at most 2048 characters, without spaces",
+        ),
         (["--domain", DOMAIN, "--app-version", "1.2"], {}, "three numbers like 1.2.0"),
         (
             ["--domain", DOMAIN, "--developer-name", "x" * 33],

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from pydantic import ValidationError
 
 from bot.adapters.teams.app import build_teams
 from bot.errors import ConfigError
@@ -155,6 +156,47 @@ def test_an_authenticated_but_malformed_activity_is_a_400_and_one_line(
     assert teams.fake.quiet(0.3) == []
 
 
+def test_an_activity_is_validated_once_by_the_sdk_s_models(
+    teams: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The route names the field from the SDK's own validation error; it does not check the
+    # activity again itself.
+    from microsoft_teams.apps.events import CoreActivity
+
+    calls: list[object] = []
+    validate = CoreActivity.model_validate
+
+    def counted(cls: type[CoreActivity], /, body: object, **kwargs: Any) -> CoreActivity:
+        calls.append(body)
+        return validate(body, **kwargs)
+
+    monkeypatch.setattr(CoreActivity, "model_validate", classmethod(counted))
+    assert teams.post(_ask(teams)).status == 200
+    assert teams.post(_broken(teams, "text", value=42)).status == 400
+    assert len(calls) == 2
+
+
+def test_a_validation_error_that_is_not_about_the_activity_keeps_its_traceback(
+    teams: Bot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the SDK's activity models refusing the activity make a 400; a bug elsewhere that
+    # raises a pydantic error is a 200 for Teams and a traceback for the operator.
+    from pydantic import BaseModel
+
+    class Elsewhere(BaseModel):
+        count: int
+
+    async def broken(event: object) -> None:
+        Elsewhere.model_validate({"count": "many"})
+
+    monkeypatch.setattr(teams.bot.sdk.event_manager, "on_activity", broken)
+    caplog.set_level(logging.DEBUG)
+    assert teams.post(_ask(teams)).status == 200
+    assert [r.exc_info[0] for r in caplog.records if r.exc_info] == [ValidationError]
+    assert "refused" not in caplog.text
+    assert "Teams activity not handled (type message" in caplog.text
+
+
 def test_a_malformed_activity_without_a_good_token_is_still_a_401(
     teams: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -179,6 +221,19 @@ def test_an_activity_type_the_sdk_does_not_know_is_a_200_and_one_line(
     # and a well-formed question after all this is answered as ever
     assert teams.post(_ask(teams)).status == 200
     assert "three months" in teams.fake.wait_for(1)[0].text
+
+
+def test_a_type_with_a_line_break_cannot_forge_a_log_line(
+    teams: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The line quotes the type twice (as the type, and in the SDK's message about it).
+    caplog.set_level(logging.DEBUG)
+    forged = "somethingNew\nERROR bot: forged \u202eline\x1b[2J"
+    assert teams.post(_broken(teams, "type", value=forged)).status == 200
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "not handled (type somethingNew ERROR bot: forged line?[2J, name" in line
+    assert "Input tag 'somethingNew ERROR bot: forged line?[2J' found" in line
+    assert not {"\n", "\u202e", "\x1b"} & set(line)
 
 
 def test_a_body_nested_too_deeply_is_a_400_before_any_token_check(

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.error import URLError
 
 from slack_bolt import App, BoltResponse
-from slack_bolt.error import BoltError
+from slack_bolt.error import BoltError, BoltUnhandledRequestError
 from slack_bolt.oauth.oauth_flow import OAuthFlow
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -30,6 +30,7 @@ from bot.adapters.slack.listeners import register_all
 from bot.chat.services import ChatServices
 from bot.errors import ConfigError
 from bot.storage.token_cipher import MAKE_A_KEY, TokenCipher
+from bot.words import one_line
 
 log = logging.getLogger(__name__)
 # Bolt reads SLACK_BOT_TOKEN itself and, given our client (which carries that token), warns on
@@ -60,7 +61,9 @@ def build_app(services: ChatServices, *, socket_mode: bool = False) -> App:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     common: dict[str, Any] = {
         "name": "Compact Assistant",
-        "raise_error_for_unhandled_request": False,
+        # Raised to on_error below, which logs one line, instead of Bolt's warning over several
+        # lines with sample code for a listener.
+        "raise_error_for_unhandled_request": True,
     }
     if socket_mode:
         if not token:
@@ -107,11 +110,34 @@ def build_app(services: ChatServices, *, socket_mode: bool = False) -> App:
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
+        if isinstance(error, BoltUnhandledRequestError):
+            # A signed request no listener takes: an event the app does not use, a button
+            # from an older version. An event is acknowledged, so Slack does not send it again.
+            log.info("Slack %s not handled: no listener acknowledged it", _kind(body))
+            return BoltResponse(status=200, body="") if "event" in body else None
         # One place for crashes: log with the traceback; the server keeps running.
         log.error("Slack listener failed (%s)", body.get("type"), exc_info=error)
         return None
 
     return app
+
+
+def _kind(body: dict[str, Any]) -> str:
+    """What a request is, for a log line: "event reaction_added", "action old-button"."""
+    event, actions, view = body.get("event"), body.get("actions"), body.get("view")
+    if isinstance(event, dict):
+        kind = f"event {event.get('type')}" + (
+            f" ({event['subtype']})" if event.get("subtype") else ""
+        )
+    elif isinstance(actions, list) and actions and isinstance(actions[0], dict):
+        kind = f"action {actions[0].get('action_id')}"
+    elif isinstance(view, dict):
+        kind = f"{body.get('type')} {view.get('callback_id')}"
+    elif body.get("command"):
+        kind = f"command {body['command']}"
+    else:
+        kind = f"{body.get('type') or 'request'} {body.get('callback_id') or ''}"
+    return one_line(kind, 120)
 
 
 @contextmanager

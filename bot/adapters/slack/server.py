@@ -26,6 +26,7 @@ from starlette.routing import Route
 from bot.adapters.slack.shapes import shape_problem
 from bot.chat.services import ChatServices
 from bot.server import ServedChannel, build_server, read_body
+from bot.words import one_line
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +85,12 @@ def _read_events(request: Request, body: bytes) -> BoltRequest | None:
         else:
             return BoltRequest(body=text, query=request.url.query, headers=headers)
     except (ValueError, TypeError, AttributeError) as exc:  # JSONDecodeError is a ValueError
-        reason = f"{type(exc).__name__}: {str(exc)[:120]}"
+        reason = f"{type(exc).__name__}: {exc}"
     except RecursionError:
         reason = "JSON nested too deeply"
-    log.warning("A signed Slack request could not be read (%s); answered 400", reason)
+    log.warning(  # the reason can quote the request: a key with a line break, say
+        "A signed Slack request could not be read (%s); answered 400", one_line(reason, 200)
+    )
     return None
 
 

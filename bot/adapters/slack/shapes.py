@@ -156,12 +156,22 @@ def shape_problem(body: Mapping[str, Any]) -> str | None:
         return "event is missing from an event_callback"
     if body.get("command") is not None and not body.get("response_url"):
         return "response_url is missing from a slash command"
+    reply_to = body.get("response_url")
+    if isinstance(reply_to, str) and reply_to and not reply_to.startswith(_WEB):
+        return "response_url is not a web address"  # the reply is posted to it
+    event = body.get("event")
+    if isinstance(event, dict) and event.get("type") in _IN_A_CHANNEL and not event.get("channel"):
+        return f"event.channel is missing from the {event['type']} event"  # the reply goes there
     try:
         _Envelope.model_validate(body)
     except ValidationError as exc:
         return _described(exc.errors(include_url=False)[0])
     return None
 
+
+_WEB = ("https://", "http://")
+# Events the assistant answers in the conversation they name: Slack always names it.
+_IN_A_CHANNEL = frozenset({"message", "app_mention"})
 
 # What a pydantic error type says was wanted.
 _WANTED = {

@@ -148,11 +148,14 @@ def _url(value: str, which: str) -> str:
     """An https:// address; ``which`` is WEBSITE, PRIVACY or TERMS, naming the setting."""
     value = value.strip()
     parts = urlsplit(value)
-    if parts.scheme.lower() != "https" or not parts.hostname or len(value) > 2048:
+    # A space or a line break inside is a paste gone wrong ("https://x.org/ privacy"):
+    # Teams would show a link that does not work.
+    spaced = any(c.isspace() or not c.isprintable() for c in value)
+    if parts.scheme.lower() != "https" or not parts.hostname or len(value) > 2048 or spaced:
         option = {"WEBSITE": "--website-url", "PRIVACY": "--privacy-url", "TERMS": "--terms-url"}
         raise ConfigError(
             f"COMPACT_TEAMS_{which}_URL (or {option[which]}) must be an https:// address "
-            f"of at most 2048 characters (got {value!r})."
+            f"of at most 2048 characters, without spaces (got {value!r})."
         )
     return value
 

@@ -9,41 +9,31 @@ log line naming what arrived. Authentication failures (401) pass through unchang
 
 An activity that carries a good token but is not one Teams sends (a field of the wrong type, a
 required field missing) is answered 400 with one log line naming the field, instead of the
-SDK's validation traceback: it is checked here with the SDK's own models, and the SDK still
-checks the token first, so a stranger's malformed request is a 401 as before.
+SDK's validation traceback: the validation error the SDK logs is taken from its log record
+and named in the reply. The SDK checks the token first, so a stranger's malformed request is
+a 401.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.errors import ConfigError
 from bot.server import read_body
+from bot.words import one_line
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000  # Teams activities are a few kilobytes; cards up to about 40 KB
-_UNSAFE = re.compile(r"[^\w./:;@ -]")
-
-
-def _shown(value: Any) -> str:
-    """A field from the request, safe for a log line."""
-    return _UNSAFE.sub("?", str(value))[:80]
-
-
-def _printable(text: str) -> str:
-    """A validation message for a log line: it can quote the request (an unknown type's
-    name), so anything that is not printable, a line break say, is replaced."""
-    return "".join(c if c.isprintable() else "?" for c in text)[:200]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,56 +50,47 @@ class ActivityProblem:
         return f"{self.where}: {self.what}" if self.where else self.what
 
 
-def activity_problem(body: dict[str, Any]) -> ActivityProblem | None:
-    """What the SDK's own models find wrong with an activity, exactly as it checks one
-    (``CoreActivity``, then the activity union by type), or None if it accepts it."""
-    from microsoft_teams.api.activities import ActivityTypeAdapter
-    from microsoft_teams.apps.events import CoreActivity
-    from pydantic import ValidationError
-
-    try:
-        core = CoreActivity.model_validate(body)
-        ActivityTypeAdapter.validate_python(core.model_dump(by_alias=True, exclude_none=True))
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False)
-        first = errors[0]
-        # The union's own tags (the activity's type, an event's name) lead the location.
-        location = list(first["loc"])
-        for tag in (body.get("type"), body.get("name")):
-            if location and location[0] == tag:
-                location.pop(0)
-        # Pydantic names the member of a union it tried ("literal['webchat','msteams']").
-        where = ".".join(str(part) for part in location if "[" not in str(part))
-        kind = first["type"]
-        what = "missing" if kind == "union_tag_not_found" else first["msg"]
-        if kind == "union_tag_not_found":
-            where = where or "type"
-        more = len(errors) - 1
-        if more:
-            what += f" (and {more} more problem{'s' if more > 1 else ''})"
-        return ActivityProblem(
-            _printable(where), _printable(what), unknown_kind=kind == "union_tag_invalid"
-        )
-    return None
+def activity_problem(error: ValidationError, body: dict[str, Any]) -> ActivityProblem:
+    """What the SDK's models found wrong with ``body``, from the error they raised."""
+    errors = error.errors(include_url=False, include_input=False)
+    first = errors[0]
+    # The union's own tags (the activity's type, an event's name) lead the location.
+    location = list(first["loc"])
+    for tag in (body.get("type"), body.get("name")):
+        if location and location[0] == tag:
+            location.pop(0)
+    # Pydantic names the member of a union it tried ("literal['webchat','msteams']").
+    where = ".".join(str(part) for part in location if "[" not in str(part))
+    kind = first["type"]
+    what = "missing" if kind == "union_tag_not_found" else first["msg"]
+    if kind == "union_tag_not_found":
+        where = where or "type"
+    more = len(errors) - 1
+    if more:
+        what += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return ActivityProblem(
+        one_line(where, 200), one_line(what, 200), unknown_kind=kind == "union_tag_invalid"
+    )
 
 
-# Set while the SDK handles an activity already known to be malformed: its traceback for
-# the validation error it will hit is then dropped, since the route logs one line instead.
-_EXPECTED_INVALID: ContextVar[bool] = ContextVar("teams_expected_invalid", default=False)
+# Set while the SDK handles an activity: the validation error it logs with a traceback when
+# its models refuse the activity (``CoreActivity``, then the union of activity types, which
+# pydantic calls "tagged-union[...]") is taken instead, and the route logs one line for it.
+_REFUSED: ContextVar[list[ValidationError] | None] = ContextVar("teams_refused", default=None)
 
 
-class _DropExpectedValidationTraceback(logging.Filter):
+class _TakeValidationTraceback(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        if not _EXPECTED_INVALID.get() or record.exc_info is None:
+        refused, error = _REFUSED.get(), record.exc_info[1] if record.exc_info else None
+        if refused is None or not isinstance(error, ValidationError):
             return True
-        from pydantic import ValidationError
+        if error.title != "CoreActivity" and not error.title.startswith("tagged-union["):
+            return True
+        refused.append(error)
+        return False
 
-        return not isinstance(record.exc_info[1], ValidationError)
 
-
-logging.getLogger("microsoft_teams.apps.http.http_server").addFilter(
-    _DropExpectedValidationTraceback()
-)
+logging.getLogger("microsoft_teams.apps.http.http_server").addFilter(_TakeValidationTraceback())
 
 
 class StarletteRoutes:
@@ -129,8 +110,8 @@ class StarletteRoutes:
         log.warning(
             "Teams: ignored a request to serve static pages at %s from %s; the Compact "
             "Assistant serves only /api/messages and /healthz",
-            _shown(path),
-            _shown(directory),
+            one_line(path, 80),
+            one_line(directory, 80),
         )
 
     async def start(self, port: int) -> None:
@@ -159,19 +140,20 @@ class StarletteRoutes:
                 return JSONResponse({"error": "The body is nested too deeply"}, status_code=400)
             if not isinstance(body, dict):
                 return JSONResponse({"error": "The body is not an activity"}, status_code=400)
-            problem = activity_problem(body)
-            expected = _EXPECTED_INVALID.set(problem is not None)
+            refused: list[ValidationError] = []
+            taking = _REFUSED.set(refused)
             try:  # the SDK checks the token first: a stranger's request is a 401 regardless
                 result = await handler({"body": body, "headers": dict(request.headers)})
             finally:
-                _EXPECTED_INVALID.reset(expected)
+                _REFUSED.reset(taking)
             status, content = int(result["status"]), result.get("body")
+            problem = activity_problem(refused[0], body) if refused else None
             if status >= 500 and problem is not None and not problem.unknown_kind:
                 log.warning(
                     "Teams activity refused: %s (type %s, id %s); answered 400",
                     problem,
-                    _shown(body.get("type")),
-                    _shown(body.get("id")),
+                    one_line(body.get("type"), 80),
+                    one_line(body.get("id"), 80),
                 )
                 return JSONResponse(
                     {"error": f"The activity is not one Teams sends: {problem}"}, status_code=400
@@ -180,9 +162,9 @@ class StarletteRoutes:
                 log.warning(
                     "Teams activity not handled (type %s, name %s, id %s%s); answered 200 so "
                     "that Teams keeps delivering",
-                    _shown(body.get("type")),
-                    _shown(body.get("name")),
-                    _shown(body.get("id")),
+                    one_line(body.get("type"), 80),
+                    one_line(body.get("name"), 80),
+                    one_line(body.get("id"), 80),
                     f"; {problem}" if problem is not None else "",
                 )
                 return Response(status_code=200)

@@ -41,7 +41,7 @@ def register(app: App, services: ChatServices) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        question = champions.open_for_answer(services, int(clicked_value(body) or "0"))
+        question = champions.open_for_answer(services, clicked_value(body))
         if isinstance(question, View):
             respond(response_type="ephemeral", replace_original=False, **message(question))
             return
@@ -51,10 +51,13 @@ def register(app: App, services: ChatServices) -> None:
 
     @app.view(ids.CHAMPION_MODAL)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        text = view["state"]["values"][ids.ANSWER_BLOCK][ids.ANSWER_INPUT].get("value") or ""
+        # Slack sends the form's state; a request that leaves it out answers nothing.
+        values = (view.get("state") or {}).get("values") or {}
+        text = ((values.get(ids.ANSWER_BLOCK) or {}).get(ids.ANSWER_INPUT) or {}).get("value")
+        text = text or ""
         try:
             answered = champions.answer(
-                services, int(view["private_metadata"]), champion=clicker(body) or "", text=text
+                services, view.get("private_metadata"), champion=clicker(body) or "", text=text
             )
         except ReviewActionError as exc:
             ack(response_action="errors", errors={ids.ANSWER_BLOCK: str(exc)})

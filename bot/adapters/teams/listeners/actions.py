@@ -21,7 +21,7 @@ from bot.adapters.teams.services import TeamsServices
 from bot.chat import champions, clicks, tour, wording
 from bot.chat.action_values import Action, ActionValue
 from bot.chat.views import View
-from bot.errors import CompactError, ReviewActionError
+from bot.errors import ReviewActionError
 from bot.review.themes import ThemeStatus
 
 if TYPE_CHECKING:
@@ -148,11 +148,9 @@ def _champion_answer(
     services: TeamsServices, where: Arrival, value: str, text: str
 ) -> InvokeResponse:
     try:
-        answered = champions.answer(
-            services.chat, int(value), champion=where.context.user_id, text=text
-        )
-    except (ReviewActionError, ValueError) as exc:
-        return message(str(exc) if isinstance(exc, CompactError) else NOT_OURS)
+        answered = champions.answer(services.chat, value, champion=where.context.user_id, text=text)
+    except ReviewActionError as exc:
+        return message(str(exc))
     asker = services.replies.address(answered.question.id)
     if asker is None:
         log.warning("Champion question %s has no conversation to answer in", answered.question.id)
