@@ -12,6 +12,9 @@ _SLACK_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
 _SLACK_TOKEN = re.compile(r"<[@#!][^>]*>")
 _BARE_URL = re.compile(r"<?https?://\S+>?")
 _TEAMS_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+# "@channel", "@bob" typed as text (a mention the chat did not turn into one): who the
+# question is addressed to, not part of it. An address's "@" follows a letter and stays.
+_TYPED_MENTION = re.compile(r"(?<![\w.@])@[\w.-]+")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _HTML_ENTITIES = {
     "&amp;": "&",
@@ -90,8 +93,8 @@ def _unaccented(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-case words in British spelling, "'s" dropped as Lucene's English analyzer does
     ("who's" is "who", "council's" is "council"), other apostrophes removed, accents taken
-    off, "twelve" as "12"."""
-    lowered = _unaccented(clean(text).casefold().replace("\u2019", "'"))
+    off, a typed "@name" left out, "twelve" as "12"."""
+    lowered = _TYPED_MENTION.sub(" ", _unaccented(clean(text).casefold().replace("\u2019", "'")))
     lowered = _SIGILS.sub(lambda m: m[1] + ("plusplus" if m[2] == "++" else "sharp"), lowered)
     return [
         _NUMBERS.get(w, british(_POSSESSIVE.sub("", w).replace("'", "")))

@@ -29,6 +29,14 @@ def test_accents_are_taken_off_letters_so_a_word_stays_one_word() -> None:
     ]
 
 
+def test_a_typed_mention_is_who_the_question_is_for_not_part_of_it() -> None:
+    """ "@bob" or "@channel" typed as text (in the console, or where the chat did not make it
+    a mention) counted as a word no entry uses, the strongest sign of another subject. An
+    email address keeps its words."""
+    assert words("@channel how much notice, @bob.smith?") == ["how", "much", "notice"]
+    assert words("email john@example.org") == ["email", "john", "example", "org"]
+
+
 def test_american_spelling_is_folded_to_british() -> None:
     assert words("Organization program behavior analyze prioritized") == [
         "organisation",
