@@ -67,9 +67,10 @@ def socket_mode() -> Iterator[FakeSocketMode]:
     fake.server.shutdown()
 
 
-def test_socket_mode_answers_a_mention_and_acknowledges_the_envelope(
+def _serve_over_socket_mode(
     fake_slack: FakeSlack, socket_mode: FakeSocketMode, tmp_path: Path
-) -> None:
+) -> subprocess.Popen[str]:
+    """``compact-bot serve slack`` with an app token (Socket Mode) against the fakes."""
     fake_slack.socket_url = socket_mode.url
     env = {
         **os.environ,
@@ -87,6 +88,13 @@ def test_socket_mode_answers_a_mention_and_acknowledges_the_envelope(
         stderr=subprocess.STDOUT,
         text=True,
     )
+    return bot
+
+
+def test_socket_mode_answers_a_mention_and_acknowledges_the_envelope(
+    fake_slack: FakeSlack, socket_mode: FakeSocketMode, tmp_path: Path
+) -> None:
+    bot = _serve_over_socket_mode(fake_slack, socket_mode, tmp_path)
     try:
         assert socket_mode.connected.wait(30), "the bot never opened a Socket Mode connection"
         [opened] = fake_slack.of("apps.connections.open")
@@ -119,23 +127,7 @@ def test_a_socket_mode_envelope_of_the_wrong_shape_is_one_line_and_dropped(
 ) -> None:
     # As over HTTP: a field of a type Slack never sends is named in one line, not a listener
     # traceback; the envelope is acknowledged so that Slack does not send it again.
-    fake_slack.socket_url = socket_mode.url
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-T1",
-        "SLACK_APP_TOKEN": "xapp-1-A1-socket-test",
-        "SLACK_API_URL": fake_slack.api_url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'log.db'}",
-        "COMPACT_PSEUDONYM_KEY": "socket-mode-test-key-0123456789",
-    }
-    env.pop("SLACK_SIGNING_SECRET", None)
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "slack"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    bot = _serve_over_socket_mode(fake_slack, socket_mode, tmp_path)
     mention = payload("app_mention")
     broken = [
         {**mention, "event": {**mention["event"], "text": {"question": "notice"}}},
