@@ -4,10 +4,11 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from bot.chat.champion_desk import ChampionDesk, ChampionQuestion
 from bot.core.assistant import Assistant
@@ -17,7 +18,7 @@ from bot.core.recording import FeedbackKind
 from bot.errors import DatabaseError, UnknownInteractionError
 from bot.storage.database import HEAD_REVISION, Database
 from bot.storage.interaction_log import InteractionLog
-from bot.storage.tables import ChampionQuestionRow
+from bot.storage.tables import ChampionQuestionRow, ThemeRow
 
 
 def test_every_question_is_logged_with_outcome_candidates_and_latency(
@@ -114,6 +115,32 @@ def test_migrations_are_applied_and_repeatable(database: Database) -> None:
     assert database.current_revisions() == database.head_revisions()
     database.upgrade()  # a second run changes nothing and does not fail
     assert database.current_revisions() == database.head_revisions()
+
+
+def test_upgrading_rewrites_theme_notes_that_named_a_chat_user(database: Database) -> None:
+    """The digest's triage buttons wrote "Set from Slack by U123", a raw chat user id, into
+    the theme's note, which the reports show; migration 0009 rewrites those already stored
+    as the buttons now write them, and leaves every other note alone."""
+    now = datetime.now(UTC)
+    notes = {
+        "Set from Slack by U0RAWSLACKID": "Set from the digest's buttons in Slack",
+        "Set from Microsoft Teams by 29:1abc-def": (
+            "Set from the digest's buttons in Microsoft Teams"
+        ),
+        "Asked the finance team": "Asked the finance team",
+        "Set from above by the chair, see minutes": "Set from above by the chair, see minutes",
+    }
+    with database.session() as session:
+        session.add_all(
+            ThemeRow(leader=n, label=n, note=n, created_at=now, updated_at=now) for n in notes
+        )
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0008'"))
+    database.upgrade()
+    with database.session() as session:
+        stored = {row.label: row.note for row in session.scalars(select(ThemeRow))}
+    assert stored == notes
+    assert database.current_revisions() == {HEAD_REVISION}
 
 
 def test_the_recorded_newest_migration_is_alembics_head(database: Database) -> None:
