@@ -125,7 +125,7 @@ def run_server(settings: Settings, wanted: set[Channel], *, host: str, port: int
         start_scheduler(services, app.client)
         if settings.slack_app_token is not None:
             token = settings.slack_app_token.get_secret_value()
-            socket_mode = CheckedSocketModeHandler(app, token)
+            socket_mode = CheckedSocketModeHandler(app, token, api_url=settings.slack_api_url)
         else:
             served.append(slack_channel(app, services))
     if Channel.TEAMS in wanted:

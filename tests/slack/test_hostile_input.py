@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapters.slack.server import MAX_SLACK_BODY
+from bot.adapters.slack.shapes import reply_origins
 from bot.storage.tables import InteractionRow
 
 from ..polling import eventually
@@ -264,3 +265,32 @@ def test_a_signed_request_whose_response_url_is_not_a_web_address_is_a_400_and_o
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(lines) == 2, lines
     assert all("response_url is not a web address" in line for line in lines)
+
+
+def test_a_signed_request_whose_response_url_is_not_slacks_is_refused(
+    bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The reply is posted to the payload's response_url: with a leaked signing secret,
+    anyone could have the assistant post to any address its server reaches (a metadata
+    service, an intranet page). Only Slack's hooks host and the configured Slack's own are
+    taken (the tests' fake Slack is the configured one)."""
+    caplog.set_level(logging.DEBUG)
+    fields = payload("slash_command", response_url="http://169.254.169.254/latest/meta-data")
+    assert bot.command(fields).status == 400
+    click = with_action(fake_slack, "helpful", "1")
+    form = {**click, "response_url": None, "response_urls": [{"response_url": "https://x.test/"}]}
+    assert bot.interaction(form).status == 400
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 2, lines
+    assert "response_url is not Slack's (http://169.254.169.254)" in lines[0]
+    assert "response_url is not Slack's (https://x.test)" in lines[1]
+    # Slack's own, and the configured Slack's (the fake), are taken.
+    assert reply_origins("https://slack.com/api/") == {
+        "https://hooks.slack.com",
+        "https://slack.com",
+    }
+    assert "https://hooks.slack-gov.com" in reply_origins("https://slack-gov.com/api/")
+    ok = payload("slash_command", response_url=fake_slack.url)
+    assert bot.command(ok).status == 200
+    [answered] = fake_slack.wait_for("response_url")
+    assert "12 weeks" in str(answered.params)

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.adapters.slack.shapes import shape_problem
+from bot.adapters.slack.shapes import reply_origins, shape_problem
 from bot.chat.services import ChatServices
 from bot.server import ServedChannel, build_server, read_body
 from bot.words import one_line
@@ -69,7 +69,7 @@ def _ssl_check(body: bytes) -> bool:
     return parse_qs(body.decode("latin-1")).get("ssl_check") == ["1"]
 
 
-def _read_events(request: Request, body: bytes) -> BoltRequest | None:
+def _read_events(request: Request, body: bytes, origins: frozenset[str]) -> BoltRequest | None:
     """The Bolt request for a signed body, or None (with one log line) if it is not the JSON
     or form Slack sends, or a field Bolt or a listener reads has a type Slack never sends
     (``"event": "..."``, a number for a user id): either would raise, inside Bolt or in a
@@ -80,7 +80,7 @@ def _read_events(request: Request, body: bytes) -> BoltRequest | None:
         parsed = parse_body(text, extract_content_type(build_normalized_headers(headers)))
         if not isinstance(parsed, dict):
             reason = f"a JSON {_json_kind(parsed)}, not an object"
-        elif (problem := shape_problem(parsed)) is not None:
+        elif (problem := shape_problem(parsed, origins)) is not None:
             reason = problem
         else:
             return BoltRequest(body=text, query=request.url.query, headers=headers)
@@ -105,6 +105,7 @@ def slack_channel(app: App, services: ChatServices) -> ServedChannel:
     foreground = services.assistant.foreground
     secret = services.settings.slack_signing_secret
     verifier = SignatureVerifier(secret.get_secret_value()) if secret else None
+    origins = reply_origins(services.settings.slack_api_url)
 
     async def events(request: Request) -> Response:
         # From arrival to acknowledgement, then the listener marks its own part.
@@ -118,7 +119,7 @@ def slack_channel(app: App, services: ChatServices) -> ServedChannel:
                 and not _ssl_check(body)
             ):
                 return JSONResponse({"error": "invalid request"}, status_code=401)
-            bolt = _read_events(request, body)
+            bolt = _read_events(request, body, origins)
             if bolt is None:
                 return JSONResponse({"error": "unreadable request"}, status_code=400)
             return _to_response(await run_in_threadpool(app.dispatch, bolt))

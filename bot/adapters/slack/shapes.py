@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, ValidationError
 
@@ -149,9 +150,34 @@ class _Envelope(_Shape):
     view: _View | None = None
 
 
-def shape_problem(body: Mapping[str, Any]) -> str | None:
+_WEB = ("https://", "http://")
+SLACK_HOOKS = "https://hooks.slack.com"
+
+
+def reply_origins(api_url: str) -> frozenset[str]:
+    """Where a payload's ``response_url`` may point: Slack's own ``https://hooks.slack.com``,
+    and for a Slack reached at another address (``SLACK_API_URL``: GovSlack, a proxy, the
+    tests' fake) that address's origin and its ``hooks.`` host."""
+    api = urlsplit(api_url)
+    origins = {SLACK_HOOKS, f"{api.scheme}://{api.netloc}".casefold()}
+    if api.hostname:
+        origins.add(f"{api.scheme}://hooks.{api.netloc}".casefold())
+    return frozenset(origins)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".casefold()
+
+
+def shape_problem(
+    body: Mapping[str, Any], origins: frozenset[str] = frozenset({SLACK_HOOKS})
+) -> str | None:
     """What is wrong with the payload's shape, naming the field ("event.text is an object,
-    not text"), or None if every field that is read has the type Slack sends."""
+    not text"), or None if every field that is read has the type Slack sends. A reply goes
+    to the payload's ``response_url``, so it must be one of ``origins`` (``reply_origins``):
+    with a leaked signing secret, anyone could otherwise have the assistant post to any
+    address its server can reach, inside the council's network included."""
     if body.get("type") == "event_callback" and body.get("event") is None:
         return "event is missing from an event_callback"
     if body.get("command") is not None and not body.get("response_url"):
@@ -159,6 +185,13 @@ def shape_problem(body: Mapping[str, Any]) -> str | None:
     reply_to = body.get("response_url")
     if isinstance(reply_to, str) and reply_to and not reply_to.startswith(_WEB):
         return "response_url is not a web address"  # the reply is posted to it
+    listed = body.get("response_urls")
+    replies = [reply_to]
+    if isinstance(listed, list):  # a form's: where its answer may be posted
+        replies += [u.get("response_url") for u in listed if isinstance(u, dict)]
+    for url in replies:
+        if isinstance(url, str) and url.startswith(_WEB) and _origin(url) not in origins:
+            return f"response_url is not Slack's ({_origin(url)})"
     event = body.get("event")
     if isinstance(event, dict) and event.get("type") in _IN_A_CHANNEL and not event.get("channel"):
         return f"event.channel is missing from the {event['type']} event"  # the reply goes there
@@ -169,7 +202,6 @@ def shape_problem(body: Mapping[str, Any]) -> str | None:
     return None
 
 
-_WEB = ("https://", "http://")
 # Events the assistant answers in the conversation they name: Slack always names it.
 _IN_A_CHANNEL = frozenset({"message", "app_mention"})
 

@@ -9,21 +9,26 @@ from __future__ import annotations
 
 import logging
 
+from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from bot.adapters.slack.shapes import shape_problem
+from bot.adapters.slack.shapes import reply_origins, shape_problem
 from bot.words import one_line
 
 log = logging.getLogger(__name__)
 
 
 class CheckedSocketModeHandler(SocketModeHandler):
+    def __init__(self, app: App, app_token: str, *, api_url: str) -> None:
+        super().__init__(app, app_token)
+        self.reply_origins = reply_origins(api_url)  # where a response_url may point
+
     def handle(self, client: BaseSocketModeClient, req: SocketModeRequest) -> None:
         # slack_sdk has made the payload a dict already (text becomes {"text": ...}).
-        problem = shape_problem(req.payload)
+        problem = shape_problem(req.payload, self.reply_origins)
         if problem is None:
             super().handle(self.client, req)  # ``client`` is this handler's own
             return
