@@ -29,7 +29,7 @@ from bot.chat.views import (
 )
 from bot.core.question import Context
 from bot.errors import ReviewActionError
-from bot.storage.tables import LARGEST_ID
+from bot.storage.tables import row_id
 
 SUMMARY_QUESTION = 100  # characters of the question in the post's notification
 
@@ -84,12 +84,7 @@ def record_post(
 def question_id(value: object) -> int | None:
     """The Champion question id an Answer button or form carries, or None when the value is
     not one we made (a forged or garbled value is refused, never looked up)."""
-    if not isinstance(value, str) or not (value.isascii() and value.isdecimal()):
-        return None
-    if len(value) > len(str(LARGEST_ID)):  # int() refuses past 4,300 digits
-        return None
-    number = int(value)
-    return number if 0 < number <= LARGEST_ID else None
+    return row_id(value)
 
 
 def open_for_answer(services: ChatServices, value: str | None) -> ChampionQuestion | View:

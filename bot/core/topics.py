@@ -4,8 +4,10 @@ assistant answers it as small talk (``Assistant.ask``); each channel only shows 
 
 The name is matched without regard to case or punctuation: the whole name, else the one
 topic whose name starts with it, else the one topic with it among its words ("topics
-covenant" is the Civil Society Covenant). A name that fits several topics, or none, is no
-question for the matcher nor a gap for the review group: the reply names the topics instead.
+covenant" is the Civil Society Covenant). A name that fits several topics, or a one-word name
+that fits none, is no question for the matcher nor a gap for the review group: the reply
+names the topics instead. Several words that fit no topic ("topics covered by the covenant")
+are more likely a question, and are matched as one.
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ def topic_reply(question: Question, topics: Sequence[Topic], asked: str) -> Smal
     could mean. A one-word name that fits no topic ("topics parking") gets the listing; None
     for several words that fit none ("topics covered by the covenant"), which are more likely
     a question than a command, so they go to the matcher as one."""
-    match = find_topic(topics, one_line(asked)[:80])
+    match = find_topic(topics, one_line(asked, 80))
     if match.topic is not None:
         return SmallTalk(
             question,

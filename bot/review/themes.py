@@ -26,11 +26,11 @@ from bot.review.signature import theme_signature, without_placeholders
 from bot.storage.database import Database, retry_on_conflict
 from bot.storage.interaction_log import utc_now
 from bot.storage.tables import (
-    LARGEST_ID,
     FeedbackRow,
     InteractionRow,
     ThemeMemberRow,
     ThemeRow,
+    row_id,
 )
 
 EXAMPLES = 5
@@ -296,10 +296,9 @@ def _number(theme_id: str) -> int:
         raise UnknownThemeError(
             f"{theme_id!r} is not a theme id; theme ids are numbers such as 12 (see compact-bot gaps list)"
         )
-    # Too large for the database (or, past 4,300 digits, for int()): no theme has it.
-    digits = cleaned.lstrip("0") or "0"
-    if len(digits) > len(str(LARGEST_ID)) or int(digits) > LARGEST_ID:
+    number = row_id(cleaned)  # None: 0, or too large for the database (no theme has it)
+    if number is None:
         raise UnknownThemeError(
             f"There is no theme {theme_id!r}. List the themes with: compact-bot gaps list"
         )
-    return int(digits)
+    return number

@@ -26,6 +26,18 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 LARGEST_ID = 2**63 - 1
 
 
+def row_id(text: object) -> int | None:
+    """The row id ``text`` names (ASCII digits, leading zeros allowed), or None when it names
+    none a row can have: not digits ("²" passes ``str.isdigit`` and not ``int``), 0, or past
+    ``LARGEST_ID`` (checked before ``int``, which refuses past 4,300 digits)."""
+    if not isinstance(text, str) or not (text.isascii() and text.isdecimal()):
+        return None
+    digits = text.lstrip("0")
+    if not digits or len(digits) > len(str(LARGEST_ID)) or int(digits) > LARGEST_ID:
+        return None
+    return int(digits)
+
+
 class Base(DeclarativeBase):
     pass
 
