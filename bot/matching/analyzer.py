@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
@@ -58,6 +59,10 @@ class Canonicaliser:
 
 # Words this long or longer typed with two neighbouring letters swapped are mended ("teh").
 MIN_SWAP_REPAIR = 3
+# Words this long or shorter typed with a letter left out are mended when one known word fits
+# ("wth", "grnt"). Two letters are too few to tell ("wy": "way" or "why"); in longer words the
+# fuzzy repair finds it.
+MAX_GAP_REPAIR = 4
 # Words this long or longer with their vowels wrong are mended ("covanent", "seperate").
 MIN_VOWEL_REPAIR = 5
 # Words this long with one letter wrong are mended when one known word fits ("jike"): the
@@ -66,6 +71,15 @@ ONE_LETTER_REPAIR = 4
 # Slips remembered with their mends; past this the memory starts again.
 REPAIR_MEMO = 10_000
 VOWELS = frozenset("aeiouy")
+
+
+def _one_letter_more(word: str) -> set[str]:
+    """Every word ``word`` would be with one more letter, anywhere in it."""
+    return {
+        word[:i] + letter + word[i:]
+        for i in range(len(word) + 1)
+        for letter in string.ascii_lowercase
+    }
 
 
 def _one_blanked(word: str) -> list[str]:
@@ -138,7 +152,7 @@ class Analyzer:
         alone (benchmarks/crossval.py)."""
         every = words(text)
         if repair:
-            every = [self._unswapped(w) for w in every]
+            every = [self._common_slip(w) for w in every]
         if repair and self.join_compounds:
             every = self._join_split_compounds(every)
         surface = [w for w in every if w not in self.stopwords]
@@ -159,7 +173,7 @@ class Analyzer:
         the model knows than a slip (two Debian FAQ questions lost their right entry in the
         semantic extra). See docs/benchmarks.md, "Slips, mended for the sentence readers too"."""
         every = words(text)
-        fixed = [self._unswapped(w) for w in every]
+        fixed = [self._common_slip(w) for w in every]
         fixed = [w if w in self.stopwords else self._repair(w) for w in fixed]
         fixed = [
             typed if meant.startswith(typed) or typed.startswith(meant) else meant
@@ -182,18 +196,32 @@ class Analyzer:
             i += 1
         return joined
 
-    def _unswapped(self, word: str) -> str:
-        """A word typed with two neighbouring letters swapped, the commonest slip ("waht",
-        "teh", "compcat"), as the known word or stopword it was meant to be; any other word
-        as it is. Left alone, a swapped stopword would count as a word the knowledge base
-        never uses, the strongest evidence a question is about something else, and the
-        fuzzy repair scores a swap as two edits, too many for a short word."""
+    def _common_slip(self, word: str) -> str:
+        """A short word typed with one of the commonest slips as the known word or stopword it
+        was meant to be; any other word as it is. Left alone, a slipped stopword or short word
+        would count as a word the knowledge base never uses, the strongest evidence a question
+        is about something else, and the fuzzy repair scores these slips as too far off in so
+        short a word.
+
+        - Two neighbouring letters swapped, in a word of three letters or more ("waht", "teh",
+          "compcat").
+        - A letter left out of a word of three or four letters ("wth", "grnt", "hav"), when
+          one known word or stopword, and no other, has that letter.
+        """
         if len(word) < MIN_SWAP_REPAIR or not self._misspelt(word):
             return word
         for i in range(len(word) - 1):
             swap = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
             if swap in self.stopwords or swap in self._known:
                 return swap
+        if len(word) <= MAX_GAP_REPAIR and word.isalpha():
+            fits = {
+                whole
+                for whole in _one_letter_more(word)
+                if whole in self.stopwords or whole in self._known
+            }
+            if len(fits) == 1:
+                return fits.pop()
         return word
 
     def _uses(self, word: str) -> bool:

@@ -146,6 +146,25 @@ def test_a_four_letter_word_with_one_letter_wrong_is_mended_when_one_known_word_
     assert analyzer.terms("tile", repair=True) == analyzer.terms("tile")
 
 
+def test_a_short_word_missing_a_letter_is_mended_when_one_known_word_fits(
+    index: MatchIndex,
+) -> None:
+    """A letter left out of a word of three or four letters ("wth", "grnt") is too far off for
+    the fuzzy repair, so the question kept a word no entry uses, the strongest evidence of
+    another subject. It now reads as the word meant when one known word or stopword, and no
+    other, has the missing letter."""
+    slipped = index.search("notice for ending a grnt wth the compact")[0]
+    right = index.search("notice for ending a grant with the compact")[0]
+    assert (slipped.entry_id, slipped.score) == (right.entry_id, right.score)
+    analyzer = Analyzer(Canonicaliser([]))
+    analyzer.learn(["Can we bid for the fund?", "A bond or a band?"])
+    # "fnd" is "fund" (no other known word is "fnd" with a letter more); "wth" is the
+    # stopword "with".
+    assert analyzer.terms("fnd wth", repair=True) == analyzer.terms("fund with") == ["fund"]
+    # "bnd" could be "bond" or "band", and two letters are too few to tell: left as typed.
+    assert analyzer.terms("bnd bd", repair=True) == ["bnd", "bd"]
+
+
 def test_sentence_readers_get_the_question_with_its_slips_mended_but_short_forms_kept() -> None:
     """The static vectors and the semantic model read whole sentences; they get the mends the
     word index makes, except one that only adds or drops letters at the end, which is more
