@@ -118,16 +118,19 @@ def answer(
     question, draft = services.champions.answer(
         number, champion=champion, answer=text, via=services.setup.name
     )
+    # The Champion typed the answer: shown as typed (line breaks kept), never as markdown,
+    # so that it cannot bold, link or mention anything for the asker.
+    typed = "\n".join(line.rstrip() for line in text.strip().splitlines())
     to_asker = paragraph(
         wording.CHAMPION_ANSWERED,
         Plain(question.question, Emphasis.ITALIC),
         ":\n",
-        text.strip(),
+        Plain(typed),
     )
     return ChampionAnswer(
         question,
         View(
-            f"A Compact Champion answered your question: {text.strip()}"[:150],
+            f"A Compact Champion answered your question: {' '.join(typed.split())}"[:150],
             (to_asker,),
             notice=True,
         ),
