@@ -256,3 +256,46 @@ def test_an_ask_a_champion_click_without_a_question_posts_nothing(teams: Bot) ->
         shown = invoke_value(teams.click("ask_champion", value))
         assert shown == "That button no longer works. Ask your question again."
     assert teams.fake.quiet(0.3) == []
+
+
+MARKED = "lasagne **layers** *now* _fast_ [recipe](http://evil.example) `oven`"
+
+
+def _runs_and_blocks(card: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every TextRun (shown literally) and every TextBlock's text (read as Markdown)."""
+    runs: list[dict[str, Any]] = []
+    blocks: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "TextRun":
+                runs.append(node)
+            elif node.get("type") == "TextBlock":
+                blocks.append(str(node["text"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card["body"])
+    return runs, blocks
+
+
+def test_typed_markdown_is_shown_literally_in_the_champions_post_and_the_digest(
+    teams: Bot,
+) -> None:
+    """Teams reads Markdown in a TextBlock: a typed **bold** or [link](...) must only ever be
+    in a TextRun, which it shows as it is, and never become a link to click."""
+    _, post = _escalate(teams, MARKED)
+    runs, blocks = _runs_and_blocks(post)
+    assert [r for r in runs if r["text"] == MARKED], "the question, one literal run"
+    assert not [b for b in blocks if "layers" in b or "evil" in b]
+    assert not [r for r in runs if "selectAction" in r and "evil" in json.dumps(r)]
+    post_digest(teams.services)
+    digest = teams.fake.wait_for(3)[2]
+    assert digest.conversation_id == REVIEW
+    runs, blocks = _runs_and_blocks(digest.cards[0])
+    assert [r for r in runs if "**layers**" in r["text"] and "[recipe](http" in r["text"]]
+    assert not [b for b in blocks if "layers" in b or "evil" in b]
+    assert "evil.example" not in json.dumps([r.get("selectAction") for r in runs])
