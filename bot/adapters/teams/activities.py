@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from microsoft_teams.api.activities.message.message import MessageActivity
 
 _AT_TAG = re.compile(r"</?at>")
+# What no conversation id Teams sends holds: white space, control characters (a line break
+# makes the send fail), halves of surrogate pairs, and the characters that would change the
+# connector address the id is put in (".../v3/conversations/{id}/activities"): "/", "\\",
+# "?", "#" or "%" there could have a reply posted into another conversation.
+_NOT_IN_AN_ID = re.compile("[\\s\x00-\x1f\x7f-\x9f\ud800-\udfff/\\\\?#%]")
+ID_LIMIT = 512  # the longest conversation id the database keeps
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,26 @@ def arrival(activity: ActivityBase) -> Arrival:
         tenant,
         f"{base_conversation_id(conversation.id)}|{activity.id or ''}",
     )
+
+
+def address_problem(activity: ActivityBase) -> str | None:
+    """Why no reply could be sent to the conversation ``activity`` names, in one line
+    ("conversation.id holds a line break"), or None. Teams never sends such an id; a request
+    that does is not answered (see ``routes``)."""
+    conversation_id = activity.conversation.id
+    if not conversation_id:
+        return "conversation.id is empty"
+    if len(conversation_id) > ID_LIMIT:
+        return f"conversation.id is longer than {ID_LIMIT} characters"
+    found = _NOT_IN_AN_ID.search(conversation_id)
+    if found is None:
+        return None
+    character = found.group()
+    named = _NAMES.get(character) or f"the character U+{ord(character):04X}"
+    return f"conversation.id holds {named}, which no Teams conversation id has"
+
+
+_NAMES = {"\n": "a line break", "\r": "a carriage return", " ": "a space", "\t": "a tab"}
 
 
 def question_text(activity: MessageActivity) -> str:
