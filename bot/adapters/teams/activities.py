@@ -93,11 +93,18 @@ def question_text(activity: MessageActivity) -> str:
     text = activity.text or ""
     bot = activity.recipient.id
     for entity in activity.entities or []:
-        mentioned = getattr(entity, "mentioned", None)
         tag = getattr(entity, "text", None)
-        if mentioned is not None and tag and mentioned.id == bot:
+        if isinstance(tag, str) and tag and _mentioned_id(entity) == bot:
             text = text.replace(tag, " ")
     return " ".join(html.unescape(_AT_TAG.sub("", text)).split())
+
+
+def _mentioned_id(entity: object) -> str | None:
+    """Who a mention entity names. An entity the SDK has no model for (one without its
+    ``type``, say) keeps its fields as they came: ``mentioned`` may then be a dict."""
+    mentioned = getattr(entity, "mentioned", None)
+    found = mentioned.get("id") if isinstance(mentioned, dict) else getattr(mentioned, "id", None)
+    return found if isinstance(found, str) else None
 
 
 def question(activity: MessageActivity, where: Arrival) -> Question:
