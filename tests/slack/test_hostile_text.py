@@ -251,3 +251,30 @@ def test_typed_formatting_marks_are_shown_as_typed_never_formatted(
     assert formatted_in(fake.calls) == []
     assert live_in(fake.calls) == []
     assert not [c.method for c in fake.calls if "#" in c.method], "Slack refused nothing"
+
+
+REORDERING = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def test_controls_that_reorder_text_are_left_out_of_what_others_are_shown(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    """U+202E would show a question's words backwards to the Champions (a plain_text
+    section) and to the review group (the digest's mrkdwn)."""
+    fake = fake_slack
+    missed = ask_by_mention(bot, fake, "where can I park my \u202ebicycle\u202c", "EvRTL")
+    notices = len(fake.of("response_url"))
+    post = after(fake, "chat.postMessage", lambda: clicked(bot, fake, missed, ids.ASK_CHAMPION))
+    fake.wait_for("response_url", notices + 1)
+    assert "where can I park my bicycle" in plain_texts(post)
+    log = bot.services.log
+    assert isinstance(log, InteractionLog)
+    assert eventually(lambda: len(log.recent(limit=50)) >= 1)
+    digest = after(
+        fake,
+        "chat.postMessage",
+        lambda: post_digest(bot.services, web_client(bot.services, "xoxb-T1")),
+    )
+    assert "park my bicycle" in " ".join(parsed(digest))
+    for call in (post, digest):
+        assert not REORDERING & set(" ".join(rendered(call))), call.method
