@@ -101,7 +101,7 @@ MRKDWN = Markup(
 
 def render(view: views.View) -> tuple[str, list[Block]]:
     """The notification text and the blocks for a view. Blocks are shared between messages
-    (see ``_text_block``): send them, never change them."""
+    (see ``_text_blocks``): send them, never change them."""
     blocks: list[Block] = []
     for block in view.blocks:
         if isinstance(block, views.Buttons):
