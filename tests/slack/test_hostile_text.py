@@ -169,7 +169,7 @@ def test_long_questions_of_emoji_and_markup_still_fit_slack_s_limits(
 
 # Slack's formatting marks, typed: bold, italic, strike, code, a code block and a quote.
 MARKS = "*urgent* _now_ ~old~ `x` ```y```"
-MARKED = ("*urgent*", "_now_", "~old~", "`x`", "```", "*grant*", "_notice_", "`notice`")
+MARKED = ("*urgent*", "_now_", "~old~", "`x`", "```", "*grant*", "_notice_", "`notice`", "*all*")
 QUOTED = "\n> not a quote"  # a typed line starting ">": a quote in mrkdwn
 
 
@@ -278,3 +278,24 @@ def test_controls_that_reorder_text_are_left_out_of_what_others_are_shown(
     assert "park my bicycle" in " ".join(parsed(digest))
     for call in (post, digest):
         assert not REORDERING & set(" ".join(rendered(call))), call.method
+
+
+def test_a_forged_button_value_cannot_mention_or_format_in_a_shared_answer(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    """The question a Share button carries is shown to the whole channel: made up with a
+    mention, a link and marks, it is still shown as typed."""
+    fake = fake_slack
+    value = ActionValue(f"{HOSTILE} *all* _of_ ~you~", entry_id="funding-notice").encode()
+    click = with_action(fake, ids.SHARE, value)
+    click["container"]["is_ephemeral"] = True
+    bot.interaction(click)
+    [share] = [
+        c for c in fake.wait_for("response_url", 2) if c.params.get("response_type") == "in_channel"
+    ]
+    [intro] = [t for t in parsed(share) if "shared an answer to" in t]
+    assert intro.startswith("<@U123ASKER> shared an answer to: _")
+    assert "&lt;!channel&gt;" in intro
+    assert "∗all∗ ˍofˍ ∼you∼" in intro
+    assert live_in([share]) == []
+    assert formatted_in([share]) == []
