@@ -1,6 +1,12 @@
 """How a channel writes spans of text: its escaping, its markdown, and its forms for bold,
 italic, a quote, a mention and a link. Each renderer declares one ``Markup``; turning spans
-into text is the same for all of them."""
+into text is the same for all of them.
+
+``escape`` is what makes a value safe inside the channel's markup (an address, a user id);
+``literal`` is what makes typed text read as it was typed beside that markup, which may take
+more (Slack's mrkdwn has no escape for its ``*bold*`` marks: see bot/adapters/slack/mrkdwn.py).
+Text, a link's label and a conversation's label are shown with ``literal``; a link's address
+and an id with ``escape``, which must leave them working."""
 
 from __future__ import annotations
 
@@ -21,13 +27,19 @@ class Markup:
     mention: str  # with {user}, already escaped
     link: str  # with {url} and {label}, both escaped
     conversation: str = "{label}"  # with {conversation} (its id) and {label}, escaped
+    # Typed text shown beside the channel's markup; None: ``escape`` is enough.
+    literal: Callable[[str], str] | None = None
+
+    def shown(self, text: str) -> str:
+        """``text`` as it was typed, whatever marks it holds."""
+        return (self.literal or self.escape)(text)
 
     def span(self, span: Span) -> str:
         match span:
             case Markdown(text):
                 return keep_edges(text, self.markdown)
             case Plain(text, emphasis):
-                inert = self.escape(text)
+                inert = self.shown(text)
                 if emphasis is Emphasis.BOLD:
                     return self.bold.format(text=inert)
                 if emphasis is Emphasis.ITALIC:
@@ -38,10 +50,10 @@ class Markup:
             case Mention(user_id):
                 return self.mention.format(user=self.escape(user_id))
             case Link(url, label):
-                return self.link.format(url=self.escape(url), label=self.escape(label))
+                return self.link.format(url=self.escape(url), label=self.shown(label))
             case Conversation(conversation_id, label):
                 return self.conversation.format(
-                    conversation=self.escape(conversation_id), label=self.escape(label)
+                    conversation=self.escape(conversation_id), label=self.shown(label)
                 )
 
     def spans(self, spans: Iterable[Span]) -> str:

@@ -3,6 +3,7 @@ file nested deep enough to exhaust Python's recursion limit."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import http.client
@@ -10,12 +11,14 @@ import logging
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.adapters.slack.server import MAX_SLACK_BODY
 from bot.adapters.slack.shapes import reply_origins
+from bot.chat.action_values import ActionValue
 from bot.storage.tables import InteractionRow
 
 from ..polling import eventually
@@ -294,3 +297,81 @@ def test_a_signed_request_whose_response_url_is_not_slacks_is_refused(
     assert bot.command(ok).status == 200
     [answered] = fake_slack.wait_for("response_url")
     assert "12 weeks" in str(answered.params)
+
+
+def test_signed_clicks_missing_what_slack_always_sends_are_a_400_and_one_line(
+    bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Bolt reads these without looking (``body["actions"][0]``, ``view["type"]``): each was
+    a 500 with a stack trace, or a listener's traceback replying to an empty address."""
+    caplog.set_level(logging.DEBUG)
+    click = with_action(fake_slack, "helpful", "1")
+    submission = payload("view_submission", question_id="1", answer="x")
+    view_without_type = {k: v for k, v in submission["view"].items() if k != "type"}
+    broken = [
+        ({**click, "actions": []}, "actions is empty in a block_actions payload"),
+        ({**click, "actions": [{"value": "1"}]}, "actions[0].action_id is missing"),
+        ({**click, "response_url": ""}, "response_url is empty"),
+        ({**click, "response_url": None}, "response_url is missing from a click on a message"),
+        ({**submission, "view": None}, "view is missing from a view_submission"),
+        ({**submission, "view": view_without_type}, "view.type is missing"),
+        (
+            {"type": "interactive_message", "callback_id": "x", "actions": []},
+            "actions is empty in a interactive_message payload",
+        ),
+    ]
+    for body, named in broken:
+        caplog.clear()
+        reply = bot.interaction(body)
+        assert reply.status == 400, (body, reply)
+        lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(lines) == 1, lines
+        assert named in lines[0]
+        assert [r for r in caplog.records if r.exc_info] == []
+    assert fake_slack.of("response_url") == []
+    # A click in App Home has no response_url, but its view: it is answered.
+    home = {**with_action(fake_slack, "start_tour", "tour:start"), "response_url": None}
+    home["view"], home["container"] = {"type": "home", "id": "VHOME"}, {"type": "view"}
+    assert bot.interaction(home).status == 200
+    assert fake_slack.wait_for("chat.postMessage")[0].params["channel"] == "U123ASKER"
+
+
+def _leaves(node: Any, at: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    if isinstance(node, dict):
+        items: list[tuple[str | int, Any]] = list(node.items())
+    elif isinstance(node, list):
+        items = list(enumerate(node))
+    else:
+        return []
+    return [p for key, value in items for p in [(*at, key), *_leaves(value, (*at, key))]]
+
+
+def _without(body: dict[str, Any], path: tuple[str | int, ...]) -> dict[str, Any]:
+    copied = copy.deepcopy(body)
+    holder: Any = copied
+    for key in path[:-1]:
+        holder = holder[key]
+    holder.pop(path[-1])
+    return copied
+
+
+def test_a_click_or_form_missing_any_one_field_is_never_a_500_nor_a_traceback(
+    bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each field of a recorded click and form submission left out in turn: the request is
+    answered (200) or refused (400), never a 500, and nothing logs a stack trace."""
+    caplog.set_level(logging.WARNING)
+    click = with_action(fake_slack, "helpful", ActionValue("q", entry_id="funding-notice").encode())
+    submission = payload("view_submission", question_id="1", answer="x")
+    for body in (click, submission):
+        for path in _leaves(body):
+            reply = bot.interaction(_without(body, path))
+            assert reply.status in (200, 400, 404), (path, reply)
+    # The listeners run after each acknowledgement: wait until they have all replied.
+    settled, count = time.monotonic(), -1
+    while time.monotonic() - settled < 2.5:
+        if len(fake_slack.calls) != count:
+            settled, count = time.monotonic(), len(fake_slack.calls)
+        time.sleep(0.1)
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -265,11 +265,14 @@ def test_configured_contacts_are_shown_and_never_become_markup() -> None:
         ),
     )
     _, blocks = render(tour_view(view, KB, champions_conversation="CCHAMPIONS"))
-    shown = json.dumps(blocks)
+    shown = json.dumps(blocks, ensure_ascii=False)
     assert "<!channel>" not in shown
     assert "<@U999>" not in shown
     assert "<https://evil.example" not in shown
-    assert "<https://example.org/compact|Preston &lt;!channel&gt; *Compact*>" in shown
+    # The label's marks are look-alikes: Slack would make a typed *Compact* bold.
+    assert "<https://example.org/compact|Preston &lt;!channel&gt; \u2217Compact\u2217>" in shown
+    assert "*Compact*" not in shown
+    assert "[click](https://evil.example)" in shown, "shown as typed: not our markdown"
     assert "<#CCHAMPIONS>" in shown
     unsafe = StepView(1, 1, "t", "x", (), local=LocalContacts(compact_url="javascript:alert(1)"))
     assert "<javascript" not in json.dumps(render(tour_view(unsafe, KB))[1])

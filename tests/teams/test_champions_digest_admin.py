@@ -256,3 +256,78 @@ def test_an_ask_a_champion_click_without_a_question_posts_nothing(teams: Bot) ->
         shown = invoke_value(teams.click("ask_champion", value))
         assert shown == "That button no longer works. Ask your question again."
     assert teams.fake.quiet(0.3) == []
+
+
+MARKED = "lasagne **layers** *now* _fast_ [recipe](http://evil.example) `oven`"
+
+
+def _runs_and_blocks(card: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every TextRun (shown literally) and every TextBlock's text (read as Markdown)."""
+    runs: list[dict[str, Any]] = []
+    blocks: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "TextRun":
+                runs.append(node)
+            elif node.get("type") == "TextBlock":
+                blocks.append(str(node["text"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card["body"])
+    return runs, blocks
+
+
+def test_typed_markdown_is_shown_literally_in_the_champions_post_and_the_digest(
+    teams: Bot,
+) -> None:
+    """Teams reads Markdown in a TextBlock: a typed **bold** or [link](...) must only ever be
+    in a TextRun, which it shows as it is, and never become a link to click."""
+    _, post = _escalate(teams, MARKED)
+    runs, blocks = _runs_and_blocks(post)
+    assert [r for r in runs if r["text"] == MARKED], "the question, one literal run"
+    assert not [b for b in blocks if "layers" in b or "evil" in b]
+    assert not [r for r in runs if "selectAction" in r and "evil" in json.dumps(r)]
+    post_digest(teams.services)
+    digest = teams.fake.wait_for(3)[2]
+    assert digest.conversation_id == REVIEW
+    runs, blocks = _runs_and_blocks(digest.cards[0])
+    assert [r for r in runs if "**layers**" in r["text"] and "[recipe](http" in r["text"]]
+    assert not [b for b in blocks if "layers" in b or "evil" in b]
+    assert "evil.example" not in json.dumps([r.get("selectAction") for r in runs])
+
+
+def test_controls_that_reorder_text_are_left_out_of_the_champions_post(teams: Bot) -> None:
+    """U+202E would show the question's words backwards to the Champions."""
+    _, post = _escalate(teams, "lasagne for \u202eevil\u202c people \u2067x\u2069")
+    shown = json.dumps(post, ensure_ascii=False)
+    assert "lasagne for evil people x" in shown
+    assert not set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") & set(shown)
+
+
+@pytest.mark.parametrize("field", ["answer", "value", "action"])
+def test_a_card_action_whose_data_is_not_text_is_a_400_and_answers_nothing(
+    teams: Bot, kb_copy: Path, caplog: pytest.LogCaptureFixture, field: str
+) -> None:
+    """Teams sends a card's inputs and our data as text; an object was str()-ed into a
+    Champion's answer ("{'x': 1}"), sent to the asker and saved as a draft."""
+    _, post = _escalate(teams)
+    value = button(post, "champion_answer")["data"]["value"]
+    data: dict[str, Any] = {"action": "champion_answer", "value": value, "answer": "Use a pan."}
+    data[field] = {"x": 1}
+    body = card_action("champion_answer", service_url=teams.fake.service_url, user=CHAMPION)
+    body["value"]["action"]["data"] = data
+    caplog.set_level(logging.WARNING)
+    reply = teams.post(body)
+    assert reply.status == 400
+    assert f"value.action.data.{field} is dict, not text" in reply.body["error"]
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert line.startswith("Teams activity refused: value.action.data.")
+    assert len(teams.fake.quiet(0.3)) == 2, "nothing sent after the ask and the post"
+    assert not (kb_copy / "drafts").exists() or not list((kb_copy / "drafts").glob("*.yml"))
+    answered = teams.click("champion_answer", value, answer="Use a pan.")
+    assert "Answered" in _texts(invoke_value(answered))

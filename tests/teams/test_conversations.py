@@ -177,3 +177,30 @@ def test_unknown_activities_invokes_and_events_get_200(
     assert "Teams activity not handled (type somethingNew" in caplog.text
     assert "name future/feature" in caplog.text
     assert "Teams activity of type messageReaction not handled" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "mention",
+    [
+        {"mentioned": {"id": "28:__APP__", "name": "Compact Assistant"}, "text": "<at>x</at>"},
+        {"mentioned": {"id": 5}, "text": 7},
+        {"mentioned": "28:__APP__", "text": "<at>x</at>"},
+    ],
+)
+def test_a_mention_entity_teams_would_not_send_does_not_stop_the_answer(
+    teams: Bot, caplog: pytest.LogCaptureFixture, mention: dict[str, object]
+) -> None:
+    """An entity without its type is kept as it came (its ``mentioned`` a dict): reading it
+    as a mention failed with a traceback, and the person got an apology for a question."""
+    caplog.set_level(logging.WARNING)
+    body = activity(
+        "channel_mention",
+        text="how long should a consultation run?",
+        service_url=teams.fake.service_url,
+    )
+    app = body["recipient"]["id"]
+    body["entities"][0] = json.loads(json.dumps(mention).replace("28:__APP__", app))
+    assert teams.post(body).status == 200
+    [sent] = teams.fake.wait_for(1)
+    assert "weeks" in sent.text, "answered, not an apology"
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

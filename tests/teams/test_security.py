@@ -15,7 +15,7 @@ from bot.errors import ConfigError
 from bot.runtime import build_runtime
 from bot.settings import Settings
 
-from .conftest import APP_ID, Bot, StartTeams, activity
+from .conftest import APP_ID, Bot, StartTeams, activity, card_action
 
 QUESTION = "how much notice before ending a grant?"
 
@@ -247,3 +247,59 @@ def test_a_body_nested_too_deeply_is_a_400_before_any_token_check(
         assert reply.body == {"error": "The body is nested too deeply"}
     assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
     assert teams.fake.quiet(0.3) == []
+
+
+@pytest.mark.parametrize(
+    ("conversation_id", "named"),
+    [
+        ("a:1Hn4mW8\r\nX-Injected: yes", "a carriage return"),
+        ("a:1Hn4mW8\nrT2y", "a line break"),
+        ("a:1Hn4\x00mW8", "the character U+0000"),
+        ("a:1Hn4\x1bmW8", "the character U+001B"),
+        ("a:1Hn4 mW8", "a space"),
+        # would change the connector address the reply is posted to
+        ("a:mine/../19:another@thread.tacv2", "the character U+002F"),
+        ("a:mine?x=", "the character U+003F"),
+        ("a:mine%2F..%2Fother", "the character U+0025"),
+        ("", "conversation.id is empty"),
+        ("a:" + "x" * 600, "longer than 512 characters"),
+    ],
+)
+def test_a_conversation_id_no_reply_can_go_to_is_a_400_and_one_line(
+    teams: Bot, caplog: pytest.LogCaptureFixture, conversation_id: str, named: str
+) -> None:
+    """With a good token, an id Teams never sends (a line break in it made every send, the
+    apology included, fail with a traceback) is refused before any listener runs."""
+    caplog.set_level(logging.DEBUG)
+    bodies: list[dict[str, Any]] = [
+        activity("personal_message", text=QUESTION, service_url=teams.fake.service_url),
+        card_action("helpful", "x", service_url=teams.fake.service_url),
+    ]
+    for body in bodies:
+        body["conversation"]["id"] = conversation_id
+        reply = teams.post(body)
+        assert reply.status == 400, reply
+        assert named in reply.body["error"]
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 2
+    assert all(line.startswith("Teams activity refused: conversation.id") for line in lines)
+    assert all("\n" not in line and "\r" not in line for line in lines)
+    assert teams.fake.quiet(0.3) == []
+    # The next good activity is answered as ever.
+    assert teams.post(_ask(teams)).status == 200
+    assert "three months" in teams.fake.wait_for(1)[0].text
+
+
+def test_the_conversation_ids_teams_sends_are_answered(teams: Bot) -> None:
+    """A channel thread's id (with ;messageid=), a group chat's and a meeting's."""
+    ids = [
+        "19:Gq2wE4rT6yU8iO0pA1sD3fG5hJ7kL9zX@thread.tacv2;messageid=1765000000001",
+        "19:3f1c2b4a5d6e7f8091a2b3c4d5e6f708@unq.gbl.spaces",
+        "19:meeting_MjdhNjM4YzUtYzExZi00OTFkLTkzZTAtNTVlNmZmMDhkNGU2@thread.v2",
+    ]
+    for number, conversation_id in enumerate(ids, start=1):
+        body = activity("personal_message", text=QUESTION, service_url=teams.fake.service_url)
+        body["conversation"]["id"] = conversation_id
+        assert teams.post(body).status == 200
+        assert teams.fake.wait_for(number)[-1].conversation_id == conversation_id

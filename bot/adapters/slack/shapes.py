@@ -183,6 +183,8 @@ def shape_problem(
     if body.get("command") is not None and not body.get("response_url"):
         return "response_url is missing from a slash command"
     reply_to = body.get("response_url")
+    if reply_to == "":
+        return "response_url is empty"  # Bolt would post the reply to ""
     if isinstance(reply_to, str) and reply_to and not reply_to.startswith(_WEB):
         return "response_url is not a web address"  # the reply is posted to it
     listed = body.get("response_urls")
@@ -195,10 +197,43 @@ def shape_problem(
     event = body.get("event")
     if isinstance(event, dict) and event.get("type") in _IN_A_CHANNEL and not event.get("channel"):
         return f"event.channel is missing from the {event['type']} event"  # the reply goes there
+    missing = _missing_for_bolt(body)
+    if missing is not None:
+        return missing
     try:
         _Envelope.model_validate(body)
     except ValidationError as exc:
         return _described(exc.errors(include_url=False)[0])
+    return None
+
+
+def _missing_for_bolt(body: Mapping[str, Any]) -> str | None:
+    """A field Slack always sends with this kind of payload, and that Bolt reads without
+    looking (``body["actions"][0]``, ``body["view"]["type"]``): without it, Bolt raises
+    while choosing a listener, and the request is a 500 with a stack trace."""
+    kind = body.get("type")
+    clicked = kind == "block_actions" and "actions" in body
+    if clicked or (kind == "interactive_message" and "callback_id" in body):
+        actions = body.get("actions")
+        if not isinstance(actions, list) or not actions:
+            return f"actions is empty in a {kind} payload"
+        for number, action in enumerate(actions):
+            if kind == "block_actions" and isinstance(action, dict) and "action_id" not in action:
+                return f"actions[{number}].action_id is missing"
+    if clicked and body.get("view") is None and not body.get("response_url"):
+        # A click on a message always comes with where to answer it (App Home's and a
+        # modal's come with the view instead).
+        return "response_url is missing from a click on a message"
+    view = body.get("view")
+    if kind == "view_submission" and "view" in body and not isinstance(view, dict):
+        return "view is missing from a view_submission"
+    if kind == "view_submission" and isinstance(view, dict) and "callback_id" in view:
+        if "type" not in view:
+            return "view.type is missing from a view_submission"
+        if view["type"] == "workflow_step" and "workflow_step" not in body:
+            return "workflow_step is missing from a workflow step's view_submission"
+    if kind == "workflow_step_edit" and "callback_id" in body and "workflow_step" not in body:
+        return "workflow_step is missing from a workflow_step_edit"
     return None
 
 

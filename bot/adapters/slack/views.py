@@ -6,14 +6,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.adapters.slack import ids
-from bot.adapters.slack.blocks import MRKDWN, Block, button, render, section
-from bot.adapters.slack.mrkdwn import escape
+from bot.adapters.slack.blocks import Block, button, plain_section, render, section
+from bot.adapters.slack.mrkdwn import literal
 from bot.chat.action_values import ActionValue
 from bot.chat.tour_views import tour_offer
-from bot.chat.views import Emphasis, Plain, View
+from bot.chat.views import View
 from bot.induction.views import ProgressView
 from bot.knowledge.model import KnowledgeBase, Topic
 from bot.review.themes import ThemeSummary
+from bot.words import counted, one_line
 
 WELCOME = (
     "*Welcome to the Compact Assistant.* Ask me about the Compact in your own words: send me a "
@@ -36,7 +37,7 @@ def home_view(
     blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Topics"}})
     for number, topic in enumerate(kb.topics()):
         blocks.append(
-            section(f"*{escape(topic.name)}* · {len(topic.entries)} questions")
+            section(f"*{literal(topic.name)}* · {len(topic.entries)} questions", verbatim=True)
             | {"accessory": button("Open", ids.numbered(ids.SHOW_TOPIC, number), topic.name)}
         )
     if themes is not None or gaps_unavailable:
@@ -56,15 +57,19 @@ def home_view(
         elif not themes:
             blocks.append(section("Nothing is waiting for the review group."))
         for theme in themes or ():
+            label = literal(one_line(theme.label))  # the words people typed
             blocks.append(
-                section(f"*Theme {theme.id}* · {theme.count} questions · {escape(theme.label)}")
+                section(
+                    f"*Theme {theme.id}* · {counted(theme.count, 'question')} · {label}",
+                    verbatim=True,
+                )
             )
     return {"type": "home", "blocks": blocks[:100]}
 
 
 def topic_modal(topic: Topic) -> dict[str, Any]:
     buttons = [
-        section(escape(entry.question))
+        plain_section(entry.question)
         | {
             "accessory": button(
                 "Ask",
@@ -91,7 +96,7 @@ def champion_modal(question_id: int, question: str) -> dict[str, Any]:
         "submit": {"type": "plain_text", "text": "Send answer"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            section(MRKDWN.span(Plain(question, Emphasis.QUOTE))),
+            plain_section(question),  # as the asker typed it
             {
                 "type": "input",
                 "block_id": ids.ANSWER_BLOCK,

@@ -3,7 +3,8 @@
 - Our own wording and the answers (``Markdown`` spans) go in ``TextBlock``s, where Teams
   renders bold, italic, bullet lists and links.
 - Anything a person typed (``Plain`` spans) goes in a ``RichTextBlock`` of ``TextRun``s, which
-  Teams shows literally: typed text can never become card elements, links or mentions. A
+  Teams shows literally: typed text can never become card elements, links or mentions. The
+  controls that reorder text (U+202E and the like) are left out of it. A
   paragraph that mixes the two is all ``TextRun``s, our marks turned into run styles.
 - Buttons become ``Action.Execute`` actions carrying the neutral action and value; the Compact
   Champions' "Answer" button becomes a form (a text box and "Send answer") in the card itself.
@@ -38,6 +39,7 @@ from bot.chat.views import (
     Span,
     View,
 )
+from bot.words import unreordered
 
 Element = dict[str, Any]
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -76,7 +78,7 @@ def card(view: View, *, names: Mapping[str, str] | None = None) -> Element:
         "type": "AdaptiveCard",
         "$schema": SCHEMA,
         "version": VERSION,
-        "fallbackText": view.summary,
+        "fallbackText": unreordered(view.summary),
         "msteams": {"width": "Full"},
         "body": body,
     }
@@ -141,6 +143,7 @@ def _span_lines(span: Span, names: Mapping[str, str]) -> list[list[Element]]:
         case Markdown(text):
             return [list(_marked_runs(line)) for line in keep_edges(text, unwrap).split("\n")]
         case Plain(text, emphasis):
+            text = unreordered(text)  # a U+202E would show a question backwards
             text = text if len(text) <= LITERAL_LIMIT else text[: LITERAL_LIMIT - 1] + "…"
             style = _EMPHASIS[emphasis]
             return [[_run(line, **style)] if line else [] for line in text.split("\n")]

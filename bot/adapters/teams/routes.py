@@ -11,7 +11,9 @@ An activity that carries a good token but is not one Teams sends (a field of the
 required field missing) is answered 400 with one log line naming the field, instead of the
 SDK's validation traceback: the validation error the SDK logs is taken from its log record
 and named in the reply. The SDK checks the token first, so a stranger's malformed request is
-a 401.
+a 401. So is one the SDK accepts but that names a conversation no reply could be sent to (a
+line break in its id, say: see ``activities.address_problem``): the listeners ``refuse`` it
+before doing anything, and it is answered 400 with one log line, not a traceback per send.
 """
 
 from __future__ import annotations
@@ -92,6 +94,19 @@ class _TakeValidationTraceback(logging.Filter):
 
 logging.getLogger("microsoft_teams.apps.http.http_server").addFilter(_TakeValidationTraceback())
 
+# Set while the SDK handles an activity: why the listeners refused it, once its token was good.
+_REFUSED_BY_US: ContextVar[list[str] | None] = ContextVar("teams_refused_by_us", default=None)
+
+
+def refuse(problem: str) -> None:
+    """Refuse the activity being handled (its token is good, but it is not one Teams sends):
+    the route answers 400 and logs ``problem``, one line."""
+    refused = _REFUSED_BY_US.get()
+    if refused is None:  # not through the route (the SDK's own server is never used)
+        log.warning("Teams activity refused: %s", problem)
+        return
+    refused.append(problem)
+
 
 class StarletteRoutes:
     """Implements the SDK's ``HttpServerAdapter`` protocol for the routes it registers."""
@@ -141,12 +156,25 @@ class StarletteRoutes:
             if not isinstance(body, dict):
                 return JSONResponse({"error": "The body is not an activity"}, status_code=400)
             refused: list[ValidationError] = []
-            taking = _REFUSED.set(refused)
+            by_us: list[str] = []
+            taking, ours = _REFUSED.set(refused), _REFUSED_BY_US.set(by_us)
             try:  # the SDK checks the token first: a stranger's request is a 401 regardless
                 result = await handler({"body": body, "headers": dict(request.headers)})
             finally:
                 _REFUSED.reset(taking)
+                _REFUSED_BY_US.reset(ours)
             status, content = int(result["status"]), result.get("body")
+            if by_us:
+                log.warning(
+                    "Teams activity refused: %s (type %s, id %s); answered 400",
+                    by_us[0],
+                    one_line(body.get("type"), 80),
+                    one_line(body.get("id"), 80),
+                )
+                return JSONResponse(
+                    {"error": f"The activity is not one Teams sends: {by_us[0]}"},
+                    status_code=400,
+                )
             problem = activity_problem(refused[0], body) if refused else None
             if status >= 500 and problem is not None and not problem.unknown_kind:
                 log.warning(

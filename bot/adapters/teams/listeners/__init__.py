@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 
-from bot.adapters.teams.activities import arrival
+from bot.adapters.teams.activities import address_problem, arrival
 from bot.adapters.teams.cards import card
 from bot.adapters.teams.listeners import actions, installs, messages
+from bot.adapters.teams.routes import refuse
 from bot.adapters.teams.services import TeamsServices
 from bot.chat.views import notice
 
@@ -31,6 +32,7 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
 def register_all(app: App, services: TeamsServices) -> None:
+    app.use(_refuse_unaddressable)  # first: it runs before every listener
     app.on_message(_in_worker(services, messages.on_message, "message", apology=_apologise))
     app.on_card_action(
         _in_worker(services, actions.on_card_action, "card action", answer=actions.message(SORRY))
@@ -46,6 +48,16 @@ def register_all(app: App, services: TeamsServices) -> None:
     async def on_anything_else(ctx: ActivityContext[Activity]) -> None:
         # Only activities no listener above takes reach here (the SDK runs the first match).
         log.info("Teams activity of type %s not handled", ctx.activity.type)
+
+
+async def _refuse_unaddressable(ctx: ActivityContext[ActivityBase]) -> None:
+    """An activity naming a conversation no reply could be sent to goes no further: no
+    listener, no apology (which would fail the same way), one log line and a 400."""
+    problem = address_problem(ctx.activity)
+    if problem is not None:
+        refuse(problem)
+        return
+    await ctx.next()
 
 
 def _in_worker(

@@ -17,6 +17,7 @@ import httpx
 
 from bot.adapters.teams.activities import Arrival, arrival
 from bot.adapters.teams.cards import ANSWER_INPUT, card
+from bot.adapters.teams.routes import refuse
 from bot.adapters.teams.services import TeamsServices
 from bot.chat import champions, clicks, tour, wording
 from bot.chat.action_values import Action, ActionValue
@@ -69,6 +70,11 @@ def on_card_action(services: TeamsServices, activity: AdaptiveCardInvokeActivity
     if not services.welcomes(where):
         return message(NOT_OURS)
     data = activity.value.action.data or {}
+    for key in ("action", "value", ANSWER_INPUT):  # our cards send these as text only
+        if data.get(key) is not None and not isinstance(data[key], str):
+            # str() would make {"x": 1} a Champion's answer, or a button's value
+            refuse(f"value.action.data.{key} is {type(data[key]).__name__}, not text")
+            return message(NOT_OURS)
     try:
         action = Action(str(data.get("action") or activity.value.action.verb or ""))
     except ValueError:
