@@ -91,9 +91,12 @@ def answer_view(reply: Answer, kb: KnowledgeBase, *, shareable: bool = False) ->
     ]
     if shareable:
         buttons.append(Button("Share in channel", Action.SHARE, value))
+    # The question answered comes first, as the console's box title shows it: an asker whose
+    # words were read as another question ("CVS" as "VCS") sees so before trusting the answer.
+    heading = paragraph(Plain(entry.question, Emphasis.BOLD))
     about = _entry_blocks(entry, standing_of(entry, kb))
     related = _related_blocks(reply.related[:RELATED_SHOWN])
-    return View(plain(entry.answer), (*about, Buttons(tuple(buttons)), *related))
+    return View(plain(entry.answer), (heading, *about, Buttons(tuple(buttons)), *related))
 
 
 @lru_cache(maxsize=4096)
@@ -144,7 +147,9 @@ def clarify_view(reply: Clarify) -> View:
 
 def no_match_view(reply: NoMatch) -> View:
     value = ActionValue(reply.question.text, reply.interaction_id).encode()
-    text = no_match_text(logged=reply.logged)  # never claims a question that was not kept
+    # Never claims a question that was not kept, nor promises an answer to one outside the
+    # knowledge base's subject.
+    text = no_match_text(logged=reply.logged, outside=reply.outside)
     return View(
         plain(text),
         (

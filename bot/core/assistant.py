@@ -204,7 +204,8 @@ class Assistant:
             )
         if decision is Decision.CLARIFY:
             return Clarify(question, options=_candidates(loaded, chosen), candidates=candidates)
-        return NoMatch(question, candidates=candidates)
+        outside = not loaded.index.uses_a_word_of(strip_greeting(text))
+        return NoMatch(question, candidates=candidates, outside=outside)
 
     @staticmethod
     def _answer(

@@ -68,6 +68,10 @@ class NoMatch:
     candidates: tuple[Candidate, ...] = ()
     interaction_id: int | None = None
     outcome: Outcome = Outcome.NO_MATCH
+    # No content word of the question is one the knowledge base uses: it is about something
+    # the assistant does not cover ("what's the weather tomorrow"), so the reply says so
+    # rather than promise the review group will add an answer.
+    outside: bool = False
 
     @property
     def logged(self) -> bool:

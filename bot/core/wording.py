@@ -51,8 +51,23 @@ NOT_HELPFUL_NOT_RECORDED_TEXT = (
 )
 
 
-def no_match_text(*, logged: bool) -> str:
-    """The no-match reply; ``logged``: the question was stored for the review group."""
+OUTSIDE_TEXT = (
+    "That doesn't look like a question about the Compact or the Civil Society Covenant, so I "
+    "have no answer for it. I answer questions on how public bodies and the voluntary and "
+    "community sector work together. Type *topics* to see what I cover."
+)
+OUTSIDE_LOGGED = (
+    " If it is about working together, try other words: I've logged it for the Compact review "
+    "group."
+)
+
+
+def no_match_text(*, logged: bool, outside: bool = False) -> str:
+    """The no-match reply; ``logged``: the question was stored for the review group;
+    ``outside``: no word of it is one the knowledge base uses (``NoMatch.outside``), so no
+    answer is promised."""
+    if outside:
+        return OUTSIDE_TEXT + (OUTSIDE_LOGGED if logged else "")
     return NO_MATCH_TEXT if logged else NO_MATCH_NOT_LOGGED_TEXT
 
 

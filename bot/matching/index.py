@@ -336,6 +336,13 @@ class MatchIndex:
         shared = math.fsum(weight(t, unknown) for t in first.terms & second.terms)
         return min(1.0, 2 * shared / (first.weight + second.weight))
 
+    def uses_a_word_of(self, text: str) -> bool:
+        """Whether any content word of ``text`` (not a function word or chat filler) is one
+        the knowledge base uses: without one, a question is about something it does not
+        cover ("what's the weather tomorrow"), not a gap in what it does."""
+        terms = frozenset(self._analyzer.terms(text, repair=True)) - _FILLER_STEMS
+        return not self._weights.keys().isdisjoint(terms)
+
     def mended(self, text: str) -> str:
         """``text`` with the slips the matcher mends in its words mended, for a reader of
         whole sentences (the static vectors, the semantic extra's model)."""

@@ -170,6 +170,9 @@ class SemanticIndex:
     def similarity(self, first: str, second: str) -> float:
         return self.lexical.similarity(first, second)
 
+    def uses_a_word_of(self, text: str) -> bool:
+        return self.lexical.uses_a_word_of(text)
+
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         if not text.strip() or not self._ids:
             return []
