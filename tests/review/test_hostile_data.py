@@ -147,7 +147,9 @@ def dump(database_url: str) -> str:
 def test_purge_removes_every_copy_of_old_questions(
     run: Run, ask: Ask, assistant: Assistant, database_url: str, kb_copy: Path, clock: Clock
 ) -> None:
-    marker = "Xylophonist Ahmed Khan"
+    # Two words no entry uses: a third would hold the answered rewording under the answer
+    # threshold, and no suggestion would be made (it is the purge that is tested here).
+    marker = "Xylophonist Khan"
     ask(f"zebra crossing paint colours for {marker}", user="U1", days_ago=400)
     ask(f"zebra crossing paint colour for {marker}", user="U2", days_ago=399)
     ask("zebra crossing paint colours", user="U3", days_ago=5)  # same theme, recent
