@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import secrets
+import shlex
+import stat
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,6 +25,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.errors import ConfigError
 from bot.induction.views import LocalContacts
 from bot.matching.policy import Thresholds
+
+log = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MIN_PSEUDONYM_KEY = 16  # characters; bot.storage.pseudonyms refuses shorter keys
@@ -233,7 +238,13 @@ class Settings(BaseSettings):
         return {name: value.strip() for name, value in values.items() if value.strip()}
 
     def database(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'compact.db'}"
+        """DATABASE_URL, or the default SQLite file in the data folder, which is then made
+        (owner-only) if need be. The folder of a file DATABASE_URL names is never made: a
+        mistyped path must not become a new, empty log (see bot/storage/database.py)."""
+        if self.database_url:
+            return self.database_url
+        self._make_data_dir("the database", "DATABASE_URL")
+        return f"sqlite:///{self.data_dir / 'compact.db'}"
 
     def db_budget_s(self) -> float:
         return self.db_budget_ms / 1000
@@ -269,24 +280,35 @@ class Settings(BaseSettings):
         warning (the cache is optional) followed by it."""
         if self.pseudonym_key is not None and self.database_url:
             return
-        try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise self._data_dir_error(exc) from None
+        self._make_data_dir(*self._data_dir_use())
         if not os.access(self.data_dir, os.W_OK | os.X_OK):
             raise self._data_dir_error(
                 PermissionError(errno.EACCES, "this user cannot write to it")
             )
 
-    def _data_dir_error(self, exc: OSError) -> ConfigError:
+    def _data_dir_use(self) -> tuple[str, str]:
+        """What the data folder is needed for, and the setting that would do instead."""
+        if self.pseudonym_key is None:
+            return "the pseudonym key", "COMPACT_PSEUDONYM_KEY"
+        return "the database", "DATABASE_URL"
+
+    def _make_data_dir(self, needs: str, instead: str) -> None:
+        """Make the data folder, readable and writable by this user only, if it is not
+        there; warn (once a process) if it is there and others may write to it."""
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise self._data_dir_error(exc, needs, instead) from None
+        warn_if_open_to_others(self.data_dir)
+
+    def _data_dir_error(
+        self, exc: OSError, needs: str | None = None, instead: str | None = None
+    ) -> ConfigError:
         reason = exc.strerror or str(exc)
         if self.data_dir.is_file():
             reason = "that is a file, not a folder"
-        needs, instead = (
-            ("the pseudonym key", "COMPACT_PSEUDONYM_KEY")
-            if self.pseudonym_key is None
-            else ("the database", "DATABASE_URL")
-        )
+        if needs is None or instead is None:
+            needs, instead = self._data_dir_use()
         return ConfigError(
             f"Cannot keep {needs} in the data folder {self.data_dir}: {reason}. Set "
             "COMPACT_DATA_DIR to a folder this user can create and write to (or unset it for "
@@ -300,8 +322,9 @@ class Settings(BaseSettings):
         key_file = self.data_dir / "pseudonym.key"
         try:
             if key_file.exists():
+                warn_if_open_to_others(self.data_dir)
                 return key_file.read_text().strip()
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self._make_data_dir("the pseudonym key", "COMPACT_PSEUDONYM_KEY")
             key = secrets.token_hex(32)
             try:
                 descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -312,6 +335,31 @@ class Settings(BaseSettings):
         except OSError as exc:
             raise self._data_dir_error(exc) from None
         return key
+
+
+_WARNED_OPEN: set[Path] = set()
+
+
+def warn_if_open_to_others(folder: Path) -> bool:
+    """Warn, once a process for each folder, when users other than this one may write to
+    ``folder`` (group- or world-writable): it holds the pseudonym key, the log and the build
+    cache, which is read back as Python objects. True if it warned."""
+    try:
+        mode = folder.stat().st_mode
+    except OSError:
+        return False
+    resolved = folder.resolve()
+    if not mode & (stat.S_IWGRP | stat.S_IWOTH) or resolved in _WARNED_OPEN:
+        return False
+    _WARNED_OPEN.add(resolved)
+    log.warning(
+        "The data folder %s can be written by other users (mode %s); it holds the pseudonym "
+        "key and must be writable by this user only: run chmod 700 %s",
+        folder,
+        stat.filemode(mode),
+        shlex.quote(str(folder)),
+    )
+    return True
 
 
 def _is_secret(name: str) -> bool:

@@ -53,6 +53,13 @@ _ROMAN = re.compile(r"^[IVXLCDM]+$")
 # citation's year ("[2011] EWHC 448"). And the domains reserved for examples (RFC 2606).
 _PLACEHOLDER = re.compile(r"\[([^\[\]\n]*[A-Za-z][^\[\]\n]*\s[^\[\]\n]*)\](?!\()")
 EXAMPLE_HOSTS = frozenset({"example.org", "example.com", "example.net"})
+# Text that is markup or a formula where a wording is shown: an HTML tag or a chat link or
+# mention ("<script>", "</b>", "<!channel>", "<@U123>"), or a spreadsheet formula's first
+# character (a report exported to CSV and opened in Excel runs "=cmd()|calc").
+_TAG = re.compile(r"<\s*[/!@#]?\s*[A-Za-z][^<>]*>")
+FORMULA_STARTS = ("=", "+", "-", "@")
+# Controls (C0, DEL, C1) and the bidirectional overrides that make text read otherwise.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class Severity(StrEnum):
@@ -238,6 +245,38 @@ def placeholders(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
                     "placeholder",
                     f"source {position} links to {host_of(source.url)}, an example address: "
                     "link to the real document",
+                )
+
+
+def unsafe_wording(text: str) -> str | None:
+    """Why ``text`` is not fit to be one of an entry's wordings as it is, or None: it holds
+    an HTML tag or chat markup, starts like a spreadsheet formula, or holds a control
+    character. A person may well have typed it (as a probe, or pasted), but as a wording it
+    would be shown to every reviewer and exported in every report."""
+    tag = _TAG.search(text)
+    if tag is not None:
+        return f"it holds the markup {tag.group(0)!r}"
+    stripped = text.strip()
+    if stripped.startswith(FORMULA_STARTS):
+        return f"it starts with {stripped[0]!r}, as a spreadsheet formula does"
+    control = _CONTROL.search(text)
+    if control is not None:
+        return f"it holds the control character U+{ord(control.group()):04X}"
+    return None
+
+
+def markup_in_phrasings(kb: KnowledgeBase, today: date) -> Iterator[Finding]:
+    """A question or alternate with an HTML tag or chat markup in it, or starting like a
+    spreadsheet formula: most likely a probe or a paste that gaps link took in, never a
+    question people ask; in a CSV export, Excel would run it as a formula."""
+    for entry in kb.entries:
+        for phrasing in entry.phrasings:
+            reason = unsafe_wording(phrasing)
+            if reason is not None:
+                yield _warn(
+                    entry,
+                    "markup",
+                    f"phrasing {phrasing!r} is not plain text ({reason}): reword it or delete it",
                 )
 
 
@@ -451,6 +490,7 @@ RULES: tuple[Rule, ...] = (
     review_dates,
     missing_metadata,
     placeholders,
+    markup_in_phrasings,
     duplicate_phrasings,
     colliding_phrasings,
     near_duplicate_answers,

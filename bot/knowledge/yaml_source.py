@@ -32,6 +32,17 @@ class LocatedList(list[Any]):
 
 
 @dataclass(frozen=True, slots=True)
+class SyntaxProblem(Problem):
+    """A YAML syntax error. It carries the entry it falls in (``kb check --format json``
+    gives it), but reads as every syntax error does: "file:line: YAML syntax error: ...
+    (in entry 'x')", the entry said after the parser's words."""
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
 class ImpossibleDate:
     """A value written as a date or time that does not exist (``2026-02-30``,
     ``2026-11-01 10:99:00``). YAML would raise on it while reading the whole file; kept as a
@@ -271,31 +282,69 @@ def _plain_id(raw: str) -> str | None:
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown_as: str) -> Problem:
-    """The parser's own line and words. One exception: a quoted text left unclosed runs on
-    until the next quote character, often many lines later, and the parser only complains
-    there; then the line where that quoted text starts is the one to fix."""
+    """The parser's own line and words, with a hint for the common slips its words do not
+    explain. One exception: a quoted text left unclosed runs on until the next quote
+    character, often many lines later, and the parser only complains there; then the line
+    where that quoted text starts is the one to fix."""
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     reason = exc.problem or exc.context or "invalid YAML"
     if exc.context and exc.context_mark and exc.problem_mark:
         reason += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
-    if "'\\t'" in reason:  # the parser's words name the tab but not the fix
-        reason += "; indent with spaces: YAML does not allow tabs at the start of a line"
     opened = _runaway_quote(text, exc.problem_mark) if exc.problem_mark else None
     if opened is not None and line is not None and opened < line:
-        return Problem(
+        return SyntaxProblem(
             shown_as,
             opened,
             f"YAML syntax error: the quoted text that starts here is not closed until line "
             f"{line}, where the parser stopped ({exc.problem}); is a closing quote "
             f"missing?{_in_entry(text, opened)}",
+            entry_at(text, opened),
         )
-    return Problem(shown_as, line, f"YAML syntax error: {reason}{_in_entry(text, line)}")
+    reason += _hint(exc, text, line)
+    return SyntaxProblem(
+        shown_as, line, f"YAML syntax error: {reason}{_in_entry(text, line)}", entry_at(text, line)
+    )
+
+
+# The parser's words for a line indented wrongly (or a mapping value where none may be).
+_INDENTATION = (
+    "mapping values are not allowed here",
+    "expected <block end>",
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "could not find expected ':'",
+)
+INDENTATION_HINT = (
+    "; check the indentation of line {line} and the line before: keys of one entry line "
+    "up (the same number of spaces before each), and a line indented further than the one "
+    "above is read as part of that line's value"
+)
+COLON_HINT = (
+    "; a value holding a colon and a space (': ') must be in quotes: put \" before and after "
+    "the value on line {line}"
+)
+
+
+def _hint(exc: yaml.MarkedYAMLError, text: str, line: int | None) -> str:
+    """What to do about the error, where the parser's words do not say it."""
+    reason = exc.problem or exc.context or ""
+    if "'\\t'" in reason:  # the parser's words name the tab but not the fix
+        return "; indent with spaces: YAML does not allow tabs at the start of a line"
+    if line is None or not any(words in reason for words in _INDENTATION):
+        return ""
+    mark = exc.problem_mark
+    if "mapping values" in reason and mark is not None and mark.line < len(text.splitlines()):
+        # A second "key: " on the line before the colon complained of: a value with ': '.
+        before = text.splitlines()[mark.line][: mark.column]
+        if re.match(r"^\s*(?:-\s+)?[^\s:#][^:]*:\s", before):
+            return COLON_HINT.format(line=line)
+    return INDENTATION_HINT.format(line=line)
 
 
 def _in_entry(text: str, line: int | None) -> str:
-    """The note " (in entry 'x')" for a syntax error inside an entry. Said in the message, not as
-    the problem's entry, so every syntax error still reads "file:line: YAML syntax error"."""
+    """The note " (in entry 'x')" for a syntax error inside an entry, said in the message so
+    that every syntax error reads "file:line: YAML syntax error" (see ``SyntaxProblem``)."""
     entry_id = entry_at(text, line)
     return f" (in entry '{entry_id}')" if entry_id else ""
 

@@ -35,6 +35,7 @@ from bot.knowledge.lint import (
     colliding_phrasings,
     duplicate_phrasings,
     phrasing_owners,
+    unsafe_wording,
     wording_key,
 )
 from bot.knowledge.model import KnowledgeBase
@@ -114,6 +115,8 @@ class SuggestionService:
             for interaction_id, entry_id, wording, when in found:
                 if interaction_id in seen or not signature(wording) or redacted(wording):
                     continue  # no words, or not what was typed: personal data was removed
+                if unsafe_wording(wording) is not None:
+                    continue  # markup or a formula: a probe or a paste, not a wording
                 if linked.get(interaction_id, {entry_id}) - {entry_id}:
                     continue  # its theme was linked to another entry
                 if owners.get(wording_key(wording), entry_id) != entry_id:
@@ -261,6 +264,8 @@ class SuggestionService:
                     continue
                 if owners.get(wording_key(row.wording), row.entry_id) != row.entry_id:
                     continue
+                if unsafe_wording(row.wording) is not None:  # suggested before the rule
+                    continue
                 result.append(_value(row))
                 if len(result) == limit:
                     break
@@ -279,6 +284,13 @@ class SuggestionService:
                 "placeholders redaction leaves where it removed personal data, so it is not "
                 "what someone typed. Reject it with: compact-bot gaps suggestions reject "
                 f"{suggestion_id}"
+            )
+        reason = unsafe_wording(row.wording)
+        if reason is not None:  # suggested before such wordings were left out
+            raise ReviewActionError(
+                f"Suggestion {suggestion_id} was not accepted: {row.wording!r} is not plain "
+                f"text ({reason}), so it cannot be an entry's wording. Reject it with: "
+                f"compact-bot gaps suggestions reject {suggestion_id}"
             )
         if not force:
             problems = check_alternates(kb, row.entry_id, [row.wording])

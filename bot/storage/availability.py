@@ -153,6 +153,13 @@ class Availability:
             self._announce_down()
         self._probe_in_background()
 
+    def refuse(self, reason: str) -> None:
+        """The database can never be used as configured (its URL is wrong; the caller has said
+        so): every call fails at once with ``reason``, and nothing is retried or said again."""
+        self._reason = reason
+        self._announced_down = True
+        self._closed.set()
+
     def close(self) -> None:
         self._closed.set()
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +21,8 @@ from bot.storage.availability import Availability, failure_reason
 if TYPE_CHECKING:
     from alembic.config import Config
 
+log = logging.getLogger(__name__)
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration. Every start checks the database against it with one query, so the
 # usual case (nothing to apply) never imports Alembic, a fifth of a cold ``ask``. A test
@@ -26,6 +31,13 @@ HEAD_REVISION = "0009"
 MIGRATION_LOCK = 7020011998  # PostgreSQL advisory lock: one process migrates at a time
 CONFLICT_ATTEMPTS = 3
 T = TypeVar("T")
+# What --db and DATABASE_URL take, for messages. ``postgres://`` and ``postgresql://`` (as
+# Heroku and most hosts write them) mean psycopg 3, the driver the postgres extra installs.
+ACCEPTED_URLS = (
+    "sqlite:///path/to/file.db, or postgresql://user@host:5432/name (postgres:// and "
+    "postgresql+psycopg:// work too)"
+)
+POSTGRES_DRIVER = "psycopg"
 
 
 def describe_url(url: str) -> str:
@@ -37,9 +49,12 @@ def describe_url(url: str) -> str:
 
 
 class Database:
-    def __init__(self, engine: Engine, *, budget_s: float | None = None) -> None:
+    def __init__(
+        self, engine: Engine, *, budget_s: float | None = None, name: str | None = None
+    ) -> None:
         """With ``budget_s``, calls made through ``bounded`` wait at most that long, and the
-        database is watched for outages (see ``open`` and ``Availability``)."""
+        database is watched for outages (see ``open`` and ``Availability``). ``name``: how
+        messages name it, if not by the engine's URL."""
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._autocommit: Engine | None = None
@@ -47,7 +62,7 @@ class Database:
             None
             if budget_s is None
             else Availability(
-                name=describe_url(str(engine.url)),
+                name=name or describe_url(str(engine.url)),
                 budget_s=budget_s,
                 reach=self._reach,
                 prepare=self.upgrade,
@@ -79,19 +94,22 @@ class Database:
         engine = _create_engine(url)
         database = cls(engine)
         try:
-            _make_folder(engine)
+            _check_folder(engine)
             with engine.connect():
                 pass
         except (SQLAlchemyError, OSError) as exc:
             engine.dispose()
             hint = (
-                "Check --db or DATABASE_URL: it must name an SQLite database file (a new one is "
-                "created) in a folder you can write to, not a folder or another kind of file."
+                ""
+                if isinstance(exc, NoFolderError)  # says what to check itself
+                else " Check --db or DATABASE_URL: it must name an SQLite database file (a new "
+                "one is created) in a folder you can write to, not a folder or another kind of "
+                "file."
                 if engine.dialect.name == "sqlite"
-                else "Check --db or DATABASE_URL, and that the server is running."
+                else " Check --db or DATABASE_URL, and that the server is running."
             )
             raise DatabaseError(
-                f"Cannot connect to the database {describe_url(url)}: {failure_reason(exc)}. {hint}"
+                f"Cannot connect to the database {describe_url(url)}: {failure_reason(exc)}.{hint}"
             ) from exc
         if migrate:
             database.upgrade()
@@ -99,12 +117,38 @@ class Database:
 
     @classmethod
     def open(cls, url: str, *, budget_s: float) -> Database:
-        """For answering questions: never fails because the database is away (only for a URL
-        that can never work). Waits up to ``budget_s`` for it, and for its migrations once it
-        answers; if it is away, says so once and keeps trying in the background."""
-        database = cls(_create_engine(url), budget_s=budget_s)
+        """For answering questions: never fails, as a misconfigured or missing database must
+        not stop answers. Waits up to ``budget_s`` for it, and for its migrations once it
+        answers; if it is away, says so once and keeps trying in the background. A URL that
+        can never work (not a URL, a kind of database the assistant does not keep its log in,
+        a driver that is not installed) is said once, naming DATABASE_URL and the fix, and
+        the database stays unavailable: nothing is logged until it is fixed."""
+        try:
+            engine = _create_engine(url)
+        except DatabaseError as exc:
+            return cls._unusable(url, str(exc), budget_s=budget_s)
+        database = cls(engine, budget_s=budget_s)
         assert database.availability is not None
         database.availability.start()
+        return database
+
+    @classmethod
+    def _unusable(cls, url: str, reason: str, *, budget_s: float) -> Database:
+        """A database that is never available, for a URL that can never work: every call
+        fails at once as in an outage, and its engine (read directly by a few background
+        jobs) refuses every connection with ``reason``, never opening another database."""
+        log.warning(
+            "%s Answering anyway, but questions are not being logged until that is fixed.",
+            reason,
+        )
+
+        def refuse() -> sqlite3.Connection:
+            raise sqlite3.OperationalError(reason)
+
+        engine = create_engine("sqlite://", creator=refuse, hide_parameters=True)
+        database = cls(engine, budget_s=budget_s, name=describe_url(url))
+        assert database.availability is not None
+        database.availability.refuse(reason)
         return database
 
     @property
@@ -135,7 +179,7 @@ class Database:
 
     def _reach(self) -> None:
         """Raise unless the database can be written now: reachable, not read-only, not locked."""
-        _make_folder(self.engine)
+        _check_folder(self.engine)
         with self.engine.connect() as connection:
             if self.dialect == "sqlite":
                 # A write that changes nothing: fails on a read-only file or a held lock.
@@ -252,13 +296,7 @@ def _alembic_config() -> Config:
 
 
 def _create_engine(url: str) -> Engine:
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseError(
-            f"'{url}' is not a database URL. Use sqlite:///path/to/file.db or "
-            "postgresql+psycopg://user@host:5432/name."
-        ) from exc
+    parsed = parse_url(url)
     if _in_memory(parsed):
         raise DatabaseError(
             f"{describe_url(url)} names no database file, so SQLite would keep the log in "
@@ -271,16 +309,69 @@ def _create_engine(url: str) -> Engine:
         options = _connect_options(parsed)
     try:
         engine = create_engine(parsed, **options)
-    except (ArgumentError, ImportError) as exc:
+    except ImportError as exc:
+        raise DatabaseError(_missing_driver(url, parsed, exc)) from exc
+    except ArgumentError as exc:  # a driver SQLAlchemy does not know ("postgresql+nosuch")
         raise DatabaseError(
-            f"Cannot use the database URL {describe_url(url)}: {exc}. "
-            "For PostgreSQL install the driver with: pip install 'compact-assistant[postgres]'."
+            f"Cannot use the database URL {describe_url(url)} (--db or DATABASE_URL): "
+            f"{exc}. Write it as {ACCEPTED_URLS}."
         ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _postgres_session)
     return engine
+
+
+def parse_url(url: str) -> URL:
+    """``url`` as SQLAlchemy takes it, for SQLite or PostgreSQL; ``postgres://`` and
+    ``postgresql://`` (no driver named, as hosts hand them out) get psycopg 3, the driver
+    the assistant installs. DatabaseError naming DATABASE_URL and the accepted forms for
+    anything else."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(
+            f"'{url}' is not a database URL (--db or DATABASE_URL). Write it as {ACCEPTED_URLS}."
+        ) from exc
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend in {"postgres", "postgresql"}:
+        return parsed.set(drivername=f"postgresql+{driver or POSTGRES_DRIVER}")
+    if backend != "sqlite":
+        raise DatabaseError(
+            f"The database URL {describe_url(url)} (--db or DATABASE_URL) is for "
+            f"'{parsed.drivername}', but the Compact Assistant keeps its log in SQLite or "
+            f"PostgreSQL only. Write it as {ACCEPTED_URLS}."
+        )
+    return parsed
+
+
+def _missing_driver(url: str, parsed: URL, exc: ImportError) -> str:
+    """Why the URL's driver cannot load: psycopg not installed (how to install it here), or
+    another driver the assistant does not install."""
+    driver = parsed.drivername.partition("+")[2]
+    if driver == POSTGRES_DRIVER and (exc.name or "").split(".")[0] == POSTGRES_DRIVER:
+        return (
+            f"Cannot use the database URL {describe_url(url)} (--db or DATABASE_URL): the "
+            f"PostgreSQL driver (psycopg) is not installed. {install_postgres_hint()}"
+        )
+    return (
+        f"Cannot use the database URL {describe_url(url)} (--db or DATABASE_URL): its driver "
+        f"'{driver}' is not installed ({exc}). Write it as postgresql://user@host:5432/name "
+        "for psycopg, the driver the assistant installs."
+    )
+
+
+def install_postgres_hint() -> str:
+    """How to install the PostgreSQL driver into the environment running the assistant: from
+    the clone it runs from (as run.py installs it), or as the installed package."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file():
+        return (
+            f"Install it from the clone: cd {checkout} && {sys.executable} -m pip install "
+            "--editable '.[postgres]'"
+        )
+    return f"Install it with: {sys.executable} -m pip install 'compact-assistant[postgres]'"
 
 
 def _in_memory(url: URL) -> bool:
@@ -292,16 +383,24 @@ def _in_memory(url: URL) -> bool:
     return name in {"", ":memory:"} or "mode=memory" in name or url.query.get("mode") == "memory"
 
 
-def _make_folder(engine: Engine) -> None:
-    """An SQLite file's folder is made on first use (the default lives in the data folder)."""
+def _check_folder(engine: Engine) -> None:
+    """Raise unless an SQLite file's folder exists. It is never made here: a mistyped path
+    would otherwise become a new, empty database nobody looks at (the default file's folder,
+    the data folder, is made by the settings, see ``Settings.database``)."""
     url, name = engine.url, engine.url.database or ""
-    if (
-        url.get_backend_name() == "sqlite"
-        and name
-        and name != ":memory:"
-        and "uri" not in url.query
-    ):
-        Path(name).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if url.get_backend_name() != "sqlite" or not name or "uri" in url.query:
+        return
+    folder = Path(name).expanduser().parent
+    if not folder.is_dir():
+        raise NoFolderError(
+            f"the folder {folder} for the SQLite file does not exist, and is not made for you "
+            "so that a mistyped path cannot start an empty log: check the path in --db or "
+            "DATABASE_URL, or create the folder"
+        )
+
+
+class NoFolderError(FileNotFoundError):
+    """An SQLite URL names a file in a folder that does not exist."""
 
 
 def _connect_options(url: URL) -> dict[str, Any]:
