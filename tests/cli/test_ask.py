@@ -115,9 +115,10 @@ def test_no_log_leaves_the_database_alone(run: Run, tmp_path: Path) -> None:
     assert not (tmp_path / "data" / "compact.db").exists()
 
 
-def test_a_wrong_database_url_is_a_clear_error(run: Run) -> None:
-    result = run("ask", "--db", "definitely-not-a-url", "hello")
-    assert result.returncode == 1
+def test_a_wrong_database_url_is_a_clear_warning_and_answers_go_on(run: Run) -> None:
+    result = run("ask", "--json", "--db", "definitely-not-a-url", "what is the compact")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["entry_id"] == "what-is-the-compact"
     assert "is not a database URL" in result.stderr
     assert "Traceback" not in result.stderr
 

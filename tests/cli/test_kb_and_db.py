@@ -87,8 +87,10 @@ def test_an_sqlite_url_without_a_file_is_refused_not_kept_in_memory(run: Run) ->
         said = " ".join(upgrade.stderr.split())
         assert "names no database file" in said
         assert "sqlite:///path/to/compact.db" in said
+        # Answers go on (a misconfigured database never stops them), with the one warning.
         asked = run("ask", "what is the compact", env={"DATABASE_URL": url})
-        assert asked.returncode == 1, (url, asked.stdout)
+        assert asked.returncode == 0, (url, asked.stderr)
+        assert "The Compact was an" in asked.stdout
         assert "names no database file" in " ".join(asked.stderr.split())
         assert "Traceback" not in upgrade.stderr + asked.stderr
 

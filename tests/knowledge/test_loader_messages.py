@@ -227,7 +227,9 @@ def test_a_syntax_error_names_the_entry_it_is_in(tmp_path: Path, reader: str) ->
         """,
     )
     assert problems(path) == [
-        f"{shown(path)}:10: YAML syntax error: mapping values are not allowed here (in entry 'two')"
+        f"{shown(path)}:10: YAML syntax error: mapping values are not allowed here; a value "
+        "holding a colon and a space (': ') must be in quotes: put \" before and after the "
+        "value on line 10 (in entry 'two')"
     ]
     broken_scope = write(tmp_path, "scopes:\n  - id: ours\n    label: a: b\n", "s.yml")
     [problem] = problems(broken_scope)
