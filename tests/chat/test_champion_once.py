@@ -14,6 +14,7 @@ import pytest
 from bot.adapters.slack import ids
 from bot.adapters.teams.listeners.actions import CHAMPIONS_UNREACHABLE
 from bot.chat import champion_desk
+from bot.chat.action_values import ActionValue
 from bot.chat.champions import ALREADY_WITH_CHAMPIONS
 from bot.chat.wording import PASSED_TO_CHAMPIONS
 
@@ -76,6 +77,29 @@ def test_in_slack_two_clicks_at_once_post_the_question_once(
     # Each click posts (or not) before it tells the asker: both told, every post is made.
     assert _told(fake_slack, 2) == [PASSED_TO_CHAMPIONS, ALREADY_WITH_CHAMPIONS]
     assert len(_champion_posts(fake_slack)) == 1
+
+
+def test_in_slack_a_question_from_no_logged_interaction_is_posted_once(
+    bot: SlackBot, fake_slack: FakeSlack
+) -> None:
+    """A button whose reply was never logged (the database was away then) carries no
+    interaction: the same question, still open, is the one already asked."""
+    value = ActionValue("where can I park my bicycle").encode()
+    click = with_action(fake_slack, ids.ASK_CHAMPION, value)
+    bot.interaction(click)
+    assert _told(fake_slack, 1) == [PASSED_TO_CHAMPIONS]
+    bot.interaction(click)
+    assert _told(fake_slack, 2) == [PASSED_TO_CHAMPIONS, ALREADY_WITH_CHAMPIONS]
+    other = with_action(
+        fake_slack, ids.ASK_CHAMPION, ActionValue("where is the bike shed").encode()
+    )
+    bot.interaction(other)
+    assert _told(fake_slack, 3) == [
+        PASSED_TO_CHAMPIONS,
+        PASSED_TO_CHAMPIONS,
+        ALREADY_WITH_CHAMPIONS,
+    ]
+    assert len(_champion_posts(fake_slack)) == 2
 
 
 def test_in_slack_a_question_answered_can_be_asked_again(
