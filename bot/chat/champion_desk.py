@@ -4,15 +4,23 @@ A question keeps the platform's raw ids of the person who asked (``asker``, with
 and of the post in the Champions' channel (``channel``, ``message_ts``): they are what the
 answer needs to reach the asker and to mark the post answered. They are deleted as soon as
 it is answered (``answer`` returns them for that last use); ``db purge`` deletes questions
-that were never answered along with the rest of the old log."""
+that were never answered along with the rest of the old log.
+
+A question is passed on once: a second click on the same Ask a Compact Champion button (a
+double-click, or a platform delivering the click twice) finds the first one still open and is
+not posted again (``ask``)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from bot.chat.wording import ALREADY_ANSWERED, EMPTY_CHAMPION_ANSWER
 from bot.errors import ReviewActionError
@@ -23,6 +31,13 @@ from bot.storage.redaction import storable
 from bot.storage.tables import ChampionQuestionRow
 
 log = logging.getLogger(__name__)
+
+# How long a question just kept may wait for its post to be recorded before another click is
+# taken to mean that posting it failed (the first click's post raised, or the Champions could
+# not be reached) and it is posted again. Long enough for a double-click or a platform's quick
+# retry to find it; short, so that a person trying again after a failed post is not told their
+# question is with the Champions when it never reached them.
+POSTING_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +50,15 @@ class ChampionQuestion:
     answered_by: str | None
     channel: str | None
     message_ts: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What ``ChampionDesk.ask`` kept: the question, and whether it is to be posted to the
+    Champions now (False: it already was, or another click is posting it)."""
+
+    question: ChampionQuestion
+    to_post: bool
 
 
 class ChampionDesk:
@@ -53,9 +77,21 @@ class ChampionDesk:
     def open(
         self, *, team_id: str | None, asker: str, question: str, interaction_id: int | None
     ) -> ChampionQuestion:
-        """Keep the question, linked to the interaction it came from. The asker may click
-        before that interaction's row is written, so wait for it; if it never comes (the log
-        write failed), keep the question unlinked rather than lose it."""
+        """The question ``ask`` keeps (or finds already kept)."""
+        return self.ask(
+            team_id=team_id, asker=asker, question=question, interaction_id=interaction_id
+        ).question
+
+    def ask(
+        self, *, team_id: str | None, asker: str, question: str, interaction_id: int | None
+    ) -> Asked:
+        """Keep the question, linked to the interaction it came from, unless this asker's
+        question from that interaction (or, unlinked, the same question) is already open:
+        then that one, to be posted only if its post never came (see ``POSTING_S``). Two
+        clicks handled at once, by one process or several, are taken one after the other.
+
+        The asker may click before the interaction's row is written, so wait for it; if it
+        never comes (the log write failed), keep the question unlinked rather than lose it."""
         if interaction_id is not None and not wait_for_interaction(
             self.database, interaction_id, self._pending_row_wait_s
         ):
@@ -64,18 +100,32 @@ class ChampionDesk:
                 interaction_id,
             )
             interaction_id = None
+        stored = storable(question)
         with self.database.session() as session:
+            _take_turn(session, team_id, asker, stored)
+            now = self._clock()
+            kept = _open_one(session, team_id, asker, stored, interaction_id)
+            if kept is not None:
+                if kept.message_ts is not None or now - _aware(kept.created_at) < timedelta(
+                    seconds=POSTING_S
+                ):
+                    return Asked(_value(kept), to_post=False)
+                # Never posted: the click that kept it failed to post it. Post it now, and
+                # let clicks in the next few seconds find this one being posted.
+                log.warning("Champion question %s was never posted; posting it again", kept.id)
+                kept.created_at = now
+                return Asked(_value(kept), to_post=True)
             row = ChampionQuestionRow(
                 team_id=team_id,
                 asker=asker,
-                question=storable(question),
+                question=stored,
                 interaction_id=interaction_id,
                 status="open",
-                created_at=self._clock(),
+                created_at=now,
             )
             session.add(row)
             session.flush()
-            return _value(row)
+            return Asked(_value(row), to_post=True)
 
     def posted(self, question_id: int, *, channel: str, ts: str) -> None:
         with self.database.session() as session:
@@ -123,6 +173,57 @@ class ChampionDesk:
             ),
         )
         return value, draft
+
+
+def _take_turn(session: Session, team_id: str | None, asker: str, question: str) -> None:
+    """Hold, until the session ends, the lock for this asker's question, so that two clicks
+    on its button cannot both find it not yet kept: PostgreSQL's advisory lock on a key made
+    from them; SQLite's one write lock (it has no finer one)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        named = "\0".join(("champion-question", team_id or "", asker, question))
+        key = int.from_bytes(hashlib.sha256(named.encode()).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    elif dialect == "sqlite":
+        session.execute(text("BEGIN IMMEDIATE"))
+
+
+def _open_one(
+    session: Session,
+    team_id: str | None,
+    asker: str,
+    question: str,
+    interaction_id: int | None,
+) -> ChampionQuestionRow | None:
+    """This asker's open question from ``interaction_id``, or, with none, the same question
+    kept unlinked; the newest if there are several (kept before this check existed)."""
+    same = (
+        ChampionQuestionRow.interaction_id == interaction_id
+        if interaction_id is not None
+        else (ChampionQuestionRow.interaction_id.is_(None))
+        & (ChampionQuestionRow.question == question)
+    )
+    team = (
+        ChampionQuestionRow.team_id.is_(None)
+        if team_id is None
+        else ChampionQuestionRow.team_id == team_id
+    )
+    return session.scalars(
+        select(ChampionQuestionRow)
+        .where(
+            ChampionQuestionRow.status == "open",
+            ChampionQuestionRow.asker == asker,
+            team,
+            same,
+        )
+        .order_by(ChampionQuestionRow.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back times without their zone; they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _value(row: ChampionQuestionRow) -> ChampionQuestion:

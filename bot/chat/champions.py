@@ -4,6 +4,7 @@ post shows who answered, and the answer is kept as a draft entry for the review 
 
 The adapter sends what these functions return: ``escalate`` gives the post for the Champions
 and the note for the asker, ``answer`` the message for the asker and the post's new version.
+A question already with the Champions (the button clicked twice) is not posted again.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from bot.errors import ReviewActionError
 from bot.storage.tables import row_id
 
 SUMMARY_QUESTION = 100  # characters of the question in the post's notification
+ALREADY_WITH_CHAMPIONS = (
+    "That question is already with the Compact Champions; you'll get their answer here."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,19 +56,23 @@ class ChampionAnswer:
 
 def escalate(services: ChatServices, context: Context, value: ActionValue) -> Escalation | View:
     """Keep the question and make the post for the Champions; a notice for the asker instead
-    when no Champions' conversation is set up."""
+    when no Champions' conversation is set up, or when this question of theirs is already with
+    the Champions (a second click on the same button: it is not posted twice)."""
     conversation = services.setup.champions_conversation
     if services.champions is None or not conversation:
         setting = services.setup.champions_setting
         return notice(wording.CHAMPIONS_NOT_SET_UP.format(setting=setting))
     if not value.question.strip():  # not a button we made: nothing to pass on
         return notice(wording.BUTTON_GONE)
-    question = services.champions.open(
+    asked = services.champions.ask(
         team_id=context.workspace_id,
         asker=context.user_id,
         question=value.question,
         interaction_id=value.interaction_id,
     )
+    if not asked.to_post:
+        return notice(ALREADY_WITH_CHAMPIONS)
+    question = asked.question
     return Escalation(
         question,
         conversation,
