@@ -101,6 +101,10 @@ def run_server(settings: Settings, wanted: set[Channel], *, host: str, port: int
     from bot.server import build_server
 
     logging.getLogger().setLevel(settings.log_level)
+    # The scheduler says "Running job ..." and "executed successfully" at INFO for every digest
+    # and keep-alive run: kept for DEBUG, where someone is looking for them.
+    if settings.log_level != "DEBUG":
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     console = Console(stderr=True)
     if Channel.SLACK in wanted:  # check the whole set before loading anything
         check_slack_settings(settings)
