@@ -7,6 +7,7 @@ a key, and sends back the event the chosen button carries.
 from __future__ import annotations
 
 import getpass
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -35,6 +36,7 @@ from bot.induction.views import (
 )
 from bot.knowledge.model import KnowledgeBase
 from bot.runtime import induction_service, open_store
+from bot.storage import availability
 from bot.storage.database import Database
 
 QUIT = {"q", "quit", "exit", "stop", ":q"}
@@ -156,10 +158,19 @@ def tour_command(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOpti
     """
     settings = settings_from(kb, db, local_kb)
     store = open_store(settings)
+    # Opened as the chat opens it: waited for at most COMPACT_DB_BUDGET_MS, and every read and
+    # save after that too, so a hung server costs a moment, not a connection timeout. When it
+    # is away the tour runs from memory and its first view says so; the watcher's own line
+    # (about questions not being logged, which the tour has none of) is left out.
+    watcher = availability.log
+    level = watcher.level
+    watcher.setLevel(logging.ERROR)
     try:
-        database: Database | None = Database.connect(settings.database())
+        database: Database | None = Database.open(
+            settings.database(), budget_s=settings.db_budget_s()
+        )
     except DatabaseError:
-        database = None  # the tour still runs; its first view says progress is not saved
+        database = None  # a URL that can never work; the tour still runs, from memory
     service = induction_service(settings, store, database)
     console = Console()
     try:
@@ -168,3 +179,4 @@ def tour_command(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOpti
     finally:
         if database is not None:
             database.dispose()
+        watcher.setLevel(level)

@@ -3,9 +3,14 @@ its standard input typed by the test; then the managers' report shows the comple
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+from ..outages import hung_server
 from .conftest import Run
 
 STEPS, QUESTIONS = 11, 7
@@ -132,3 +137,83 @@ def test_quitting_where_there_is_no_tour_promises_no_carrying_on(run: Run, tmp_p
     assert result.returncode == 0, result.stderr
     assert "There is no induction tour in this knowledge base yet" in result.stdout
     assert "carry on" not in result.stdout
+
+
+def _seconds_to(process: subprocess.Popen[str], typed: str, marker: str) -> tuple[float, str]:
+    """Type a line, then read until a line holds ``marker``: the seconds that took, and what
+    was printed meanwhile."""
+    assert process.stdin is not None
+    assert process.stdout is not None
+    started = time.monotonic()
+    if typed:
+        process.stdin.write(typed + "\n")
+        process.stdin.flush()
+    seen: list[str] = []
+    while marker not in (line := process.stdout.readline()):
+        assert line, f"ended before {marker!r}: {''.join(seen)}"
+        seen.append(line)
+    return time.monotonic() - started, "".join(seen) + line
+
+
+def test_with_a_hung_database_the_tour_waits_no_longer_than_an_answer(tmp_path: Path) -> None:
+    """A server that accepts connections and never answers: the chat gives up on it within
+    COMPACT_DB_BUDGET_MS at start, and from then on neither answers nor the tour wait for it
+    (before, the tour waited out the driver's five-second connection timeout and printed a
+    raw log line in the middle of the chat)."""
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "COMPACT_DB_BUDGET_MS": "300"}
+    with hung_server() as port:
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/x"
+        chat = subprocess.Popen(
+            [sys.executable, "-m", "bot", "chat", "--db", url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        try:
+            _seconds_to(chat, "", "Type help, topics, tour")
+            answered, _ = _seconds_to(chat, "how long should a consultation last", "helpful?")
+            _seconds_to(chat, "n", "could not be recorded")
+            toured, _ = _seconds_to(chat, "tour", "Step 1 of 11")
+            stepped, shown = _seconds_to(chat, "n", "Step 2 of 11")
+            stopped, said = _seconds_to(chat, "q", "Back to your questions")
+            _, err = chat.communicate("quit\n", timeout=60)
+        finally:
+            chat.kill()
+        assert chat.returncode == 0, err
+        assert max(toured, stepped, stopped) < 2 + answered, (toured, stepped, stopped, answered)
+        assert toured < 4.5  # well short of the five-second connection timeout
+        assert "can't reach the database just now" in shown  # the tour's own one line
+        assert "was not saved" in said
+        # The start-up line about the log, and nothing about the tour: no second, raw line.
+        assert err.count("questions are not being logged") == 1, err
+        assert "induction" not in err, err
+        assert len(err.splitlines()) == 1, err
+
+        started = time.monotonic()
+        tour = subprocess.run(
+            [sys.executable, "-m", "bot", "tour", "--db", url],
+            input="n\nq\n",
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+        hung = time.monotonic() - started
+    started = time.monotonic()
+    control = subprocess.run(
+        [sys.executable, "-m", "bot", "tour", "--db", f"sqlite:///{tmp_path / 'tour.db'}"],
+        input="n\nq\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    working = time.monotonic() - started
+    assert tour.returncode == 0, tour.stderr
+    assert control.returncode == 0, control.stderr
+    assert "Step 2 of 11" in tour.stdout
+    assert tour.stdout.count("can't reach the database just now") == 1
+    assert tour.stderr == ""  # the tour's first view says it; no log line besides
+    assert hung < working + 2.5, (hung, working)  # it waited 5 s and more before
