@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.console import Console
-from rich.markdown import Markdown
 
 from bot.cli.console_render import render
+from bot.cli.markup import ConsoleMarkdown
 from bot.cli.tour import ConsoleTour
 from bot.core.assistant import Assistant
 from bot.core.question import ChannelKind, Context, Question
@@ -114,7 +114,7 @@ class ChatSession:
                 clarify.question, None, interaction_id=clarify.interaction_id
             )
             logged = isinstance(reply, NoMatch) and reply.logged
-            self.console.print(Markdown(none_of_these_text(logged=logged)))
+            self.console.print(ConsoleMarkdown(none_of_these_text(logged=logged)))
             return True
         if _small_number(choice) and 1 <= int(choice) <= len(clarify.options):
             entry = clarify.options[int(choice) - 1].entry
@@ -131,7 +131,7 @@ class ChatSession:
             recorded = self.assistant.feedback(
                 answer.question, answer.interaction_id, helpful=helpful, entry_id=answer.entry.id
             )
-            self.console.print(Markdown(feedback_text(helpful=helpful, recorded=recorded)))
+            self.console.print(ConsoleMarkdown(feedback_text(helpful=helpful, recorded=recorded)))
             if answer.related:  # r1, r2... still open the related questions
                 self.pending, self.voted = answer, True
             return True

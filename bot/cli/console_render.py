@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
 
+from bot.cli.markup import ConsoleMarkdown
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk, SmallTalkKind
 from bot.core.standing import ARCHIVED_LABEL, standing_of
 from bot.core.topics import ASK_ANY_TEXT
@@ -33,12 +33,12 @@ def render(reply: Reply, console: Console, kb: KnowledgeBase, *, can_choose: boo
                 console.print(f"  [cyan]{number}[/cyan]. {escape(option.entry.question)}")
             console.print("  [cyan]0[/cyan]. None of these")
         case NoMatch():
-            console.print(Markdown(no_match_text(logged=reply.logged)))
+            console.print(ConsoleMarkdown(no_match_text(logged=reply.logged)))
         case SmallTalk():
             if reply.plain:
                 console.print(escape(reply.text), highlight=False)
             else:
-                console.print(Markdown(reply.text))
+                console.print(ConsoleMarkdown(reply.text))
             if reply.topic is not None:
                 for entry in reply.topic.entries:
                     console.print(f"  - {escape(entry.question)}", highlight=False)
@@ -67,7 +67,9 @@ def render_entry(entry: Entry, console: Console, kb: KnowledgeBase) -> None:
         console.print(f"[bold]{escape(standing.local_label)}[/bold]", highlight=False)
         if standing.local_url:
             console.print(f"  {escape(standing.local_url)}", soft_wrap=True, highlight=False)
-    console.print(Panel(Markdown(entry.answer), title=escape(entry.question), title_align="left"))
+    console.print(
+        Panel(ConsoleMarkdown(entry.answer), title=escape(entry.question), title_align="left")
+    )
     if standing.binds_now:
         console.print(
             f"[bold]{BINDS_NOW_LABEL}:[/bold] {escape(standing.binds_now)}", highlight=False

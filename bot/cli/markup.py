@@ -9,8 +9,22 @@ data are ``Text``, which Rich never parses.
 
 from __future__ import annotations
 
+from typing import Any
+
+from markdown_it import MarkdownIt
+from rich.markdown import Markdown
 from rich.markup import escape
 from rich.text import Text
+
+# The knowledge base's markdown subset (knowledge/README.md), read the way rich reads it, but
+# with raw HTML and character references left as the text they are: rich drops HTML, so an
+# answer that began with "<div>" showed as an empty box and "<b>always</b>" as "always".
+_PARSER = (
+    MarkdownIt("commonmark", {"html": False})
+    .disable("entity")
+    .enable("strikethrough")
+    .enable("table")
+)
 
 
 def markup(template: str, *values: object) -> str:
@@ -21,3 +35,12 @@ def markup(template: str, *values: object) -> str:
 def cell(value: object) -> Text:
     """A table cell shown exactly as it is."""
     return Text(str(value))
+
+
+class ConsoleMarkdown(Markdown):
+    """Markdown for the terminal that never swallows text: HTML tags (``<div>``,
+    ``<script>``) and entities (``&amp;``) are shown as typed, not dropped or decoded."""
+
+    def __init__(self, markup: str, **options: Any) -> None:
+        super().__init__(markup, **options)
+        self.parsed = _PARSER.parse(markup)

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import getpass
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.rule import Rule
 
-from bot.chat.text_fallback import block_text
+from bot.chat.text_fallback import MARKDOWN
 from bot.chat.tour_views import tour_view
-from bot.chat.views import Buttons, Heading
+from bot.chat.views import Note, Paragraph
 from bot.cli.console_render import render_entry
+from bot.cli.markup import ConsoleMarkdown
 from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.core.question import ChannelKind, Context
 from bot.errors import DatabaseError
@@ -60,6 +61,18 @@ WORDS = {
     "restart": Verb.RESET,
     "start again": Verb.RESET,
 }
+# Any ASCII punctuation, which CommonMark lets a backslash make literal.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def inert(text: str) -> str:
+    """Text that markdown shows exactly as it is: every punctuation mark backslash-escaped,
+    so a setting such as COMPACT_CHAMPIONS_CONTACT keeps its "# ", "1. ", "&amp;" or "<b>"."""
+    return _PUNCTUATION.sub(r"\\\1", text)
+
+
+# The chat channels' markdown, with text that is not ours (Plain spans) made wholly inert.
+CONSOLE = replace(MARKDOWN, escape=inert)
 HELP = "Type one of the keys shown in brackets, or q to stop."
 
 
@@ -94,7 +107,7 @@ class ConsoleTour:
         if text in QUIT:
             if not isinstance(self.view, UnavailableView):  # no tour: nothing to carry on
                 saved = self.service.saves_progress(self.context)
-                self.console.print(Markdown(induction_wording.stopped(saved=saved)))
+                self.console.print(ConsoleMarkdown(induction_wording.stopped(saved=saved)))
             return False
         button = self.keys.get(text)
         if button is None and not text:
@@ -120,12 +133,12 @@ class ConsoleTour:
         entries = view.entries if isinstance(view, MoreView) else ()
         shown = replace(view, entries=()) if isinstance(view, MoreView) else view
         text = "\n\n".join(
-            block_text(b)
+            CONSOLE.spans(b.spans)
             for b in tour_view(shown, self.kb()).blocks
-            if not isinstance(b, Heading | Buttons)
+            if isinstance(b, Paragraph | Note)
         )
         if text:
-            self.console.print(Markdown(text.replace("\n", "  \n"), hyperlinks=False))
+            self.console.print(ConsoleMarkdown(text.replace("\n", "  \n"), hyperlinks=False))
         for entry in entries:
             render_entry(entry, self.console, self.kb())
         choices = [b for b in buttons if b.verb not in (Verb.ANSWER, Verb.REVISIT)]

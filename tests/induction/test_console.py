@@ -217,3 +217,23 @@ def test_with_a_hung_database_the_tour_waits_no_longer_than_an_answer(tmp_path: 
     assert tour.stdout.count("can't reach the database just now") == 1
     assert tour.stderr == ""  # the tour's first view says it; no log line besides
     assert hung < working + 2.5, (hung, working)  # it waited 5 s and more before
+
+
+def test_the_local_contacts_show_as_the_administrator_typed_them(run: Run, tmp_path: Path) -> None:
+    """COMPACT_CHAMPIONS_CONTACT and COMPACT_LOCAL_COMPACT_NAME are free text: no tag, entity
+    or markdown in them is read as markup ("# z" was a heading, "*x*" italics)."""
+    contact = "Jo Bloggs & co <jo@example.org>\n<script>x</script> &amp;\n# Room 4\n*Fridays*"
+    out = tour(
+        run,
+        f"sqlite:///{tmp_path / 'tour.db'}",
+        [*["n"] * (STEPS - 1), "q"],
+        COMPACT_CHAMPIONS_CONTACT=contact,
+        COMPACT_LOCAL_COMPACT_NAME="*Preston* <b>Compact</b>",
+    )
+    assert "Step 11 of 11" in out
+    lines = [line.strip() for line in out.splitlines()]
+    assert "• Your local Compact: *Preston* <b>Compact</b>" in lines
+    assert "• Your Compact Champions: Jo Bloggs & co <jo@example.org>" in lines
+    assert "<script>x</script> &amp;" in lines
+    assert "# Room 4" in lines
+    assert "*Fridays*" in lines

@@ -1,0 +1,46 @@
+"""What the terminal shows is the text as written: an answer that holds HTML shows its tags
+as text (rich's markdown used to drop them, leaving an empty box), and commands in messages
+are never broken over two lines when the output is a file or a pipe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conftest import Run
+
+
+def test_an_answer_holding_html_shows_the_html_as_text(run: Run, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "grants.yml").write_text(
+        "topic: Grants\nentries:\n"
+        "  - id: small-grant-deadline\n"
+        "    question: When is the small grant deadline?\n"
+        '    answer: "<div>The deadline is 31 March.</div>"\n'
+        "  - id: small-grant-size\n"
+        "    question: How big is a small grant?\n"
+        '    answer: "It is <b>always</b> under 5,000 pounds, **in full** &amp; on time."\n'
+    )
+    deadline = run("ask", "--kb", str(kb), "small grant deadline")
+    assert deadline.returncode == 0, deadline.stderr
+    assert "<div>The deadline is 31 March.</div>" in deadline.stdout
+    size = run("ask", "--kb", str(kb), "how big is a small grant")
+    assert size.returncode == 0, size.stderr
+    # Tags and entities as typed; the knowledge base's own markdown still works.
+    assert "It is <b>always</b> under 5,000 pounds, in full &amp; on time." in size.stdout
+
+
+def test_an_imported_row_holding_a_script_tag_shows_it_as_text(run: Run, tmp_path: Path) -> None:
+    table = tmp_path / "faq.csv"
+    table.write_text(
+        "question,answer\n"
+        'What is the small grant deadline?,"<script>alert(1)</script> The deadline is '
+        '@channel 31 March."\n'
+    )
+    out = tmp_path / "imported"
+    imported = run("kb", "import", str(table), "--out", str(out))
+    assert imported.returncode == 0, imported.stderr
+    result = run("chat", "--kb", str(out), stdin="small grant deadline\nquit\n")
+    assert result.returncode == 0, result.stderr
+    shown = "<script>alert(1)</script> The deadline is @channel 31 March."
+    assert shown in result.stdout
