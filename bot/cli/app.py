@@ -102,13 +102,12 @@ def chat(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = Non
     """Chat with the assistant in this terminal."""
     import getpass
 
-    from rich.console import Console
-
     from bot.cli.chat import run_chat
+    from bot.cli.markup import Screen
     from bot.runtime import build_runtime
 
     runtime = build_runtime(settings_from(kb, db, local_kb))
-    console = Console()
+    console = Screen()
     try:
         run_chat(
             runtime.assistant,
@@ -142,11 +141,9 @@ def main() -> None:
     try:
         build_app(command if command in {*COMMANDS, "chat", "start"} else None)()
     except CompactError as exc:
-        from rich.console import Console
+        from bot.cli.markup import Screen, markup
 
-        from bot.cli.markup import markup
-
-        Console(stderr=True).print(
+        Screen(stderr=True).print(
             markup("[red]Error:[/red] {}", exc), highlight=False, soft_wrap=True
         )
         sys.exit(1)

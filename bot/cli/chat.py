@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 
 from rich.console import Console
 
-from bot.cli.console_render import render
-from bot.cli.markup import ConsoleMarkdown
+from bot.cli.console_render import ConsoleMarkdown, render
 from bot.cli.tour import ConsoleTour
 from bot.core.assistant import Assistant
 from bot.core.question import ChannelKind, Context, Question

@@ -11,20 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from markdown_it import MarkdownIt
-from rich.markdown import Markdown
+from rich.console import Console, JustifyMethod, OverflowMethod
 from rich.markup import escape
+from rich.style import Style
 from rich.text import Text
-
-# The knowledge base's markdown subset (knowledge/README.md), read the way rich reads it, but
-# with raw HTML and character references left as the text they are: rich drops HTML, so an
-# answer that began with "<div>" showed as an empty box and "<b>always</b>" as "always".
-_PARSER = (
-    MarkdownIt("commonmark", {"html": False})
-    .disable("entity")
-    .enable("strikethrough")
-    .enable("table")
-)
 
 
 def markup(template: str, *values: object) -> str:
@@ -37,10 +27,49 @@ def cell(value: object) -> Text:
     return Text(str(value))
 
 
-class ConsoleMarkdown(Markdown):
-    """Markdown for the terminal that never swallows text: HTML tags (``<div>``,
-    ``<script>``) and entities (``&amp;``) are shown as typed, not dropped or decoded."""
+class Screen(Console):
+    """The console every command prints to. Where the output is not a terminal (a file, a
+    pipe, a CI log), a line of text is written whole, never broken at the 80 columns rich
+    assumes there: a command in a message ("Next: compact-bot kb check --kb imp1") must stay
+    on one line to be copied. Boxes, tables and markdown still fit the width; in a terminal
+    everything wraps to the window as before."""
 
-    def __init__(self, markup: str, **options: Any) -> None:
-        super().__init__(markup, **options)
-        self.parsed = _PARSER.parse(markup)
+    def print(
+        self,
+        *objects: Any,
+        sep: str = " ",
+        end: str = "\n",
+        style: str | Style | None = None,
+        justify: JustifyMethod | None = None,
+        overflow: OverflowMethod | None = None,
+        no_wrap: bool | None = None,
+        emoji: bool | None = None,
+        markup: bool | None = None,
+        highlight: bool | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        crop: bool = True,
+        soft_wrap: bool | None = None,
+        new_line_start: bool = False,
+    ) -> None:
+        if not self.is_terminal:
+            if soft_wrap is None and all(isinstance(o, str) for o in objects):
+                soft_wrap = True
+            crop = False  # a paragraph of markdown printed whole (see ConsoleMarkdown)
+        super().print(
+            *objects,
+            sep=sep,
+            end=end,
+            style=style,
+            justify=justify,
+            overflow=overflow,
+            no_wrap=no_wrap,
+            emoji=emoji,
+            markup=markup,
+            highlight=highlight,
+            width=width,
+            height=height,
+            crop=crop,
+            soft_wrap=soft_wrap,
+            new_line_start=new_line_start,
+        )

@@ -19,8 +19,8 @@ from rich.rule import Rule
 from bot.chat.text_fallback import MARKDOWN
 from bot.chat.tour_views import tour_view
 from bot.chat.views import Note, Paragraph
-from bot.cli.console_render import render_entry
-from bot.cli.markup import ConsoleMarkdown
+from bot.cli.console_render import ConsoleMarkdown, render_entry
+from bot.cli.markup import Screen
 from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.core.question import ChannelKind, Context
 from bot.errors import DatabaseError
@@ -185,7 +185,7 @@ def tour_command(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOpti
     except DatabaseError:
         database = None  # a URL that can never work; the tour still runs, from memory
     service = induction_service(settings, store, database)
-    console = Console()
+    console = Screen()
     try:
         context = Context(ChannelKind.CONSOLE, getpass.getuser())
         run_tour(ConsoleTour(service, console, context), console.input, TourEvent(Verb.START))
