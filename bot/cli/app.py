@@ -45,11 +45,15 @@ def build_app(only: str | None = None) -> typer.Typer:
     for name, (module, attribute) in COMMANDS.items():
         if only is not None and name != only:
             continue
-        command: Any = getattr(importlib.import_module(module), attribute)
+        loaded = importlib.import_module(module)
+        command: Any = getattr(loaded, attribute)
         if isinstance(command, typer.Typer):
             built.add_typer(command, name=name)
         else:
-            built.command(name)(command)
+            # A module's ``describe()`` gives help that depends on the installation (the
+            # tour's length); the rest are the functions' docstrings.
+            describe = getattr(loaded, "describe", None)
+            built.command(name, help=describe() if describe is not None else None)(command)
     built.command("chat")(chat)
     built.command("start")(start)
     built.callback()(_root)
