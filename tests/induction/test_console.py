@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from ..cli.interactive import Conversation
 from ..outages import hung_server
 from .conftest import Run
 
@@ -144,22 +145,6 @@ def test_quitting_where_there_is_no_tour_promises_no_carrying_on(run: Run, tmp_p
     assert "carry on" not in result.stdout
 
 
-def _seconds_to(process: subprocess.Popen[str], typed: str, marker: str) -> tuple[float, str]:
-    """Type a line, then read until a line holds ``marker``: the seconds that took, and what
-    was printed meanwhile."""
-    assert process.stdin is not None
-    assert process.stdout is not None
-    started = time.monotonic()
-    if typed:
-        process.stdin.write(typed + "\n")
-        process.stdin.flush()
-    seen: list[str] = []
-    while marker not in (line := process.stdout.readline()):
-        assert line, f"ended before {marker!r}: {''.join(seen)}"
-        seen.append(line)
-    return time.monotonic() - started, "".join(seen) + line
-
-
 def test_with_a_hung_database_the_tour_waits_no_longer_than_an_answer(tmp_path: Path) -> None:
     """A server that accepts connections and never answers: the chat gives up on it within
     COMPACT_DB_BUDGET_MS at start, and from then on neither answers nor the tour wait for it
@@ -168,25 +153,15 @@ def test_with_a_hung_database_the_tour_waits_no_longer_than_an_answer(tmp_path: 
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "COMPACT_DB_BUDGET_MS": "300"}
     with hung_server() as port:
         url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/x"
-        chat = subprocess.Popen(
-            [sys.executable, "-m", "bot", "chat", "--db", url],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        try:
-            _seconds_to(chat, "", "Type help, topics, tour")
-            answered, _ = _seconds_to(chat, "how long should a consultation last", "helpful?")
-            _seconds_to(chat, "n", "could not be recorded")
-            toured, _ = _seconds_to(chat, "tour", "Step 1 of 11")
-            stepped, shown = _seconds_to(chat, "n", "Step 2 of 11")
-            stopped, said = _seconds_to(chat, "q", "Back to your questions")
-            _, err = chat.communicate("quit\n", timeout=60)
-        finally:
-            chat.kill()
-        assert chat.returncode == 0, err
+        chat = Conversation("chat", "--db", url, env={"COMPACT_DB_BUDGET_MS": "300"})
+        chat.until("Type help, topics, tour")
+        answered, _ = chat.until("helpful?", "how long should a consultation last")
+        chat.until("could not be recorded", "n")
+        toured, _ = chat.until("Step 1 of 11", "tour")
+        stepped, shown = chat.until("Step 2 of 11", "n")
+        stopped, said = chat.until("Back to your questions", "q")
+        status, err = chat.end("quit")
+        assert status == 0, err
         assert max(toured, stepped, stopped) < 2 + answered, (toured, stepped, stopped, answered)
         assert toured < 4.5  # well short of the five-second connection timeout
         assert "can't reach the database just now" in shown  # the tour's own one line
