@@ -31,8 +31,9 @@ class Screen(Console):
     """The console every command prints to. Where the output is not a terminal (a file, a
     pipe, a CI log), a line of text is written whole, never broken at the 80 columns rich
     assumes there: a command in a message ("Next: compact-bot kb check --kb imp1") must stay
-    on one line to be copied. Boxes, tables and markdown still fit the width; in a terminal
-    everything wraps to the window as before."""
+    on one line to be copied. Boxes and tables still fit the width (markdown printed on its
+    own is a line per paragraph: see ``ConsoleMarkdown``); in a terminal everything wraps to
+    the window as before."""
 
     def print(
         self,
