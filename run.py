@@ -1,11 +1,20 @@
 #!/usr/bin/env python3
 """Set up and run the Compact Assistant. Needs only Python 3.11+, pip and git.
 
-    python3 run.py          set up (first time only) and start the assistant
-    python3 run.py test     set up, then lint, check the knowledge base and run every test
+    python3 run.py               set up (first time only), then start the assistant: the
+                                 Slack and Teams bot where their credentials are set, else
+                                 the chat in this terminal (compact-bot start)
+    python3 run.py test [ARGS]   set up, then lint, check the knowledge base and run every
+                                 test; ARGS go to pytest (python3 run.py test -k tour)
+    python3 run.py COMMAND ...   set up, then run compact-bot COMMAND: python3 run.py chat,
+                                 python3 run.py ask "how much notice before ending a grant?",
+                                 python3 run.py kb check (python3 run.py COMMAND --help for
+                                 one command's options)
+    python3 run.py --help        this help, without setting anything up
 
-Set-up makes a virtual environment in .venv and installs the assistant into it. It runs
-again by itself when pyproject.toml changes. Anything after "test" is passed to pytest.
+Set-up makes a virtual environment in .venv and installs the assistant into it; it runs
+again by itself when pyproject.toml changes. After it, the same commands work as
+.venv/bin/compact-bot COMMAND (.venv\\Scripts\\compact-bot on Windows).
 """
 
 from __future__ import annotations
@@ -89,12 +98,13 @@ def run_tests(pytest_args: list[str]) -> int:
 
 def main() -> int:
     args = sys.argv[1:]
+    if args in (["-h"], ["--help"], ["help"]):
+        # At once: help is what someone reads before deciding to set anything up.
+        print(__doc__)
+        return 0
     set_up()
     if args[:1] == ["test"]:
         return run_tests(args[1:])
-    if args[:1] in (["-h"], ["--help"]):
-        print(__doc__)
-        return 0
     command = [tool("compact-bot"), *(args or ["start"])]
     if os.name == "nt":
         return subprocess.run(command, check=False).returncode

@@ -45,11 +45,15 @@ def build_app(only: str | None = None) -> typer.Typer:
     for name, (module, attribute) in COMMANDS.items():
         if only is not None and name != only:
             continue
-        command: Any = getattr(importlib.import_module(module), attribute)
+        loaded = importlib.import_module(module)
+        command: Any = getattr(loaded, attribute)
         if isinstance(command, typer.Typer):
             built.add_typer(command, name=name)
         else:
-            built.command(name)(command)
+            # A module's ``describe()`` gives help that depends on the installation (the
+            # tour's length); the rest are the functions' docstrings.
+            describe = getattr(loaded, "describe", None)
+            built.command(name, help=describe() if describe is not None else None)(command)
     built.command("chat")(chat)
     built.command("start")(start)
     built.callback()(_root)
@@ -102,13 +106,12 @@ def chat(kb: KbOption = None, db: DbOption = None, local_kb: LocalKbOption = Non
     """Chat with the assistant in this terminal."""
     import getpass
 
-    from rich.console import Console
-
     from bot.cli.chat import run_chat
+    from bot.cli.markup import Screen
     from bot.runtime import build_runtime
 
     runtime = build_runtime(settings_from(kb, db, local_kb))
-    console = Console()
+    console = Screen()
     try:
         run_chat(
             runtime.assistant,
@@ -142,11 +145,9 @@ def main() -> None:
     try:
         build_app(command if command in {*COMMANDS, "chat", "start"} else None)()
     except CompactError as exc:
-        from rich.console import Console
+        from bot.cli.markup import Screen, markup
 
-        from bot.cli.markup import markup
-
-        Console(stderr=True).print(
+        Screen(stderr=True).print(
             markup("[red]Error:[/red] {}", exc), highlight=False, soft_wrap=True
         )
         sys.exit(1)

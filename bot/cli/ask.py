@@ -32,18 +32,17 @@ def ask(
     smalltalk), entry_id, answer, confidence, candidates (up to 5 {entry_id, question, score}).
     """
     # Here rather than at the top: importing the CLI (``--help``, other commands) stays light.
-    from rich.console import Console
-
     from bot.cli.chat import console_word_meaning
     from bot.cli.console_render import render
     from bot.cli.json_contract import json_line, reply_to_json
+    from bot.cli.markup import Screen
     from bot.core.question import ChannelKind, Context, Question
     from bot.core.replies import Reply, SmallTalk, SmallTalkKind
     from bot.runtime import build_runtime
 
     runtime = build_runtime(settings_from(kb, db, local_kb), with_log=not no_log)
     context = Context(ChannelKind.CLI, "cli")
-    console = Console()
+    console = Screen()
     try:
         for text in _questions(question):
             # A chat command typed as the one question ("ask quit") is explained, not

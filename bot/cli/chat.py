@@ -7,28 +7,50 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.console import Console
-from rich.markdown import Markdown
+from rich.markup import escape
 
-from bot.cli.console_render import render
+from bot.cli.console_render import ConsoleMarkdown, render
 from bot.cli.tour import ConsoleTour
 from bot.core.assistant import Assistant
 from bot.core.question import ChannelKind, Context, Question
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk, SmallTalkKind
 from bot.core.wording import PRIVACY_TEXT, feedback_text, none_of_these_text
+from bot.errors import KnowledgeBaseError
 from bot.induction.events import typed_command
 from bot.induction.service import InductionService
+from bot.words import counted
 
 ENDS_A_CHAT = {"quit", "exit", "q", ":q"}  # console commands, which ``ask`` explains
 QUIT_WORDS = ENDS_A_CHAT | {"bye", "goodbye", "bye now", "bye bye"}
-YES = {"y", "yes", "yep", "yeah", "helpful"}
-NO = {"n", "no", "nope", "not helpful"}
+YES = {
+    "y", "yes", "yep", "yeah", "helpful", "yes thanks", "yes thank you", "yep thanks",
+    "yes it did", "yes that helped", "it did", "that helped",
+}  # fmt: skip
+# Said after an answer, "nope, not really" is a vote, not a question for the matcher nor a gap
+# for the review group (compared without punctuation or apostrophes: see ``simplified``).
+NO = {
+    "n", "no", "nope", "nah", "not helpful", "not really", "no not really", "nope not really",
+    "nah not really", "no it didnt", "no it did not", "it didnt", "didnt help", "it didnt help",
+    "that didnt help", "no that didnt help", "no thats not it", "thats not it",
+    "no not helpful",
+}  # fmt: skip
 NONE_WORDS = {"0", "none", "none of these", "neither"}
+RELOAD = "reload"  # the console's own: the person running it edits the knowledge files
 # Replies to the last answer or did-you-mean: a number, r and a number, yes/no, none. Never a
 # question: with nothing they could answer, they get a hint, and are neither matched nor
 # logged (a stray "3" must not be answered, nor "y" become a gap for the review group).
 CONTROL = re.compile(r"r?\d+|" + "|".join(re.escape(w) for w in sorted(YES | NO | NONE_WORDS)))
 GOODBYE = "Goodbye."  # the console chat ends here; Slack and Teams say GOODBYE
 NOTHING_PENDING = "Nothing to choose from just now. Ask a question, or type help."
+MAX_PROBLEMS_SHOWN = 20  # a reload that failed lists this many problems, then a count
+
+
+def simplified(text: str) -> str:
+    """A reply as it is compared with the words above: lower case, apostrophes dropped
+    ("didn't" is "didnt"), other punctuation a space, spaces collapsed."""
+    text = re.sub("['\u2019]", "", text.casefold())
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
 
 ONE_OFF_EXAMPLE = 'compact-bot ask "how much notice before ending a grant?"'
 
@@ -44,7 +66,13 @@ def console_word_meaning(text: str) -> str | None:
             f"*{word}* ends a conversation in `compact-bot chat`; a one-off question has "
             f"nothing to end. Ask your question in quotes: `{ONE_OFF_EXAMPLE}`"
         )
-    if CONTROL.fullmatch(word):
+    if word == RELOAD:
+        return (
+            f"*{word}* reads the knowledge files again in `compact-bot chat` (in Slack and Teams "
+            "it is an admin command); each `compact-bot ask` reads them afresh, so there is "
+            f"nothing to reload. Ask your question in quotes: `{ONE_OFF_EXAMPLE}`"
+        )
+    if CONTROL.fullmatch(simplified(word)):
         return (
             f"*{word}* answers the reply before it in `compact-bot chat` (a number picks from "
             "a list, y or n says whether an answer helped); a one-off question has no reply "
@@ -56,7 +84,7 @@ def console_word_meaning(text: str) -> str | None:
 BANNER = (
     "Compact Assistant: ask about funding, procurement, consultation, volunteering, equality "
     f"or disputes under the Compact.\n{PRIVACY_TEXT}\nType help, topics, tour (the induction "
-    "tour for new starters) or quit."
+    "tour for new starters), reload (after editing the knowledge files) or quit."
 )
 
 
@@ -90,7 +118,10 @@ class ChatSession:
             self.tour = ConsoleTour(self.induction, self.console, self.context)
             self.tour.send(command)
             return True
-        choice = lowered.rstrip(".!")
+        if lowered.rstrip(".!") == RELOAD:
+            self._reload()  # the answer above still takes y/n, r1, r2...
+            return True
+        choice = simplified(text)
         pending, self.pending = self.pending, None
         if isinstance(pending, Clarify) and self._pick(pending, choice):
             return True
@@ -108,13 +139,36 @@ class ChatSession:
             self.pending, self.voted = pending, voted
         return True
 
+    def _reload(self) -> None:
+        """Read the knowledge files again, as Slack's and Teams' admin ``reload`` does: the
+        person running the console can edit them, and checks an edit here. With problems,
+        the knowledge base already loaded keeps answering."""
+        try:
+            loaded = self.assistant.store.reload()
+        except KnowledgeBaseError as exc:
+            self.console.print(
+                "[bold]The knowledge base was not reloaded[/bold]; the previous one is still "
+                "answering. Fix these first (compact-bot kb check lists them all):"
+            )
+            for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
+                self.console.print(f"  - {escape(str(problem))}", highlight=False)
+            if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+                self.console.print(f"  ...and {len(exc.problems) - MAX_PROBLEMS_SHOWN} more.")
+            return
+        kb = loaded.kb
+        self.console.print(
+            f"Reloaded the knowledge base: {counted(len(kb), 'entry')} in "
+            f"{counted(len(kb.topics()), 'topic')}.",
+            highlight=False,
+        )
+
     def _pick(self, clarify: Clarify, choice: str) -> bool:
         if choice in NONE_WORDS:
             reply = self.assistant.choose(
                 clarify.question, None, interaction_id=clarify.interaction_id
             )
             logged = isinstance(reply, NoMatch) and reply.logged
-            self.console.print(Markdown(none_of_these_text(logged=logged)))
+            self.console.print(ConsoleMarkdown(none_of_these_text(logged=logged)))
             return True
         if _small_number(choice) and 1 <= int(choice) <= len(clarify.options):
             entry = clarify.options[int(choice) - 1].entry
@@ -131,7 +185,7 @@ class ChatSession:
             recorded = self.assistant.feedback(
                 answer.question, answer.interaction_id, helpful=helpful, entry_id=answer.entry.id
             )
-            self.console.print(Markdown(feedback_text(helpful=helpful, recorded=recorded)))
+            self.console.print(ConsoleMarkdown(feedback_text(helpful=helpful, recorded=recorded)))
             if answer.related:  # r1, r2... still open the related questions
                 self.pending, self.voted = answer, True
             return True

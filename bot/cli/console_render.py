@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
+from rich.segment import Segment
 
 from bot.core.replies import Answer, Clarify, NoMatch, Reply, SmallTalk, SmallTalkKind
 from bot.core.standing import ARCHIVED_LABEL, standing_of
@@ -14,7 +20,59 @@ from bot.core.wording import BINDS_NOW_LABEL, no_match_text
 from bot.knowledge.model import Entry, KnowledgeBase, Topic
 from bot.words import counted
 
+# The knowledge base's markdown subset (knowledge/README.md), read the way rich reads it, but
+# with raw HTML and character references left as the text they are: rich drops HTML, so an
+# answer that began with "<div>" showed as an empty box and "<b>always</b>" as "always".
+_PARSER = (
+    MarkdownIt("commonmark", {"html": False})
+    .disable("entity")
+    .enable("strikethrough")
+    .enable("table")
+)
 SHOWN_PER_TOPIC = 3  # the listing's questions per topic; ``topics <name>`` shows them all
+
+
+class ConsoleMarkdown(Markdown):
+    """Markdown for the terminal that never swallows text: HTML tags (``<div>``,
+    ``<script>``) and entities (``&amp;``) are shown as typed, not dropped or decoded."""
+
+    def __init__(self, markup: str, **options: Any) -> None:
+        super().__init__(markup, **options)
+        self.parsed = _PARSER.parse(markup)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """In a terminal, or inside a box, wrapped to fit as rich wraps it. Printed on its own
+        to a file or a pipe, each paragraph is one line (as ``Screen`` prints text), so that a
+        command in it ("`compact-bot ask "..."`") is never broken where it would be copied."""
+        if console.is_terminal or options.max_width < console.width:
+            yield from super().__rich_console__(console, options)
+            return
+        whole = _Rendered(lambda c, o: Markdown.__rich_console__(self, c, o))
+        for line in console.render_lines(whole, options.update_width(UNWRAPPED), pad=False):
+            yield from _without_trailing_space(line)
+            yield Segment.line()
+
+
+UNWRAPPED = 100_000  # wide enough for any paragraph on one line; trailing space is cut off
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    render: Callable[[Console, ConsoleOptions], RenderResult]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        return self.render(console, options)
+
+
+def _without_trailing_space(line: list[Segment]) -> list[Segment]:
+    """A rendered line without the spaces rich pads it with to the width."""
+    kept = list(line)
+    while kept and not kept[-1].control and not kept[-1].text.strip():
+        kept.pop()
+    if kept and not kept[-1].control:
+        last = kept[-1]
+        kept[-1] = Segment(last.text.rstrip(), last.style, last.control)
+    return kept
 
 
 def render(reply: Reply, console: Console, kb: KnowledgeBase, *, can_choose: bool = True) -> None:
@@ -33,12 +91,12 @@ def render(reply: Reply, console: Console, kb: KnowledgeBase, *, can_choose: boo
                 console.print(f"  [cyan]{number}[/cyan]. {escape(option.entry.question)}")
             console.print("  [cyan]0[/cyan]. None of these")
         case NoMatch():
-            console.print(Markdown(no_match_text(logged=reply.logged)))
+            console.print(ConsoleMarkdown(no_match_text(logged=reply.logged)))
         case SmallTalk():
             if reply.plain:
                 console.print(escape(reply.text), highlight=False)
             else:
-                console.print(Markdown(reply.text))
+                console.print(ConsoleMarkdown(reply.text))
             if reply.topic is not None:
                 for entry in reply.topic.entries:
                     console.print(f"  - {escape(entry.question)}", highlight=False)
@@ -67,7 +125,9 @@ def render_entry(entry: Entry, console: Console, kb: KnowledgeBase) -> None:
         console.print(f"[bold]{escape(standing.local_label)}[/bold]", highlight=False)
         if standing.local_url:
             console.print(f"  {escape(standing.local_url)}", soft_wrap=True, highlight=False)
-    console.print(Panel(Markdown(entry.answer), title=escape(entry.question), title_align="left"))
+    console.print(
+        Panel(ConsoleMarkdown(entry.answer), title=escape(entry.question), title_align="left")
+    )
     if standing.binds_now:
         console.print(
             f"[bold]{BINDS_NOW_LABEL}:[/bold] {escape(standing.binds_now)}", highlight=False

@@ -6,9 +6,8 @@ from datetime import timedelta
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from bot.cli.markup import markup
+from bot.cli.markup import Screen, markup
 from bot.cli.options import DbOption, settings_from
 from bot.review.periods import parse_period
 from bot.review.retention import purge
@@ -31,7 +30,7 @@ def upgrade(db: DbOption = None) -> None:
         revisions = ", ".join(sorted(database.current_revisions()))
     finally:
         database.dispose()
-    Console().print(
+    Screen().print(
         markup("[green]OK[/green] {} is at revision {}", describe_url(url), revisions),
         highlight=False,
     )
@@ -58,7 +57,7 @@ def purge_command(
         deleted = purge(database, before=utc_now() - period)
     finally:
         database.dispose()
-    Console().print(
+    Screen().print(
         f"Deleted {counted(deleted, 'interaction')} older than {counted(period.days, 'day')}.",
         highlight=False,
     )

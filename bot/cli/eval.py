@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.cli.markup import markup
+from bot.cli.markup import Screen, markup
 from bot.cli.options import KbOption, LocalKbOption, settings_from
 from bot.core.assistant import Assistant
 from bot.core.knowledge_store import KnowledgeStore
@@ -58,7 +58,7 @@ def eval_command(
     local_cases = load_eval_set(local_folder, knowledge) if local_folder else []
     cases += local_cases
     require_questions(cases, folder)
-    console = Console()
+    console = Screen()
     if local_folder and not as_json:
         console.print(
             markup(

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from slack_sdk.errors import SlackApiError
 
-from bot.cli.markup import cell, markup
+from bot.cli.markup import Screen, cell, markup
 from bot.cli.options import (
     DbOption,
     KbOption,
@@ -93,7 +92,7 @@ def list_themes(
         themes = service.top(
             limit=limit, statuses=tuple(ThemeStatus) if show_all else OPEN, since=start
         )
-    console = Console()
+    console = Screen()
     if not themes:
         console.print(markup("No unanswered questions in the last {}. Nothing to review.", since))
         return
@@ -130,7 +129,7 @@ def show(
     with _service(kb, db, local_kb) as service:
         t = service.get(theme)
         wordings = service.members(theme)
-    console = Console()
+    console = Screen()
     console.print(markup("[bold]Theme {}[/bold]: {}", t.id, one_line(t.label)), highlight=False)
     entry = f" (entry {t.entry_id})" if t.entry_id else ""
     console.print(
@@ -216,7 +215,7 @@ def triage(
                 f"{FIND_ENTRY_IDS}"
             )
         t = service.triage(theme, status=chosen, note=note, entry_id=entry)
-    Console().print(f"Theme {t.id} is now {t.status.value}.", highlight=False, markup=False)
+    Screen().print(f"Theme {t.id} is now {t.status.value}.", highlight=False, markup=False)
 
 
 FIND_ENTRY_IDS = (
@@ -240,7 +239,7 @@ def promote_command(
     theme already has a draft there, unless --force."""
     with _service(kb, db, local_kb) as service:
         path = promote(service, theme, force=force)
-    Console().print(
+    Screen().print(
         f"Draft written to {path}. Complete it, move it into a topic file, then run compact-bot kb check.",
         highlight=False,
         markup=False,
@@ -268,7 +267,7 @@ def link_command(
     --force."""
     with _service(kb, db, local_kb) as service:
         result = link(service, target, entry, force=force)
-    console = Console()
+    console = Screen()
     if result.added:
         console.print(
             f"Added {counted(len(result.added), 'wording')} to {result.entry_id}:",
@@ -351,7 +350,7 @@ def _post_digest_to_teams(settings: Settings, since: str) -> None:
         ) from exc
     finally:
         runtime.close()
-    Console().print(
+    Screen().print(
         f"Posted the digest to Teams channel {settings.teams_review_channel} "
         f"(activity {activity_id}).",
         highlight=False,
@@ -378,7 +377,7 @@ def _post_digest_to_slack(settings: Settings, token: str, since: str) -> None:
             f"Cannot reach Slack at {settings.slack_base_url()}: {network_reason(exc)}. Check the network and "
             "any proxy (HTTPS_PROXY), and SLACK_API_URL if you set it."
         ) from exc
-    Console().print(
+    Screen().print(
         f"Posted the digest to {settings.review_channel} (ts {ts}).", highlight=False, markup=False
     )
 
@@ -409,7 +408,7 @@ def suggestions(
     with _suggestions(kb, db, local_kb) as service:
         service.refresh()
         pending = service.pending()
-    console = Console()
+    console = Screen()
     if not pending:
         console.print(
             "No suggestions waiting. They appear when people pick an answer from a did-you-mean or rephrase until one answers."
@@ -444,9 +443,7 @@ def accept(
     about it, unless --force."""
     with _suggestions(kb, db, local_kb, ctx) as service:
         s = service.accept(suggestion, force=force)
-    Console().print(
-        f"Added {one_line(s.wording)!r} to {s.entry_id}.", highlight=False, markup=False
-    )
+    Screen().print(f"Added {one_line(s.wording)!r} to {s.entry_id}.", highlight=False, markup=False)
 
 
 @suggestions_app.command("reject")
@@ -460,4 +457,4 @@ def reject(
     """Reject a suggested wording; it will not be suggested again."""
     with _suggestions(kb, db, local_kb, ctx) as service:
         s = service.reject(suggestion)
-    Console().print(f"Rejected suggestion {s.id}.", highlight=False)
+    Screen().print(f"Rejected suggestion {s.id}.", highlight=False)

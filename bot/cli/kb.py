@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from bot.cli.markup import markup
+from bot.cli.markup import Screen, markup
 from bot.cli.options import KbOption, LocalKbOption, OutputFileError, settings_from, write_out
 from bot.errors import KnowledgeBaseError, Problem
 from bot.induction.content import Tour
@@ -123,7 +122,7 @@ def _print_findings(
     *,
     strict: bool = False,
 ) -> None:
-    console = Console()
+    console = Screen()
     for finding in errors:
         console.print(markup("[red]error[/red] {}", finding), highlight=False, soft_wrap=True)
     for finding in warnings:
@@ -169,7 +168,7 @@ def _report_errors(exc: KnowledgeBaseError, warnings: list[Finding], output: Che
         ]
         print(json.dumps({"errors": errors, "warnings": [_as_dict(f) for f in warnings]}, indent=2))
         return
-    err = Console(stderr=True)
+    err = Screen(stderr=True)
     for problem in exc.problems:
         err.print(markup("[red]error[/red] {}", problem), highlight=False, soft_wrap=True)
     for finding in warnings:  # a file not read may be why the others fail
@@ -218,7 +217,7 @@ def import_command(
             f"Cannot import into {out}: it is a file, and --out takes a folder (one YAML file "
             f"is written per topic). Give a folder name, e.g. --out {out.with_suffix('')}-kb"
         )
-    console = Console(stderr=True)
+    console = Screen(stderr=True)
     read = read_rows(source)
     with Progress(
         TextColumn("Converting"),
@@ -251,7 +250,7 @@ def import_command(
             "Choose a folder you may write, or another --out."
         ) from exc
     skipped = f"; skipped {counted(len(result.problems), 'row')}" if result.problems else ""
-    Console().print(
+    Screen().print(
         markup(
             "[green]Imported[/green] {} into {} in {}{}. Next: compact-bot kb check --kb {}",
             counted(len(result.entries), "entry"),

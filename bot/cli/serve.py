@@ -11,9 +11,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from bot.adapters.slack.credentials import check_slack_settings, slack_wanted
+from bot.cli.markup import Screen
 from bot.cli.options import DbOption, KbOption, LocalKbOption, settings_from
 from bot.errors import ConfigError
 from bot.runtime import build_runtime
@@ -105,7 +105,7 @@ def run_server(settings: Settings, wanted: set[Channel], *, host: str, port: int
     # and keep-alive run: kept for DEBUG, where someone is looking for them.
     if settings.log_level != "DEBUG":
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    console = Console(stderr=True)
+    console = Screen(stderr=True)
     if Channel.SLACK in wanted:  # check the whole set before loading anything
         check_slack_settings(settings)
     if Channel.TEAMS in wanted:

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from bot.adapters.teams.package import write_package
 from bot.adapters.teams.package_identity import AppIdentity
+from bot.cli.markup import Screen
 from bot.settings import load_settings
 
 teams_app = typer.Typer(
@@ -112,7 +112,7 @@ def package(
     )
     identity = AppIdentity.from_settings(settings, app_version=app_version)
     built = write_package(identity, out)
-    console = Console(soft_wrap=True)
+    console = Screen(soft_wrap=True)
     console.print(f"Wrote {built.path} ({', '.join(built.files)})", highlight=False, markup=False)
     rows = (
         ("Bot id", identity.bot_id),
@@ -126,7 +126,7 @@ def package(
     )
     for label, value in rows:
         console.print(f"  {label + ':':<15}{value}", highlight=False, markup=False)
-    err = Console(stderr=True, soft_wrap=True)
+    err = Screen(stderr=True, soft_wrap=True)
     if identity.defaulted:
         err.print(
             f"Note: {' and '.join(identity.defaulted)} not set, so those links point at "

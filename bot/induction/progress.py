@@ -7,10 +7,10 @@ move the tour on. The loser gets ``ProgressConflict`` and shows where the person
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -19,8 +19,11 @@ from sqlalchemy.orm import Session
 from bot.errors import DatabaseError, ProgressConflict
 from bot.induction.content import Tour
 from bot.induction.machine import Phase, TourState, Transition
+from bot.storage.availability import failure_reason
 from bot.storage.database import Database
 from bot.storage.tables import InductionAnswerRow, InductionProgressRow, InductionRunRow
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +38,10 @@ class ProgressStore:
         self.database = database
 
     def load(self, person: str) -> Saved | None:
-        with self._session("read") as session:
+        """This person's progress; DatabaseError (DatabaseUnavailable at once while the
+        database is away, or once the budget runs out) if it cannot be read."""
+
+        def read(session: Session) -> Saved | None:
             row = session.get(InductionProgressRow, person)
             if row is None:
                 return None
@@ -59,14 +65,18 @@ class ProgressStore:
             )
             return Saved(state, run.id, row.version)
 
+        return self._bounded("read", read)
+
     def save(
         self, person: str, previous: Saved | None, moved: Transition, tour: Tour, now: datetime
     ) -> Saved:
         """Write the transition's state; raises ProgressConflict if someone else's change got
         there first, DatabaseError if the database cannot be used."""
-        state = moved.state
-        assert state is not None, "only a transition with a state is saved"
-        with self._session("save") as session:
+        assert moved.state is not None, "only a transition with a state is saved"
+
+        def write(session: Session) -> Saved:
+            state = moved.state
+            assert state is not None
             if moved.new_run or previous is None:
                 attempt = 1 + (
                     session.scalar(
@@ -127,19 +137,27 @@ class ProgressStore:
                     .where(InductionRunRow.id == run_id)
                     .values(completed_at=now, score=state.score(tour), total=len(tour.quiz))
                 )
-        return Saved(state, run_id, version)
+            return Saved(state, run_id, version)
 
-    @contextmanager
-    def _session(self, what: str) -> Iterator[Session]:
-        try:
+        return self._bounded("save", write)
+
+    def _bounded(self, what: str, work: Callable[[Session], T]) -> T:
+        """``work`` in one transaction, waited for at most the database budget, as answers
+        wait (``Database.bounded``): while the database is away it fails at once, so a tour
+        click never waits for a hung server's connection timeout."""
+
+        def in_session() -> T:
             with self.database.session() as session:
-                yield session
+                return work(session)
+
+        try:
+            return self.database.bounded(in_session, what=f"{what} induction progress")
         except IntegrityError as exc:  # a run or answer someone else's click wrote first
             raise ProgressConflict("progress changed before saving") from exc
         except SQLAlchemyError as exc:
             raise DatabaseError(
-                f"Could not {what} induction progress: {exc.__class__.__name__}: "
-                f"{str(exc).splitlines()[0] if str(exc) else ''}. Check the database is running."
+                f"Could not {what} induction progress: {failure_reason(exc)}. "
+                "Check the database is running."
             ) from exc
 
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from bot.core.knowledge_store import KnowledgeStore
 from bot.core.question import Context
-from bot.errors import DatabaseError, ProgressConflict
+from bot.errors import DatabaseError, DatabaseUnavailable, ProgressConflict
 from bot.induction import wording
 from bot.induction.events import TourEvent, Verb
 from bot.induction.machine import Notice, TourState, Transition, apply
@@ -72,9 +72,7 @@ class InductionService:
                 current, in_memory = self._load(person)
                 moved = Transition(current.state if current else None, notice=Notice.STALE)
             except DatabaseError as exc:
-                # One line with the reason: the database being away is expected, and a stack
-                # trace would land in the middle of a console chat.
-                log.warning("induction progress not saved; keeping it in memory: %s", exc)
+                _log_failure("induction progress not saved; keeping it in memory: %s", exc)
                 self._database_down(now)
                 in_memory = True
         if in_memory and moved.state is not None:
@@ -132,7 +130,7 @@ class InductionService:
         try:
             saved = self.progress.load(person)
         except DatabaseError as exc:
-            log.warning("induction progress could not be read; running from memory: %s", exc)
+            _log_failure("induction progress could not be read; running from memory: %s", exc)
             self._database_down(now)
             return None, True
         with self._lock:
@@ -163,3 +161,12 @@ class InductionService:
     def _database_down(self, now: datetime) -> None:
         # Don't make every click wait for a database that just failed; try again shortly.
         self._down_until = now + RETRY_DATABASE_AFTER
+
+
+def _log_failure(message: str, exc: DatabaseError) -> None:
+    """One line with the reason, never a stack trace. The person sees the tour's own notice
+    (``wording.NOT_SAVED``), once. An outage the database's watcher has already announced
+    (``DatabaseUnavailable``) is logged below the default level, so that a console chat gets
+    no second, raw line about it in the middle of the tour; any other failure is a warning."""
+    level = logging.INFO if isinstance(exc, DatabaseUnavailable) else logging.WARNING
+    log.log(level, message, exc)

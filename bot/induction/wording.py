@@ -26,9 +26,18 @@ STOPPED_NOT_SAVED = (
 )
 
 
-def stopped(*, saved: bool) -> str:
-    """What to say when someone stops the tour; ``saved``: their progress is stored."""
-    return STOPPED if saved else STOPPED_NOT_SAVED
+STOPPED_FINISHED = (
+    "You have finished the tour. Type *tour* to look at it again, or *restart the tour* to "
+    "start again from step 1."
+)
+
+
+def stopped(*, saved: bool, finished: bool = False) -> str:
+    """What to say when someone stops the tour; ``saved``: their progress is stored,
+    ``finished``: they have done the quiz, so there is nothing to carry on with."""
+    if not saved:
+        return STOPPED_NOT_SAVED
+    return STOPPED_FINISHED if finished else STOPPED
 
 
 NO_TOUR = (

@@ -9,6 +9,7 @@ from bot.storage.interaction_log import InteractionLog
 from bot.storage.pseudonyms import Pseudonymiser
 
 from .conftest import Run
+from .interactive import Conversation
 
 
 def test_a_console_conversation(run: Run, tmp_path: Path) -> None:
@@ -186,3 +187,63 @@ def test_thanks_after_an_answer_leaves_its_related_questions_and_feedback_open(
     assert "Nothing to choose from just now" not in out
     assert out.count("glad it helped") == 1
     assert "Does the Covenant keep the Compact's three months' notice" in out  # r2
+
+
+def test_a_spoken_no_after_an_answer_is_a_vote_not_a_question(run: Run, tmp_path: Path) -> None:
+    """ "nope, not really" after an answer was asked as a question, so it was logged and
+    grouped as a gap for the review group. It says the answer did not help."""
+    url = f"sqlite:///{tmp_path / 'chat.db'}"
+    script = [
+        "how long should a consultation last",
+        "nope, not really",
+        "how much notice must we give before ending a grant?",
+        "No, it didn't.",
+        "not really",  # already said: a hint, not a question
+        "quit",
+    ]
+    result = run("chat", "--db", url, stdin="\n".join(script) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("flagged that answer") == 2
+    assert "Type r1 to r3 for a related question" in result.stdout
+    assert logged_questions(url) == [
+        "how long should a consultation last",
+        "how much notice must we give before ending a grant?",
+    ]
+    database = Database.connect(url)
+    try:
+        log = InteractionLog(database, pseudonymiser=Pseudonymiser("x" * 16))
+        for row in log.recent():
+            assert [f.kind for f in log.feedback_for(row.id)] == [FeedbackKind.NOT_HELPFUL]
+    finally:
+        database.dispose()
+
+
+def test_reload_in_the_console_reads_the_knowledge_files_again(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    """ "reload" was asked as a question and logged as a gap. In the console, run by the
+    person who edits the knowledge files, it reloads them as the Slack and Teams admin
+    command does; a broken edit is named and the knowledge base already loaded answers on."""
+    url = f"sqlite:///{tmp_path / 'chat.db'}"
+    funding = kb_copy / "funding.yml"
+    chat = Conversation("chat", "--kb", str(kb_copy), "--db", url)
+    _, before = chat.until("Was this helpful?", "minimum notice to end a grant")
+    assert "three months" in before
+    funding.write_text(
+        funding.read_text().replace(
+            "question: How much notice must we give before ending or reducing a grant?",
+            "question: How much notice must we give before ending or cutting a grant?",
+        )
+    )
+    _, reloaded = chat.until("Reloaded the knowledge base", "reload")
+    assert "entries in" in reloaded
+    _, after = chat.until("Was this helpful?", "minimum notice to end a grant")
+    assert "How much notice must we give before ending or cutting a grant?" in after
+    funding.write_text(funding.read_text() + "\n  - id: [broken\n")
+    _, refused = chat.until("funding.yml", "Reload.")
+    assert "The knowledge base was not reloaded; the previous one is still answering" in refused
+    _, still = chat.until("Was this helpful?", "minimum notice to end a grant")
+    assert "ending or cutting a grant?" in still
+    status, err = chat.end("quit")
+    assert status == 0, err
+    assert logged_questions(url) == ["minimum notice to end a grant"] * 3
