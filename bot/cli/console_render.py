@@ -91,7 +91,9 @@ def render(reply: Reply, console: Console, kb: KnowledgeBase, *, can_choose: boo
                 console.print(f"  [cyan]{number}[/cyan]. {escape(option.entry.question)}")
             console.print("  [cyan]0[/cyan]. None of these")
         case NoMatch():
-            console.print(ConsoleMarkdown(no_match_text(logged=reply.logged)))
+            console.print(
+                ConsoleMarkdown(no_match_text(logged=reply.logged, outside=reply.outside))
+            )
         case SmallTalk():
             if reply.plain:
                 console.print(escape(reply.text), highlight=False)

@@ -73,7 +73,7 @@ def _message(reply: Reply) -> str:
             listed = "; ".join(o.entry.question for o in reply.options)
             return f"Did you mean: {listed}" + ("" if listed.endswith("?") else "?")
         case NoMatch():
-            return no_match_text(logged=reply.logged)
+            return no_match_text(logged=reply.logged, outside=reply.outside)
         case SmallTalk():
             return reply.text
 

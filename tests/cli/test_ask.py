@@ -277,3 +277,21 @@ def test_a_one_off_chat_command_is_explained_and_not_logged_as_a_gap(
     log = InteractionLog(database, pseudonymiser=Pseudonymiser("x" * 16))
     assert [row.question for row in log.recent()] == ["quit the compact partnership"]
     database.dispose()
+
+
+def test_a_question_with_no_word_the_knowledge_base_uses_is_told_it_is_outside(
+    run: Run,
+) -> None:
+    """ "how do I reset my password" was told "I don't know that yet ... so the Compact review
+    group can add an answer": a promise no one would keep. A question sharing no content word
+    with the knowledge base is told it is outside what the assistant covers; one in the
+    subject that no entry answers is still a gap for the review group."""
+    asked = "how do I reset my password\ncan volunteers claim travel expenses for bikes\n"
+    result = run("ask", "--no-log", "--json", "-", stdin=asked)
+    assert result.returncode == 0, result.stderr
+    outside, gap = (json.loads(line) for line in result.stdout.splitlines())
+    assert (outside["outcome"], gap["outcome"]) == ("no_match", "no_match")
+    assert "doesn't look like a question about the Compact" in outside["message"]
+    assert "don't know that yet" not in outside["message"]
+    assert "logged" not in outside["message"]  # --no-log: nothing claims it was kept
+    assert "I don't know that yet" in gap["message"]
