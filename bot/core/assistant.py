@@ -29,6 +29,7 @@ from bot.core.wording import (
     GOODBYE_TEXT,
     GREETING_TEXT,
     HELP_TEXT,
+    NOT_HELPFUL_SAID_TEXT,
     THANKS_TEXT,
     TOPICS_TEXT,
 )
@@ -234,6 +235,7 @@ class Assistant:
             SmallTalkKind.HELP: HELP_TEXT,
             SmallTalkKind.TOPICS: TOPICS_TEXT,
             SmallTalkKind.EMPTY: EMPTY_TEXT,
+            SmallTalkKind.NOT_HELPFUL: NOT_HELPFUL_SAID_TEXT,
         }
         topics = loaded.kb.topics() if kind in {SmallTalkKind.HELP, SmallTalkKind.TOPICS} else ()
         return SmallTalk(question, kind, texts[kind], topics=topics)

@@ -23,6 +23,7 @@ class SmallTalkKind(StrEnum):
     HELP = "help"
     TOPICS = "topics"
     EMPTY = "empty"
+    NOT_HELPFUL = "not_helpful"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,14 @@ _PHRASES: dict[SmallTalkKind, tuple[str, ...]] = {
         "great thank you", "brilliant thank you", "very helpful", "thats helpful",
         "that s helpful", "that was helpful",
     ),
+    # "Nope, not really" typed after an answer: a reply to it, not a question for the matcher
+    # nor a gap for the review group (the console counts it as a vote; see bot/cli/chat.py).
+    SmallTalkKind.NOT_HELPFUL: (
+        "no", "nope", "nah", "not really", "no not really", "nope not really", "nah not really",
+        "not helpful", "no it didnt", "no it did not", "it didnt", "didnt help", "it didnt help",
+        "that didnt help", "no that didnt help", "no thats not it", "thats not it",
+        "no not helpful", "not what i asked", "thats not what i asked",
+    ),
     SmallTalkKind.GOODBYE: (
         "bye", "goodbye", "good bye", "bye bye", "bye now", "see you", "see ya", "cya",
         "thanks bye", "thank you bye", "ok bye", "cheers bye", "thanks goodbye",
@@ -42,6 +50,13 @@ _PHRASES: dict[SmallTalkKind, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 _LOOKUP = {phrase: kind for kind, phrases in _PHRASES.items() for phrase in phrases}
+# Typed with the apostrophe ("didn't", "that's"), a phrase reads "didn t" once punctuation is
+# taken out: both spellings are recognised.
+_LOOKUP |= {
+    spaced: kind
+    for phrase, kind in list(_LOOKUP.items())
+    if (spaced := phrase.replace("didnt", "didn t").replace("thats", "that s")) != phrase
+}
 _GREETING_PREFIX = re.compile(
     r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|morning)(?: there)?\b[\s,!.:;-]*"
 )

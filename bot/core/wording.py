@@ -22,6 +22,10 @@ EMPTY_TEXT = (
     "I didn't catch a question there. Try something like "
     '"how much notice before ending a grant?", or type *help*.'
 )
+NOT_HELPFUL_SAID_TEXT = (
+    "Sorry that didn't help. Press *Not helpful* under the answer so the Compact review group "
+    "sees it, or ask again in other words."
+)
 TOPICS_TEXT = "These are the topics I cover. Ask about any of them:"
 GOODBYE_TEXT = "Goodbye. Ask me again whenever you need to."
 # What is said after a question, a "none of these" or a "not helpful" depends on whether it

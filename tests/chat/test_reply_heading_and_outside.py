@@ -67,3 +67,23 @@ def test_teams_says_so_too_and_a_gap_in_the_subject_still_gets_the_usual_reply(
     sent = teams.fake.wait_for(2)[-1]
     assert NOT_COVERED in sent.text
     assert OUTSIDE not in sent.text
+
+
+def test_a_spoken_no_is_a_reply_to_the_answer_not_a_question_or_a_gap(
+    bot: SlackBot, fake_slack: FakeSlack, teams: TeamsBot
+) -> None:
+    """ "nope, not really" typed after an answer was matched as a question and, unanswered,
+    became a gap theme for the review group. It is small talk now, pointing to the button that
+    records it, in both channels."""
+    shown = json.dumps(slack_blocks(bot, fake_slack, "Nope, not really.", "EvNOPE"))
+    assert "Not helpful" in shown
+    assert "under the answer" in shown
+    assert NOT_COVERED not in shown
+    bot.services.flush_log()
+    assert bot.services.themes is not None
+    assert bot.services.themes.top() == []
+
+    teams.message("no, it didn't")
+    [sent] = teams.fake.wait_for(1)
+    assert "under the answer" in sent.text
+    assert NOT_COVERED not in sent.text
