@@ -15,27 +15,13 @@ from ..slack.conftest import payload, with_action
 from ..slack.fake_slack import FakeSlack
 from ..slack.test_events import visible
 from ..slack.test_interactions import ask_by_mention, button
-from ..teams.conftest import CHAMPION, CHAMPIONS, card_action, invoke_value
+from ..teams.conftest import CHAMPION, CHAMPIONS, card_action, card_nodes, invoke_value
 from ..teams.conftest import Bot as TeamsBot
 from ..teams.conftest import button as card_button
 
 FIRST = "**Yes** [see](http://evil.example) *bold* _italic_ `code`"
 SECOND = "<!channel> <@UHOSTILE> <http://evil.example|x> <at>Everyone</at>"
 TYPED = f"  {FIRST}\r\n{SECOND}  "  # as a form may send it: a Windows line break, spaces
-
-
-def _runs(node: Any) -> list[dict[str, Any]]:
-    """Every text run and text block of a card, in order."""
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        if node.get("type") in ("TextRun", "TextBlock"):
-            found.append(node)
-        for value in node.values():
-            found += _runs(value)
-    elif isinstance(node, list):
-        for item in node:
-            found += _runs(item)
-    return found
 
 
 def _lines(card: dict[str, Any]) -> list[str]:
@@ -76,7 +62,7 @@ def test_in_teams_a_champions_answer_reaches_the_asker_as_typed(teams: TeamsBot)
 
     lines = _lines(answer_card)
     assert lines[-2:] == [FIRST, SECOND], "shown as typed, on its two lines"
-    runs = _runs(answer_card["body"])
+    runs = card_nodes(answer_card["body"], "TextRun", "TextBlock")
     typed = [run for run in runs if "evil.example" in run["text"]]
     assert typed
     assert all(run["type"] == "TextRun" for run in typed), "never markdown"

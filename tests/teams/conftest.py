@@ -283,19 +283,24 @@ def invoke_value(reply: Reply) -> Any:
     return reply.body["value"]
 
 
+def card_nodes(node: Any, *types: str) -> list[dict[str, Any]]:
+    """Every element of ``node`` (a card or a part of one) whose type is one of ``types``,
+    in the order they are shown."""
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        if node.get("type") in types:
+            found.append(node)
+        for value in node.values():
+            found += card_nodes(value, *types)
+    elif isinstance(node, list):
+        for item in node:
+            found += card_nodes(item, *types)
+    return found
+
+
 def shown_text(card: dict[str, Any]) -> str:
     """What a person reads on a card: its text blocks and runs, without markdown's marks."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in ("TextBlock", "TextRun"):
-                found.append(str(node["text"]).replace("**", ""))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card["body"])
-    return "".join(found)
+    return "".join(
+        str(node["text"]).replace("**", "")
+        for node in card_nodes(card["body"], "TextBlock", "TextRun")
+    )

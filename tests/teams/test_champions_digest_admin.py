@@ -27,6 +27,7 @@ from .conftest import (
     activity,
     button,
     card_action,
+    card_nodes,
     invoke_value,
 )
 
@@ -263,23 +264,8 @@ MARKED = "lasagne **layers** *now* _fast_ [recipe](http://evil.example) `oven`"
 
 def _runs_and_blocks(card: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
     """Every TextRun (shown literally) and every TextBlock's text (read as Markdown)."""
-    runs: list[dict[str, Any]] = []
-    blocks: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "TextRun":
-                runs.append(node)
-            elif node.get("type") == "TextBlock":
-                blocks.append(str(node["text"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card["body"])
-    return runs, blocks
+    blocks = [str(node["text"]) for node in card_nodes(card["body"], "TextBlock")]
+    return card_nodes(card["body"], "TextRun"), blocks
 
 
 def test_typed_markdown_is_shown_literally_in_the_champions_post_and_the_digest(
