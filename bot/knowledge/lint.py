@@ -23,6 +23,7 @@ from bot.knowledge.drafts import UNWRITTEN
 from bot.knowledge.model import Entry, KnowledgeBase, Status
 from bot.knowledge.readability import reading_ease, word_count
 from bot.knowledge.sources import host_of, is_weak, on
+from bot.knowledge.spreadsheet import FORMULA_STARTS
 from bot.matching.index import MatchConfig, MatchIndex, Wording
 from bot.matching.text import words
 
@@ -57,7 +58,6 @@ EXAMPLE_HOSTS = frozenset({"example.org", "example.com", "example.net"})
 # mention ("<script>", "</b>", "<!channel>", "<@U123>"), or a spreadsheet formula's first
 # character (a report exported to CSV and opened in Excel runs "=cmd()|calc").
 _TAG = re.compile(r"<\s*[/!@#]?\s*[A-Za-z][^<>]*>")
-FORMULA_STARTS = ("=", "+", "-", "@")
 # Controls (C0, DEL, C1) and the bidirectional overrides that make text read otherwise.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 

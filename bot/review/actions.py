@@ -92,8 +92,11 @@ def promote(service: ThemeService, theme_id: str, *, force: bool = False) -> Pat
 def plain_wordings(wordings: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
     """The wordings fit to be an entry's wordings, and those held back as markup or
     formula-like text (``unsafe_wording``)."""
-    kept = [w for w in wordings if unsafe_wording(w) is None]
-    return kept, tuple(w for w in wordings if unsafe_wording(w) is not None)
+    kept: list[str] = []
+    held_back: list[str] = []
+    for wording in wordings:
+        (kept if unsafe_wording(wording) is None else held_back).append(wording)
+    return kept, tuple(held_back)
 
 
 def warn_held_back(held_back: Sequence[str], into: str) -> None:
